@@ -1,0 +1,92 @@
+# beslut — build, test, demo.
+#
+#   make            build bin/beslut
+#   make demo       install missing packages, build, run on corpus/ -> out/corpus.jsonl
+#   make check      unit tests (Check), golden tests, schema validation
+#   make check SAN=1  the same under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make bench      throughput per stage and end to end (tools/bench)
+#
+# Every pipeline/*.c except main.c goes into one static library that the
+# program and the tests link; tests/unit/test_*.c each become one Check
+# runner.  Objects of a sanitizer build live apart (build-san/).
+
+PKGS    := icu-uc icu-i18n libpcre2-8 zlib hunspell
+CC      ?= cc
+STD     := -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+OPT     ?= -O2 -g
+
+ifeq ($(SAN),1)
+  BUILD := build-san
+  BIN   := build-san/bin
+  OPT   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+else
+  BUILD := build
+  BIN   := bin
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS  += $(STD) $(WARN) $(OPT) $(PKG_CFLAGS) -Ipipeline -MMD -MP
+LDLIBS  += $(PKG_LIBS) -lstemmer -lhyphen -lpthread -lm
+LDFLAGS += $(filter -fsanitize=%,$(OPT))
+
+LIB_SRC  := $(filter-out pipeline/main.c,$(wildcard pipeline/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(BUILD)/pipeline/main.o
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BIN)/%)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+
+.PHONY: all check demo bench deps clean unit golden schema
+all: $(BIN)/beslut
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libbeslut.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN)/beslut: $(MAIN_OBJ) $(BUILD)/libbeslut.a
+	@mkdir -p $(BIN)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
+
+$(BIN)/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/libbeslut.a
+	@mkdir -p $(BIN)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+
+deps:
+	tools/install-deps
+
+# The main job: install what is missing, build, run on the bundled corpus.
+demo: deps
+	$(MAKE) all
+	@mkdir -p out
+	$(BIN)/beslut -o out/corpus.jsonl corpus/ ; st=$$?; [ $$st -le 1 ] || exit $$st
+	@tools/count-records out/corpus.jsonl
+
+# All tests; the last line is "N passed, N failed".
+check: $(BIN)/beslut $(TEST_BIN)
+	@BIN=$(BIN) tests/run-all
+
+unit: $(TEST_BIN)
+golden: $(BIN)/beslut
+	@BIN=$(BIN) tests/run-golden
+
+bench: all
+	tools/bench
+
+clean:
+	rm -rf build build-san bin out
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
+
+# Fragments that add tools and tests of their own (tools/*.mk, tests/*.mk).
+-include $(wildcard tools/*.mk tests/*.mk)

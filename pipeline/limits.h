@@ -1,0 +1,21 @@
+/*
+ * limits.h — every hard limit of beslut, named once.
+ *
+ * Offsets inside a document are uint32_t, so one document (after
+ * decompression) may hold at most BESLUT_MAX_DOC_BYTES bytes; a larger input
+ * yields its `document` record with status "error" and nothing else.
+ * Each limit has a pathological test (tests/golden/ or tests/unit/).
+ */
+#ifndef BESLUT_LIMITS_H
+#define BESLUT_LIMITS_H
+
+#define BESLUT_MAX_DOC_BYTES     (1u << 31)  /* one decompressed input, bytes */
+#define BESLUT_MAX_TOKEN_BYTES   256         /* longer runs are split into several tokens */
+#define BESLUT_READ_CHUNK        (1u << 20)  /* read()/gzread() block size */
+#define BESLUT_OUT_BLOCK         (1u << 20)  /* output is written in blocks of this size */
+#define BESLUT_MAX_WARNINGS      200         /* warnings kept per document record */
+#define BESLUT_MAX_DIAGNOSTICS   20          /* grammar errors reported before giving up */
+#define BESLUT_STEM_CACHE_SLOTS  (1u << 16)  /* per-thread stem memo (open addressing) */
+#define BESLUT_MAX_THREADS       64          /* -j upper bound */
+
+#endif
