@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "util.h"
+#include "stem.h"
 
 typedef enum tok_kind {
 	TK_WORD = 1,   /* letters, maybe with digits/inner hyphens; starts with a letter */
@@ -65,17 +66,14 @@ typedef struct tokens {
 
 #define TOKENS_INIT {NULL, 0, 0, BUF_INIT}
 
-typedef struct stemmer stemmer_t;
-
-/* One per thread: wraps libstemmer's Swedish stemmer and a stem memo. */
-stemmer_t *stemmer_new(void);
-void stemmer_free(stemmer_t *s);
-/* Stem a lower-case UTF-8 word; the result is valid until the next call. */
-const char *stemmer_stem(stemmer_t *s, const char *lower, size_t len, size_t *out_len);
-
 /* Tokenize text[0..len) into t (which is reset first).  st may be NULL
  * (no stemming: stem == lower). */
 void tokenize(const char *text, size_t len, stemmer_t *st, tokens_t *t);
+/* Tokenize text[start..end) only (offsets stay absolute); start must be at a
+ * paragraph start and first_line its line number.  Used to process a very
+ * large document in windows. */
+void tokenize_range(const char *text, size_t start, size_t end, uint32_t first_line,
+                    stemmer_t *st, tokens_t *t);
 void tokens_release(tokens_t *t);
 
 static inline const char *tok_lower(const tokens_t *t, const token_t *k) { return t->pool.data + k->lower; }

@@ -1,0 +1,310 @@
+/*
+ * read.c — bytes in, valid UTF-8 text out (see read.h for the contract).
+ *
+ * Files are read with read(2) in BESLUT_READ_CHUNK blocks into one buffer;
+ * a gzip stream (magic 1f 8b) is inflated with zlib, members concatenated,
+ * and a stream that ends before its trailer is an error.  The decode pass
+ * copies runs of valid UTF-8 verbatim (one omap segment per run) and
+ * handles the exceptions byte by byte.
+ */
+#include "read.h"
+#include "limits.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <unicode/ucnv.h>
+#include <zlib.h>
+
+void input_warn(input_t *in, const char *fmt, ...)
+{
+	buf_t b = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	GROW(in->warnings, in->warnings_cap, in->nwarnings + 1);
+	in->warnings[in->nwarnings++] = buf_detach(&b, NULL);
+}
+
+static int fail(input_t *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(input_t *in, const char *fmt, ...)
+{
+	buf_t b = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	free(in->error);
+	in->error = buf_detach(&b, NULL);
+	return -1;
+}
+
+/* Read all of fd into b. */
+static int slurp(int fd, buf_t *b, const char *path, input_t *in)
+{
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		if ((unsigned long long)st.st_size > BESLUT_MAX_DOC_BYTES)
+			return fail(in, "%s: input too large (%lld bytes; the limit is %u)", path,
+			            (long long)st.st_size, BESLUT_MAX_DOC_BYTES);
+		buf_grow(b, (size_t)st.st_size);
+	}
+	for (;;) {
+		buf_grow(b, BESLUT_READ_CHUNK);
+		ssize_t r = read(fd, b->data + b->len, BESLUT_READ_CHUNK);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return fail(in, "%s: read error: %s", path, strerror(errno));
+		}
+		if (r == 0)
+			break;
+		b->len += (size_t)r;
+		if (b->len > BESLUT_MAX_DOC_BYTES)
+			return fail(in, "%s: input too large (over %u bytes)", path, BESLUT_MAX_DOC_BYTES);
+	}
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+/* Inflate a gzip byte string (one or more members) into out. */
+static int gunzip(const buf_t *gz, buf_t *out, const char *path, input_t *in)
+{
+	z_stream zs;
+	memset(&zs, 0, sizeof zs);
+	if (inflateInit2(&zs, 15 + 16) != Z_OK)
+		return fail(in, "%s: cannot initialise zlib", path);
+	zs.next_in = (unsigned char *)gz->data;
+	size_t left = gz->len;
+	int rc = Z_OK;
+	buf_grow(out, gz->len * 4);
+	for (;;) {
+		if (zs.avail_in == 0) {
+			unsigned chunk = left > (1u << 30) ? (1u << 30) : (unsigned)left;
+			zs.avail_in = chunk;
+			left -= chunk;
+		}
+		buf_grow(out, BESLUT_READ_CHUNK);
+		zs.next_out = (unsigned char *)out->data + out->len;
+		zs.avail_out = BESLUT_READ_CHUNK;
+		rc = inflate(&zs, Z_NO_FLUSH);
+		out->len = (size_t)((char *)zs.next_out - out->data);
+		if (out->len > BESLUT_MAX_DOC_BYTES) {
+			inflateEnd(&zs);
+			return fail(in, "%s: decompressed input too large (over %u bytes)", path,
+			            BESLUT_MAX_DOC_BYTES);
+		}
+		if (rc == Z_STREAM_END) {
+			/* another member follows? (skip trailing zero padding) */
+			while (zs.avail_in && *zs.next_in == 0)
+				zs.next_in++, zs.avail_in--;
+			if (zs.avail_in == 0 && left == 0)
+				break;
+			if (inflateReset(&zs) != Z_OK)
+				break;
+			continue;
+		}
+		if (rc == Z_OK)
+			continue;
+		if (rc == Z_BUF_ERROR && zs.avail_in == 0 && left == 0) {
+			inflateEnd(&zs);
+			return fail(in, "%s: truncated gzip stream (ends after %lu compressed bytes, "
+			            "%zu bytes decompressed)", path, zs.total_in, out->len);
+		}
+		if (rc == Z_BUF_ERROR)
+			continue;
+		const char *msg = zs.msg ? zs.msg : zError(rc);
+		unsigned long at = zs.total_in;
+		inflateEnd(&zs);
+		return fail(in, "%s: corrupt gzip stream at compressed byte %lu: %s", path, at, msg);
+	}
+	inflateEnd(&zs);
+	out->data[out->len] = '\0';
+	return 0;
+}
+
+/* Windows-1252 -> Unicode for bytes 0x80..0xFF, built through ICU. */
+static void cp1252_table(uint32_t tab[128])
+{
+	UErrorCode err = U_ZERO_ERROR;
+	UConverter *cv = ucnv_open("windows-1252", &err);
+	for (int b = 0; b < 128; b++) {
+		tab[b] = 0xFFFD;
+		if (U_FAILURE(err) || !cv)
+			continue;
+		char c = (char)(b + 128);
+		UChar u[4];
+		UErrorCode e2 = U_ZERO_ERROR;
+		int32_t n = ucnv_toUChars(cv, u, 4, &c, 1, &e2);
+		if (U_SUCCESS(e2) && n == 1 && u[0] != 0x1A)
+			tab[b] = u[0];
+	}
+	if (cv)
+		ucnv_close(cv);
+}
+
+/* How many of the first bytes look like binary data (NUL or other C0
+ * control characters besides tab, LF, CR, FF). */
+static int looks_binary(const unsigned char *s, size_t n)
+{
+	size_t probe = n < 8192 ? n : 8192, bad = 0;
+	for (size_t i = 0; i < probe; i++) {
+		unsigned c = s[i];
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
+			bad++;
+	}
+	return probe && bad * 10 > probe; /* over 10 % control bytes */
+}
+
+static void decode(input_t *in)
+{
+	const unsigned char *s = (const unsigned char *)in->src.data;
+	size_t n = in->src.len, i = 0;
+	size_t nul = 0, bad = 0, cr = 0;
+	uint32_t tab[128];
+	int have_tab = 0;
+	buf_grow(&in->text, n);
+	if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
+		i = 3;
+	while (i < n) {
+		size_t run = i;
+		/* verbatim run: valid UTF-8 without NUL or CR */
+		while (i < n) {
+			unsigned c = s[i];
+			if (c >= 0x80) {
+				int len;
+				if (utf8_decode(s + i, n - i, &len) < 0)
+					break;
+				i += (size_t)len;
+				continue;
+			}
+			if (c == 0 || c == '\r')
+				break;
+			i++;
+		}
+		if (i > run) {
+			buf_add(&in->text, s + run, i - run);
+			omap_copy(&in->map, (uint32_t)run, (uint32_t)(i - run));
+		}
+		if (i >= n)
+			break;
+		unsigned c = s[i];
+		if (c == 0) {
+			nul++;
+			i++;
+		} else if (c == '\r') {
+			if (i + 1 < n && s[i + 1] == '\n') {
+				i++; /* dropped; the LF is copied by the next run */
+			} else {
+				buf_addc(&in->text, '\n');
+				omap_replace(&in->map, 1, (uint32_t)i, 1);
+				i++;
+			}
+			cr++;
+		} else {
+			if (!have_tab) {
+				cp1252_table(tab);
+				have_tab = 1;
+			}
+			char out[4];
+			int m = utf8_encode(tab[c - 128], out);
+			buf_add(&in->text, out, (size_t)m);
+			omap_replace(&in->map, (uint32_t)m, (uint32_t)i, 1);
+			bad++;
+			i++;
+		}
+	}
+	if (!in->text.data)
+		buf_grow(&in->text, 0);
+	if (nul)
+		input_warn(in, "%zu NUL byte%s removed", nul, nul == 1 ? "" : "s");
+	if (bad)
+		input_warn(in, "%zu byte%s not valid UTF-8, decoded as Windows-1252", bad,
+		           bad == 1 ? "" : "s");
+}
+
+static int finish(input_t *in, const char *path)
+{
+	if (in->src.len == 0)
+		return fail(in, "%s: empty input (0 bytes)", path);
+	if (looks_binary((const unsigned char *)in->src.data, in->src.len))
+		return fail(in, "%s: binary data, not text (over 10%% control bytes in the first %zu)",
+		            path, in->src.len < 8192 ? in->src.len : (size_t)8192);
+	decode(in);
+	return 0;
+}
+
+static int from_raw(input_t *in, buf_t *raw, const char *path)
+{
+	if (raw->len >= 2 && (unsigned char)raw->data[0] == 0x1f && (unsigned char)raw->data[1] == 0x8b) {
+		in->gzip = 1;
+		int rc = gunzip(raw, &in->src, path, in);
+		buf_release(raw);
+		if (rc)
+			return rc;
+	} else {
+		in->src = *raw;
+		*raw = (buf_t)BUF_INIT;
+	}
+	if (!in->src.data)
+		buf_grow(&in->src, 0);
+	return finish(in, path);
+}
+
+int read_input(const char *path, const char *doc, input_t *in)
+{
+	in->path = xstrdup(path);
+	in->doc = xstrdup(doc);
+	int fd = 0;
+	int is_stdin = strcmp(path, "-") == 0;
+	if (!is_stdin) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return fail(in, "%s: cannot open: %s", path, strerror(errno));
+		struct stat st;
+		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+			close(fd);
+			return fail(in, "%s: is a directory", path);
+		}
+	}
+	buf_t raw = BUF_INIT;
+	int rc = slurp(fd, &raw, is_stdin ? "<stdin>" : path, in);
+	if (!is_stdin)
+		close(fd);
+	if (rc) {
+		buf_release(&raw);
+		return rc;
+	}
+	if (!raw.data)
+		buf_grow(&raw, 0);
+	return from_raw(in, &raw, is_stdin ? "<stdin>" : path);
+}
+
+int read_memory(const void *data, size_t len, const char *doc, input_t *in)
+{
+	in->path = xstrdup(doc);
+	in->doc = xstrdup(doc);
+	buf_t raw = BUF_INIT;
+	buf_add(&raw, data, len);
+	return from_raw(in, &raw, doc);
+}
+
+void input_release(input_t *in)
+{
+	free(in->path);
+	free(in->doc);
+	buf_release(&in->src);
+	buf_release(&in->text);
+	omap_release(&in->map);
+	free(in->error);
+	for (size_t i = 0; i < in->nwarnings; i++)
+		free(in->warnings[i]);
+	free(in->warnings);
+	memset(in, 0, sizeof *in);
+}

@@ -1,0 +1,49 @@
+/*
+ * read.h — read one input into memory and make it valid UTF-8 text.
+ *
+ * The source of a document is its bytes after decompression (gzip is
+ * detected by its magic bytes, not by the file name); every span in the
+ * output is an offset into those bytes.  From the source, read derives the
+ * text the normalizer sees, with an offset map back to the source:
+ *   - a UTF-8 byte order mark at the start is dropped;
+ *   - CRLF becomes LF, a lone CR becomes LF;
+ *   - NUL bytes are dropped (with a warning);
+ *   - bytes that are not part of valid UTF-8 are decoded as Windows-1252
+ *     through ICU (with a warning that counts them), so a Latin-1 file and
+ *     a UTF-8 file with a stray byte both come out readable.
+ * Input that cannot be text (mostly control bytes), a truncated or corrupt
+ * gzip stream, an unreadable path, an empty file and a file over
+ * BESLUT_MAX_DOC_BYTES are errors: `error` says what happened, and the
+ * caller still emits the document record.
+ *
+ * Ownership: an input_t owns all its buffers and strings;
+ * input_release() frees them.
+ */
+#ifndef BESLUT_READ_H
+#define BESLUT_READ_H
+
+#include <stddef.h>
+#include "util.h"
+#include "omap.h"
+
+typedef struct input {
+	char *path;        /* path as opened ("-" for stdin) */
+	char *doc;         /* document id (records.md: relative path without .gz) */
+	buf_t src;         /* source bytes after decompression */
+	buf_t text;        /* valid UTF-8, LF line ends, no NUL */
+	omap_t map;        /* text byte -> source byte */
+	int gzip;          /* source came from a gzip stream */
+	char *error;       /* NULL, or why the input could not be processed */
+	char **warnings;   /* allocated strings */
+	size_t nwarnings, warnings_cap;
+} input_t;
+
+/* Read path ("-" = stdin) into in (zero-initialised by the caller), with
+ * doc as its document id.  Returns 0 on success, -1 with in->error set. */
+int read_input(const char *path, const char *doc, input_t *in);
+/* The same for bytes already in memory (tests, fuzzing); data is copied. */
+int read_memory(const void *data, size_t len, const char *doc, input_t *in);
+void input_warn(input_t *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void input_release(input_t *in);
+
+#endif
