@@ -1,0 +1,500 @@
+/*
+ * assemble.c — finish records: envelope, items, merges, actors, defaults,
+ * vote checks, the document record (see assemble.h).
+ *
+ * All work is linear in the number of records except the person lookups,
+ * which scan the (small) list of distinct names of the document.
+ */
+#include "assemble.h"
+#include "limits.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Fields of each type, in output order; flags default to false. */
+typedef struct type_fields {
+	const char *type;
+	const char *fields[8];
+	const char *flags[2];
+} type_fields_t;
+
+static const type_fields_t TYPES[] = {
+	{"item", {"number", "title", "dnr", "decided_by", "mode", NULL}, {"adjusted_immediately", NULL}},
+	{"att_sats", {"of", "number", "text", NULL}, {NULL}},
+	{"motion", {"ref", "title", "submitters", "outcome", "att_sats_outcomes", NULL}, {NULL}},
+	{"proposal", {"by", "kind", "rank", "supports", "text", NULL}, {NULL}},
+	{"vote", {"method", "options", "adopted", "ja", "nej", "counts", "ballots", NULL}, {NULL}},
+	{"reservation", {"by", "against", "in_favour_of", NULL}, {"written", NULL}},
+	{"jav", {"by", NULL}, {NULL}},
+	{"protocol_note", {"by", "text", NULL}, {NULL}},
+	{NULL, {NULL}, {NULL}},
+};
+
+static const type_fields_t *type_of(const char *t)
+{
+	for (const type_fields_t *f = TYPES; f->type; f++)
+		if (strcmp(f->type, t) == 0)
+			return f;
+	return NULL;
+}
+
+static int is_type(const record_t *r, const char *t)
+{
+	return strcmp(r->type, t) == 0;
+}
+
+/* ---- persons seen in the document ---- */
+
+typedef struct person {
+	const char *name;   /* arena string */
+	size_t nlen;
+	const value_t *party; /* V_STR or NULL */
+	long item;          /* index of the item it was seen in, -1 none */
+} person_t;
+
+typedef struct persons {
+	person_t *v;
+	size_t n, cap;
+} persons_t;
+
+static int is_actor(const value_t *v)
+{
+	return v && v->k == V_OBJ && v_get(v, "name") && v_get(v, "party");
+}
+
+static const value_t *str_or_null(const value_t *v)
+{
+	return v && v->k == V_STR && v->u.s.n ? v : NULL;
+}
+
+static void collect(persons_t *ps, const value_t *v, long item)
+{
+	if (!v)
+		return;
+	if (v->k == V_ARR) {
+		for (size_t i = 0; i < v->u.a.n; i++)
+			collect(ps, v->u.a.v[i], item);
+		return;
+	}
+	if (v->k != V_OBJ)
+		return;
+	if (is_actor(v)) {
+		const value_t *nm = str_or_null(v_get(v, "name"));
+		const value_t *g = v_get(v, "_genitive");
+		if (nm && !(g && g->k == V_BOOL && g->u.b)) {
+			GROW(ps->v, ps->cap, ps->n + 1);
+			ps->v[ps->n++] = (person_t){nm->u.s.s, nm->u.s.n, str_or_null(v_get(v, "party")), item};
+		}
+	}
+	for (size_t i = 0; i < v->u.o.n; i++)
+		collect(ps, v->u.o.v[i], item);
+}
+
+static int known(const persons_t *ps, const char *name, size_t n)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		if (ps->v[i].nlen == n && memcmp(ps->v[i].name, name, n) == 0)
+			return 1;
+	return 0;
+}
+
+static const value_t *party_of(const persons_t *ps, const char *name, size_t n, long item)
+{
+	const value_t *any = NULL;
+	for (size_t i = 0; i < ps->n; i++) {
+		const person_t *p = &ps->v[i];
+		if (!p->party || p->nlen != n || memcmp(p->name, name, n) != 0)
+			continue;
+		if (p->item == item)
+			return p->party;
+		if (!any)
+			any = p->party;
+	}
+	return any;
+}
+
+/* Base form of a name printed in the genitive. */
+static void base_form(arena_t *a, const persons_t *ps, value_t *actor)
+{
+	value_t *nm = v_get(actor, "name");
+	if (!nm || nm->k != V_STR)
+		return;
+	const char *s = nm->u.s.s;
+	size_t n = nm->u.s.n;
+	if (known(ps, s, n) || n < 2)
+		return;
+	if (s[n - 1] == 's' && known(ps, s, n - 1)) {
+		v_set(a, actor, "name", v_str(a, s, n - 1));
+		return;
+	}
+	/* Swedish genitive: -s, except after s, x, z (the name is unchanged). */
+	char last = s[n - 1], prev = s[n - 2];
+	if (last == 's' && prev != 's' && prev != 'x' && prev != 'z')
+		v_set(a, actor, "name", v_str(a, s, n - 1));
+}
+
+static void fix_actors(arena_t *a, const persons_t *ps, value_t *v, long item)
+{
+	if (!v)
+		return;
+	if (v->k == V_ARR) {
+		for (size_t i = 0; i < v->u.a.n; i++)
+			fix_actors(a, ps, v->u.a.v[i], item);
+		return;
+	}
+	if (v->k != V_OBJ)
+		return;
+	if (is_actor(v)) {
+		const value_t *g = v_get(v, "_genitive");
+		if (g && g->k == V_BOOL && g->u.b)
+			base_form(a, ps, v);
+		const value_t *nm = str_or_null(v_get(v, "name"));
+		if (nm && v_is_null(v_get(v, "party"))) {
+			const value_t *p = party_of(ps, nm->u.s.s, nm->u.s.n, item);
+			if (p)
+				v_set(a, v, "party", (value_t *)p);
+		}
+	}
+	for (size_t i = 0; i < v->u.o.n; i++)
+		fix_actors(a, ps, v->u.o.v[i], item);
+}
+
+/* ---- counted votes ---- */
+
+static const char *const VOTE_KEYS[4] = {"ja", "nej", "avstår", "frånvarande"};
+
+static void check_vote(arena_t *a, value_t *fields, value_t *warnings, const char *where)
+{
+	value_t *ballots = v_get(fields, "ballots");
+	if (!ballots || ballots->k != V_ARR || ballots->u.a.n == 0)
+		return;
+	long long tally[4] = {0, 0, 0, 0};
+	for (size_t i = 0; i < ballots->u.a.n; i++) {
+		const value_t *vt = v_get(ballots->u.a.v[i], "vote");
+		if (!vt || vt->k != V_STR)
+			continue;
+		for (int k = 0; k < 4; k++)
+			if (strcmp(vt->u.s.s, VOTE_KEYS[k]) == 0)
+				tally[k]++;
+	}
+	value_t *counts = v_get(fields, "counts");
+	if (v_is_null(counts)) {
+		counts = v_obj(a);
+		for (int k = 0; k < 4; k++)
+			v_set(a, counts, VOTE_KEYS[k], v_int(a, tally[k]));
+		v_set(a, fields, "counts", counts);
+		return;
+	}
+	int mismatch = 0;
+	for (int k = 0; k < 4; k++) {
+		const value_t *c = v_get(counts, VOTE_KEYS[k]);
+		if (c && c->k == V_INT && c->u.i != tally[k])
+			mismatch = 1;
+	}
+	if (!mismatch || !warnings)
+		return;
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "%s: vote counts disagree with the voting list (printed/listed):", where);
+	for (int k = 0; k < 4; k++) {
+		const value_t *c = v_get(counts, VOTE_KEYS[k]);
+		if (c && c->k == V_INT)
+			buf_printf(&b, " %s %lld/%lld", VOTE_KEYS[k], c->u.i, tally[k]);
+		else
+			buf_printf(&b, " %s -/%lld", VOTE_KEYS[k], tally[k]);
+	}
+	v_push(a, warnings, v_str(a, b.data, b.len));
+	buf_release(&b);
+}
+
+/* ---- envelope ---- */
+
+typedef struct item_ref {
+	uint32_t start;
+	long number;    /* § number, or -1 */
+	size_t ordinal; /* 1-based among items */
+	record_t *rec;
+} item_ref_t;
+
+static long item_index(const item_ref_t *items, size_t n, uint32_t start)
+{
+	long lo = -1, hi = (long)n;
+	while (hi - lo > 1) {
+		long mid = lo + (hi - lo) / 2;
+		if (items[mid].start <= start)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void write_item_key(buf_t *out, const item_ref_t *items, long idx)
+{
+	if (idx < 0)
+		buf_adds(out, "null");
+	else if (items[idx].number >= 0)
+		buf_printf(out, "%ld", items[idx].number);
+	else
+		buf_printf(out, "\"k%zu\"", items[idx].ordinal);
+}
+
+static void envelope(buf_t *out, const doc_result_t *d, const char *type, size_t n,
+                     const item_ref_t *items, long idx, const record_t *r)
+{
+	const input_t *in = d->in;
+	buf_adds(out, "{\"type\": ");
+	json_write_string(out, type, strlen(type));
+	buf_printf(out, ", \"schema\": %d, \"doc\": ", BESLUT_SCHEMA_VERSION);
+	json_write_string(out, in->doc, strlen(in->doc));
+	buf_adds(out, ", \"id\": ");
+	buf_t id = BUF_INIT;
+	buf_printf(&id, "%s#%s/%zu", in->doc, type, n);
+	json_write_string(out, id.data, id.len);
+	buf_release(&id);
+	buf_adds(out, ", \"item\": ");
+	if (r)
+		write_item_key(out, items, idx);
+	else
+		buf_adds(out, "null");
+	if (r && d->norm) {
+		uint32_t ta, tb, sa, sb;
+		omap_span(&d->norm->map, r->start, r->end, &ta, &tb);
+		omap_span(&in->map, ta, tb, &sa, &sb);
+		buf_printf(out, ", \"page\": %d, \"span\": [%u, %u]", norm_page_at(d->norm, r->start), sa, sb);
+	} else {
+		buf_printf(out, ", \"page\": null, \"span\": [0, %zu]", in->src.len);
+	}
+}
+
+static void write_fields(buf_t *out, const value_t *fields)
+{
+	for (size_t i = 0; i < fields->u.o.n; i++) {
+		if (fields->u.o.key[i][0] == '_')
+			continue;
+		buf_adds(out, ", ");
+		json_write_string(out, fields->u.o.key[i], strlen(fields->u.o.key[i]));
+		buf_adds(out, ": ");
+		json_write_value(out, fields->u.o.v[i]);
+	}
+}
+
+/* Copy the non-null fields of src into dst where dst has none. */
+static void merge_fields(arena_t *a, value_t *dst, const value_t *src)
+{
+	for (size_t i = 0; i < src->u.o.n; i++) {
+		if (v_is_null(src->u.o.v[i]))
+			continue;
+		if (v_is_null(v_get(dst, src->u.o.key[i])))
+			v_set(a, dst, src->u.o.key[i], src->u.o.v[i]);
+	}
+}
+
+/* A fields object with every field of the type, in the type's order. */
+static value_t *complete(arena_t *a, const char *type, value_t *fields)
+{
+	const type_fields_t *tf = type_of(type);
+	if (!tf)
+		return fields;
+	value_t *o = v_obj(a);
+	for (int i = 0; tf->fields[i]; i++) {
+		value_t *x = v_get(fields, tf->fields[i]);
+		v_set(a, o, tf->fields[i], x ? x : v_null(a));
+	}
+	for (int i = 0; tf->flags[i]; i++) {
+		value_t *x = v_get(fields, tf->flags[i]);
+		v_set(a, o, tf->flags[i], v_is_null(x) ? v_bool(a, 0) : x);
+	}
+	for (size_t i = 0; fields && i < fields->u.o.n; i++) /* extra fields the grammar set */
+		if (!v_get(o, fields->u.o.key[i]))
+			v_set(a, o, fields->u.o.key[i], fields->u.o.v[i]);
+	return o;
+}
+
+static int cmp_start(const void *x, const void *y)
+{
+	const record_t *a = x, *b = y;
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	return 0;
+}
+
+static void write_document(buf_t *out, const doc_result_t *d, value_t *docf, value_t *warnings,
+                           size_t nitems_numbered)
+{
+	arena_t *a = d->arena;
+	const input_t *in = d->in;
+	char sha[65];
+	sha256_hex(in->src.data ? in->src.data : "", in->src.len, sha);
+	envelope(out, d, "document", 1, NULL, -1, NULL);
+	value_t *o = v_obj(a);
+	v_set(a, o, "source", v_cstr(a, in->path));
+	v_set(a, o, "bytes", v_int(a, (long long)in->src.len));
+	v_set(a, o, "sha256", v_cstr(a, sha));
+	v_set(a, o, "status", v_cstr(a, in->error ? "error" : "ok"));
+	v_set(a, o, "error", v_cstr(a, in->error));
+	v_set(a, o, "gzip", v_bool(a, in->gzip));
+	value_t *kind = v_get(docf, "kind");
+	if (v_is_null(kind))
+		kind = in->error ? v_null(a) : v_cstr(a, nitems_numbered ? "protokoll" : "other");
+	v_set(a, o, "kind", kind);
+	const char *keys[] = {"body", "organisation", "date", NULL};
+	for (int i = 0; keys[i]; i++) {
+		value_t *x = v_get(docf, keys[i]);
+		v_set(a, o, keys[i], x ? x : v_null(a));
+	}
+	if (d->norm) {
+		const norm_stats_t *s = &d->norm->stats;
+		v_set(a, o, "pages", v_int(a, (long long)d->norm->npages));
+		value_t *st = v_obj(a);
+		v_set(a, st, "lines", v_int(a, (long long)s->lines));
+		v_set(a, st, "hyphen_joins", v_int(a, (long long)s->hyphen_joins));
+		v_set(a, st, "hyphens_kept", v_int(a, (long long)(s->hyphens_kept + s->suspended_kept)));
+		v_set(a, st, "headers_removed", v_int(a, (long long)s->headers_removed));
+		v_set(a, st, "tokens", v_int(a, (long long)d->ntokens));
+		v_set(a, st, "records", v_int(a, (long long)d->recs->n));
+		v_set(a, o, "stats", st);
+	} else {
+		v_set(a, o, "pages", v_null(a));
+		v_set(a, o, "stats", v_null(a));
+	}
+	value_t *w = v_arr(a);
+	for (size_t i = 0; i < in->nwarnings && w->u.a.n < BESLUT_MAX_WARNINGS; i++)
+		v_push(a, w, v_cstr(a, in->warnings[i]));
+	for (size_t i = 0; warnings && i < warnings->u.a.n && w->u.a.n < BESLUT_MAX_WARNINGS; i++)
+		v_push(a, w, warnings->u.a.v[i]);
+	v_set(a, o, "warnings", w);
+	write_fields(out, o);
+	buf_adds(out, "}\n");
+}
+
+void assemble_document(const doc_result_t *d, buf_t *out)
+{
+	arena_t *a = d->arena;
+	recvec_t *rv = d->recs;
+	value_t *warnings = v_arr(a);
+	if (d->warnings)
+		for (size_t i = 0; i < d->warnings->u.a.n; i++)
+			v_push(a, warnings, d->warnings->u.a.v[i]);
+	value_t *docf = v_obj(a);
+
+	if (!d->norm || d->in->error) {
+		write_document(out, d, docf, warnings, 0);
+		return;
+	}
+	qsort(rv->v, rv->n, sizeof *rv->v, cmp_start); /* already near-sorted */
+
+	/* 1. items */
+	item_ref_t *items = NULL;
+	size_t nitems = 0, icap = 0, numbered = 0;
+	for (size_t i = 0; i < rv->n; i++) {
+		record_t *r = &rv->v[i];
+		if (!is_type(r, "item") || r->merge)
+			continue;
+		const value_t *num = v_get(r->fields, "number");
+		GROW(items, icap, nitems + 1);
+		items[nitems] = (item_ref_t){r->start, num && num->k == V_INT ? (long)num->u.i : -1,
+		                             nitems + 1, r};
+		numbered += num && num->k == V_INT;
+		nitems++;
+	}
+
+	/* 2. merges: into the item, the document, or the nearest record of the
+	 * type in the same item */
+	char *dead = xcalloc(rv->n ? rv->n : 1, 1);
+	long *item_of = xmalloc((rv->n ? rv->n : 1) * sizeof *item_of);
+	for (size_t i = 0; i < rv->n; i++)
+		item_of[i] = item_index(items, nitems, rv->v[i].start);
+	for (size_t i = 0; i < rv->n; i++) {
+		record_t *r = &rv->v[i];
+		if (!r->merge)
+			continue;
+		dead[i] = 1;
+		if (is_type(r, "document")) {
+			merge_fields(a, docf, r->fields);
+			continue;
+		}
+		if (is_type(r, "item")) {
+			if (item_of[i] >= 0)
+				merge_fields(a, items[item_of[i]].rec->fields, r->fields);
+			continue;
+		}
+		/* nearest live record of the same type in the same item (records
+		 * are sorted, so an item's records are contiguous) */
+		long best = -1;
+		for (size_t dist = 1; best < 0; dist++) {
+			int in_item = 0;
+			if (dist <= i && item_of[i - dist] == item_of[i]) {
+				in_item = 1;
+				if (!dead[i - dist] && is_type(&rv->v[i - dist], r->type))
+					best = (long)(i - dist);
+			}
+			if (best < 0 && i + dist < rv->n && item_of[i + dist] == item_of[i]) {
+				in_item = 1;
+				if (!rv->v[i + dist].merge && is_type(&rv->v[i + dist], r->type))
+					best = (long)(i + dist);
+			}
+			if (!in_item)
+				break;
+		}
+		if (best >= 0)
+			merge_fields(a, rv->v[best].fields, r->fields);
+		else
+			dead[i] = 0; /* the first of its kind becomes the record */
+	}
+	for (size_t i = 0; i < rv->n; i++) /* a document record from a plain action */
+		if (!dead[i] && is_type(&rv->v[i], "document")) {
+			merge_fields(a, docf, rv->v[i].fields);
+			dead[i] = 1;
+		}
+
+	/* 3. actors */
+	persons_t ps = {NULL, 0, 0};
+	for (size_t i = 0; i < rv->n; i++)
+		if (!dead[i])
+			collect(&ps, rv->v[i].fields, item_of[i]);
+	for (size_t i = 0; i < rv->n; i++)
+		if (!dead[i])
+			fix_actors(a, &ps, rv->v[i].fields, item_of[i]);
+
+	/* 4. complete the fields; vote checks add document warnings */
+	for (size_t i = 0; i < rv->n; i++) {
+		if (dead[i])
+			continue;
+		record_t *r = &rv->v[i];
+		r->fields = complete(a, r->type, r->fields);
+		if (is_type(r, "vote")) {
+			buf_t where = BUF_INIT;
+			buf_adds(&where, "item ");
+			write_item_key(&where, items, item_of[i]);
+			check_vote(a, r->fields, warnings, where.data);
+			buf_release(&where);
+		}
+	}
+
+	/* 5. output */
+	write_document(out, d, docf, warnings, numbered);
+	size_t ntypes = sizeof TYPES / sizeof TYPES[0];
+	size_t *count = xcalloc(ntypes + 1, sizeof *count);
+	for (size_t i = 0; i < rv->n; i++) {
+		if (dead[i])
+			continue;
+		record_t *r = &rv->v[i];
+		const type_fields_t *tf = type_of(r->type);
+		size_t ti = tf ? (size_t)(tf - TYPES) : ntypes;
+		value_t *f = r->fields;
+		envelope(out, d, r->type, ++count[ti], items, item_of[i], r);
+		write_fields(out, f);
+		if (d->flags & ASM_EXPLAIN) {
+			buf_adds(out, ", \"rule\": ");
+			json_write_string(out, r->rule ? r->rule : "", r->rule ? strlen(r->rule) : 0);
+			buf_printf(out, ", \"tokens\": [%u, %u]", r->tok_start, r->tok_end);
+		}
+		buf_adds(out, "}\n");
+	}
+	free(count);
+	free(ps.v);
+	free(dead);
+	free(item_of);
+	free(items);
+}

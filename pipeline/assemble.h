@@ -1,0 +1,53 @@
+/*
+ * assemble.h — turn the grammar's raw records into finished output records.
+ *
+ * The grammar says what the text states; assemble adds what follows from
+ * the document as a whole, generically (no extraction rules live here):
+ *   - the envelope of records.md: type, schema, doc, id, item, page, span
+ *     (byte offsets in the source, through both offset maps);
+ *   - the agenda item of every record (the last `item` record that starts
+ *     at or before it: its § number, or "kN" for the N-th unnumbered item);
+ *   - merges: a `merge` record adds its non-null fields to the record of its
+ *     type in the same item (item, document, or the nearest record of that
+ *     type in the item);
+ *   - actors: a name printed in the genitive ("Glenn Berggårds förslag") is
+ *     brought to its base form using the names seen in the document; a
+ *     named actor without party gets the party printed with the same name
+ *     in the same item, else elsewhere in the document;
+ *   - defaults: every field of the type is present (null, or false for the
+ *     boolean flags);
+ *   - counted votes: counts are derived from a voting list when not
+ *     printed, and a list that disagrees with printed counts is a document
+ *     warning;
+ *   - the `document` record: source, bytes, sha256, status, kind, body,
+ *     organisation, date, pages, stats, warnings.
+ * Output order: the document record, then records by position in the text.
+ * Ids are DOC#TYPE/N, N counting records of that type in output order, so
+ * the same input always gives the same ids.
+ */
+#ifndef BESLUT_ASSEMBLE_H
+#define BESLUT_ASSEMBLE_H
+
+#include "read.h"
+#include "normalize.h"
+#include "record.h"
+#include "value.h"
+
+#define BESLUT_SCHEMA_VERSION 1
+
+enum { ASM_EXPLAIN = 1u };
+
+typedef struct doc_result {
+	const input_t *in;           /* the input; in->error set = status error */
+	const norm_result_t *norm;   /* NULL when the input failed */
+	recvec_t *recs;              /* the grammar's records (reordered/merged in place) */
+	value_t *warnings;           /* V_ARR of V_STR from the matcher, or NULL */
+	size_t ntokens;              /* tokens in the document */
+	arena_t *arena;              /* where the values live */
+	unsigned flags;              /* ASM_* */
+} doc_result_t;
+
+/* Append the document's JSON Lines to out. */
+void assemble_document(const doc_result_t *d, buf_t *out);
+
+#endif

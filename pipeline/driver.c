@@ -1,0 +1,472 @@
+/*
+ * driver.c — inputs, workers, stages, ordered output (see driver.h).
+ *
+ * The list of inputs is built first (directory walks sorted, so runs are
+ * deterministic).  Workers take the next input index from a shared counter,
+ * run the whole pipeline on it into a buffer of their own, and hand the
+ * buffer back; the main thread writes the buffers in input order as they
+ * complete.  The only state shared between threads is that counter and the
+ * result slots, both under one mutex; the grammar is immutable.
+ */
+#include "driver.h"
+#include "assemble.h"
+#include "emit.h"
+#include "limits.h"
+#include "normalize.h"
+#include "read.h"
+#include "tokenize.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* ---- the input list ---- */
+
+typedef struct input_ref {
+	char *path;  /* what to open */
+	char *doc;   /* document id */
+	char *err;   /* found-time error (unreadable directory, missing path) */
+} input_ref_t;
+
+typedef struct input_list {
+	input_ref_t *v;
+	size_t n, cap;
+} input_list_t;
+
+static void add_input(input_list_t *l, const char *path, const char *doc, const char *err)
+{
+	GROW(l->v, l->cap, l->n + 1);
+	size_t dl = strlen(doc);
+	if (dl > 3 && strcmp(doc + dl - 3, ".gz") == 0)
+		dl -= 3;
+	l->v[l->n++] = (input_ref_t){xstrdup(path), xstrndup(doc, dl), err ? xstrdup(err) : NULL};
+}
+
+static int wanted(const char *name)
+{
+	size_t n = strlen(name);
+	return (n > 4 && strcmp(name + n - 4, ".txt") == 0) ||
+	       (n > 7 && strcmp(name + n - 7, ".txt.gz") == 0);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void walk(input_list_t *l, const char *dir, const char *rel)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		buf_t e = BUF_INIT;
+		buf_printf(&e, "%s: cannot read directory: %s", dir, strerror(errno));
+		add_input(l, dir, *rel ? rel : dir, e.data);
+		buf_release(&e);
+		return;
+	}
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue; /* ".", "..", hidden files */
+		GROW(names, cap, n + 1);
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		buf_t full = BUF_INIT, r = BUF_INIT;
+		buf_printf(&full, "%s/%s", dir, names[i]);
+		buf_printf(&r, "%s%s%s", rel, *rel ? "/" : "", names[i]);
+		struct stat st;
+		if (stat(full.data, &st) == 0 && S_ISDIR(st.st_mode))
+			walk(l, full.data, r.data);
+		else if (wanted(names[i]))
+			add_input(l, full.data, r.data, NULL);
+		buf_release(&full);
+		buf_release(&r);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void build_inputs(input_list_t *l, const char *const *paths, size_t npaths)
+{
+	if (npaths == 0) {
+		add_input(l, "-", "-", NULL);
+		return;
+	}
+	for (size_t i = 0; i < npaths; i++) {
+		const char *p = paths[i];
+		struct stat st;
+		if (strcmp(p, "-") == 0) {
+			add_input(l, "-", "-", NULL);
+		} else if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+			size_t n = strlen(p);
+			char *dir = xstrndup(p, n);
+			while (n > 1 && dir[n - 1] == '/')
+				dir[--n] = '\0';
+			walk(l, dir, "");
+			free(dir);
+		} else {
+			const char *doc = p;
+			while (doc[0] == '.' && doc[1] == '/')
+				doc += 2;
+			add_input(l, p, doc, NULL); /* a missing file fails at read time */
+		}
+	}
+}
+
+static void free_inputs(input_list_t *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].path);
+		free(l->v[i].doc);
+		free(l->v[i].err);
+	}
+	free(l->v);
+}
+
+/* ---- one worker ---- */
+
+typedef struct worker {
+	const run_opts_t *o;
+	normalizer_t *nz;
+	stemmer_t *st;
+	matcher_t *m;
+	tokens_t toks;
+	recvec_t recs;
+	buf_t dump;
+	run_stats_t stats;
+} worker_t;
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* End of the window that starts at pos: a paragraph boundary after
+ * BESLUT_WINDOW_BYTES, preferably one before a "§" heading. */
+static size_t window_end(const char *text, size_t len, size_t pos)
+{
+	if (len - pos <= BESLUT_WINDOW_BYTES)
+		return len;
+	size_t target = pos + BESLUT_WINDOW_BYTES;
+	size_t limit = target + BESLUT_WINDOW_SLACK < len ? target + BESLUT_WINDOW_SLACK : len;
+	const char *hit = NULL, *any = NULL;
+	for (const char *q = text + target; q + 2 < text + limit; q++) {
+		q = memchr(q, '\n', (size_t)(text + limit - q));
+		if (!q || q + 2 >= text + limit)
+			break;
+		if (q[1] != '\n')
+			continue;
+		if (!any)
+			any = q + 2;
+		if ((unsigned char)q[2] == 0xC2 && (unsigned char)q[3] == 0xA7) { /* § */
+			hit = q + 2;
+			break;
+		}
+	}
+	if (hit)
+		return (size_t)(hit - text);
+	if (any)
+		return (size_t)(any - text);
+	const char *q = memchr(text + limit - 1, '\n', len - limit + 1);
+	return q ? (size_t)(q - text) + 1 : len;
+}
+
+static void dump_tokens(buf_t *out, const char *doc, const char *text, const tokens_t *t)
+{
+	static const char *const fl[] = {"L", "l", "P", "p", "S", "s", "C", "U", "H", "_"};
+	for (size_t i = 0; i < t->n; i++) {
+		const token_t *k = &t->v[i];
+		buf_printf(out, "%s\t%u\t%s\t", doc, k->line, tok_kind_name((tok_kind_t)k->kind));
+		for (int b = 0; b < 10; b++)
+			if (k->flags & (1u << b))
+				buf_adds(out, fl[b]);
+		buf_addc(out, '\t');
+		buf_add(out, text + k->off, k->len);
+		buf_printf(out, "\t%s\t%s\t%llx\n", tok_lower(t, k), tok_stem(t, k),
+		           (unsigned long long)k->classes);
+	}
+}
+
+static void dump_edits(buf_t *out, const input_t *in, const norm_result_t *nr)
+{
+	for (size_t i = 0; i < nr->nedits; i++) {
+		const norm_edit_t *e = &nr->edits[i];
+		uint32_t sa, sb;
+		omap_span(&in->map, e->src_start, e->src_end, &sa, &sb);
+		const char *kind = norm_edit_kind_name(e->kind);
+		buf_adds(out, "{\"doc\": ");
+		json_write_string(out, in->doc, strlen(in->doc));
+		buf_adds(out, ", \"kind\": ");
+		json_write_string(out, kind, strlen(kind));
+		buf_adds(out, ", \"reason\": ");
+		json_write_string(out, e->reason ? e->reason : "", e->reason ? strlen(e->reason) : 0);
+		buf_printf(out, ", \"span\": [%u, %u], \"before\": ", sa, sb);
+		const char *bf = nr->log.data ? nr->log.data + e->before : "";
+		const char *af = nr->log.data ? nr->log.data + e->after : "";
+		json_write_string(out, bf, strlen(bf));
+		buf_adds(out, ", \"after\": ");
+		json_write_string(out, af, strlen(af));
+		buf_adds(out, "}\n");
+	}
+}
+
+static void process(worker_t *w, const input_ref_t *ref, buf_t *out)
+{
+	const run_opts_t *o = w->o;
+	input_t in;
+	memset(&in, 0, sizeof in);
+	double t0 = now();
+	if (ref->err) {
+		in.path = xstrdup(ref->path);
+		in.doc = xstrdup(ref->doc);
+		in.error = xstrdup(ref->err);
+	} else {
+		read_input(ref->path, ref->doc, &in);
+	}
+	double t1 = now();
+	w->stats.t_read += t1 - t0;
+	w->stats.inputs++;
+	w->stats.bytes += in.src.len;
+	if (in.error) {
+		w->stats.failed++;
+		if (!o->quiet)
+			fprintf(stderr, "beslut: %s\n", in.error);
+	}
+
+	norm_result_t nr;
+	memset(&nr, 0, sizeof nr);
+	arena_t arena = ARENA_INIT;
+	value_t *warnings = v_arr(&arena);
+	size_t ntokens = 0;
+	w->recs.n = 0;
+	if (!in.error) {
+		normalize_run(w->nz, in.text.data, in.text.len,
+		              o->dump == DUMP_EDITS ? NORM_LOG_EDITS : 0, &nr);
+		double t2 = now();
+		w->stats.t_normalize += t2 - t1;
+		if (o->dump == DUMP_NORMALIZED) {
+			buf_add(out, nr.text.data, nr.text.len);
+			if (nr.text.len && nr.text.data[nr.text.len - 1] != '\n')
+				buf_addc(out, '\n');
+		} else if (o->dump == DUMP_EDITS) {
+			dump_edits(out, &in, &nr);
+		} else {
+			const char *text = nr.text.data ? nr.text.data : "";
+			size_t len = nr.text.len, pos = 0;
+			uint32_t line = 1;
+			match_input_t mi = {text, len, &w->toks, &arena};
+			while (pos < len) {
+				size_t end = window_end(text, len, pos);
+				double ta = now();
+				tokenize_range(text, pos, end, line, w->st, &w->toks);
+				double tb = now();
+				w->stats.t_tokenize += tb - ta;
+				if (o->dump == DUMP_TOKENS) {
+					if (o->grammar)
+						grammar_annotate(o->grammar, &w->toks);
+					dump_tokens(out, in.doc, text, &w->toks);
+				} else if (o->grammar) {
+					size_t first = w->recs.n;
+					grammar_annotate(o->grammar, &w->toks);
+					matcher_run(w->m, &mi, &w->recs, o->dump == DUMP_MATCHES ? out : NULL,
+					            warnings);
+					for (size_t i = first; i < w->recs.n; i++) {
+						w->recs.v[i].tok_start += (uint32_t)ntokens;
+						w->recs.v[i].tok_end += (uint32_t)ntokens;
+					}
+					w->stats.t_match += now() - tb;
+				}
+				ntokens += w->toks.n;
+				for (const char *q = text + pos; (q = memchr(q, '\n', (size_t)(text + end - q))); q++)
+					line++;
+				pos = end;
+			}
+		}
+	}
+	w->stats.tokens += ntokens;
+	if (o->dump == DUMP_NONE) {
+		double ta = now();
+		doc_result_t d = {&in, in.error ? NULL : &nr, &w->recs, warnings, ntokens, &arena,
+		                  o->explain ? ASM_EXPLAIN : 0u};
+		assemble_document(&d, out);
+		w->stats.records += w->recs.n;
+		w->stats.t_assemble += now() - ta;
+	}
+	arena_release(&arena);
+	if (!in.error)
+		norm_result_release(&nr);
+	input_release(&in);
+}
+
+/* ---- threads and ordered output ---- */
+
+typedef struct pool {
+	const input_list_t *inputs;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t next;         /* next input to take */
+	buf_t *out;          /* one result per input */
+	char *done;          /* result ready */
+} pool_t;
+
+typedef struct thread_arg {
+	pool_t *pool;
+	worker_t *w;
+} thread_arg_t;
+
+static void *thread_main(void *p)
+{
+	thread_arg_t *ta = p;
+	pool_t *pl = ta->pool;
+	for (;;) {
+		pthread_mutex_lock(&pl->mu);
+		size_t i = pl->next++;
+		pthread_mutex_unlock(&pl->mu);
+		if (i >= pl->inputs->n)
+			break;
+		buf_t b = BUF_INIT;
+		process(ta->w, &pl->inputs->v[i], &b);
+		pthread_mutex_lock(&pl->mu);
+		pl->out[i] = b;
+		pl->done[i] = 1;
+		pthread_cond_broadcast(&pl->cv);
+		pthread_mutex_unlock(&pl->mu);
+	}
+	return NULL;
+}
+
+static int worker_init(worker_t *w, const run_opts_t *o)
+{
+	memset(w, 0, sizeof *w);
+	w->o = o;
+	char *err = NULL;
+	w->nz = normalizer_new(o->lexdir, &err);
+	if (!w->nz) {
+		fprintf(stderr, "beslut: %s\n", err ? err : "cannot set up the normalizer");
+		free(err);
+		return -1;
+	}
+	w->st = stemmer_new();
+	if (!w->st) {
+		fprintf(stderr, "beslut: libstemmer has no Swedish stemmer\n");
+		return -1;
+	}
+	if (o->grammar)
+		w->m = matcher_new(o->grammar);
+	return 0;
+}
+
+static void worker_release(worker_t *w, run_stats_t *total)
+{
+	if (total) {
+		total->inputs += w->stats.inputs;
+		total->failed += w->stats.failed;
+		total->records += w->stats.records;
+		total->bytes += w->stats.bytes;
+		total->tokens += w->stats.tokens;
+		total->t_read += w->stats.t_read;
+		total->t_normalize += w->stats.t_normalize;
+		total->t_tokenize += w->stats.t_tokenize;
+		total->t_match += w->stats.t_match;
+		total->t_assemble += w->stats.t_assemble;
+	}
+	if (w->nz)
+		normalizer_free(w->nz);
+	stemmer_free(w->st);
+	if (w->m)
+		matcher_free(w->m);
+	tokens_release(&w->toks);
+	recvec_release(&w->recs);
+	buf_release(&w->dump);
+}
+
+int run(const run_opts_t *o, run_stats_t *stats)
+{
+	run_stats_t total;
+	memset(&total, 0, sizeof total);
+	double t_start = now();
+	input_list_t inputs = {NULL, 0, 0};
+	build_inputs(&inputs, o->paths, o->npaths);
+
+	emitter_t em;
+	if (emit_open(&em, o->output) != 0) {
+		fprintf(stderr, "beslut: %s\n", em.error);
+		free(em.error);
+		free_inputs(&inputs);
+		return 3;
+	}
+	int nthreads = o->threads < 1 ? 1 : o->threads;
+	if ((size_t)nthreads > inputs.n)
+		nthreads = (int)inputs.n;
+	if (nthreads < 1)
+		nthreads = 1;
+	worker_t *ws = xcalloc((size_t)nthreads, sizeof *ws);
+	int setup_failed = 0;
+	for (int i = 0; i < nthreads && !setup_failed; i++)
+		setup_failed = worker_init(&ws[i], o) != 0;
+
+	if (!setup_failed && nthreads == 1) {
+		buf_t b = BUF_INIT;
+		for (size_t i = 0; i < inputs.n; i++) {
+			buf_reset(&b);
+			process(&ws[0], &inputs.v[i], &b);
+			emit_write(&em, b.data ? b.data : "", b.len);
+		}
+		buf_release(&b);
+	} else if (!setup_failed) {
+		pool_t pl = {&inputs, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0,
+		             xcalloc(inputs.n, sizeof(buf_t)), xcalloc(inputs.n, 1)};
+		pthread_t *tids = xcalloc((size_t)nthreads, sizeof *tids);
+		thread_arg_t *args = xcalloc((size_t)nthreads, sizeof *args);
+		for (int i = 0; i < nthreads; i++) {
+			args[i] = (thread_arg_t){&pl, &ws[i]};
+			pthread_create(&tids[i], NULL, thread_main, &args[i]);
+		}
+		for (size_t i = 0; i < inputs.n; i++) {
+			pthread_mutex_lock(&pl.mu);
+			while (!pl.done[i])
+				pthread_cond_wait(&pl.cv, &pl.mu);
+			buf_t b = pl.out[i];
+			pl.out[i] = (buf_t)BUF_INIT;
+			pthread_mutex_unlock(&pl.mu);
+			emit_write(&em, b.data ? b.data : "", b.len);
+			buf_release(&b);
+		}
+		for (int i = 0; i < nthreads; i++)
+			pthread_join(tids[i], NULL);
+		free(tids);
+		free(args);
+		free(pl.out);
+		free(pl.done);
+		pthread_mutex_destroy(&pl.mu);
+		pthread_cond_destroy(&pl.cv);
+	}
+	for (int i = 0; i < nthreads; i++)
+		worker_release(&ws[i], &total);
+	free(ws);
+	free_inputs(&inputs);
+
+	int rc = emit_close(&em, !setup_failed);
+	if (rc != 0) {
+		fprintf(stderr, "beslut: %s\n", em.error);
+		free(em.error);
+	}
+	total.t_wall = now() - t_start;
+	if (stats)
+		*stats = total;
+	if (setup_failed || rc != 0)
+		return 3;
+	return total.failed ? 1 : 0;
+}

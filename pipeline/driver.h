@@ -1,0 +1,51 @@
+/*
+ * driver.h — find the inputs, run every stage on each, write the output.
+ *
+ * Inputs: each PATH is a file or a directory walked recursively for
+ * `*.txt` and `*.txt.gz` in sorted (byte) order; "-" is stdin.  A path
+ * that cannot be opened is still an input: it yields its `document`
+ * record with status "error".
+ *
+ * Per document: read → normalize → (in windows of about
+ * BESLUT_WINDOW_BYTES, cut at paragraph boundaries) tokenize + stem →
+ * annotate → match → assemble → emit.  Documents are processed by -j
+ * worker threads, each with its own normalizer, stemmer and matcher over
+ * the one shared, immutable grammar; output keeps input order.
+ */
+#ifndef BESLUT_DRIVER_H
+#define BESLUT_DRIVER_H
+
+#include <stddef.h>
+#include "grammar.h"
+
+typedef enum dump_kind {
+	DUMP_NONE = 0,   /* records (JSON Lines) */
+	DUMP_NORMALIZED, /* repaired text, paragraphs separated by a blank line */
+	DUMP_EDITS,      /* the normalizer's edit log as JSON Lines */
+	DUMP_TOKENS,     /* one token per line */
+	DUMP_MATCHES     /* one match per line */
+} dump_kind_t;
+
+typedef struct run_opts {
+	const char *const *paths;  /* inputs; none = stdin */
+	size_t npaths;
+	const char *output;        /* NULL = stdout */
+	const char *lexdir;        /* lexicons/ */
+	const grammar_t *grammar;  /* NULL only for DUMP_NORMALIZED/EDITS/TOKENS */
+	dump_kind_t dump;
+	int explain;               /* add rule and tokens to records */
+	int threads;               /* worker threads, >= 1 */
+	int quiet;                 /* no per-input error lines on stderr */
+	int timings;               /* print per-stage timings to stderr */
+} run_opts_t;
+
+typedef struct run_stats {
+	size_t inputs, failed, records, bytes, tokens;
+	double t_read, t_normalize, t_tokenize, t_match, t_assemble; /* seconds, summed over threads */
+	double t_wall;                /* seconds, the whole run */
+} run_stats_t;
+
+/* Returns the exit status: 0 all inputs ok, 1 some failed, 3 output error. */
+int run(const run_opts_t *o, run_stats_t *stats);
+
+#endif

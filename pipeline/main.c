@@ -1,0 +1,242 @@
+/*
+ * main.c — command line: parse options, load the grammar, hand over to the
+ * driver.  Nothing else happens here.
+ */
+#include "driver.h"
+#include "grammar.h"
+#include "limits.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define BESLUT_VERSION "0.1.0"
+
+static const char USAGE[] =
+"usage: beslut [OPTIONS] [PATH...]        extract records as JSON Lines\n"
+"       beslut normalize [OPTIONS] [PATH...]  print the repaired text\n"
+"       beslut grammar check FILE...       check grammar files\n"
+"\n"
+"PATH is a file or a directory (walked recursively for *.txt and *.txt.gz,\n"
+"in sorted order); '-' or no PATH reads standard input.  gzip input is\n"
+"recognised by its content.\n"
+"\n"
+"options:\n"
+"  -o, --output FILE   write to FILE (atomically) instead of standard output\n"
+"  -j, --jobs N        worker threads (default: the number of cores)\n"
+"      --explain       add the producing rule and token span to each record\n"
+"      --dump WHAT     show a stage instead of records: normalized, edits,\n"
+"                      tokens, matches, grammar\n"
+"      --grammars DIR  grammar files (default: $BESLUT_GRAMMARS, then the\n"
+"                      grammars/ directory of the installation)\n"
+"      --lexicons DIR  lexicon files (default: $BESLUT_LEXICONS, then lexicons/)\n"
+"      --timings       print time per stage and throughput on standard error\n"
+"  -q, --quiet         no per-input error lines on standard error\n"
+"  -h, --help          this text\n"
+"  -V, --version       the version\n"
+"\n"
+"exit status: 0 every input processed; 1 some inputs failed (each still has\n"
+"its document record, status \"error\"); 2 usage error; 3 grammar, lexicon\n"
+"or output error.\n";
+
+static int usage_error(const char *msg, const char *arg)
+{
+	fprintf(stderr, "beslut: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
+	fprintf(stderr, "Try 'beslut --help'.\n");
+	return 2;
+}
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Find a data directory: env var, then beside the executable
+ * (bin/../NAME, build-san/bin/../../NAME), then ./NAME. */
+static char *find_dir(const char *env, const char *name)
+{
+	const char *e = getenv(env);
+	if (e && *e)
+		return xstrdup(e);
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		for (int up = 1; slash && up <= 2; up++) {
+			*slash = '\0';
+			slash = strrchr(exe, '/');
+			if (!slash)
+				break;
+			buf_t b = BUF_INIT;
+			buf_add(&b, exe, (size_t)(slash - exe));
+			buf_printf(&b, "/%s", name);
+			if (is_dir(b.data))
+				return buf_detach(&b, NULL);
+			buf_release(&b);
+		}
+	}
+	return xstrdup(name);
+}
+
+static int grammar_check(int argc, char **argv, const char *lexdir)
+{
+	if (argc < 1)
+		return usage_error("grammar check needs FILE arguments", NULL);
+	int ne = 0, nw = 0;
+	grammar_t *g = grammar_compile((const char *const *)argv, (size_t)argc, lexdir, stderr, &ne, &nw);
+	if (g) {
+		printf("%d file%s, %zu rules: ok (%d warning%s)\n", argc, argc == 1 ? "" : "s",
+		       grammar_rule_count(g), nw, nw == 1 ? "" : "s");
+		grammar_free(g);
+		return 0;
+	}
+	fprintf(stderr, "%d error%s, %d warning%s\n", ne, ne == 1 ? "" : "s", nw, nw == 1 ? "" : "s");
+	return 3;
+}
+
+int main(int argc, char **argv)
+{
+	run_opts_t o;
+	memset(&o, 0, sizeof o);
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	o.threads = ncpu > 0 ? (int)ncpu : 1;
+	const char *gdir_opt = NULL, *ldir_opt = NULL;
+	int dump_grammar = 0;
+	int sub_normalize = 0, sub_grammar = 0;
+	if (argc > 1 && strcmp(argv[1], "normalize") == 0) {
+		sub_normalize = 1;
+		argv++, argc--;
+	} else if (argc > 2 && strcmp(argv[1], "grammar") == 0 && strcmp(argv[2], "check") == 0) {
+		sub_grammar = 1;
+		argv += 2, argc -= 2;
+	} else if (argc > 1 && strcmp(argv[1], "grammar") == 0) {
+		return usage_error("unknown grammar sub-command (try 'beslut grammar check FILE...')",
+		                   argc > 2 ? argv[2] : NULL);
+	}
+
+	enum { OPT_EXPLAIN = 256, OPT_DUMP, OPT_GRAMMARS, OPT_LEXICONS, OPT_TIMINGS };
+	static const struct option longopts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"jobs", required_argument, NULL, 'j'},
+		{"explain", no_argument, NULL, OPT_EXPLAIN},
+		{"dump", required_argument, NULL, OPT_DUMP},
+		{"grammars", required_argument, NULL, OPT_GRAMMARS},
+		{"lexicons", required_argument, NULL, OPT_LEXICONS},
+		{"timings", no_argument, NULL, OPT_TIMINGS},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+o:j:qhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o.output = optarg;
+			break;
+		case 'j': {
+			char *end;
+			long j = strtol(optarg, &end, 10);
+			if (*end || j < 1 || j > BESLUT_MAX_THREADS)
+				return usage_error("-j takes a number from 1 to 64", optarg);
+			o.threads = (int)j;
+			break;
+		}
+		case OPT_EXPLAIN:
+			o.explain = 1;
+			break;
+		case OPT_DUMP:
+			if (strcmp(optarg, "normalized") == 0) o.dump = DUMP_NORMALIZED;
+			else if (strcmp(optarg, "edits") == 0) o.dump = DUMP_EDITS;
+			else if (strcmp(optarg, "tokens") == 0) o.dump = DUMP_TOKENS;
+			else if (strcmp(optarg, "matches") == 0) o.dump = DUMP_MATCHES;
+			else if (strcmp(optarg, "grammar") == 0) dump_grammar = 1;
+			else return usage_error("--dump takes normalized, edits, tokens, matches or grammar", optarg);
+			break;
+		case OPT_GRAMMARS:
+			gdir_opt = optarg;
+			break;
+		case OPT_LEXICONS:
+			ldir_opt = optarg;
+			break;
+		case OPT_TIMINGS:
+			o.timings = 1;
+			break;
+		case 'q':
+			o.quiet = 1;
+			break;
+		case 'h':
+			fputs(USAGE, stdout);
+			return 0;
+		case 'V':
+			printf("beslut %s\n", BESLUT_VERSION);
+			return 0;
+		default:
+			return usage_error("unknown option", argv[optind - 1]);
+		}
+	}
+	char *lexdir = ldir_opt ? xstrdup(ldir_opt) : find_dir("BESLUT_LEXICONS", "lexicons");
+	char *gdir = gdir_opt ? xstrdup(gdir_opt) : find_dir("BESLUT_GRAMMARS", "grammars");
+	int rc;
+	if (sub_grammar) {
+		rc = grammar_check(argc - optind, argv + optind, lexdir);
+		free(lexdir);
+		free(gdir);
+		return rc;
+	}
+	if (sub_normalize && o.dump != DUMP_EDITS)
+		o.dump = DUMP_NORMALIZED;
+
+	grammar_t *g = NULL;
+	if (o.dump == DUMP_NONE || o.dump == DUMP_MATCHES || o.dump == DUMP_TOKENS || dump_grammar) {
+		int ne = 0, nw = 0;
+		g = grammar_load_dir(gdir, lexdir, stderr, &ne, &nw);
+		if (!g) {
+			fprintf(stderr, "beslut: cannot load the grammars in %s (%d error%s)\n", gdir, ne,
+			        ne == 1 ? "" : "s");
+			free(lexdir);
+			free(gdir);
+			return 3;
+		}
+	}
+	if (dump_grammar) {
+		grammar_dump(g, stdout);
+		grammar_free(g);
+		free(lexdir);
+		free(gdir);
+		return 0;
+	}
+	o.grammar = g;
+	o.lexdir = lexdir;
+	o.paths = (const char *const *)(argv + optind);
+	o.npaths = (size_t)(argc - optind);
+	run_stats_t st;
+	rc = run(&o, &st);
+	if (o.timings) {
+		double wall = st.t_wall;
+		double mb = (double)st.bytes / 1e6;
+		fprintf(stderr,
+		        "inputs %zu (failed %zu), %.1f MB, %zu tokens, %zu records, %d thread%s\n"
+		        "stage      seconds   MB/s\n"
+		        "read       %7.3f %8.1f\nnormalize  %7.3f %8.1f\ntokenize   %7.3f %8.1f\n"
+		        "match      %7.3f %8.1f\nassemble   %7.3f %8.1f\ntotal      %7.3f %8.1f\n",
+		        st.inputs, st.failed, mb, st.tokens, st.records, o.threads,
+		        o.threads == 1 ? "" : "s", st.t_read, st.t_read > 0 ? mb / st.t_read : 0,
+		        st.t_normalize, st.t_normalize > 0 ? mb / st.t_normalize : 0, st.t_tokenize,
+		        st.t_tokenize > 0 ? mb / st.t_tokenize : 0, st.t_match,
+		        st.t_match > 0 ? mb / st.t_match : 0, st.t_assemble,
+		        st.t_assemble > 0 ? mb / st.t_assemble : 0, wall, wall > 0 ? mb / wall : 0);
+	}
+	if (g)
+		grammar_free(g);
+	free(lexdir);
+	free(gdir);
+	return rc;
+}
