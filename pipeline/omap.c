@@ -6,10 +6,10 @@
 
 #include <stdlib.h>
 
-static void push(omap_t *m, uint32_t dlen, uint32_t src, uint32_t slen)
+static void push(omap_t *m, uint32_t dlen, uint32_t src, uint32_t slen, uint32_t repl)
 {
 	GROW(m->seg, m->cap, m->n + 1);
-	m->seg[m->n++] = (omap_seg_t){m->dst_len, dlen, src, slen};
+	m->seg[m->n++] = (omap_seg_t){m->dst_len, dlen, src, slen, repl};
 	m->dst_len += dlen;
 }
 
@@ -19,14 +19,14 @@ void omap_copy(omap_t *m, uint32_t src, uint32_t n)
 		return;
 	if (m->n) {
 		omap_seg_t *l = &m->seg[m->n - 1];
-		if (l->dlen == l->slen && l->src + l->slen == src) {
+		if (!l->repl && l->src + l->slen == src) {
 			l->dlen += n;
 			l->slen += n;
 			m->dst_len += n;
 			return;
 		}
 	}
-	push(m, n, src, n);
+	push(m, n, src, n, 0);
 }
 
 void omap_replace(omap_t *m, uint32_t dlen, uint32_t src, uint32_t slen)
@@ -35,7 +35,7 @@ void omap_replace(omap_t *m, uint32_t dlen, uint32_t src, uint32_t slen)
 		return;
 	/* Never merged with its neighbour: even a same-length replacement
 	 * must not read as a verbatim copy. */
-	push(m, dlen, src, slen);
+	push(m, dlen, src, slen, 1);
 }
 
 /* Index of the segment holding derived byte a (a < dst_len). */
@@ -55,7 +55,7 @@ static size_t find(const omap_t *m, uint32_t a)
 static uint32_t start_of(const omap_t *m, uint32_t a)
 {
 	const omap_seg_t *s = &m->seg[find(m, a)];
-	if (s->dlen == s->slen)
+	if (!s->repl)
 		return s->src + (a - s->dst);
 	return s->src;
 }
@@ -63,7 +63,7 @@ static uint32_t start_of(const omap_t *m, uint32_t a)
 static uint32_t end_of(const omap_t *m, uint32_t a)
 {
 	const omap_seg_t *s = &m->seg[find(m, a)];
-	if (s->dlen == s->slen)
+	if (!s->repl)
 		return s->src + (a - s->dst) + 1;
 	return s->src + s->slen;
 }

@@ -5,9 +5,9 @@
  * hyphen joins, furniture removal, line joining, character folding) builds
  * an omap_t while it writes its output.  The map is a sorted list of
  * segments; a segment says "dst bytes [dst, dst+dlen) came from src bytes
- * [src, src+slen)".  When dlen == slen the segment is linear (byte i maps
- * to src+i); otherwise every byte of the segment maps to the whole source
- * range (a replacement such as U+F0B7 -> "•", or an inserted separator with
+ * [src, src+slen)".  A copied segment is linear (byte i maps to src+i);
+ * in a replacement segment every byte maps to the whole source range (a
+ * character fold such as U+F0B7 -> "•", or an inserted separator with
  * slen == 0).
  *
  * Bytes of the source that no segment covers were removed (a line-end
@@ -29,6 +29,7 @@ typedef struct omap_seg {
 	uint32_t dlen;  /* derived bytes */
 	uint32_t src;   /* first source byte */
 	uint32_t slen;  /* source bytes */
+	uint32_t repl;  /* 1: a replacement, never extended by omap_copy */
 } omap_seg_t;
 
 typedef struct omap {
@@ -46,7 +47,7 @@ void omap_replace(omap_t *m, uint32_t dlen, uint32_t src, uint32_t slen);
 /* Map derived span [a, b) to source span [*sa, *sb).  a == b maps to an
  * empty span at a's source position.  Offsets past the end clamp. */
 void omap_span(const omap_t *m, uint32_t a, uint32_t b, uint32_t *sa, uint32_t *sb);
-/* Source offset of derived byte a (start of its segment's range if non-linear). */
+/* Source offset of derived byte a (start of its segment's range for a replacement). */
 uint32_t omap_point(const omap_t *m, uint32_t a);
 void omap_release(omap_t *m);
 
