@@ -252,7 +252,11 @@ void tokenize_range(const char *text, size_t start, size_t end, uint32_t first_l
 		                    (*lc == '.' || *lc == '!' || *lc == '?' || *lc == ':' || *lc == ';' || *lc == ',');
 		const token_t *first = &t->v[ls];
 		int starts_ok = first->kind == TK_SECT || (first->flags & TF_CAP) || first->kind == TK_NUM;
-		if (le - ls + 1 <= 14 && !ends_sentence && starts_ok)
+		/* a line continued by a lower-case word is not a heading */
+		const token_t *next = le + 1 < t->n ? &t->v[le + 1] : NULL;
+		int continued = next && !(next->flags & TF_PARA_START) && next->kind == TK_WORD &&
+		                !(next->flags & TF_CAP);
+		if (le - ls + 1 <= 14 && !ends_sentence && starts_ok && !continued)
 			for (size_t j = ls; j <= le; j++)
 				t->v[j].flags |= TF_HEADING;
 		ls = le + 1;

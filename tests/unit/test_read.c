@@ -1,0 +1,186 @@
+/*
+ * test_read.c — the read stage: gzip by magic, BOM, CRLF, Windows-1252
+ * fallback, NUL bytes, and the inputs that must fail with a message.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "read.h"
+
+static buf_t gz(const char *s, size_t n)
+{
+	buf_t out = BUF_INIT;
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	ck_assert_int_eq(deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	buf_grow(&out, n + 64);
+	z.next_in = (unsigned char *)s;
+	z.avail_in = (unsigned)n;
+	z.next_out = (unsigned char *)out.data;
+	z.avail_out = (unsigned)out.cap;
+	ck_assert_int_eq(deflate(&z, Z_FINISH), Z_STREAM_END);
+	out.len = z.total_out;
+	deflateEnd(&z);
+	return out;
+}
+
+static int has_warning(const input_t *in, const char *needle)
+{
+	for (size_t i = 0; i < in->nwarnings; i++)
+		if (strstr(in->warnings[i], needle))
+			return 1;
+	return 0;
+}
+
+START_TEST(plain_utf8_is_identity)
+{
+	input_t in = {0};
+	const char *s = "§ 160\nVal av protokolljusterare\n";
+	ck_assert_int_eq(read_memory(s, strlen(s), "x.txt", &in), 0);
+	ck_assert_str_eq(in.text.data, s);
+	ck_assert_uint_eq(in.src.len, strlen(s));
+	ck_assert_uint_eq(omap_point(&in.map, 5), 5);
+	ck_assert_uint_eq(in.nwarnings, 0);
+	ck_assert_int_eq(in.gzip, 0);
+	input_release(&in);
+}
+END_TEST
+
+START_TEST(bom_and_crlf)
+{
+	input_t in = {0};
+	const char s[] = "\xEF\xBB\xBFrad ett\r\nrad tv\xC3\xA5\rslut";
+	ck_assert_int_eq(read_memory(s, sizeof s - 1, "x.txt", &in), 0);
+	ck_assert_str_eq(in.text.data, "rad ett\nrad två\nslut");
+	ck_assert_uint_eq(omap_point(&in.map, 0), 3);   /* after the BOM */
+	ck_assert_uint_eq(omap_point(&in.map, 8), 12);  /* "rad två" after CRLF */
+	uint32_t a, b;
+	omap_span(&in.map, 0, 7, &a, &b);
+	ck_assert_uint_eq(a, 3);
+	ck_assert_uint_eq(b, 10);
+	input_release(&in);
+}
+END_TEST
+
+START_TEST(latin1_decoded_as_cp1252)
+{
+	input_t in = {0};
+	const char s[] = "Regionstyrelsen beslutar att ge v\xE5rdf\xF6rbundet \x96 \x80 5 mkr";
+	ck_assert_int_eq(read_memory(s, sizeof s - 1, "x.txt", &in), 0);
+	ck_assert_str_eq(in.text.data, "Regionstyrelsen beslutar att ge vårdförbundet – € 5 mkr");
+	ck_assert(has_warning(&in, "Windows-1252"));
+	/* "å" (2 bytes) maps to the one source byte 0xE5 at 33 */
+	uint32_t a, b;
+	omap_span(&in.map, 33, 35, &a, &b);
+	ck_assert_uint_eq(a, 33);
+	ck_assert_uint_eq(b, 34);
+	input_release(&in);
+}
+END_TEST
+
+START_TEST(nul_bytes_dropped_with_warning)
+{
+	input_t in = {0};
+	const char s[] = "ja\0nej\0\0avst\xC3\xA5r, Omröstningen utfaller med 43 ja mot 38 nej.";
+	ck_assert_int_eq(read_memory(s, sizeof s - 1, "x.txt", &in), 0);
+	ck_assert_str_eq(in.text.data, "janejavstår, Omröstningen utfaller med 43 ja mot 38 nej.");
+	ck_assert(has_warning(&in, "3 NUL bytes"));
+	ck_assert_uint_eq(omap_point(&in.map, 2), 3);
+	input_release(&in);
+}
+END_TEST
+
+START_TEST(gzip_by_magic)
+{
+	const char *s = "Omröstning begärs och verkställs.\n";
+	buf_t z = gz(s, strlen(s));
+	input_t in = {0};
+	ck_assert_int_eq(read_memory(z.data, z.len, "x.txt", &in), 0);
+	ck_assert_int_eq(in.gzip, 1);
+	ck_assert_str_eq(in.text.data, s);
+	ck_assert_uint_eq(in.src.len, strlen(s)); /* spans count decompressed bytes */
+	input_release(&in);
+	buf_release(&z);
+}
+END_TEST
+
+START_TEST(gzip_two_members)
+{
+	buf_t a = gz("first ", 6), b = gz("second", 6);
+	buf_add(&a, b.data, b.len);
+	input_t in = {0};
+	ck_assert_int_eq(read_memory(a.data, a.len, "x.txt", &in), 0);
+	ck_assert_str_eq(in.text.data, "first second");
+	input_release(&in);
+	buf_release(&a);
+	buf_release(&b);
+}
+END_TEST
+
+START_TEST(truncated_gzip_fails)
+{
+	char big[20000];
+	for (size_t i = 0; i < sizeof big; i++)
+		big[i] = (char)('a' + (i * 7919) % 26);
+	buf_t z = gz(big, sizeof big);
+	input_t in = {0};
+	ck_assert_int_eq(read_memory(z.data, z.len / 2, "t.txt.gz", &in), -1);
+	ck_assert_ptr_nonnull(strstr(in.error, "truncated gzip"));
+	ck_assert_ptr_nonnull(strstr(in.error, "t.txt.gz"));
+	input_release(&in);
+	buf_release(&z);
+}
+END_TEST
+
+START_TEST(empty_and_binary_fail)
+{
+	input_t in = {0};
+	ck_assert_int_eq(read_memory("", 0, "e.txt", &in), -1);
+	ck_assert_ptr_nonnull(strstr(in.error, "empty input"));
+	input_release(&in);
+	unsigned char bin[4096];
+	for (size_t i = 0; i < sizeof bin; i++)
+		bin[i] = (unsigned char)(i * 31 % 251);
+	ck_assert_int_eq(read_memory(bin, sizeof bin, "b.txt", &in), -1);
+	ck_assert_ptr_nonnull(strstr(in.error, "binary"));
+	input_release(&in);
+}
+END_TEST
+
+START_TEST(missing_path_fails)
+{
+	input_t in = {0};
+	ck_assert_int_eq(read_input("/nonexistent/dir/x.txt", "x.txt", &in), -1);
+	ck_assert_ptr_nonnull(strstr(in.error, "cannot open"));
+	ck_assert_ptr_nonnull(strstr(in.error, "/nonexistent/dir/x.txt"));
+	input_release(&in);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("read");
+	TCase *t = tcase_create("read");
+	tcase_add_test(t, plain_utf8_is_identity);
+	tcase_add_test(t, bom_and_crlf);
+	tcase_add_test(t, latin1_decoded_as_cp1252);
+	tcase_add_test(t, nul_bytes_dropped_with_warning);
+	tcase_add_test(t, gzip_by_magic);
+	tcase_add_test(t, gzip_two_members);
+	tcase_add_test(t, truncated_gzip_fails);
+	tcase_add_test(t, empty_and_binary_fail);
+	tcase_add_test(t, missing_path_fails);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
