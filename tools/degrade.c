@@ -598,7 +598,10 @@ typedef struct {
 static void emit_line(emit_t *e, const char *text, size_t n)
 {
 	s_putn(&e->out, text, n);
-	if (e->cfg->trail && n)
+	/* pdftotext ends a line with a space, unless it ends in a hyphen */
+	bool hyph = (n >= 1 && text[n - 1] == '-') ||
+	            (n >= 2 && !memcmp(text + n - 2, SHY, 2));
+	if (e->cfg->trail && n && !hyph)
 		s_puts(&e->out, " ");
 	s_puts(&e->out, "\n");
 	if (e->cfg->blank)
