@@ -17,6 +17,7 @@
 #define BESLUT_MAX_DIAGNOSTICS   20          /* grammar errors reported before giving up */
 #define BESLUT_STEM_CACHE_SLOTS  (1u << 16)  /* per-thread stem memo (open addressing) */
 #define BESLUT_MAX_THREADS       64          /* -j upper bound */
+#define BESLUT_MATCH_STEP_BUDGET 20000       /* matcher steps per rule and start token before it gives up */
 #define BESLUT_WINDOW_BYTES      (4u << 20)  /* a larger document is matched in windows of this size … */
 #define BESLUT_WINDOW_SLACK      (1u << 20)  /* … cut at a paragraph boundary within this much more */
 
