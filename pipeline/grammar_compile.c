@@ -1,0 +1,1202 @@
+/*
+ * grammar_compile.c — from declarations to the immutable grammar_t.
+ *
+ * Passes, in order (each one only runs on what the previous left intact):
+ *
+ *   1. parse every file (grammar_parse.c) into declarations;
+ *   2. declare: check duplicate names, load each lexicon once (TSV with a
+ *      header line; entries tokenized with the real tokenizer so "(s)" is
+ *      the three tokens the document will have) into per-class tries over
+ *      token symbols;
+ *   3. resolve: <name> references (unknown, recursive), @class names,
+ *      capture names used by actions;
+ *   4. generate code: every rule and trigger pattern is inlined into one
+ *      flat instruction array (match.c explains the instructions); literal
+ *      words become symbol compares, `~word` the symbol of its stem,
+ *      single-token operands of & and ! become predicate trees, regexes
+ *      are compiled and JIT-compiled once;
+ *   5. order rules by group (first appearance) and source order, and build
+ *      the prefilter: the FIRST set of each rule — symbols, stems, lexicon
+ *      classes, token kinds or flags its first token must have — inverted
+ *      into lists "which rules can start at a token with key k";
+ *   6. warnings: unused patterns, rules that can only match nothing.
+ *
+ * Symbols: every word a literal, stem or lexicon entry mentions gets a
+ * small integer id (the lower-cased form; stems share the table).
+ * grammar_annotate() stores a token's ids and its lexicon-class bits, so
+ * the matcher compares integers only.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "grammar_int.h"
+
+/* ------------------------------------------------------------- symbols */
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+uint32_t sym_find(const grammar_t *g, const char *s, size_t n)
+{
+	if (!g->symhash_cap)
+		return 0;
+	uint32_t mask = g->symhash_cap - 1, i = hash_bytes(s, n) & mask;
+	for (;;) {
+		uint32_t id = g->symhash[i];
+		if (!id)
+			return 0;
+		if (g->symlen[id] == n && memcmp(g->syms[id], s, n) == 0)
+			return id;
+		i = (i + 1) & mask;
+	}
+}
+
+static void symhash_put(grammar_t *g, uint32_t id)
+{
+	uint32_t mask = g->symhash_cap - 1, i = hash_bytes(g->syms[id], g->symlen[id]) & mask;
+	while (g->symhash[i])
+		i = (i + 1) & mask;
+	g->symhash[i] = id;
+}
+
+static uint32_t sym_intern(grammar_t *g, const char *s, size_t n)
+{
+	uint32_t id = sym_find(g, s, n);
+	if (id)
+		return id;
+	if (g->nsyms == 0)
+		g->nsyms = 1;
+	if ((g->nsyms + 1) * 2 > g->symhash_cap) {
+		uint32_t nc = g->symhash_cap ? g->symhash_cap * 2 : 1024;
+		free(g->symhash);
+		g->symhash = xcalloc(nc, sizeof *g->symhash);
+		g->symhash_cap = nc;
+		for (uint32_t j = 1; j < g->nsyms; j++)
+			symhash_put(g, j);
+	}
+	if (g->nsyms + 1 > g->syms_cap) {
+		size_t cap = g->syms_cap;
+		GROW(g->syms, cap, g->nsyms + 1);
+		g->symlen = xrealloc(g->symlen, cap * sizeof *g->symlen);
+		g->sym_start = xrealloc(g->sym_start, cap * sizeof *g->sym_start);
+		g->sym_single = xrealloc(g->sym_single, cap * sizeof *g->sym_single);
+		g->syms_cap = cap;
+	}
+	id = g->nsyms++;
+	g->syms[id] = arena_strndup(&g->mem, s, n);
+	g->symlen[id] = (uint32_t)n;
+	g->sym_start[id] = 0;
+	g->sym_single[id] = 0;
+	symhash_put(g, id);
+	return id;
+}
+
+/* ------------------------------------------------------------ lexicons */
+
+static uint32_t tnode_new(grammar_t *g)
+{
+	GROW(g->tnodes, g->tnodes_cap, g->ntnodes + 1);
+	g->tnodes[g->ntnodes].value = -1;
+	return g->ntnodes++;
+}
+
+static uint32_t edge_slot(const grammar_t *g, uint64_t key)
+{
+	uint64_t h = key * 0x9E3779B97F4A7C15ull;
+	uint32_t mask = g->tedges_cap - 1, i = (uint32_t)(h >> 32) & mask;
+	while (g->tedges[i].key && g->tedges[i].key != key)
+		i = (i + 1) & mask;
+	return i;
+}
+
+static inline int64_t trie_child(const grammar_t *g, uint32_t node, uint32_t sym)
+{
+	if (!sym || !g->tedges_cap)
+		return -1;
+	uint64_t key = ((uint64_t)(node + 1) << 32) | sym;
+	uint32_t i = edge_slot(g, key);
+	return g->tedges[i].key ? (int64_t)g->tedges[i].child : -1;
+}
+
+static uint32_t trie_add(grammar_t *g, uint32_t node, uint32_t sym)
+{
+	int64_t c = trie_child(g, node, sym);
+	if (c >= 0)
+		return (uint32_t)c;
+	if ((g->ntedges + 1) * 2 > g->tedges_cap) {
+		tedge_t *old = g->tedges;
+		uint32_t oc = g->tedges_cap;
+		g->tedges_cap = oc ? oc * 2 : 1024;
+		g->tedges = xcalloc(g->tedges_cap, sizeof *g->tedges);
+		for (uint32_t j = 0; j < oc; j++)
+			if (old[j].key)
+				g->tedges[edge_slot(g, old[j].key)] = old[j];
+		free(old);
+	}
+	uint32_t child = tnode_new(g);
+	uint64_t key = ((uint64_t)(node + 1) << 32) | sym;
+	uint32_t i = edge_slot(g, key);
+	g->tedges[i].key = key;
+	g->tedges[i].child = child;
+	g->ntedges++;
+	return child;
+}
+
+uint32_t lex_longest(const grammar_t *g, uint32_t cls, const token_t *t, uint32_t pos,
+                     uint32_t lim, int32_t *val)
+{
+	uint32_t node = g->classes[cls].root, best = pos;
+	for (uint32_t j = pos; j < lim; j++) {
+		int64_t c = trie_child(g, node, t[j].sym);
+		if (c < 0)
+			break;
+		node = (uint32_t)c;
+		if (g->tnodes[node].value >= 0) {
+			best = j + 1;
+			if (val)
+				*val = g->tnodes[node].value;
+		}
+	}
+	return best;
+}
+
+/* Load lexicons/FILE into class cls.  Diagnostics point into the file. */
+static void load_lexicon(compile_t *c, grammar_t *g, uint32_t cls, const decl_t *d)
+{
+	buf_t path = BUF_INIT;
+	buf_printf(&path, "%s/%s", c->lexdir ? c->lexdir : "lexicons", d->file);
+	int fi = src_add_file(c, path.data);
+	if (fi < 0) {
+		diag_at(c, d->loc, 1, "cannot read lexicon file %s: %s", path.data, strerror(errno));
+		buf_release(&path);
+		return;
+	}
+	buf_release(&path);
+	const gsrc_t *s = &c->src[fi];
+	tokens_t toks = TOKENS_INIT;
+	const char *t = s->text;
+	size_t i = 0, lineno = 0;
+	uint64_t bit = 1ull << cls;
+	while (i < s->len) {
+		size_t ls = i, le = i;
+		while (le < s->len && t[le] != '\n')
+			le++;
+		i = le + 1;
+		if (lineno++ == 0)
+			continue; /* header */
+		size_t e = le;
+		if (e > ls && t[e - 1] == '\r')
+			e--;
+		if (e == ls || t[ls] == '#')
+			continue;
+		size_t tab = ls;
+		while (tab < e && t[tab] != '\t')
+			tab++;
+		size_t vs = tab < e ? tab + 1 : e, ve = vs;
+		while (ve < e && t[ve] != '\t')
+			ve++;
+		/* trim spaces */
+		size_t es = ls, ee = tab;
+		while (es < ee && t[es] == ' ')
+			es++;
+		while (ee > es && t[ee - 1] == ' ')
+			ee--;
+		while (vs < ve && t[vs] == ' ')
+			vs++;
+		while (ve > vs && t[ve - 1] == ' ')
+			ve--;
+		tokenize(t + es, ee - es, NULL, &toks);
+		if (toks.n == 0) {
+			diag_at(c, (loc_t){(uint32_t)fi, (uint32_t)ls}, 0, "empty lexicon entry ignored");
+			continue;
+		}
+		uint32_t node = g->classes[cls].root;
+		for (size_t k = 0; k < toks.n; k++) {
+			const token_t *tk = &toks.v[k];
+			uint32_t sym = sym_intern(g, tok_lower(&toks, tk), tk->lower_len);
+			if (k == 0)
+				g->sym_start[sym] |= bit;
+			if (toks.n == 1)
+				g->sym_single[sym] |= bit;
+			node = trie_add(g, node, sym);
+		}
+		if (g->tnodes[node].value >= 0)
+			continue; /* duplicate: the first one wins */
+		GROW(g->lexval, g->lexval_cap, g->nlexval + 1);
+		g->lexval[g->nlexval] = ve > vs ? arena_strndup(&g->mem, t + vs, ve - vs)
+		                                : arena_strndup(&g->mem, t + es, ee - es);
+		g->tnodes[node].value = (int32_t)g->nlexval++;
+		g->classes[cls].nentries++;
+	}
+	tokens_release(&toks);
+}
+
+static int class_find(const grammar_t *g, const char *name)
+{
+	for (uint32_t i = 0; i < g->nclasses; i++)
+		if (strcmp(g->classes[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *grammar_lexicon_value(const grammar_t *g, const char *cls, const char *word)
+{
+	int ci = class_find(g, cls);
+	if (ci < 0 || !word)
+		return NULL;
+	tokens_t toks = TOKENS_INIT;
+	tokenize(word, strlen(word), NULL, &toks);
+	const char *res = NULL;
+	if (toks.n > 0) {
+		/* tokens of a private list carry no symbols; look them up here */
+		uint32_t node = g->classes[ci].root;
+		size_t k;
+		for (k = 0; k < toks.n; k++) {
+			uint32_t sym = sym_find(g, tok_lower(&toks, &toks.v[k]), toks.v[k].lower_len);
+			int64_t ch = trie_child(g, node, sym);
+			if (ch < 0)
+				break;
+			node = (uint32_t)ch;
+		}
+		if (k == toks.n && g->tnodes[node].value >= 0)
+			res = g->lexval[g->tnodes[node].value];
+	}
+	tokens_release(&toks);
+	return res;
+}
+
+/* ---------------------------------------------------------- resolution */
+
+typedef struct cg {
+	compile_t *c;
+	grammar_t *g;
+	stemmer_t *st;
+	tokens_t toks;      /* scratch for tokenizing literals */
+	uint32_t nregs;     /* registers of the rule being generated */
+	uint32_t *names;    /* capture name ids of the current rule */
+	size_t nnames, names_cap;
+} cg_t;
+
+static decl_t *pattern_find(compile_t *c, const char *name)
+{
+	for (size_t i = 0; i < c->ndecls; i++)
+		if (c->decls[i].kind == D_PATTERN && !c->decls[i].bad && strcmp(c->decls[i].name, name) == 0)
+			return &c->decls[i];
+	return NULL;
+}
+
+static uint32_t capname_intern(grammar_t *g, const char *s)
+{
+	for (uint32_t i = 0; i < g->ncapnames; i++)
+		if (strcmp(g->capnames[i], s) == 0)
+			return i;
+	GROW(g->capnames, g->capnames_cap, g->ncapnames + 1);
+	g->capnames[g->ncapnames] = s;
+	return g->ncapnames++;
+}
+
+static int capname_find(const grammar_t *g, const char *s)
+{
+	for (uint32_t i = 0; i < g->ncapnames; i++)
+		if (strcmp(g->capnames[i], s) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Resolve references and classes in a tree; returns 0 on error. */
+static int resolve(cg_t *cg, pnode_t *n)
+{
+	compile_t *c = cg->c;
+	int ok = 1;
+	switch (n->k) {
+	case PN_CLASS:
+		n->idx = class_find(cg->g, n->s);
+		if (n->idx < 0) {
+			diag_at(c, n->loc, 1, "unknown lexicon class '@%s' (declare it with: lexicon %s = \"%s.tsv\";)",
+			        n->s, n->s, n->s);
+			return 0;
+		}
+		return 1;
+	case PN_REF: {
+		decl_t *d = pattern_find(c, n->s);
+		if (!d) {
+			diag_at(c, n->loc, 1, "unknown pattern '<%s>'", n->s);
+			return 0;
+		}
+		d->used = 1;
+		n->idx = (int)(d - c->decls);
+		if (d->state == 1) {
+			diag_at(c, n->loc, 1, "recursive pattern '<%s>' (patterns may not refer to themselves)", n->s);
+			return 0;
+		}
+		if (d->state == 0) {
+			d->state = 1;
+			if (!resolve(cg, d->pat))
+				d->bad = 1;
+			d->state = 2;
+		}
+		if (d->bad)
+			return 0;
+		return 1;
+	}
+	case PN_CAP:
+	case PN_FLAG:
+		capname_intern(cg->g, n->s);
+		break;
+	default:
+		break;
+	}
+	for (size_t i = 0; i < n->nkids; i++)
+		ok &= resolve(cg, n->kids[i]);
+	return ok;
+}
+
+/* Capture names a tree can produce (through references). */
+static void collect_names(cg_t *cg, const pnode_t *n)
+{
+	if (n->k == PN_CAP || n->k == PN_FLAG) {
+		uint32_t id = capname_intern(cg->g, n->s);
+		size_t j;
+		for (j = 0; j < cg->nnames; j++)
+			if (cg->names[j] == id)
+				break;
+		if (j == cg->nnames) {
+			GROW(cg->names, cg->names_cap, cg->nnames + 1);
+			cg->names[cg->nnames++] = id;
+		}
+	}
+	if (n->k == PN_REF)
+		collect_names(cg, cg->c->decls[n->idx].pat);
+	for (size_t i = 0; i < n->nkids; i++)
+		collect_names(cg, n->kids[i]);
+}
+
+static int name_known(cg_t *cg, const char *s, int *id)
+{
+	*id = capname_find(cg->g, s);
+	if (*id < 0)
+		return 0;
+	for (size_t j = 0; j < cg->nnames; j++)
+		if (cg->names[j] == (uint32_t)*id)
+			return 1;
+	return 0;
+}
+
+static void unknown_capture(cg_t *cg, loc_t at, const char *s)
+{
+	buf_t b = BUF_INIT;
+	for (size_t j = 0; j < cg->nnames; j++)
+		buf_printf(&b, "%s%s", j ? ", " : "", cg->g->capnames[cg->names[j]]);
+	if (cg->nnames)
+		diag_at(cg->c, at, 1, "unknown capture '%s' (the pattern captures: %s)", s, b.data);
+	else
+		diag_at(cg->c, at, 1, "unknown capture '%s' (the pattern has no captures)", s);
+	buf_release(&b);
+}
+
+static int resolve_expr(cg_t *cg, expr_t *e)
+{
+	int ok = 1;
+	if (e->k == EX_CAP) {
+		if (!name_known(cg, e->s, &e->cap)) {
+			unknown_capture(cg, e->loc, e->s);
+			return 0;
+		}
+		return 1;
+	}
+	for (size_t i = 0; i < e->nargs; i++)
+		ok &= resolve_expr(cg, e->args[i]);
+	for (size_t i = 0; i < e->nf; i++)
+		ok &= resolve_expr(cg, e->vals[i]);
+	if (e->body)
+		ok &= resolve_expr(cg, e->body);
+	return ok;
+}
+
+/* -------------------------------------------------------- code generation */
+
+static uint32_t emit(grammar_t *g, op_t op, uint32_t a, uint32_t b)
+{
+	GROW(g->code, g->code_cap, g->ncode + 1);
+	g->code[g->ncode] = (insn_t){(uint8_t)op, a, b};
+	return g->ncode++;
+}
+
+static uint32_t pred_new(grammar_t *g, pred_op_t op, uint32_t a, uint32_t b)
+{
+	GROW(g->preds, g->preds_cap, g->npreds + 1);
+	g->preds[g->npreds] = (pred_t){(uint8_t)op, a, b};
+	return g->npreds++;
+}
+
+static int nullable(cg_t *cg, const pnode_t *n)
+{
+	switch (n->k) {
+	case PN_SEQ:
+		for (size_t i = 0; i < n->nkids; i++)
+			if (!nullable(cg, n->kids[i]))
+				return 0;
+		return 1;
+	case PN_ALT:
+		for (size_t i = 0; i < n->nkids; i++)
+			if (nullable(cg, n->kids[i]))
+				return 1;
+		return 0;
+	case PN_REP: return n->min == 0 || nullable(cg, n->kids[0]);
+	case PN_ASSERT: case PN_FLAG: return 1;
+	case PN_CAP: return nullable(cg, n->kids[0]);
+	case PN_REF: return nullable(cg, cg->c->decls[n->idx].pat);
+	default: return 0;
+	}
+}
+
+static uint64_t classes_in(cg_t *cg, const pnode_t *n)
+{
+	uint64_t m = 0;
+	if (n->k == PN_CLASS && n->idx >= 0)
+		m |= 1ull << n->idx;
+	if (n->k == PN_REF)
+		m |= classes_in(cg, cg->c->decls[n->idx].pat);
+	for (size_t i = 0; i < n->nkids; i++)
+		m |= classes_in(cg, n->kids[i]);
+	return m;
+}
+
+static int regex_compile(cg_t *cg, const pnode_t *n)
+{
+	grammar_t *g = cg->g;
+	for (uint32_t i = 0; i < g->nre; i++)
+		if (strcmp(g->re_src[i], n->s) == 0) {
+			uint32_t opts = 0;
+			pcre2_pattern_info(g->re[i], PCRE2_INFO_ARGOPTIONS, &opts);
+			if (!!(opts & PCRE2_CASELESS) == !!(n->arg & 1))
+				return (int)i;
+		}
+	int err;
+	PCRE2_SIZE eoff;
+	uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED | PCRE2_ENDANCHORED;
+	if (n->arg & 1)
+		opts |= PCRE2_CASELESS;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)n->s, PCRE2_ZERO_TERMINATED, opts, &err, &eoff, NULL);
+	if (!re) {
+		PCRE2_UCHAR msg[256];
+		pcre2_get_error_message(err, msg, sizeof msg);
+		loc_t at = n->loc;
+		at.off += 1 + (uint32_t)eoff;
+		diag_at(cg->c, at, 1, "bad regex: %s (at offset %zu)", (const char *)msg, (size_t)eoff);
+		return -1;
+	}
+	GROW(g->re, g->re_cap, g->nre + 1);
+	size_t cap = g->re_cap;
+	g->re_src = xrealloc(g->re_src, cap * sizeof *g->re_src);
+	g->re_jit = xrealloc(g->re_jit, cap * sizeof *g->re_jit);
+	g->re[g->nre] = re;
+	g->re_src[g->nre] = n->s;
+	g->re_jit[g->nre] = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
+	return (int)g->nre++;
+}
+
+/* Tokenize a literal; returns the token count (tokens in cg->toks). */
+static size_t lit_tokens(cg_t *cg, const pnode_t *n, int stem)
+{
+	tokenize(n->s, strlen(n->s), stem ? cg->st : NULL, &cg->toks);
+	if (cg->toks.n == 0)
+		diag_at(cg->c, n->loc, 1, "literal \"%s\" contains no token", n->s);
+	return cg->toks.n;
+}
+
+static uint32_t tok_sym(cg_t *cg, size_t k, int stem)
+{
+	const token_t *t = &cg->toks.v[k];
+	const char *s = stem ? tok_stem(&cg->toks, t) : tok_lower(&cg->toks, t);
+	return sym_intern(cg->g, s, stem ? strlen(s) : t->lower_len);
+}
+
+/* Single-token predicate of a tree, or -1 (error reported). */
+static int64_t pred_of(cg_t *cg, const pnode_t *n)
+{
+	grammar_t *g = cg->g;
+	switch (n->k) {
+	case PN_LIT:
+	case PN_STEM: {
+		int stem = n->k == PN_STEM;
+		size_t nt = lit_tokens(cg, n, stem);
+		if (nt == 0)
+			return -1;
+		if (nt != 1) {
+			diag_at(cg->c, n->loc, 1, "operand of '&' or '!' must match exactly one token; \"%s\" is %zu tokens",
+			        n->s, nt);
+			return -1;
+		}
+		return pred_new(g, stem ? PR_STEM : PR_LIT, tok_sym(cg, 0, stem), 0);
+	}
+	case PN_CLASS: return pred_new(g, PR_CLASS1, (uint32_t)n->idx, 0);
+	case PN_REGEX: {
+		int r = regex_compile(cg, n);
+		return r < 0 ? -1 : (int64_t)pred_new(g, PR_REGEX, (uint32_t)r, 0);
+	}
+	case PN_ANY: return pred_new(g, PR_ANY, 0, 0);
+	case PN_KIND: return pred_new(g, PR_KIND, (uint32_t)n->arg, 0);
+	case PN_TFLAG: return pred_new(g, PR_TFLAG, (uint32_t)n->arg, 0);
+	case PN_REF: return pred_of(cg, cg->c->decls[n->idx].pat);
+	case PN_NOT: {
+		int64_t a = pred_of(cg, n->kids[0]);
+		return a < 0 ? -1 : (int64_t)pred_new(g, PR_NOT, (uint32_t)a, 0);
+	}
+	case PN_AND:
+	case PN_ALT: {
+		int64_t acc = pred_of(cg, n->kids[0]);
+		for (size_t i = 1; acc >= 0 && i < n->nkids; i++) {
+			int64_t b = pred_of(cg, n->kids[i]);
+			acc = b < 0 ? -1 : (int64_t)pred_new(g, n->k == PN_AND ? PR_AND : PR_OR, (uint32_t)acc, (uint32_t)b);
+		}
+		return acc;
+	}
+	default:
+		diag_at(cg->c, n->loc, 1, "operand of '&' or '!' must match exactly one token");
+		return -1;
+	}
+}
+
+static int gen(cg_t *cg, const pnode_t *n)
+{
+	grammar_t *g = cg->g;
+	switch (n->k) {
+	case PN_LIT:
+	case PN_STEM: {
+		int stem = n->k == PN_STEM;
+		size_t nt = lit_tokens(cg, n, stem);
+		if (nt == 0)
+			return 0;
+		for (size_t k = 0; k < nt; k++)
+			emit(g, stem ? OP_STEM : OP_LIT, tok_sym(cg, k, stem), 0);
+		return 1;
+	}
+	case PN_CLASS:
+		emit(g, OP_CLASS, (uint32_t)n->idx, 0);
+		return 1;
+	case PN_ANY:
+		emit(g, OP_ANY, 0, 0);
+		return 1;
+	case PN_REGEX: case PN_KIND: case PN_TFLAG: case PN_AND: case PN_NOT: {
+		int64_t p = pred_of(cg, n);
+		if (p < 0)
+			return 0;
+		emit(g, OP_PRED, (uint32_t)p, 0);
+		return 1;
+	}
+	case PN_REF:
+		return gen(cg, cg->c->decls[n->idx].pat);
+	case PN_SEQ: {
+		int ok = 1;
+		for (size_t i = 0; i < n->nkids; i++)
+			ok &= gen(cg, n->kids[i]);
+		return ok;
+	}
+	case PN_ALT: {
+		/* SPLIT L1,next; L1: A; JMP end; next: SPLIT L2,next2; … last: Z; end: */
+		uint32_t *jumps = xmalloc(n->nkids * sizeof *jumps);
+		int ok = 1;
+		for (size_t i = 0; i < n->nkids; i++) {
+			uint32_t split = 0;
+			if (i + 1 < n->nkids)
+				split = emit(g, OP_SPLIT, g->ncode + 1, 0);
+			ok &= gen(cg, n->kids[i]);
+			if (i + 1 < n->nkids) {
+				jumps[i] = emit(g, OP_JMP, 0, 0);
+				g->code[split].b = g->ncode;
+			}
+		}
+		for (size_t i = 0; i + 1 < n->nkids; i++)
+			g->code[jumps[i]].a = g->ncode;
+		free(jumps);
+		return ok;
+	}
+	case PN_REP: {
+		const pnode_t *x = n->kids[0];
+		int ok = 1, empty = nullable(cg, x);
+		for (int i = 0; i < n->min; i++)
+			ok &= gen(cg, x);
+		if (n->max < 0) {
+			/* L: SPLIT body,out (lazy: out,body); body: [MARK r] X [PROGRESS r] JMP L; out: */
+			uint32_t reg = empty ? cg->nregs++ : 0;
+			uint32_t l = emit(g, OP_SPLIT, 0, 0);
+			uint32_t body = g->ncode;
+			if (empty)
+				emit(g, OP_MARK, reg, 0);
+			ok &= gen(cg, x);
+			if (empty)
+				emit(g, OP_PROGRESS, reg, 0);
+			emit(g, OP_JMP, l, 0);
+			g->code[l].a = n->lazy ? g->ncode : body;
+			g->code[l].b = n->lazy ? body : g->ncode;
+		} else {
+			/* (X (X (X)?)?)? nested optionals; all splits exit to the end */
+			int opt = n->max - n->min;
+			uint32_t *splits = xmalloc((size_t)(opt > 0 ? opt : 1) * sizeof *splits);
+			for (int i = 0; i < opt; i++) {
+				splits[i] = emit(g, OP_SPLIT, 0, 0);
+				ok &= gen(cg, x);
+			}
+			for (int i = 0; i < opt; i++) {
+				uint32_t body = splits[i] + 1;
+				g->code[splits[i]].a = n->lazy ? g->ncode : body;
+				g->code[splits[i]].b = n->lazy ? body : g->ncode;
+			}
+			free(splits);
+		}
+		return ok;
+	}
+	case PN_ASSERT:
+		emit(g, OP_ASSERT, (uint32_t)n->arg, 0);
+		return 1;
+	case PN_CAP:
+	case PN_FLAG: {
+		GROW(g->capdefs, g->capdefs_cap, g->ncapdefs + 1);
+		capdef_t *cd = &g->capdefs[g->ncapdefs];
+		cd->name = capname_intern(g, n->s);
+		cd->is_flag = n->k == PN_FLAG;
+		cd->classes = n->k == PN_CAP ? classes_in(cg, n->kids[0]) : 0;
+		uint32_t id = g->ncapdefs++;
+		if (n->k == PN_FLAG) {
+			emit(g, OP_FLAG, id, 0);
+			return 1;
+		}
+		emit(g, OP_OPEN, id, 0);
+		int ok = gen(cg, n->kids[0]);
+		emit(g, OP_CLOSE, 0, 0);
+		return ok;
+	}
+	}
+	return 0;
+}
+
+/* ----------------------------------------------------------- prefilter */
+
+enum { K_SYM, K_STEM, K_CLASS, K_KIND, K_FLAG, K_ANY };
+
+typedef struct pkey {
+	uint8_t type;
+	uint32_t key;
+	uint32_t rule;
+} pkey_t;
+
+typedef struct keyvec {
+	pkey_t *v;
+	size_t n, cap;
+} keyvec_t;
+
+static int flag_index(uint32_t bit)
+{
+	int i = 0;
+	while (bit > 1)
+		bit >>= 1, i++;
+	return i;
+}
+
+static int assert_start_flag(uint32_t code)
+{
+	switch (code) {
+	case AS_LINE_START: return flag_index(TF_LINE_START);
+	case AS_PARA_START: return flag_index(TF_PARA_START);
+	case AS_SENT_START: return flag_index(TF_SENT_START);
+	case AS_HEAD: return flag_index(TF_HEADING);
+	default: return -1;
+	}
+}
+
+static void key_add(keyvec_t *kv, int type, uint32_t key, uint32_t rule)
+{
+	GROW(kv->v, kv->cap, kv->n + 1);
+	kv->v[kv->n++] = (pkey_t){(uint8_t)type, key, rule};
+}
+
+/* Keys of a predicate; returns 0 when it has none (must try everywhere).
+ * Selective keys (symbols, stems, classes) only. */
+static int pred_keys(const grammar_t *g, uint32_t p, keyvec_t *kv, uint32_t rule, int weak)
+{
+	const pred_t *pr = &g->preds[p];
+	switch (pr->op) {
+	case PR_LIT: key_add(kv, K_SYM, pr->a, rule); return 1;
+	case PR_STEM: key_add(kv, K_STEM, pr->a, rule); return 1;
+	case PR_CLASS1: key_add(kv, K_CLASS, pr->a, rule); return 1;
+	case PR_KIND:
+		if (!weak)
+			return 0;
+		key_add(kv, K_KIND, pr->a, rule);
+		return 1;
+	case PR_TFLAG:
+		if (!weak)
+			return 0;
+		key_add(kv, K_FLAG, (uint32_t)flag_index(pr->a), rule);
+		return 1;
+	case PR_AND: {
+		size_t mark = kv->n;
+		if (pred_keys(g, pr->a, kv, rule, weak))
+			return 1;
+		kv->n = mark;
+		return pred_keys(g, pr->b, kv, rule, weak);
+	}
+	case PR_OR: {
+		size_t mark = kv->n;
+		if (pred_keys(g, pr->a, kv, rule, weak) && pred_keys(g, pr->b, kv, rule, weak))
+			return 1;
+		kv->n = mark;
+		return 0;
+	}
+	default: return 0;
+	}
+}
+
+/* FIRST set of the program at entry: appends keys for rule index `rule`.
+ * Returns 0 when no token-consuming instruction is reachable. */
+static int first_keys(const grammar_t *g, uint32_t entry, uint32_t end, uint32_t rule, keyvec_t *kv)
+{
+	size_t span = end - entry;
+	uint64_t *seen = xcalloc(span ? span : 1, sizeof *seen);
+	uint32_t (*stack)[2] = xmalloc((span * 33 + 1) * sizeof *stack);
+	size_t sp = 0, start = kv->n;
+	int consumes = 0, any = 0;
+	stack[sp][0] = entry, stack[sp][1] = 32; /* 32 = no pending flag */
+	sp++;
+	while (sp > 0 && !any) {
+		sp--;
+		uint32_t pc = stack[sp][0], fl = stack[sp][1];
+		if (pc < entry || pc >= end || (seen[pc - entry] >> fl & 1))
+			continue;
+		seen[pc - entry] |= 1ull << fl;
+		const insn_t *in = &g->code[pc];
+		int key_done = 0;
+		switch (in->op) {
+		case OP_LIT: key_add(kv, K_SYM, in->a, rule); key_done = 1; break;
+		case OP_STEM: key_add(kv, K_STEM, in->a, rule); key_done = 1; break;
+		case OP_CLASS: key_add(kv, K_CLASS, in->a, rule); key_done = 1; break;
+		case OP_PRED:
+		case OP_ANY: {
+			size_t mark = kv->n;
+			if (in->op == OP_PRED && pred_keys(g, in->a, kv, rule, 0)) {
+				key_done = 1;
+			} else if (fl < 32) {
+				kv->n = mark;
+				key_add(kv, K_FLAG, fl, rule);
+				key_done = 1;
+			} else if (in->op == OP_PRED && pred_keys(g, in->a, kv, rule, 1)) {
+				key_done = 1;
+			} else {
+				kv->n = mark;
+				any = 1;
+			}
+			break;
+		}
+		case OP_SPLIT:
+			stack[sp][0] = in->b, stack[sp][1] = fl, sp++;
+			stack[sp][0] = in->a, stack[sp][1] = fl, sp++;
+			break;
+		case OP_JMP:
+			stack[sp][0] = in->a, stack[sp][1] = fl, sp++;
+			break;
+		case OP_ASSERT: {
+			int f = assert_start_flag(in->a);
+			stack[sp][0] = pc + 1, stack[sp][1] = f >= 0 ? (uint32_t)f : fl, sp++;
+			break;
+		}
+		case OP_MATCH:
+			break;
+		default: /* OPEN CLOSE FLAG MARK PROGRESS */
+			stack[sp][0] = pc + 1, stack[sp][1] = fl, sp++;
+			break;
+		}
+		if (key_done)
+			consumes = 1;
+		if (any)
+			consumes = 1;
+	}
+	free(seen);
+	free(stack);
+	if (any) {
+		kv->n = start;
+		key_add(kv, K_ANY, 0, rule);
+	}
+	return consumes;
+}
+
+static void build_index(grammar_t *g, pindex_t *ix, const keyvec_t *kv)
+{
+	uint32_t ns = g->nsyms ? g->nsyms : 1;
+	ix->sym_off = xcalloc(ns + 2, sizeof *ix->sym_off);
+	ix->stem_off = xcalloc(ns + 2, sizeof *ix->stem_off);
+	memset(ix->class_off, 0, sizeof ix->class_off);
+	memset(ix->kind_off, 0, sizeof ix->kind_off);
+	memset(ix->flag_off, 0, sizeof ix->flag_off);
+	/* count, dropping duplicate (type,key,rule) triples (kv is in rule order) */
+	uint32_t nany = 0;
+	for (size_t i = 0; i < kv->n; i++) {
+		const pkey_t *k = &kv->v[i];
+		switch (k->type) {
+		case K_SYM: ix->sym_off[k->key + 1]++; break;
+		case K_STEM: ix->stem_off[k->key + 1]++; break;
+		case K_CLASS: ix->class_off[k->key + 1]++; break;
+		case K_KIND: ix->kind_off[k->key + 1]++; break;
+		case K_FLAG: ix->flag_off[k->key + 1]++; break;
+		default: nany++; break;
+		}
+	}
+	/* counts sit at [key + 1]; turn them into starts: off[key + 1] = start
+	 * of list key.  Filling then advances off[key + 1] to the list's end,
+	 * leaving list key = [off[key], off[key + 1]). */
+	uint32_t total = 0;
+	uint32_t *offs[5] = {ix->sym_off, ix->stem_off, ix->class_off, ix->kind_off, ix->flag_off};
+	uint32_t lens[5] = {ns + 1, ns + 1, 64, 5, 32};
+	for (int t = 0; t < 5; t++)
+		for (uint32_t k = 0; k <= lens[t]; k++) {
+			uint32_t c = offs[t][k];
+			offs[t][k] = total;
+			total += c;
+		}
+	ix->list = xmalloc((total ? total : 1) * sizeof *ix->list);
+	ix->any = xmalloc((nany ? nany : 1) * sizeof *ix->any);
+	ix->nlist = total;
+	ix->nany = 0;
+	for (size_t i = 0; i < kv->n; i++) {
+		const pkey_t *k = &kv->v[i];
+		uint32_t *o;
+		switch (k->type) {
+		case K_SYM: o = ix->sym_off; break;
+		case K_STEM: o = ix->stem_off; break;
+		case K_CLASS: o = ix->class_off; ix->class_used |= 1ull << k->key; break;
+		case K_KIND: o = ix->kind_off; break;
+		case K_FLAG: o = ix->flag_off; ix->flag_used |= 1u << k->key; break;
+		default: ix->any[ix->nany++] = k->rule; continue;
+		}
+		ix->list[o[k->key + 1]++] = k->rule;
+	}
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	const pkey_t *x = a, *y = b;
+	if (x->rule != y->rule)
+		return x->rule < y->rule ? -1 : 1;
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+static void keys_unique(keyvec_t *kv)
+{
+	qsort(kv->v, kv->n, sizeof *kv->v, key_cmp);
+	size_t w = 0;
+	for (size_t i = 0; i < kv->n; i++)
+		if (w == 0 || key_cmp(&kv->v[w - 1], &kv->v[i]) != 0)
+			kv->v[w++] = kv->v[i];
+	kv->n = w;
+}
+
+/* ------------------------------------------------------------- driver */
+
+static int rule_cmp(const void *a, const void *b)
+{
+	const rule_t *x = a, *y = b;
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static uint32_t group_intern(grammar_t *g, const char *name)
+{
+	for (uint32_t i = 0; i < g->ngroups; i++)
+		if (strcmp(g->groups[i], name) == 0)
+			return i;
+	GROW(g->groups, g->groups_cap, g->ngroups + 1);
+	g->groups[g->ngroups] = name;
+	return g->ngroups++;
+}
+
+static int gen_program(cg_t *cg, decl_t *d, rule_t *r)
+{
+	grammar_t *g = cg->g;
+	cg->nregs = 0;
+	r->entry = g->ncode;
+	int ok = gen(cg, d->pat);
+	emit(g, OP_MATCH, 0, 0);
+	r->ncode = g->ncode - r->entry;
+	r->nregs = cg->nregs;
+	r->nullable = (uint8_t)nullable(cg, d->pat);
+	r->name = d->name;
+	r->order = (uint32_t)(d - cg->c->decls);
+	if (cg->nregs > g->max_regs)
+		g->max_regs = cg->nregs;
+	return ok;
+}
+
+static void compile_all(compile_t *c, grammar_t *g)
+{
+	cg_t cg = {.c = c, .g = g, .toks = TOKENS_INIT};
+	cg.st = stemmer_new();
+	g->class_month = g->class_party = g->class_role = -1;
+
+	/* pass 2: names and lexicons */
+	for (size_t i = 0; i < c->ndecls && !c->diag.gave_up; i++) {
+		decl_t *d = &c->decls[i];
+		for (size_t j = 0; j < i; j++) {
+			decl_t *e = &c->decls[j];
+			if (e->bad || strcmp(e->name, d->name) != 0)
+				continue;
+			if (d->kind == D_LEXICON && e->kind == D_LEXICON) {
+				if (strcmp(d->file, e->file) != 0) {
+					diag_at(c, d->loc, 1, "lexicon class '%s' already declared with file \"%s\"", d->name,
+					        e->file);
+					d->bad = 1;
+				} else {
+					d->bad = 2; /* same declaration again: fine, load once */
+				}
+				break;
+			}
+			if (d->kind == e->kind) {
+				static const char *what[] = {"lexicon", "pattern", "rule", "trigger"};
+				diag_at(c, d->loc, 1, "%s '%s' defined twice", what[d->kind], d->name);
+				d->bad = 1;
+				break;
+			}
+		}
+		if (d->kind == D_LEXICON && !d->bad) {
+			if (g->nclasses == 64) {
+				diag_at(c, d->loc, 1, "too many lexicon classes (at most 64)");
+				d->bad = 1;
+				continue;
+			}
+			uint32_t ci = g->nclasses++;
+			g->classes[ci].name = d->name;
+			g->classes[ci].file = d->file;
+			g->classes[ci].root = tnode_new(g);
+			load_lexicon(c, g, ci, d);
+		}
+	}
+	g->class_month = class_find(g, "month");
+	g->class_party = class_find(g, "party");
+	g->class_role = class_find(g, "role");
+
+	/* pass 3: resolve patterns first (so unused ones are found), then rules */
+	for (size_t i = 0; i < c->ndecls && !c->diag.gave_up; i++) {
+		decl_t *d = &c->decls[i];
+		if (d->bad || d->kind == D_LEXICON)
+			continue;
+		if (d->kind == D_PATTERN) {
+			if (d->state == 0) {
+				d->state = 1;
+				if (!resolve(&cg, d->pat))
+					d->bad = 1;
+				d->state = 2;
+			}
+			continue;
+		}
+		if (!resolve(&cg, d->pat)) {
+			d->bad = 1;
+			continue;
+		}
+		if (d->kind == D_RULE) {
+			cg.nnames = 0;
+			collect_names(&cg, d->pat);
+			for (size_t a = 0; a < d->nacts; a++) {
+				action_t *ac = &d->acts[a];
+				if (ac->each && !name_known(&cg, ac->each, &ac->each_cap)) {
+					unknown_capture(&cg, ac->loc, ac->each);
+					d->bad = 1;
+				}
+				if (!resolve_expr(&cg, ac->obj))
+					d->bad = 1;
+			}
+		}
+	}
+
+	/* pass 4: code */
+	size_t nr = 0, nt = 0;
+	for (size_t i = 0; i < c->ndecls; i++)
+		nr += c->decls[i].kind == D_RULE, nt += c->decls[i].kind == D_TRIGGER;
+	g->rules = xcalloc(nr ? nr : 1, sizeof *g->rules);
+	g->trigs = xcalloc(nt ? nt : 1, sizeof *g->trigs);
+	for (size_t i = 0; i < c->ndecls && !c->diag.gave_up; i++) {
+		decl_t *d = &c->decls[i];
+		if (d->bad || (d->kind != D_RULE && d->kind != D_TRIGGER))
+			continue;
+		rule_t *r = d->kind == D_RULE ? &g->rules[g->nrules] : &g->trigs[g->ntrigs];
+		if (!gen_program(&cg, d, r)) {
+			d->bad = 1;
+			continue;
+		}
+		if (d->kind == D_RULE) {
+			r->priority = d->priority;
+			r->acts = d->acts;
+			r->nacts = d->nacts;
+			r->group = group_intern(g, d->group ? d->group : d->acts[0].type);
+			g->nrules++;
+		} else {
+			g->ntrigs++;
+		}
+	}
+	qsort(g->rules, g->nrules, sizeof *g->rules, rule_cmp);
+
+	/* pass 5: prefilter */
+	keyvec_t kv = {0};
+	for (uint32_t i = 0; i < g->nrules; i++) {
+		rule_t *r = &g->rules[i];
+		if (!first_keys(g, r->entry, r->entry + r->ncode, i, &kv))
+			diag_at(c, c->decls[r->order].loc, 0,
+			        "rule '%s' can only match an empty span and never produces a record", r->name);
+	}
+	keys_unique(&kv);
+	build_index(g, &g->rix, &kv);
+	kv.n = 0;
+	for (uint32_t i = 0; i < g->ntrigs; i++) {
+		rule_t *r = &g->trigs[i];
+		if (!first_keys(g, r->entry, r->entry + r->ncode, i, &kv))
+			diag_at(c, c->decls[r->order].loc, 0, "trigger '%s' can only match an empty span", r->name);
+	}
+	keys_unique(&kv);
+	build_index(g, &g->tix, &kv);
+	free(kv.v);
+
+	/* pass 6: warnings */
+	for (size_t i = 0; i < c->ndecls; i++) {
+		decl_t *d = &c->decls[i];
+		if (d->kind == D_PATTERN && !d->used && !d->bad)
+			diag_at(c, d->loc, 0, "pattern '%s' is never used", d->name);
+	}
+	tokens_release(&cg.toks);
+	free(cg.names);
+	stemmer_free(cg.st);
+}
+
+void grammar_free(grammar_t *g)
+{
+	if (!g)
+		return;
+	for (uint32_t i = 0; i < g->nre; i++)
+		pcre2_code_free(g->re[i]);
+	free(g->re);
+	free(g->re_src);
+	free(g->re_jit);
+	free(g->syms);
+	free(g->symlen);
+	free(g->symhash);
+	free(g->sym_start);
+	free(g->sym_single);
+	free(g->tnodes);
+	free(g->tedges);
+	free(g->lexval);
+	free(g->code);
+	free(g->preds);
+	free(g->capdefs);
+	free(g->capnames);
+	free(g->groups);
+	free(g->rules);
+	free(g->trigs);
+	pindex_t *ix[2] = {&g->rix, &g->tix};
+	for (int i = 0; i < 2; i++) {
+		free(ix[i]->sym_off);
+		free(ix[i]->stem_off);
+		free(ix[i]->list);
+		free(ix[i]->any);
+	}
+	arena_release(&g->mem);
+	free(g);
+}
+
+grammar_t *grammar_compile(const char *const *files, size_t nfiles, const char *lexdir,
+                           FILE *diag, int *nerrors, int *nwarnings)
+{
+	grammar_t *g = xcalloc(1, sizeof *g);
+	compile_t c = {.diag = {.out = diag}, .lexdir = lexdir, .ast = &g->mem};
+	for (size_t i = 0; i < nfiles; i++) {
+		int fi = src_add_file(&c, files[i]);
+		if (fi < 0) {
+			diag_at(&c, (loc_t){UINT32_MAX, 0}, 1, "cannot read %s: %s", files[i], strerror(errno));
+			continue;
+		}
+		gparse(&c, (uint32_t)fi);
+	}
+	if (!c.diag.gave_up)
+		compile_all(&c, g);
+	if (nerrors)
+		*nerrors = c.diag.nerr;
+	if (nwarnings)
+		*nwarnings = c.diag.nwarn;
+	for (size_t i = 0; i < c.nsrc; i++) {
+		free(c.src[i].path);
+		free(c.src[i].text);
+	}
+	free(c.src);
+	free(c.decls);
+	if (c.diag.nerr) {
+		grammar_free(g);
+		return NULL;
+	}
+	return g;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+grammar_t *grammar_load_dir(const char *gdir, const char *lexdir, FILE *diag,
+                            int *nerrors, int *nwarnings)
+{
+	DIR *dir = opendir(gdir);
+	if (!dir) {
+		if (diag)
+			fprintf(diag, "%s: error: cannot open grammar directory: %s\n", gdir, strerror(errno));
+		if (nerrors)
+			*nerrors = 1;
+		if (nwarnings)
+			*nwarnings = 0;
+		return NULL;
+	}
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	while ((de = readdir(dir)) != NULL) {
+		size_t l = strlen(de->d_name);
+		if (l > 3 && de->d_name[0] != '.' && strcmp(de->d_name + l - 3, ".bg") == 0) {
+			GROW(names, cap, n + 1);
+			buf_t p = BUF_INIT;
+			buf_printf(&p, "%s/%s", gdir, de->d_name);
+			names[n++] = buf_detach(&p, NULL);
+		}
+	}
+	closedir(dir);
+	qsort(names, n, sizeof *names, str_cmp);
+	grammar_t *g = grammar_compile((const char *const *)names, n, lexdir, diag, nerrors, nwarnings);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return g;
+}
+
+size_t grammar_rule_count(const grammar_t *g)
+{
+	return g ? g->nrules : 0;
+}
+
+void grammar_annotate(const grammar_t *g, tokens_t *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		token_t *k = &t->v[i];
+		const char *lw = t->pool.data + k->lower;
+		uint32_t s = sym_find(g, lw, k->lower_len);
+		k->sym = s;
+		if (k->stem == k->lower) {
+			k->stem_sym = s;
+		} else {
+			const char *st = t->pool.data + k->stem;
+			k->stem_sym = sym_find(g, st, strlen(st));
+		}
+		k->classes = s ? g->sym_start[s] : 0;
+	}
+}

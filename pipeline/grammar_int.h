@@ -1,0 +1,370 @@
+/*
+ * grammar_int.h — private structures of the grammar engine, shared by its
+ * stages: grammar_lex.c (sources, diagnostics, lexer), grammar_parse.c
+ * (statements → syntax trees), grammar_compile.c (symbols, lexicons, name
+ * resolution, code generation, prefilter), grammar_dump.c, match.c (the
+ * backtracking matcher) and actions.c (capture trees → records).
+ *
+ * Compile-time data (sources, lexer tokens, syntax trees) lives in a
+ * compile_t and its arena and is freed when compilation ends.  Everything
+ * the matcher needs lives in the immutable grammar_t: symbols, lexicon
+ * tries, one flat instruction array for all rules, single-token predicates,
+ * compiled regexes, the rules (sorted by group, then source order), the
+ * triggers and the two prefilter indexes.
+ */
+#ifndef BESLUT_GRAMMAR_INT_H
+#define BESLUT_GRAMMAR_INT_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdint.h>
+#include "grammar.h"
+#include "limits.h"
+#include "util.h"
+
+/* ---------------------------------------------------------------- sources */
+
+typedef struct gsrc {
+	char *path;       /* as given (owned) */
+	char *text;       /* whole file, NUL-terminated (owned) */
+	size_t len;       /* bytes of text */
+} gsrc_t;
+
+/* A position in some source: file index (into compile_t.src, or a lexicon
+ * file registered there too) and byte offset. */
+typedef struct loc {
+	uint32_t file;
+	uint32_t off;
+} loc_t;
+
+typedef struct diag {
+	FILE *out;        /* NULL: count only */
+	int nerr;         /* errors reported */
+	int nwarn;        /* warnings reported */
+	int gave_up;      /* 1 after BESLUT_MAX_DIAGNOSTICS errors */
+} diag_t;
+
+/* ------------------------------------------------------------ lexer tokens */
+
+enum gtok_type {
+	GT_EOF,
+	GT_NAME,    /* identifier */
+	GT_STRING,  /* "…", str holds the decoded text */
+	GT_NUMBER,  /* integer, num */
+	GT_REGEX,   /* /…/flags, str holds the source, flags in num (1 = i) */
+	GT_ARROW,   /* => */
+	GT_PUNCT,   /* single character in ch */
+};
+
+typedef struct gtok {
+	uint8_t type;     /* gtok_type */
+	char ch;          /* GT_PUNCT character */
+	uint32_t off;     /* byte offset in the file */
+	const char *str;  /* GT_NAME / GT_STRING / GT_REGEX text (arena, NUL-terminated) */
+	long long num;    /* GT_NUMBER value, GT_REGEX flags */
+} gtok_t;
+
+/* ------------------------------------------------------------ syntax trees */
+
+typedef enum pn_kind {
+	PN_LIT,      /* "word …": s = literal text (may tokenize to several tokens) */
+	PN_STEM,     /* ~word: s = word */
+	PN_CLASS,    /* @class: s = class name; idx = class after resolution */
+	PN_REGEX,    /* /re/: s = source, arg = flags; idx = regex index */
+	PN_ANY,      /* . */
+	PN_KIND,     /* WORD NUM SECT PUNCT: arg = tok_kind_t */
+	PN_TFLAG,    /* CAP UPPER: arg = token flag bit */
+	PN_AND,      /* kids[0] & kids[1] … */
+	PN_NOT,      /* !kids[0] */
+	PN_REF,      /* <name>: s = name; idx = pattern decl index */
+	PN_SEQ,      /* kids in order (zero kids: empty) */
+	PN_ALT,      /* kids as alternatives */
+	PN_REP,      /* kids[0]{min,max}; max < 0 = unbounded; lazy */
+	PN_ASSERT,   /* ^line …: arg = assertion code (AS_*) */
+	PN_CAP,      /* s:kids[0] */
+	PN_FLAG,     /* {s} */
+} pn_kind_t;
+
+enum assert_code {
+	AS_LINE_START, AS_LINE_END, AS_PARA_START, AS_PARA_END,
+	AS_SENT_START, AS_SENT_END, AS_HEAD
+};
+
+typedef struct pnode pnode_t;
+struct pnode {
+	uint8_t k;          /* pn_kind_t */
+	uint8_t lazy;       /* PN_REP: lazy quantifier */
+	loc_t loc;          /* where it was written */
+	const char *s;      /* see pn_kind_t */
+	int arg;            /* see pn_kind_t */
+	int min, max;       /* PN_REP bounds */
+	int idx;            /* resolved index, see pn_kind_t */
+	pnode_t **kids;     /* children (arena) */
+	size_t nkids;
+};
+
+typedef enum ex_kind {
+	EX_STR, EX_INT, EX_BOOL, EX_NULL,
+	EX_OBJ,     /* { keys[i] = vals[i] } */
+	EX_CALL,    /* fn(args) [body for list] */
+	EX_CAP,     /* a capture name as a function argument: s; cap = name id */
+} ex_kind_t;
+
+enum fn_code {
+	FN_TEXT, FN_INT, FN_DATE, FN_VALUE, FN_LOWER, FN_ACTOR, FN_ACTORS,
+	FN_LIST, FN_EXISTS, FN_COUNT, FN_IF, FN_OPTION_INDEX, FN__COUNT
+};
+
+typedef struct expr expr_t;
+struct expr {
+	uint8_t k;          /* ex_kind_t */
+	loc_t loc;
+	const char *s;      /* EX_STR text, EX_CAP name, EX_CALL function name */
+	long long i;        /* EX_INT value, EX_BOOL value */
+	int fn;             /* EX_CALL: fn_code */
+	int cap;            /* EX_CAP: capture name id (after resolution) */
+	expr_t **args;      /* EX_CALL arguments */
+	size_t nargs;
+	const char **keys;  /* EX_OBJ keys (grammar-owned after resolution) */
+	expr_t **vals;      /* EX_OBJ values */
+	size_t nf;
+	expr_t *body;       /* FN_LIST: the object built per element (EX_OBJ) */
+};
+
+typedef struct action {
+	loc_t loc;
+	const char *type;   /* record type (grammar-owned after resolution) */
+	const char *each;   /* capture name for `each`, or NULL */
+	int each_cap;       /* its name id */
+	int merge;          /* `merge` given */
+	expr_t *obj;        /* EX_OBJ with the fields */
+} action_t;
+
+typedef enum decl_kind { D_LEXICON, D_PATTERN, D_RULE, D_TRIGGER } decl_kind_t;
+
+typedef struct decl {
+	uint8_t kind;       /* decl_kind_t */
+	loc_t loc;          /* of the name */
+	const char *name;
+	const char *file;   /* D_LEXICON: file name */
+	pnode_t *pat;       /* D_PATTERN / D_RULE / D_TRIGGER */
+	long long priority; /* D_RULE */
+	const char *group;  /* D_RULE: explicit group or NULL */
+	action_t *acts;     /* D_RULE actions */
+	size_t nacts;
+	int used;           /* D_PATTERN: referenced somewhere */
+	int state;          /* D_PATTERN: 0 new, 1 resolving, 2 done (cycle check) */
+	int bad;            /* had an error; skip in later passes */
+} decl_t;
+
+/* Compilation context: one per grammar_compile() call. */
+typedef struct compile {
+	diag_t diag;
+	gsrc_t *src;        /* grammar files, then lexicon files (for diagnostics) */
+	size_t nsrc, src_cap;
+	arena_t *ast;       /* lexer tokens, syntax trees: the grammar's arena (actions must outlive compilation) */
+	decl_t *decls;
+	size_t ndecls, decls_cap;
+	const char *lexdir;
+} compile_t;
+
+/* Diagnostics (grammar_lex.c). */
+void diag_at(compile_t *c, loc_t at, int is_error, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Read a file into c->src; returns its index or -1 (errno set). */
+int src_add_file(compile_t *c, const char *path);
+/* Lex file `file` into a malloc'd array of tokens ending with GT_EOF. */
+gtok_t *glex(compile_t *c, uint32_t file, size_t *ntok);
+/* Parse file `file`, appending declarations to c->decls (grammar_parse.c). */
+void gparse(compile_t *c, uint32_t file);
+
+/* ----------------------------------------------------------- compiled form */
+
+/* Instructions of the backtracking matcher (see match.c for semantics). */
+typedef enum op {
+	OP_LIT,       /* token sym == a */
+	OP_STEM,      /* token stem_sym == a */
+	OP_CLASS,     /* longest entry of lexicon class a */
+	OP_PRED,      /* single-token predicate a */
+	OP_ANY,       /* any token */
+	OP_SPLIT,     /* try a, on failure b */
+	OP_JMP,       /* goto a */
+	OP_ASSERT,    /* zero-width assertion a (AS_*) */
+	OP_OPEN,      /* open capture of capdef a */
+	OP_CLOSE,     /* close the innermost open capture */
+	OP_FLAG,      /* flag capture of capdef a */
+	OP_MARK,      /* reg[a] = pos (restored on backtrack) */
+	OP_PROGRESS,  /* fail if reg[a] == pos (empty loop iteration) */
+	OP_MATCH,     /* success */
+} op_t;
+
+typedef struct insn {
+	uint8_t op;     /* op_t */
+	uint32_t a, b;  /* operands, see op_t */
+} insn_t;
+
+typedef enum pred_op {
+	PR_LIT, PR_STEM, PR_CLASS1, PR_REGEX, PR_ANY, PR_KIND, PR_TFLAG,
+	PR_AND, PR_OR, PR_NOT
+} pred_op_t;
+
+/* Single-token predicate tree node; operands of AND/OR/NOT are pred indexes. */
+typedef struct pred {
+	uint8_t op;     /* pred_op_t */
+	uint32_t a, b;  /* sym / class / regex index / kind / flag bit, or operands */
+} pred_t;
+
+/* A capture site: the name and the lexicon classes referenced inside it
+ * (value() of the capture prefers those classes). */
+typedef struct capdef {
+	uint32_t name;     /* capture name id */
+	uint64_t classes;  /* lexicon classes used inside, 0 = unknown */
+	uint8_t is_flag;   /* {name} */
+} capdef_t;
+
+typedef struct rule {
+	const char *name;     /* grammar-owned */
+	uint32_t group;       /* group index (groups sorted by first appearance) */
+	long long priority;
+	uint32_t entry;       /* first instruction */
+	uint32_t ncode;       /* instructions */
+	uint32_t nregs;       /* MARK/PROGRESS registers */
+	uint32_t order;       /* source order (declaration index) */
+	action_t *acts;       /* grammar-owned copies */
+	size_t nacts;
+	uint8_t nullable;     /* can match the empty string */
+} rule_t;
+
+/* Prefilter: which rules can start at a token.  CSR lists of rule indexes
+ * (ascending) keyed by the first token's sym, stem sym, class bits, kind and
+ * flag bits; `any` lists rules that must be tried everywhere. */
+typedef struct pindex {
+	uint32_t *sym_off;    /* nsyms+2 offsets into list */
+	uint32_t *stem_off;   /* nsyms+2 */
+	uint32_t class_off[65];
+	uint32_t kind_off[6];
+	uint32_t flag_off[33];
+	uint32_t *list;       /* rule indexes */
+	uint32_t *any;        /* rules without a usable first key */
+	uint32_t nany;
+	uint64_t class_used;  /* class bits with a non-empty list */
+	uint32_t flag_used;   /* flag bits with a non-empty list */
+	uint32_t nlist;
+} pindex_t;
+
+typedef struct lexclass {
+	const char *name;     /* class name (grammar-owned) */
+	const char *file;     /* lexicon file as declared */
+	uint32_t root;        /* trie root node */
+	uint32_t nentries;
+} lexclass_t;
+
+/* Trie node over token symbols; children found through the edge hash. */
+typedef struct tnode {
+	int32_t value;        /* entry index into lexval, -1 if no entry ends here */
+} tnode_t;
+
+typedef struct tedge {
+	uint64_t key;         /* (parent node + 1) << 32 | sym; 0 = empty slot */
+	uint32_t child;
+} tedge_t;
+
+struct grammar {
+	arena_t mem;          /* strings, syntax trees and actions (the compile arena, kept) */
+	/* symbols: lower-cased words and stems */
+	const char **syms;    /* id -> string; syms[0] unused */
+	uint32_t *symlen;
+	uint32_t nsyms;
+	size_t syms_cap;
+	uint32_t *symhash;    /* open addressing: id or 0 */
+	uint32_t symhash_cap; /* power of two */
+	uint64_t *sym_start;  /* by sym: classes with an entry starting with it */
+	uint64_t *sym_single; /* by sym: classes with a one-token entry equal to it */
+	/* lexicons */
+	lexclass_t classes[64];
+	uint32_t nclasses;
+	tnode_t *tnodes;
+	uint32_t ntnodes;
+	size_t tnodes_cap;
+	tedge_t *tedges;      /* open addressing */
+	uint32_t tedges_cap, ntedges;
+	const char **lexval;  /* entry index -> canonical value (or the entry text) */
+	uint32_t nlexval;
+	size_t lexval_cap;
+	/* code */
+	insn_t *code;
+	uint32_t ncode;
+	size_t code_cap;
+	pred_t *preds;
+	uint32_t npreds;
+	size_t preds_cap;
+	pcre2_code **re;
+	const char **re_src;  /* regex sources, for dump */
+	uint8_t *re_jit;      /* 1 when JIT compiled */
+	uint32_t nre;
+	size_t re_cap;
+	capdef_t *capdefs;
+	uint32_t ncapdefs;
+	size_t capdefs_cap;
+	const char **capnames;  /* name id -> name */
+	uint32_t ncapnames;
+	size_t capnames_cap;
+	const char **groups;    /* group index -> name */
+	uint32_t ngroups;
+	size_t groups_cap;
+	rule_t *rules;          /* sorted by group, then source order */
+	uint32_t nrules;
+	rule_t *trigs;          /* triggers; name is the trigger name */
+	uint32_t ntrigs;
+	pindex_t rix, tix;      /* prefilters for rules and triggers */
+	uint32_t max_regs;
+	int class_month, class_party, class_role; /* class index or -1 */
+};
+
+/* Symbols (grammar_compile.c). */
+uint32_t sym_find(const grammar_t *g, const char *s, size_t n);
+/* Longest entry of class cls starting at token pos, not beyond lim; returns
+ * the end token (> pos) or pos when none; *val receives the entry index. */
+uint32_t lex_longest(const grammar_t *g, uint32_t cls, const token_t *t, uint32_t pos,
+                     uint32_t lim, int32_t *val);
+
+/* Matcher scratch shared with actions.c. */
+typedef struct trail_ent {
+	uint8_t kind;     /* TR_OPEN, TR_CLOSE, TR_FLAG */
+	uint32_t capdef;  /* TR_OPEN / TR_FLAG */
+	uint32_t pos;     /* token position */
+} trail_ent_t;
+
+enum { TR_OPEN, TR_CLOSE, TR_FLAG };
+
+/* Capture tree node; node 0 is the whole match. */
+typedef struct cnode {
+	uint32_t start, end;   /* token span */
+	int32_t name;          /* capture name id, -1 for the root */
+	int32_t parent;        /* -1 for the root */
+	int32_t first, last;   /* children */
+	int32_t next;          /* next sibling */
+	uint32_t capdef;       /* capture site (root: unused) */
+	uint8_t is_flag;       /* flag capture */
+} cnode_t;
+
+typedef struct act_ctx {
+	const grammar_t *g;
+	const match_input_t *in;
+	cnode_t *nodes;        /* capture tree */
+	size_t nnodes;
+	int32_t *tmp;          /* stack of node ids: element lists of nested list()/each */
+	size_t tmp_n, tmp_cap; /* in use / allocated */
+	buf_t sbuf;            /* scratch string */
+} act_ctx_t;
+
+/* Build the capture tree of a match from its trail into *nodes (grown). */
+size_t capture_tree(const trail_ent_t *tr, size_t ntr, uint32_t start, uint32_t end,
+                    const grammar_t *g, cnode_t **nodes, size_t *cap);
+/* Run the actions of rule r over the capture tree in ctx; append records. */
+void actions_run(act_ctx_t *ctx, const rule_t *r, recvec_t *out);
+/* Text of tokens [s, e) with whitespace collapsed into b (reset first). */
+void span_text(const match_input_t *in, uint32_t s, uint32_t e, buf_t *b);
+
+#endif

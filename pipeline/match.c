@@ -1,0 +1,513 @@
+/*
+ * match.c — the matcher: runs every compiled rule over a document's
+ * annotated tokens and hands each winning match to the actions.
+ *
+ * THE ALGORITHM
+ *
+ * Each rule is a small program for a backtracking machine (the classic
+ * design of Thompson/Pike programs run by a backtracking interpreter, as in
+ * many regex engines), but over tokens instead of characters:
+ *
+ *   LIT s / STEM s       the token's symbol / stem symbol is s
+ *   CLASS c              the longest lexicon entry of class c starting here
+ *                        (a walk down the class trie, several tokens)
+ *   PRED p / ANY         one token satisfying predicate tree p / any token
+ *   SPLIT a, b           continue at a; if that fails, resume at b
+ *   JMP a
+ *   ASSERT k             zero-width: line/paragraph/sentence boundary, heading
+ *   OPEN d / CLOSE / FLAG d   append a capture event to the trail
+ *   MARK r / PROGRESS r  guard a loop whose body can match nothing: PROGRESS
+ *                        fails an iteration that did not move past MARK
+ *   MATCH                success: the first path found wins (greedy or lazy
+ *                        order is encoded in the SPLIT operand order)
+ *
+ * The machine keeps one explicit backtrack stack of (pc, position, trail
+ * length) choice points plus register-restore entries.  Captures are never
+ * written in place: OPEN/CLOSE/FLAG append events to a trail, and a choice
+ * point remembers the trail length, so backtracking undoes captures by
+ * truncation.  After a match the trail of the successful path is exactly
+ * the capture events of that path, from which actions.c builds the capture
+ * tree (nested spans, repeated names as siblings).
+ *
+ * Backtracking can be exponential on pathological patterns such as
+ * (.*)*x.  Every attempt (one rule at one start token) therefore has a
+ * budget of BESLUT_MATCH_STEP_BUDGET instructions; an attempt that runs out
+ * counts as "no match" and is tallied, so the total work per token is
+ * bounded by (candidate rules × budget) whatever the input.
+ *
+ * Which rules are attempted at a token is decided by the prefilter built at
+ * compile time: the FIRST set of each rule (the symbols, stems, lexicon
+ * classes, token kinds or flags its first token must have) is inverted into
+ * lists keyed by those properties.  At token i the matcher unions the lists
+ * for the token's symbol, stem symbol, class bits, kind and flag bits, plus
+ * the rules that must be tried everywhere (patterns starting with `.`,
+ * a regex, a negation).  The union is deduplicated with a per-rule stamp and
+ * sorted; rule indexes are ordered by (group, source order), so the sorted
+ * candidate list visits groups in order and, within a group, rules in
+ * source order.  The cost per token is therefore proportional to the rules
+ * that can actually start there, not to the size of the grammar.
+ *
+ * Conflicts: each group scans left to right independently.  At token i the
+ * candidates of a group whose previous match ended at or before i are run;
+ * the longest match wins, then the higher priority, then the earlier rule.
+ * Its records are built at once and the group's next match may only start
+ * at the winner's end.  Empty matches are ignored.
+ *
+ * Triggers are compiled the same way into their own program and prefilter.
+ * After the rules, sentences not touched by any record's token span are
+ * searched for a trigger match; each such sentence yields one warning.
+ *
+ * Memory: the grammar is read-only; everything mutable (stacks, trail, the
+ * best trail, stamps, capture tree, PCRE2 match data) lives in matcher_t
+ * and is reused from document to document, so matching allocates nothing
+ * per token (records and values go to the caller's arena and vector).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "grammar_int.h"
+
+typedef struct bt {
+	uint32_t pc;      /* resume here (BT_BRANCH) or register index (BT_REG) */
+	uint32_t pos;     /* token position, or the register's old value */
+	uint32_t trail;   /* trail length to restore */
+	uint32_t kind;    /* BT_BRANCH / BT_REG */
+} bt_t;
+
+enum { BT_BRANCH, BT_REG };
+
+struct matcher {
+	const grammar_t *g;
+	pcre2_match_data *md;     /* PCRE2 match data for regex predicates */
+	bt_t *bt;                 /* backtrack stack */
+	size_t bt_cap;
+	trail_ent_t *tr;          /* capture events of the current path */
+	size_t ntr, tr_cap;
+	trail_ent_t *best;        /* trail of the group's best match so far */
+	size_t nbest, best_cap;
+	uint32_t *regs;           /* loop-progress registers */
+	uint32_t *stamp;          /* per rule/trigger: last token it was a candidate at, +1 */
+	uint32_t nstamp;
+	uint32_t *cand;           /* candidate rule indexes at the current token */
+	size_t cand_cap;
+	uint32_t *next_free;      /* per group: first token where its next match may start */
+	cnode_t *nodes;           /* capture tree of the match being acted on */
+	size_t nodes_cap;
+	int32_t *cover;           /* per token: record-coverage prefix sums (triggers) */
+	size_t cover_cap;
+	record_t *sort_tmp;       /* merge-sort scratch */
+	size_t sort_cap;
+	act_ctx_t actx;           /* action evaluation scratch */
+	size_t budget_hits;       /* attempts that ran out of steps (statistics) */
+	buf_t sbuf;               /* scratch text */
+};
+
+matcher_t *matcher_new(const grammar_t *g)
+{
+	matcher_t *m = xcalloc(1, sizeof *m);
+	m->g = g;
+	m->md = pcre2_match_data_create(1, NULL);
+	m->regs = xcalloc(g->max_regs + 1, sizeof *m->regs);
+	m->nstamp = g->nrules > g->ntrigs ? g->nrules : g->ntrigs;
+	m->stamp = xcalloc(m->nstamp + 1, sizeof *m->stamp);
+	m->cand_cap = m->nstamp + 1;
+	m->cand = xmalloc(m->cand_cap * sizeof *m->cand);
+	m->next_free = xcalloc(g->ngroups + 1, sizeof *m->next_free);
+	m->actx.g = g;
+	return m;
+}
+
+void matcher_free(matcher_t *m)
+{
+	if (!m)
+		return;
+	pcre2_match_data_free(m->md);
+	free(m->bt);
+	free(m->tr);
+	free(m->best);
+	free(m->regs);
+	free(m->stamp);
+	free(m->cand);
+	free(m->next_free);
+	free(m->nodes);
+	free(m->cover);
+	free(m->sort_tmp);
+	free(m->actx.tmp);
+	buf_release(&m->actx.sbuf);
+	buf_release(&m->sbuf);
+	free(m);
+}
+
+static int pred_eval(matcher_t *m, const match_input_t *in, uint32_t p, const token_t *t)
+{
+	const grammar_t *g = m->g;
+	const pred_t *pr = &g->preds[p];
+	switch (pr->op) {
+	case PR_LIT: return t->sym == pr->a;
+	case PR_STEM: return t->stem_sym == pr->a;
+	case PR_CLASS1: return t->sym && (g->sym_single[t->sym] >> pr->a & 1);
+	case PR_ANY: return 1;
+	case PR_KIND: return t->kind == pr->a;
+	case PR_TFLAG: return (t->flags & pr->a) != 0;
+	case PR_AND: return pred_eval(m, in, pr->a, t) && pred_eval(m, in, pr->b, t);
+	case PR_OR: return pred_eval(m, in, pr->a, t) || pred_eval(m, in, pr->b, t);
+	case PR_NOT: return !pred_eval(m, in, pr->a, t);
+	case PR_REGEX: {
+		PCRE2_SPTR s = (PCRE2_SPTR)(in->text + t->off);
+		int rc = g->re_jit[pr->a]
+		             ? pcre2_jit_match(g->re[pr->a], s, t->len, 0, 0, m->md, NULL)
+		             : pcre2_match(g->re[pr->a], s, t->len, 0, PCRE2_NO_UTF_CHECK, m->md, NULL);
+		return rc >= 0;
+	}
+	}
+	return 0;
+}
+
+static int assert_ok(const token_t *v, uint32_t n, uint32_t pos, uint32_t code)
+{
+	switch (code) {
+	case AS_LINE_START: return pos < n && (v[pos].flags & TF_LINE_START);
+	case AS_PARA_START: return pos < n && (v[pos].flags & TF_PARA_START);
+	case AS_SENT_START: return pos < n && (v[pos].flags & TF_SENT_START);
+	case AS_HEAD: return pos < n && (v[pos].flags & TF_HEADING);
+	case AS_LINE_END: return pos > 0 && (v[pos - 1].flags & TF_LINE_END);
+	case AS_PARA_END: return pos > 0 && (v[pos - 1].flags & TF_PARA_END);
+	case AS_SENT_END: return pos > 0 && (v[pos - 1].flags & TF_SENT_END);
+	}
+	return 0;
+}
+
+static inline void bt_push(matcher_t *m, size_t *sp, uint32_t kind, uint32_t pc, uint32_t pos,
+                           uint32_t trail)
+{
+	if (*sp == m->bt_cap)
+		GROW(m->bt, m->bt_cap, *sp + 1);
+	m->bt[(*sp)++] = (bt_t){pc, pos, trail, kind};
+}
+
+static inline void tr_push(matcher_t *m, uint8_t kind, uint32_t cd, uint32_t pos)
+{
+	if (m->ntr == m->tr_cap)
+		GROW(m->tr, m->tr_cap, m->ntr + 1);
+	m->tr[m->ntr++] = (trail_ent_t){kind, cd, pos};
+}
+
+/* Run rule r at token start.  Returns 1 and the end token on a match; the
+ * trail (m->tr, m->ntr) then holds the match's capture events. */
+static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32_t start,
+                  uint32_t *end_out)
+{
+	const grammar_t *g = m->g;
+	const insn_t *code = g->code;
+	const token_t *v = in->toks->v;
+	uint32_t n = (uint32_t)in->toks->n;
+	uint32_t pc = r->entry, pos = start;
+	size_t sp = 0;
+	unsigned steps = 0;
+	m->ntr = 0;
+	for (uint32_t i = 0; i < r->nregs; i++)
+		m->regs[i] = UINT32_MAX;
+	for (;;) {
+		if (++steps > BESLUT_MATCH_STEP_BUDGET) {
+			m->budget_hits++;
+			return 0;
+		}
+		const insn_t *in_ = &code[pc];
+		switch (in_->op) {
+		case OP_LIT:
+			if (pos < n && v[pos].sym == in_->a) {
+				pos++, pc++;
+				continue;
+			}
+			goto fail;
+		case OP_STEM:
+			if (pos < n && v[pos].stem_sym == in_->a) {
+				pos++, pc++;
+				continue;
+			}
+			goto fail;
+		case OP_CLASS:
+			if (pos < n && (v[pos].classes >> in_->a & 1)) {
+				uint32_t e = lex_longest(g, in_->a, v, pos, n, NULL);
+				if (e > pos) {
+					pos = e, pc++;
+					continue;
+				}
+			}
+			goto fail;
+		case OP_PRED:
+			if (pos < n && pred_eval(m, in, in_->a, &v[pos])) {
+				pos++, pc++;
+				continue;
+			}
+			goto fail;
+		case OP_ANY:
+			if (pos < n) {
+				pos++, pc++;
+				continue;
+			}
+			goto fail;
+		case OP_SPLIT:
+			bt_push(m, &sp, BT_BRANCH, in_->b, pos, (uint32_t)m->ntr);
+			pc = in_->a;
+			continue;
+		case OP_JMP:
+			pc = in_->a;
+			continue;
+		case OP_ASSERT:
+			if (assert_ok(v, n, pos, in_->a)) {
+				pc++;
+				continue;
+			}
+			goto fail;
+		case OP_OPEN:
+			tr_push(m, TR_OPEN, in_->a, pos);
+			pc++;
+			continue;
+		case OP_CLOSE:
+			tr_push(m, TR_CLOSE, 0, pos);
+			pc++;
+			continue;
+		case OP_FLAG:
+			tr_push(m, TR_FLAG, in_->a, pos);
+			pc++;
+			continue;
+		case OP_MARK:
+			bt_push(m, &sp, BT_REG, in_->a, m->regs[in_->a], 0);
+			m->regs[in_->a] = pos;
+			pc++;
+			continue;
+		case OP_PROGRESS:
+			if (m->regs[in_->a] == pos)
+				goto fail;
+			pc++;
+			continue;
+		case OP_MATCH:
+			*end_out = pos;
+			return 1;
+		}
+	fail:
+		for (;;) {
+			if (sp == 0)
+				return 0;
+			bt_t *b = &m->bt[--sp];
+			if (b->kind == BT_REG) {
+				m->regs[b->pc] = b->pos;
+				continue;
+			}
+			pc = b->pc;
+			pos = b->pos;
+			m->ntr = b->trail;
+			break;
+		}
+	}
+}
+
+/* Candidate rules of index ix at token t, deduplicated, ascending. */
+static size_t candidates(matcher_t *m, const pindex_t *ix, const token_t *t, uint32_t stamp)
+{
+	uint32_t *st = m->stamp, *c = m->cand;
+	size_t nc = 0;
+#define ADD_RANGE(lo, hi)                                   \
+	for (uint32_t q_ = (lo); q_ < (hi); q_++) {             \
+		uint32_t r_ = ix->list[q_];                         \
+		if (st[r_] != stamp) {                              \
+			st[r_] = stamp;                                 \
+			c[nc++] = r_;                                   \
+		}                                                   \
+	}
+	if (t->sym)
+		ADD_RANGE(ix->sym_off[t->sym], ix->sym_off[t->sym + 1]);
+	if (t->stem_sym)
+		ADD_RANGE(ix->stem_off[t->stem_sym], ix->stem_off[t->stem_sym + 1]);
+	uint64_t cb = t->classes & ix->class_used;
+	while (cb) {
+		int b = __builtin_ctzll(cb);
+		cb &= cb - 1;
+		ADD_RANGE(ix->class_off[b], ix->class_off[b + 1]);
+	}
+	if (t->kind < 5)
+		ADD_RANGE(ix->kind_off[t->kind], ix->kind_off[t->kind + 1]);
+	uint32_t fb = t->flags & ix->flag_used;
+	while (fb) {
+		int b = __builtin_ctz(fb);
+		fb &= fb - 1;
+		ADD_RANGE(ix->flag_off[b], ix->flag_off[b + 1]);
+	}
+	for (uint32_t q = 0; q < ix->nany; q++) {
+		uint32_t r = ix->any[q];
+		if (st[r] != stamp) {
+			st[r] = stamp;
+			c[nc++] = r;
+		}
+	}
+#undef ADD_RANGE
+	/* insertion sort: lists are short and mostly sorted */
+	for (size_t i = 1; i < nc; i++) {
+		uint32_t x = c[i];
+		size_t j = i;
+		while (j > 0 && c[j - 1] > x) {
+			c[j] = c[j - 1];
+			j--;
+		}
+		c[j] = x;
+	}
+	return nc;
+}
+
+static void emit_match(matcher_t *m, const match_input_t *in, const rule_t *r, uint32_t start,
+                       uint32_t end, recvec_t *out, buf_t *dump)
+{
+	m->actx.in = in;
+	m->actx.nnodes = capture_tree(m->best, m->nbest, start, end, m->g, &m->nodes, &m->nodes_cap);
+	m->actx.nodes = m->nodes;
+	actions_run(&m->actx, r, out);
+	if (dump) {
+		span_text(in, start, end, &m->sbuf);
+		buf_printf(dump, "%s\t%u\t%u\t%s\n", r->name, start, end, m->sbuf.data ? m->sbuf.data : "");
+	}
+}
+
+static int rec_before(const record_t *a, const record_t *b)
+{
+	return a->tok_start < b->tok_start;
+}
+
+/* Stable merge sort of v[0..n) by tok_start (records are nearly sorted). */
+static void sort_records(matcher_t *m, record_t *v, size_t n)
+{
+	size_t i;
+	for (i = 1; i < n; i++)
+		if (rec_before(&v[i], &v[i - 1]))
+			break;
+	if (i >= n)
+		return;
+	if (m->sort_cap < n)
+		GROW(m->sort_tmp, m->sort_cap, n);
+	record_t *a = v, *b = m->sort_tmp;
+	for (size_t w = 1; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t p = lo, q = mid, k = lo;
+			while (p < mid && q < hi)
+				b[k++] = rec_before(&a[q], &a[p]) ? a[q++] : a[p++];
+			while (p < mid)
+				b[k++] = a[p++];
+			while (q < hi)
+				b[k++] = a[q++];
+		}
+		record_t *t = a;
+		a = b, b = t;
+	}
+	if (a != v)
+		memcpy(v, a, n * sizeof *v);
+}
+
+static void run_triggers(matcher_t *m, const match_input_t *in, const recvec_t *out, size_t base,
+                         value_t *warnings)
+{
+	const grammar_t *g = m->g;
+	const token_t *v = in->toks->v;
+	uint32_t n = (uint32_t)in->toks->n;
+	if (m->cover_cap < (size_t)n + 1)
+		GROW(m->cover, m->cover_cap, (size_t)n + 1);
+	memset(m->cover, 0, ((size_t)n + 1) * sizeof *m->cover);
+	for (size_t i = base; i < out->n; i++) {
+		const record_t *r = &out->v[i];
+		if (r->tok_start < r->tok_end && r->tok_end <= n) {
+			m->cover[r->tok_start]++;
+			m->cover[r->tok_end]--;
+		}
+	}
+	for (uint32_t i = 1; i <= n; i++)
+		m->cover[i] += m->cover[i - 1];
+	/* the rule pass left token+1 stamps behind; triggers use the same values */
+	memset(m->stamp, 0, (m->nstamp + 1) * sizeof *m->stamp);
+	uint32_t s = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		int end_here = (v[i].flags & TF_SENT_END) || i + 1 == n ||
+		               (v[i + 1].flags & TF_SENT_START);
+		if (!end_here)
+			continue;
+		uint32_t e = i + 1, ss = s;
+		s = e;
+		int covered = 0;
+		for (uint32_t j = ss; j < e && !covered; j++)
+			covered = m->cover[j] > 0;
+		if (covered)
+			continue;
+		for (uint32_t j = ss; j < e; j++) {
+			size_t nc = candidates(m, &g->tix, &v[j], j + 1);
+			int hit = -1;
+			for (size_t k = 0; k < nc && hit < 0; k++) {
+				uint32_t mend;
+				if (vm_run(m, in, &g->trigs[m->cand[k]], j, &mend) && mend > j)
+					hit = (int)m->cand[k];
+			}
+			if (hit < 0)
+				continue;
+			if (warnings->k == V_ARR && warnings->u.a.n >= BESLUT_MAX_WARNINGS)
+				return;
+			span_text(in, ss, e, &m->sbuf);
+			buf_t w = BUF_INIT;
+			buf_printf(&w, "uncovered %s: ", g->trigs[hit].name);
+			size_t len = m->sbuf.len;
+			if (len > 200) {
+				len = 200;
+				while (len > 0 && ((unsigned char)m->sbuf.data[len] & 0xC0) == 0x80)
+					len--;
+				buf_add(&w, m->sbuf.data, len);
+				buf_adds(&w, "…");
+			} else {
+				buf_add(&w, m->sbuf.data ? m->sbuf.data : "", len);
+			}
+			v_push(in->arena, warnings, v_str(in->arena, w.data, w.len));
+			buf_release(&w);
+			break;
+		}
+	}
+}
+
+void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *dump,
+                 value_t *warnings)
+{
+	const grammar_t *g = m->g;
+	const token_t *v = in->toks->v;
+	uint32_t n = (uint32_t)in->toks->n;
+	size_t base = out->n;
+	memset(m->next_free, 0, (g->ngroups + 1) * sizeof *m->next_free);
+	memset(m->stamp, 0, (m->nstamp + 1) * sizeof *m->stamp);
+	for (uint32_t i = 0; i < n; i++) {
+		size_t nc = candidates(m, &g->rix, &v[i], i + 1);
+		size_t k = 0;
+		while (k < nc) {
+			uint32_t grp = g->rules[m->cand[k]].group;
+			int best = -1;
+			uint32_t best_end = 0;
+			for (; k < nc && g->rules[m->cand[k]].group == grp; k++) {
+				if (m->next_free[grp] > i)
+					continue;
+				const rule_t *r = &g->rules[m->cand[k]];
+				uint32_t e;
+				if (!vm_run(m, in, r, i, &e) || e <= i)
+					continue;
+				if (best < 0 || e > best_end ||
+				    (e == best_end && r->priority > g->rules[best].priority)) {
+					best = (int)m->cand[k];
+					best_end = e;
+					if (m->best_cap < m->ntr)
+						GROW(m->best, m->best_cap, m->ntr);
+					if (m->ntr)
+						memcpy(m->best, m->tr, m->ntr * sizeof *m->tr);
+					m->nbest = m->ntr;
+				}
+			}
+			if (best >= 0) {
+				emit_match(m, in, &g->rules[best], i, best_end, out, dump);
+				m->next_free[grp] = best_end;
+			}
+		}
+	}
+	sort_records(m, out->v + base, out->n - base);
+	if (warnings && g->ntrigs)
+		run_triggers(m, in, out, base, warnings);
+}
