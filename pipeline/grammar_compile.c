@@ -286,7 +286,7 @@ typedef struct cg {
 static decl_t *pattern_find(compile_t *c, const char *name)
 {
 	for (size_t i = 0; i < c->ndecls; i++)
-		if (c->decls[i].kind == D_PATTERN && !c->decls[i].bad && strcmp(c->decls[i].name, name) == 0)
+		if (c->decls[i].kind == D_PATTERN && strcmp(c->decls[i].name, name) == 0)
 			return &c->decls[i];
 	return NULL;
 }
@@ -718,34 +718,41 @@ static void key_add(keyvec_t *kv, int type, uint32_t key, uint32_t rule)
 }
 
 /* Keys of a predicate; returns 0 when it has none (must try everywhere).
- * Selective keys (symbols, stems, classes) only. */
-static int pred_keys(const grammar_t *g, uint32_t p, keyvec_t *kv, uint32_t rule, int weak)
+ * level 0: selective keys only (symbols, stems, classes); 1: token flags
+ * (CAP, UPPER) too; 2: token kinds too. */
+static int pred_keys(const grammar_t *g, uint32_t p, keyvec_t *kv, uint32_t rule, int level)
 {
 	const pred_t *pr = &g->preds[p];
 	switch (pr->op) {
 	case PR_LIT: key_add(kv, K_SYM, pr->a, rule); return 1;
 	case PR_STEM: key_add(kv, K_STEM, pr->a, rule); return 1;
 	case PR_CLASS1: key_add(kv, K_CLASS, pr->a, rule); return 1;
-	case PR_KIND:
-		if (!weak)
-			return 0;
-		key_add(kv, K_KIND, pr->a, rule);
-		return 1;
 	case PR_TFLAG:
-		if (!weak)
+		if (level < 1)
 			return 0;
 		key_add(kv, K_FLAG, (uint32_t)flag_index(pr->a), rule);
 		return 1;
+	case PR_KIND:
+		if (level < 2)
+			return 0;
+		key_add(kv, K_KIND, pr->a, rule);
+		return 1;
 	case PR_AND: {
+		/* either operand's keys will do; take the most selective */
 		size_t mark = kv->n;
-		if (pred_keys(g, pr->a, kv, rule, weak))
-			return 1;
-		kv->n = mark;
-		return pred_keys(g, pr->b, kv, rule, weak);
+		for (int l = 0; l <= level; l++) {
+			if (pred_keys(g, pr->a, kv, rule, l))
+				return 1;
+			kv->n = mark;
+			if (pred_keys(g, pr->b, kv, rule, l))
+				return 1;
+			kv->n = mark;
+		}
+		return 0;
 	}
 	case PR_OR: {
 		size_t mark = kv->n;
-		if (pred_keys(g, pr->a, kv, rule, weak) && pred_keys(g, pr->b, kv, rule, weak))
+		if (pred_keys(g, pr->a, kv, rule, level) && pred_keys(g, pr->b, kv, rule, level))
 			return 1;
 		kv->n = mark;
 		return 0;
@@ -786,7 +793,8 @@ static int first_keys(const grammar_t *g, uint32_t entry, uint32_t end, uint32_t
 				kv->n = mark;
 				key_add(kv, K_FLAG, fl, rule);
 				key_done = 1;
-			} else if (in->op == OP_PRED && pred_keys(g, in->a, kv, rule, 1)) {
+			} else if (in->op == OP_PRED && (pred_keys(g, in->a, kv, rule, 1) ||
+			                                 pred_keys(g, in->a, kv, rule, 2))) {
 				key_done = 1;
 			} else {
 				kv->n = mark;

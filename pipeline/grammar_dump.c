@@ -63,6 +63,13 @@ static void dump_code(const grammar_t *g, const rule_t *r, FILE *out)
 	}
 }
 
+static const char *flag_name(uint32_t bit)
+{
+	static const char *n[] = {"^line", "$line", "^para", "$para", "^sent", "$sent", "CAP", "UPPER", "HEAD",
+	                          "space"};
+	return bit < sizeof n / sizeof n[0] ? n[bit] : "?";
+}
+
 /* The prefilter keys under which rule index ri is listed. */
 static void dump_keys(const grammar_t *g, const pindex_t *ix, uint32_t ri, FILE *out)
 {
@@ -91,7 +98,7 @@ static void dump_keys(const grammar_t *g, const pindex_t *ix, uint32_t ri, FILE 
 	for (uint32_t f = 0; f < 32 && !any; f++)
 		for (uint32_t q = ix->flag_off[f]; q < ix->flag_off[f + 1]; q++)
 			if (ix->list[q] == ri)
-				fprintf(out, " flag:%u", f);
+				fprintf(out, " %s", flag_name(f));
 	fputc('\n', out);
 }
 

@@ -13,7 +13,8 @@
  * After BESLUT_MAX_DIAGNOSTICS errors one "too many errors" line is printed
  * and everything after is only counted.
  *
- * The lexer knows names, strings ("…" with \" \\ \n \t escapes), integers
+ * The lexer knows names (ASCII; right after `~` a word of any letters,
+ * so `~jäv` needs no quotes), strings ("…" with \" \\ \n \t escapes), integers
  * (an optional leading '-'), regexes (/…/ with flags; `\/` is a slash),
  * `=>`, and single punctuation characters.  `#` starts a comment.  Errors
  * (unterminated string, stray character) are reported and lexing goes on,
@@ -135,7 +136,16 @@ gtok_t *glex(compile_t *c, uint32_t file, size_t *ntok)
 			break;
 		}
 		unsigned char ch = (unsigned char)t[i];
-		if (is_name_start(ch)) {
+		int after_tilde = n > 0 && v[n - 1].type == GT_PUNCT && v[n - 1].ch == '~' && v[n - 1].off + 1 == i;
+		if (after_tilde && (is_name_char(ch) || ch >= 0x80)) {
+			/* ~word: a word of the text, any letters (~jäv, ~förslag) */
+			size_t s = i;
+			while (i < len && (is_name_char((unsigned char)t[i]) || (unsigned char)t[i] >= 0x80 ||
+			                   (t[i] == '-' && i + 1 < len && is_name_char((unsigned char)t[i + 1]))))
+				i++;
+			k->type = GT_NAME;
+			k->str = arena_strndup(c->ast, t + s, i - s);
+		} else if (is_name_start(ch)) {
 			size_t s = i;
 			while (i < len && is_name_char((unsigned char)t[i]))
 				i++;
