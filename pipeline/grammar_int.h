@@ -59,6 +59,7 @@ enum gtok_type {
 
 typedef struct gtok {
 	uint8_t type;     /* gtok_type */
+	uint8_t bad;      /* the lexer already reported an error on it */
 	char ch;          /* GT_PUNCT character */
 	uint32_t off;     /* byte offset in the file */
 	const char *str;  /* GT_NAME / GT_STRING / GT_REGEX text (arena, NUL-terminated) */

@@ -186,10 +186,16 @@ gtok_t *glex(compile_t *c, uint32_t file, size_t *ntok)
 				}
 				buf_addc(&sb, t[i++]);
 			}
-			if (!closed)
-				diag_at(c, (loc_t){file, k->off}, 1, "unterminated string");
 			k->type = GT_STRING;
 			k->str = arena_strndup(c->ast, sb.data ? sb.data : "", sb.len);
+			if (!closed) {
+				diag_at(c, (loc_t){file, k->off}, 1, "unterminated string");
+				k->bad = 1;
+				n++;
+				/* end the statement here so recovery resumes on the next line */
+				GROW(v, cap, n + 1);
+				v[n] = (gtok_t){.type = GT_PUNCT, .ch = ';', .off = (uint32_t)i};
+			}
 		} else if (ch == '/') {
 			buf_reset(&sb);
 			i++;
@@ -212,8 +218,10 @@ gtok_t *glex(compile_t *c, uint32_t file, size_t *ntok)
 				}
 				buf_addc(&sb, t[i++]);
 			}
-			if (!closed)
+			if (!closed) {
 				diag_at(c, (loc_t){file, k->off}, 1, "unterminated regex");
+				k->bad = 1;
+			}
 			k->num = 0;
 			while (closed && i < len && is_name_char((unsigned char)t[i])) {
 				if (t[i] == 'i')
@@ -225,6 +233,11 @@ gtok_t *glex(compile_t *c, uint32_t file, size_t *ntok)
 			}
 			k->type = GT_REGEX;
 			k->str = arena_strndup(c->ast, sb.data ? sb.data : "", sb.len);
+			if (!closed) {
+				n++;
+				GROW(v, cap, n + 1);
+				v[n] = (gtok_t){.type = GT_PUNCT, .ch = ';', .off = (uint32_t)i};
+			}
 		} else if (ch == '=' && i + 1 < len && t[i + 1] == '>') {
 			k->type = GT_ARROW;
 			i += 2;

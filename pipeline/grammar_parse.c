@@ -39,7 +39,13 @@ static const gtok_t *peek(parser_t *p, size_t k)
 }
 static const gtok_t *cur(parser_t *p) { return peek(p, 0); }
 static loc_t here(parser_t *p) { return (loc_t){p->file, cur(p)->off}; }
-static void next(parser_t *p) { if (cur(p)->type != GT_EOF) p->i++; }
+static void next(parser_t *p)
+{
+	if (cur(p)->bad)
+		p->err = 1; /* already reported by the lexer: stay quiet, recover */
+	if (cur(p)->type != GT_EOF)
+		p->i++;
+}
 static int is_punct(const gtok_t *k, char ch) { return k->type == GT_PUNCT && k->ch == ch; }
 static int is_name(const gtok_t *k, const char *s) { return k->type == GT_NAME && strcmp(k->str, s) == 0; }
 
@@ -718,9 +724,10 @@ void gparse(compile_t *c, uint32_t file)
 	p.t = glex(c, file, &p.n);
 	while (cur(&p)->type != GT_EOF && !c->diag.gave_up) {
 		p.err = 0;
-		size_t before = p.i;
+		size_t before = p.i, ndecls = c->ndecls;
 		p_statement(&p);
 		if (p.err) {
+			c->ndecls = ndecls;
 			/* recover: skip to the next ';' */
 			while (cur(&p)->type != GT_EOF && !is_punct(cur(&p), ';'))
 				next(&p);
