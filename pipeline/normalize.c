@@ -1,0 +1,2114 @@
+/*
+ * normalize.c — repair PDF-extracted protocol text (see normalize.h).
+ *
+ * How it works
+ * ------------
+ * pdftotext turns a typeset page back into lines, and on the way it loses
+ * everything a reader uses to see structure: where a paragraph ends, which
+ * line is a heading, which hyphen belongs to the word and which one the
+ * typesetter put there to break it, and which lines are not text at all but
+ * the running header that the page repeats ("PROTOKOLL / Regionstyrelsen
+ * 14 oktober 2020  Sida 13 (80) / DOKUMENT-ID …").  Protocols printed from
+ * Word come out "double spaced": a blank line after every line, so a blank
+ * line says nothing about paragraphs.  Web pages come out the opposite way:
+ * one paragraph per line.  The normalizer rebuilds the text in four linear
+ * passes over the lines, never looking at a line more than a bounded number
+ * of times:
+ *
+ * 1. Lines.  The input is cut at '\n' and '\f'.  Blank lines are not kept:
+ *    each content line remembers how many blank lines preceded it (its
+ *    "gap"), whether a form feed did, its leading and trailing whitespace
+ *    and its length in characters.  From the whole document we learn its
+ *    measure W (the 95th percentile of line lengths: the width the
+ *    typesetter filled), whether it is double spaced, and whether trailing
+ *    double spaces (Word's paragraph mark) and leading spaces (a bullet
+ *    glyph pdftotext dropped, or the first line of a new page) carry
+ *    information at all — a signal that is on almost every line is noise.
+ *
+ * 2. Pages and furniture.  Page boundaries come from form feeds and from
+ *    printed page numbers ("Sida 13 (80)", "Sida 3 av 9", "13 (80)"; a bare
+ *    "13" only next to a form feed).  Around each boundary we look at a
+ *    small window of lines (a "zone") and reduce each line to a key: case
+ *    folded, digit runs collapsed to '#', so "Sida 13 (80)" and "Sida 30
+ *    (80)" and two meeting dates share a key.  Starting at the boundary and
+ *    walking outwards, a line is furniture while it is a page number, or
+ *    matches the furniture lexicon (lexicons/furniture.tsv), or its key
+ *    recurs in one of the two neighbouring zones on either side.  The walk
+ *    stops at the first line that is none of these, so a header group is
+ *    removed whole and nothing past real text is touched.  Comparing zones
+ *    with their neighbours (not with all zones) keeps this linear and lets
+ *    a 100 MB file of many documents separated by form feeds be handled
+ *    like one document.  Each boundary records the printed number it
+ *    carries; numbers are propagated to the pages that print none.
+ *
+ * 3. Joins.  For each pair of consecutive content lines A, B (furniture
+ *    skipped, so "hushåll-" / header / "ning" is a pair) we decide the
+ *    separator: nothing (hyphen removed or kept), one space (a broken line
+ *    of a paragraph), a newline (a list item, a line of its own) or a
+ *    paragraph break.  The rules look at shape only:
+ *      - "§ 171" is a paragraph of its own, and the lines after it up to
+ *        "Dnr …" are its title: joined into one line;
+ *      - a numbered point ("1. ", "2) ", "a) ") or a bullet (a bullet
+ *        character, or a leading space where a bullet glyph was lost)
+ *        starts a line; after "…:" or another point, in the same paragraph;
+ *      - a line starting with a lower-case letter continues the previous
+ *        one; so does any line after a line that was full, i.e. the first
+ *        word of B would not have fitted in W after A ("would it have
+ *        fitted?" is the typesetter's own test), unless A ended a sentence
+ *        with a paragraph mark (trailing double space) or B looks like a
+ *        heading;
+ *      - anything else is a deliberate line end: a heading, the end of a
+ *        paragraph.
+ *    A leading-space line that continues the previous sentence is not a
+ *    bullet but the trace of a page break (pdftotext indents the first line
+ *    of a page), so it also marks a page boundary.
+ *
+ *    Line-end hyphens are decided one by one, cheapest evidence first:
+ *    a conjunction after the line break ("Uppsägnings-| och") is a
+ *    suspended compound; digits on either side ("1354-|2020", "Covid-|19")
+ *    keep the hyphen, so does an acronym before it ("EU-|programmet") or a
+ *    single letter ("e-|post"); then the document itself: if the joined
+ *    form occurs elsewhere in the text and the hyphenated one does not, join
+ *    ("Sve-|Dem" when "SveDem" occurs), and the reverse keeps the hyphen; a
+ *    capital after the break keeps it ("Luleå-|Boden"); last the Swedish
+ *    dictionary.  We use hunspell rather than the hyphenation patterns of
+ *    libhyphen: patterns only say where a word MAY be broken, and
+ *    "juli|september" is as legal a break as "sjuk|hus"; hunspell says
+ *    which strings are words, which is the question.  Hunspell has the
+ *    hyphenated entries too ("e-post"), and it accepts "juli-september"
+ *    only by splitting at the hyphen, which Hunspell_analyze reveals.
+ *    Joined form a word → join; else both halves words → keep; else join
+ *    (an unknown word broken by hyphenation — "Mari-|anne").  Hunspell costs
+ *    microseconds, so only ambiguous letter-letter cases reach it, and its
+ *    answers are memoised per normalizer.  The document evidence needs one
+ *    extra scan over the text, done only when some hyphen needs it, with a
+ *    small hash set of the wanted forms.
+ *
+ * 4. Output.  The kept lines are copied with the separators between them,
+ *    folding characters on the way (NFC, soft hyphen, private-use bullets,
+ *    NBSP, ligatures, runs of spaces) and appending to the offset map as
+ *    bytes are written: verbatim runs with omap_copy, everything else with
+ *    omap_replace.  Removed bytes (a line-end hyphen, furniture, surplus
+ *    spaces) are simply not mapped, so a token's mapped source with them
+ *    removed is the token.  NFC costs nothing on ordinary text: a table of
+ *    the BMP says which characters can change under NFC; only a run
+ *    starting at the character before such a one goes through ICU.
+ */
+#include "normalize.h"
+#include "limits.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hunspell/hunspell.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+
+/* ---- resources ---- */
+
+typedef struct furn_entry {
+	char *key;      /* folded, spaces collapsed */
+	size_t len;
+	bool prefix;
+} furn_entry_t;
+
+typedef struct memo_slot {
+	uint64_t h;     /* 0 = empty */
+	uint8_t v;      /* W_DICT_* verdict */
+} memo_slot_t;
+
+
+#define MEMO_SLOTS (1u << 14)
+
+typedef struct nline {
+	uint32_t s, e;          /* content bytes, whitespace trimmed */
+	uint16_t lead, trail;   /* whitespace characters trimmed on each side */
+	uint16_t gap;           /* blank lines before */
+	uint16_t clen;          /* characters of content (capped) */
+	uint16_t flags;
+	uint8_t sep;            /* separator after this line (SEP_*) */
+	uint8_t why;            /* index into reasons[] */
+} nline_t;
+
+enum {
+	LF_FF = 1,        /* a form feed precedes the line */
+	LF_FURN = 2,      /* removed as furniture */
+	LF_ANCHOR = 4,    /* strong printed page number ("Sida 13 (80)") */
+	LF_WEAKNUM = 8,   /* bare page number ("13", "- 13 -") */
+	LF_SECT = 16,     /* "§ 171" */
+	LF_ITEM = 32,     /* numbered point or bullet character */
+	LF_DNR = 64,      /* "Dnr 1310-2020" */
+	LF_NUMITEM = 128, /* LF_ITEM by a marker that also occurs in running text
+	                     ("1. ", "2) ", "- ", "– "): not an item after a full line */
+};
+
+enum { SEP_END, SEP_SPACE, SEP_JOIN, SEP_KEEP, SEP_SUSP, SEP_NL, SEP_PARA };
+
+typedef struct pevent {
+	uint32_t line;     /* boundary before content line `line` */
+	int after;         /* printed number of the page that starts here, or -1 */
+	int before;        /* printed number of the page that ends here, or -1 */
+} pevent_t;
+
+typedef struct hyq {
+	uint32_t line;         /* line A (ends with the hyphen) */
+	uint64_t hj, hh;       /* folded hashes of joined / hyphenated form */
+	uint32_t jc, hc;       /* occurrences elsewhere */
+} hyq_t;
+
+typedef struct qslot {
+	uint64_t h;
+	uint32_t count;
+	uint8_t used;
+} qslot_t;
+
+struct normalizer {
+	furn_entry_t *furn;
+	size_t nfurn;
+	Hunhandle *hs;
+	const UNormalizer2 *nfc;
+	uint8_t trouble[0x10000 / 8]; /* BMP code points NFC may change */
+	memo_slot_t *memo;
+	size_t memo_n;
+	/* scratch, reused between runs */
+	nline_t *lines;
+	size_t lines_cap;
+	pevent_t *ev;
+	size_t ev_cap;
+	hyq_t *hq;
+	size_t hq_cap;
+	UChar *u16a, *u16b;
+	size_t u16_cap;
+	char word[512];
+};
+
+/* ---- small helpers ---- */
+
+static const char *const reasons[] = {
+	"",
+	"last line",
+	"§ heading",
+	"line after § heading",
+	"title line continues",
+	"title ends",
+	"Dnr line",
+	"numbered point or bullet",
+	"leading-space bullet",
+	"lower-case (or parenthesis) continuation",
+	"full line continues",
+	"page-break trace (leading space, sentence continues)",
+	"deliberate line end",
+	"paragraph mark (trailing double space)",
+	"heading line follows",
+	"soft hyphen",
+	"suspended compound (conjunction follows)",
+	"digit next to hyphen",
+	"acronym before hyphen",
+	"single letter before hyphen",
+	"document has joined form only",
+	"document has hyphenated form only",
+	"capital after hyphen",
+	"right part is no word (dictionary)",
+	"dictionary knows joined form",
+	"both halves are words, joined form is not",
+	"unknown word broken by hyphenation",
+	"punctuation after hyphen",
+	"left part is no word (dictionary)",
+	"line after list item",
+	"comma continues",
+};
+
+enum {
+	W_NONE, W_LAST, W_SECT, W_AFTER_SECT, W_TITLE, W_TITLE_END, W_DNR, W_ITEM,
+	W_LEADBULLET, W_LOWER, W_FULL, W_TRACE, W_DELIB, W_PARAMARK, W_HEADNEXT,
+	W_SHY, W_SUSP, W_DIGIT, W_ACRONYM, W_SINGLE, W_DOC_JOIN, W_DOC_HYPH,
+	W_CAPITAL, W_DICT_NORIGHT, W_DICT_JOIN, W_DICT_HALVES, W_DEFAULT_JOIN,
+	W_PUNCT, W_DICT_NOLEFT, W_AFTER_ITEM, W_COMMA,
+};
+
+static inline bool is_cont(unsigned char b) { return (b & 0xC0) == 0x80; }
+
+/* Code point at s[i] (i < len) and its length; invalid bytes yield U+FFFD-like -1. */
+static inline int32_t cp_at(const unsigned char *s, size_t len, size_t i, int *n)
+{
+	if (s[i] < 0x80) {
+		*n = 1;
+		return s[i];
+	}
+	return utf8_decode(s + i, len - i, n);
+}
+
+/* Start of the code point ending just before position i (i > lo). */
+static inline size_t cp_back(const unsigned char *s, size_t lo, size_t i)
+{
+	size_t j = i - 1;
+	while (j > lo && is_cont(s[j]) && i - j < 4)
+		j--;
+	return j;
+}
+
+static inline bool cp_alpha(int32_t c)
+{
+	if (c < 0)
+		return false;
+	if (c < 0x80)
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+	return u_isalpha(c) != 0;
+}
+
+static inline bool cp_digit(int32_t c)
+{
+	if (c < 0)
+		return false;
+	if (c < 0x80)
+		return c >= '0' && c <= '9';
+	return u_isdigit(c) != 0;
+}
+
+static inline bool cp_upper(int32_t c)
+{
+	if (c < 0)
+		return false;
+	if (c < 0x80)
+		return c >= 'A' && c <= 'Z';
+	return u_isupper(c) || u_istitle(c);
+}
+
+static inline bool cp_lower(int32_t c)
+{
+	if (c < 0)
+		return false;
+	if (c < 0x80)
+		return c >= 'a' && c <= 'z';
+	return u_islower(c) != 0;
+}
+
+/* Fold one byte position for case-insensitive keys: ASCII and Latin-1
+ * capitals (C3 80..C3 9E) to lower case.  Returns the folded byte. */
+static inline unsigned char fold_byte(const unsigned char *s, size_t i, size_t len)
+{
+	unsigned char b = s[i];
+	if (b >= 'A' && b <= 'Z')
+		return (unsigned char)(b + 32);
+	if (is_cont(b) && i > 0 && s[i - 1] == 0xC3 && b >= 0x80 && b <= 0x9E && b != 0x97)
+		return (unsigned char)(b + 0x20);
+	(void)len;
+	return b;
+}
+
+#define FNV_OFF 1469598103934665603ull
+#define FNV_PRIME 1099511628211ull
+
+static inline uint64_t fnv_step(uint64_t h, unsigned char b)
+{
+	return (h ^ b) * FNV_PRIME;
+}
+
+static inline uint64_t fnv_fin(uint64_t h)
+{
+	return h ? h : 1;
+}
+
+/* Whitespace (other than line ends) at t[i]; *n its length. */
+static inline bool ws_at(const unsigned char *t, size_t len, size_t i, int *n)
+{
+	unsigned char b = t[i];
+	if (b == ' ' || b == '\t' || b == '\r' || b == '\v') {
+		*n = 1;
+		return true;
+	}
+	if (b == 0xC2 && i + 1 < len && t[i + 1] == 0xA0) {
+		*n = 2;
+		return true;
+	}
+	return false;
+}
+
+static inline bool ws_before(const unsigned char *t, size_t lo, size_t e, int *n)
+{
+	unsigned char b = t[e - 1];
+	if (b == ' ' || b == '\t' || b == '\r' || b == '\v') {
+		*n = 1;
+		return true;
+	}
+	if (b == 0xA0 && e >= lo + 2 && t[e - 2] == 0xC2) {
+		*n = 2;
+		return true;
+	}
+	return false;
+}
+
+/* ---- normalizer lifetime ---- */
+
+static char *fold_key_str(const char *s, size_t n, size_t *outlen)
+{
+	char *k = xmalloc(n + 1);
+	size_t o = 0;
+	bool sp = true;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char b = fold_byte((const unsigned char *)s, i, n);
+		if (b == ' ' || b == '\t') {
+			if (!sp)
+				k[o++] = ' ';
+			sp = true;
+			continue;
+		}
+		sp = false;
+		k[o++] = (char)b;
+	}
+	while (o && k[o - 1] == ' ')
+		o--;
+	k[o] = '\0';
+	*outlen = o;
+	return k;
+}
+
+static int load_furniture(normalizer_t *nz, const char *lexdir, char **err)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/furniture.tsv", lexdir);
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		buf_t m = BUF_INIT;
+		buf_printf(&m, "%s: %s", path, strerror(errno));
+		*err = buf_detach(&m, NULL);
+		return -1;
+	}
+	char line[1024];
+	size_t cap = 0;
+	bool header = true;
+	while (fgets(line, sizeof line, f)) {
+		size_t n = strcspn(line, "\r\n");
+		line[n] = '\0';
+		if (header) {
+			header = false;
+			continue;
+		}
+		if (n == 0 || line[0] == '#')
+			continue;
+		char *tab = strchr(line, '\t');
+		size_t elen = tab ? (size_t)(tab - line) : n;
+		const char *val = tab ? tab + 1 : "line";
+		if (elen == 0)
+			continue;
+		GROW(nz->furn, cap, nz->nfurn + 1);
+		furn_entry_t *fe = &nz->furn[nz->nfurn++];
+		fe->key = fold_key_str(line, elen, &fe->len);
+		fe->prefix = strncmp(val, "prefix", 6) == 0;
+	}
+	fclose(f);
+	return 0;
+}
+
+normalizer_t *normalizer_new(const char *lexdir, char **err)
+{
+	normalizer_t *nz = xcalloc(1, sizeof *nz);
+	if (err)
+		*err = NULL;
+	if (lexdir) {
+		char *e = NULL;
+		if (load_furniture(nz, lexdir, &e) < 0) {
+			if (err)
+				*err = e;
+			else
+				free(e);
+			normalizer_free(nz);
+			return NULL;
+		}
+	}
+	UErrorCode uerr = U_ZERO_ERROR;
+	nz->nfc = unorm2_getNFCInstance(&uerr);
+	if (U_FAILURE(uerr) || !nz->nfc) {
+		if (err) {
+			buf_t m = BUF_INIT;
+			buf_printf(&m, "ICU NFC normalizer: %s", u_errorName(uerr));
+			*err = buf_detach(&m, NULL);
+		}
+		normalizer_free(nz);
+		return NULL;
+	}
+	for (UChar32 c = 0x80; c < 0x10000; c++) {
+		if (c >= 0xD800 && c <= 0xDFFF)
+			continue;
+		if (u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK) != UNORM_YES ||
+		    u_getCombiningClass(c) != 0)
+			nz->trouble[c >> 3] |= (uint8_t)(1u << (c & 7));
+	}
+	/* The dictionary is optional: without it ambiguous hyphens fall back
+	 * to the shape and document rules (see the essay above). */
+	FILE *a = fopen("/usr/share/hunspell/sv_SE.aff", "r");
+	FILE *d = fopen("/usr/share/hunspell/sv_SE.dic", "r");
+	if (a && d)
+		nz->hs = Hunspell_create("/usr/share/hunspell/sv_SE.aff", "/usr/share/hunspell/sv_SE.dic");
+	if (a)
+		fclose(a);
+	if (d)
+		fclose(d);
+	nz->memo = xcalloc(MEMO_SLOTS, sizeof *nz->memo);
+	return nz;
+}
+
+void normalizer_free(normalizer_t *nz)
+{
+	if (!nz)
+		return;
+	for (size_t i = 0; i < nz->nfurn; i++)
+		free(nz->furn[i].key);
+	free(nz->furn);
+	if (nz->hs)
+		Hunspell_destroy(nz->hs);
+	free(nz->memo);
+	free(nz->lines);
+	free(nz->ev);
+	free(nz->hq);
+	free(nz->u16a);
+	free(nz->u16b);
+	free(nz);
+}
+
+const char *norm_edit_kind_name(norm_edit_kind_t k)
+{
+	switch (k) {
+	case EDIT_JOIN: return "join";
+	case EDIT_KEEP_HYPHEN: return "keep_hyphen";
+	case EDIT_SUSPENDED: return "suspended";
+	case EDIT_FURNITURE: return "furniture";
+	case EDIT_CHAR: return "char";
+	case EDIT_LINE_JOIN: return "line_join";
+	}
+	return "unknown";
+}
+
+static const char *norm_reason_text(unsigned why)
+{
+	return why < sizeof reasons / sizeof reasons[0] ? reasons[why] : "";
+}
+
+void norm_result_release(norm_result_t *r)
+{
+	buf_release(&r->text);
+	omap_release(&r->map);
+	free(r->pages);
+	free(r->edits);
+	buf_release(&r->log);
+	memset(r, 0, sizeof *r);
+}
+
+int norm_page_at(const norm_result_t *r, uint32_t off)
+{
+	if (!r->npages)
+		return 1;
+	size_t lo = 0, hi = r->npages;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (r->pages[mid].start <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return r->pages[lo].number;
+}
+
+/* ---- edit log ---- */
+
+typedef struct run {
+	normalizer_t *nz;
+	const unsigned char *t;
+	size_t len;
+	unsigned flags;
+	norm_result_t *r;
+	nline_t *L;
+	size_t n;              /* content lines */
+	unsigned W;            /* measure in characters */
+	bool dbl;              /* double spaced */
+	bool trail_sig;        /* trailing double space marks paragraph ends */
+	bool lead_sig;         /* leading space marks bullets / page traces */
+	bool wrapped;          /* lines were broken at a measure (PDF), not paragraphs (web) */
+	size_t nev;
+	size_t nhq;
+	bool space;            /* output ends with a space */
+} run_t;
+
+static void log_edit(run_t *ru, norm_edit_kind_t k, unsigned why, uint32_t s, uint32_t e,
+                     const char *before, size_t blen, const char *after, size_t alen)
+{
+	norm_result_t *r = ru->r;
+	GROW(r->edits, r->edits_cap, r->nedits + 1);
+	norm_edit_t *ed = &r->edits[r->nedits++];
+	ed->kind = k;
+	ed->reason = norm_reason_text(why);
+	ed->src_start = s;
+	ed->src_end = e;
+	ed->before = (uint32_t)r->log.len;
+	buf_add(&r->log, before, blen);
+	buf_addc(&r->log, '\0');
+	ed->after = (uint32_t)r->log.len;
+	buf_add(&r->log, after, alen);
+	buf_addc(&r->log, '\0');
+}
+
+/* ---- pass 1: lines ---- */
+
+static bool starts_ci(const unsigned char *s, size_t n, const char *w)
+{
+	size_t k = strlen(w);
+	if (n < k)
+		return false;
+	for (size_t i = 0; i < k; i++) {
+		unsigned char b = s[i];
+		if (b >= 'A' && b <= 'Z')
+			b = (unsigned char)(b + 32);
+		if (b != (unsigned char)w[i])
+			return false;
+	}
+	return true;
+}
+
+static size_t digits_at(const unsigned char *s, size_t n, size_t i, long *val)
+{
+	size_t j = i;
+	long v = 0;
+	while (j < n && s[j] >= '0' && s[j] <= '9' && j - i < 6) {
+		v = v * 10 + (s[j] - '0');
+		j++;
+	}
+	if (j < n && s[j] >= '0' && s[j] <= '9')
+		return 0;
+	*val = v;
+	return j - i;
+}
+
+static size_t skip_sp(const unsigned char *s, size_t n, size_t i)
+{
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i;
+}
+
+/* "N (M)", "N(M)", "N av M", "N/M" at s[i..n) up to the end: returns N or -1. */
+static long page_tail(const unsigned char *s, size_t n, size_t i)
+{
+	long a, b;
+	size_t k = digits_at(s, n, i, &a);
+	if (!k || a < 1)
+		return -1;
+	i = skip_sp(s, n, i + k);
+	if (i == n)
+		return -2 - a; /* bare number: caller decides */
+	if (s[i] == '(') {
+		i = skip_sp(s, n, i + 1);
+		k = digits_at(s, n, i, &b);
+		if (!k)
+			return -1;
+		i = skip_sp(s, n, i + k);
+		if (i >= n || s[i] != ')')
+			return -1;
+		i = skip_sp(s, n, i + 1);
+	} else if (s[i] == '/') {
+		i = skip_sp(s, n, i + 1);
+		k = digits_at(s, n, i, &b);
+		if (!k)
+			return -1;
+		i = skip_sp(s, n, i + k);
+	} else if (starts_ci(s + i, n - i, "av ") || starts_ci(s + i, n - i, "of ")) {
+		i = skip_sp(s, n, i + 3);
+		k = digits_at(s, n, i, &b);
+		if (!k)
+			return -1;
+		i = skip_sp(s, n, i + k);
+	} else {
+		return -1;
+	}
+	if (i != n || b < a)
+		return -1;
+	return a;
+}
+
+/* Page-number evidence on a content line: sets LF_ANCHOR / LF_WEAKNUM and
+ * returns the number, or -1. */
+static long page_number(const unsigned char *s, size_t n, uint16_t *flags)
+{
+	if (n == 0 || n > 200)
+		return -1;
+	unsigned char z = s[n - 1];
+	if (!(z >= '0' && z <= '9') && z != ')' && !((z == '-' || z == ']') && (s[0] == '-' || s[0] == '[')))
+		return -1;
+	/* "… Sida N", "… Sida N (M)", "… Sida N av M", "Page N of M" */
+	for (size_t i = 0; i + 5 <= n; i++) {
+		if ((s[i] == 'S' || s[i] == 's') && starts_ci(s + i, n - i, "sida") &&
+		    (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t')) {
+			size_t j = skip_sp(s, n, i + 4);
+			long v = page_tail(s, n, j);
+			/* a bare "sida 13" is text ("se sida 13") unless capitalised */
+			if (v <= -3 && s[i] == 's')
+				continue;
+			if (v >= 1 || v <= -3) {
+				*flags |= LF_ANCHOR;
+				return v >= 1 ? v : -2 - v;
+			}
+		}
+		if ((s[i] == 'P' || s[i] == 'p') && starts_ci(s + i, n - i, "page ") &&
+		    (i == 0 || s[i - 1] == ' ')) {
+			long v = page_tail(s, n, skip_sp(s, n, i + 5));
+			if (v >= 1 || v <= -3) {
+				*flags |= LF_ANCHOR;
+				return v >= 1 ? v : -2 - v;
+			}
+		}
+	}
+	size_t i = 0;
+	bool dash = false;
+	if (s[0] == '-' || s[0] == '[') {
+		dash = true;
+		i = skip_sp(s, n, 1);
+	}
+	if (i < n && s[i] >= '0' && s[i] <= '9') {
+		size_t e = n;
+		if (dash && (s[e - 1] == '-' || s[e - 1] == ']')) {
+			e--;
+			while (e > i && s[e - 1] == ' ')
+				e--;
+		}
+		long v = page_tail(s, e, i);
+		if (v >= 1 && !dash) {
+			*flags |= LF_ANCHOR;
+			return v;
+		}
+		if (v <= -3 && -2 - v < 1000) {
+			*flags |= LF_WEAKNUM;
+			return -2 - v;
+		}
+	}
+	return -1;
+}
+
+static void classify(run_t *ru, nline_t *l)
+{
+	const unsigned char *s = ru->t + l->s;
+	size_t n = l->e - l->s;
+	/* § heading: "§ 171", "§171", "§ 4 a" alone on the line */
+	if (n >= 3 && s[0] == 0xC2 && s[1] == 0xA7) {
+		size_t i = skip_sp(s, n, 2);
+		long v;
+		size_t k = digits_at(s, n, i, &v);
+		if (k) {
+			i = skip_sp(s, n, i + k);
+			if (i < n && s[i] >= 'a' && s[i] <= 'z' && (i + 1 == n || s[i + 1] == ' '))
+				i = skip_sp(s, n, i + 1);
+			if (i < n && s[i] == '.')
+				i++;
+			if (i == n)
+				l->flags |= LF_SECT;
+		}
+	}
+	/* numbered point: "1. X", "12) X", "a) X" */
+	{
+		long v;
+		size_t k = digits_at(s, n, 0, &v);
+		if (k && k <= 2 && k + 2 <= n && (s[k] == '.' || s[k] == ')') && s[k + 1] == ' ')
+			l->flags |= LF_ITEM | LF_NUMITEM;
+		else if (n >= 3 && ((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')) &&
+		         s[1] == ')' && s[2] == ' ')
+			l->flags |= LF_ITEM | LF_NUMITEM;
+		else if (n >= 4 && s[0] == '(' && k == 0 && s[1] >= '0' && s[1] <= '9' &&
+		         (s[2] == ')' || (s[2] >= '0' && s[2] <= '9' && s[3] == ')')))
+			l->flags |= LF_ITEM | LF_NUMITEM;
+	}
+	/* bullet characters */
+	if (n >= 2 && (s[0] == '-' || s[0] == '*') && (s[1] == ' ' || s[1] == '\t'))
+		l->flags |= LF_ITEM | (s[0] == '-' ? LF_NUMITEM : 0);
+	else if (s[0] >= 0xC2) {
+		int m;
+		int32_t c = cp_at(s, n, 0, &m);
+		bool bullet = c == 0x2022 || c == 0x00B7 || c == 0x25AA || c == 0x25CF || c == 0x25E6 ||
+		              c == 0x2023 || c == 0x2043 || c == 0x25A0 || c == 0x25A1 || c == 0x27A2 ||
+		              c == 0x2013 || c == 0x2014 || c == 0x2192 || c == 0x25BA ||
+		              (c >= 0xE000 && c <= 0xF8FF);
+		if (bullet && ((size_t)m == n || s[m] == ' ' || s[m] == '\t' || (c >= 0xE000 && c <= 0xF8FF) ||
+		               c == 0x2022))
+			l->flags |= LF_ITEM | (c == 0x2013 || c == 0x2014 ? LF_NUMITEM : 0);
+	}
+	if (starts_ci(s, n, "dnr") && (n == 3 || s[3] == ' ' || s[3] == ':' || s[3] == '.'))
+		l->flags |= LF_DNR;
+}
+
+/* Cut the text into content lines; returns the number of input lines. */
+static size_t scan_lines(run_t *ru)
+{
+	normalizer_t *nz = ru->nz;
+	const unsigned char *t = ru->t;
+	size_t len = ru->len, p = 0, nlines = 0;
+	unsigned gap = 0;
+	bool ff = false;
+	ru->n = 0;
+	while (p < len) {
+		const unsigned char *q = memchr(t + p, '\n', len - p);
+		size_t le = q ? (size_t)(q - t) : len;
+		const unsigned char *f = memchr(t + p, '\f', le - p);
+		bool byff = false;
+		if (f) {
+			le = (size_t)(f - t);
+			byff = true;
+		} else {
+			nlines++;
+		}
+		/* trim */
+		size_t s = p, e = le;
+		unsigned lead = 0, trail = 0;
+		int w;
+		while (s < e && ws_at(t, e, s, &w)) {
+			s += (size_t)w;
+			lead++;
+		}
+		while (e > s && ws_before(t, s, e, &w)) {
+			e -= (size_t)w;
+			trail++;
+		}
+		if (s == e) {
+			if (gap < 0xFFFF)
+				gap++;
+		} else {
+			GROW(nz->lines, nz->lines_cap, ru->n + 1);
+			nline_t *l = &nz->lines[ru->n++];
+			memset(l, 0, sizeof *l);
+			l->s = (uint32_t)s;
+			l->e = (uint32_t)e;
+			l->lead = (uint16_t)(lead > 0xFFFF ? 0xFFFF : lead);
+			l->trail = (uint16_t)(trail > 0xFFFF ? 0xFFFF : trail);
+			l->gap = (uint16_t)gap;
+			l->flags = ff ? LF_FF : 0;
+			size_t c = 0;
+			for (size_t i = s; i < e; i++)
+				c += !is_cont(t[i]);
+			l->clen = (uint16_t)(c > 0xFFFF ? 0xFFFF : c);
+			gap = 0;
+			ff = false;
+		}
+		if (byff)
+			ff = true;
+		p = le + 1;
+	}
+	ru->L = nz->lines;
+	return nlines;
+}
+
+static void doc_shape(run_t *ru)
+{
+	size_t hist[1025] = {0};
+	size_t n = ru->n, big = 0, gap1 = 0, tr2 = 0, lead = 0;
+	for (size_t i = 0; i < n; i++) {
+		const nline_t *l = &ru->L[i];
+		unsigned c = l->clen > 1024 ? 1024 : l->clen;
+		if (c >= 20) {
+			hist[c]++;
+			big++;
+		}
+		gap1 += l->gap == 1;
+		tr2 += l->trail >= 2;
+		lead += l->lead >= 1;
+	}
+	unsigned W = 80;
+	if (big) {
+		size_t want = big - big / 20, acc = 0;
+		for (unsigned c = 0; c <= 1024; c++) {
+			acc += hist[c];
+			if (acc >= want) {
+				W = c;
+				break;
+			}
+		}
+	}
+	ru->W = W < 20 ? 20 : W;
+	/* Typeset text fills a measure of 60-130 characters; text with one
+	 * paragraph per line has no measure, its long lines run on. */
+	ru->wrapped = W <= 140;
+	ru->dbl = n > 2 && gap1 * 10 > n * 4;
+	ru->trail_sig = tr2 * 10 < n * 3;
+	ru->lead_sig = lead * 10 < n * 2;
+}
+
+/* ---- pass 2: pages and furniture ---- */
+
+#define ZONE_K 5
+
+static bool lexicon_furniture(const normalizer_t *nz, const unsigned char *s, size_t n)
+{
+	if (!nz->nfurn || n > 160)
+		return false;
+	unsigned char k[164];
+	size_t o = 0;
+	bool sp = true;
+	for (size_t i = 0; i < n && o < sizeof k - 1; i++) {
+		unsigned char b = fold_byte(s, i, n);
+		if (b == ' ' || b == '\t') {
+			if (!sp)
+				k[o++] = ' ';
+			sp = true;
+			continue;
+		}
+		sp = false;
+		k[o++] = b;
+	}
+	while (o && k[o - 1] == ' ')
+		o--;
+	for (size_t i = 0; i < nz->nfurn; i++) {
+		const furn_entry_t *fe = &nz->furn[i];
+		if (fe->len > o || memcmp(k, fe->key, fe->len) != 0)
+			continue;
+		if (fe->len == o)
+			return true;
+		if (fe->prefix) {
+			unsigned char b = k[fe->len];
+			if (b == ' ' || b == ':' || (b >= '0' && b <= '9'))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Key of a line: folded, digit runs -> '#', spaces collapsed. */
+static uint64_t line_key(const unsigned char *t, const nline_t *l)
+{
+	uint64_t h = FNV_OFF;
+	bool dig = false, sp = false;
+	for (size_t i = l->s; i < l->e; i++) {
+		unsigned char b = fold_byte(t, i, l->e);
+		if (b >= '0' && b <= '9') {
+			if (!dig)
+				h = fnv_step(h, '#');
+			dig = true;
+			sp = false;
+			continue;
+		}
+		dig = false;
+		if (b == ' ' || b == '\t') {
+			if (!sp)
+				h = fnv_step(h, ' ');
+			sp = true;
+			continue;
+		}
+		sp = false;
+		h = fnv_step(h, b);
+	}
+	return fnv_fin(h);
+}
+
+typedef struct zone {
+	uint32_t c;        /* centre: boundary line (FF) or anchor line */
+	uint32_t lo, hi;   /* window [lo, hi) */
+	bool ff;           /* boundary by form feed (boundary before line c) */
+} zone_t;
+
+static void add_event(run_t *ru, uint32_t line, int after, int before)
+{
+	normalizer_t *nz = ru->nz;
+	if (ru->nev && nz->ev[ru->nev - 1].line == line) {
+		pevent_t *p = &nz->ev[ru->nev - 1];
+		if (after >= 0)
+			p->after = after;
+		if (before >= 0)
+			p->before = before;
+		return;
+	}
+	GROW(nz->ev, nz->ev_cap, ru->nev + 1);
+	nz->ev[ru->nev++] = (pevent_t){line, after, before};
+}
+
+static bool eligible(run_t *ru, const zone_t *Z, size_t nz_, size_t zi, const uint64_t *keys,
+                     uint32_t li, bool near_ff)
+{
+	nline_t *l = &ru->L[li];
+	if (l->flags & (LF_ANCHOR | LF_FURN))
+		return true;
+	if ((l->flags & LF_WEAKNUM) && near_ff)
+		return true;
+	if (l->flags & LF_SECT)
+		return false;
+	if (lexicon_furniture(ru->nz, ru->t + l->s, l->e - l->s))
+		return true;
+	/* recurs in a neighbouring zone? */
+	uint64_t k = keys[li - Z[zi].lo + (size_t)zi * (2 * ZONE_K + 2)];
+	size_t a = zi >= 2 ? zi - 2 : 0, b = zi + 3 < nz_ ? zi + 3 : nz_;
+	for (size_t z = a; z < b; z++) {
+		if (z == zi)
+			continue;
+		const zone_t *o = &Z[z];
+		if (o->lo < Z[zi].hi && Z[zi].lo < o->hi && o->c == Z[zi].c)
+			continue;
+		for (uint32_t j = o->lo; j < o->hi; j++) {
+			if (j == li)
+				continue;
+			if (keys[j - o->lo + z * (2 * ZONE_K + 2)] == k)
+				return true;
+		}
+	}
+	return false;
+}
+
+static void find_furniture(run_t *ru)
+{
+	size_t n = ru->n;
+	nline_t *L = ru->L;
+	long *num = NULL;
+	size_t ncap = 0;
+	zone_t *Z = NULL;
+	size_t nzn = 0, zcap = 0;
+	ru->nev = 0;
+	for (size_t i = 0; i < n; i++) {
+		nline_t *l = &L[i];
+		classify(ru, l);
+		uint16_t fl = 0;
+		long v = -1;
+		if (l->clen <= 120)
+			v = page_number(ru->t + l->s, l->e - l->s, &fl);
+		l->flags |= fl;
+		bool ffz = (l->flags & LF_FF) != 0;
+		if (!(fl & LF_ANCHOR) && !ffz)
+			continue;
+		GROW(num, ncap, nzn + 1);
+		GROW(Z, zcap, nzn + 1);
+		num[nzn] = (fl & LF_ANCHOR) ? v : -1;
+		zone_t *z = &Z[nzn++];
+		z->c = (uint32_t)i;
+		z->ff = ffz && !(fl & LF_ANCHOR);
+		z->lo = (uint32_t)(i >= ZONE_K ? i - ZONE_K : 0);
+		z->hi = (uint32_t)(i + ZONE_K + 1 < n ? i + ZONE_K + 1 : n);
+		if (ffz && (fl & LF_ANCHOR)) {
+			/* both: a form feed right before an anchor line; make a
+			 * separate FF zone too so the boundary is recorded */
+			GROW(num, ncap, nzn + 1);
+			GROW(Z, zcap, nzn + 1);
+			num[nzn] = -1;
+			Z[nzn] = (zone_t){(uint32_t)i, Z[nzn - 1].lo, Z[nzn - 1].hi, true};
+			nzn++;
+		}
+	}
+	if (!nzn) {
+		free(num);
+		free(Z);
+		return;
+	}
+	/* keys of the lines of each zone, laid out zone by zone */
+	size_t stride = 2 * ZONE_K + 2;
+	uint64_t *keys = xmalloc(nzn * stride * sizeof *keys);
+	for (size_t z = 0; z < nzn; z++)
+		for (uint32_t j = Z[z].lo; j < Z[z].hi; j++)
+			keys[z * stride + (j - Z[z].lo)] = line_key(ru->t, &L[j]);
+	/* weak page numbers near form feeds */
+	for (size_t z = 0; z < nzn; z++) {
+		const zone_t *zz = &Z[z];
+		uint32_t c = zz->c;
+		int after = -1, before = -1;
+		uint32_t first_after = c;
+		if (zz->ff) {
+			/* footer side: lines before the boundary */
+			for (uint32_t j = c; j > zz->lo; j--) {
+				uint32_t li = j - 1;
+				if (!eligible(ru, Z, nzn, z, keys, li, true))
+					break;
+				L[li].flags |= LF_FURN;
+				if ((L[li].flags & (LF_ANCHOR | LF_WEAKNUM)) && before < 0) {
+					uint16_t fl = 0;
+					long v = page_number(ru->t + L[li].s, L[li].e - L[li].s, &fl);
+					if (v > 0 && v < 1000000)
+						before = (int)v;
+				}
+			}
+			/* header side: the boundary line and after */
+			for (uint32_t j = c; j < zz->hi; j++) {
+				if (!eligible(ru, Z, nzn, z, keys, j, true))
+					break;
+				L[j].flags |= LF_FURN;
+				if ((L[j].flags & (LF_ANCHOR | LF_WEAKNUM)) && after < 0) {
+					uint16_t fl = 0;
+					long v = page_number(ru->t + L[j].s, L[j].e - L[j].s, &fl);
+					if (v > 0 && v < 1000000)
+						after = (int)v;
+				}
+			}
+			add_event(ru, c, after, before);
+			continue;
+		}
+		/* anchor zone: the anchor line and its group */
+		L[c].flags |= LF_FURN;
+		for (uint32_t j = c; j > zz->lo; j--) {
+			uint32_t li = j - 1;
+			if ((L[li + 1].flags & LF_FF) || !eligible(ru, Z, nzn, z, keys, li, false))
+				break;
+			L[li].flags |= LF_FURN;
+		}
+		first_after = c + 1;
+		for (uint32_t j = c + 1; j < zz->hi; j++) {
+			if ((L[j].flags & LF_FF) || !eligible(ru, Z, nzn, z, keys, j, false))
+				break;
+			L[j].flags |= LF_FURN;
+			first_after = j + 1;
+		}
+		/* if a form feed bounds the group, the number belongs to it */
+		uint32_t g0 = c;
+		while (g0 > 0 && (L[g0 - 1].flags & LF_FURN) && !(L[g0].flags & LF_FF))
+			g0--;
+		if (L[g0].flags & LF_FF) {
+			add_event(ru, g0, num[z] > 0 && num[z] < 1000000 ? (int)num[z] : -1, -1);
+		} else if (first_after < n && (L[first_after].flags & LF_FF)) {
+			/* footer: the page ends at the form feed */
+			(void)0;
+		} else {
+			add_event(ru, first_after, num[z] > 0 && num[z] < 1000000 ? (int)num[z] : -1, -1);
+		}
+		if (first_after < n && (L[first_after].flags & LF_FF) && !(L[g0].flags & LF_FF))
+			add_event(ru, first_after, -1, num[z] > 0 && num[z] < 1000000 ? (int)num[z] : -1);
+	}
+	/* events may be out of order where zones overlap: sort by line (insertion, nearly sorted) */
+	pevent_t *ev = ru->nz->ev;
+	for (size_t i = 1; i < ru->nev; i++) {
+		pevent_t x = ev[i];
+		size_t j = i;
+		while (j > 0 && ev[j - 1].line > x.line) {
+			ev[j] = ev[j - 1];
+			j--;
+		}
+		ev[j] = x;
+	}
+	/* merge duplicates */
+	size_t o = 0;
+	for (size_t i = 0; i < ru->nev; i++) {
+		if (o && ev[o - 1].line == ev[i].line) {
+			if (ev[i].after >= 0)
+				ev[o - 1].after = ev[i].after;
+			if (ev[i].before >= 0)
+				ev[o - 1].before = ev[i].before;
+			continue;
+		}
+		ev[o++] = ev[i];
+	}
+	ru->nev = o;
+	free(keys);
+	free(num);
+	free(Z);
+}
+
+/* ---- pass 3: joins and hyphens ---- */
+
+static bool is_conj(const unsigned char *s, size_t n)
+{
+	static const char *const w[] = {"och", "eller", "samt", "respektive", "resp", "alternativt",
+	                                "alt", "liksom", "men", "som", "and", "or", "&"};
+	for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+		if (strlen(w[i]) == n && memcmp(w[i], s, n) == 0)
+			return true;
+	return false;
+}
+
+/* Characters of the first word of a line. */
+static unsigned first_word(const unsigned char *t, const nline_t *l)
+{
+	unsigned c = 0;
+	for (size_t i = l->s; i < l->e && t[i] != ' ' && t[i] != '\t'; i++)
+		c += !is_cont(t[i]);
+	return c;
+}
+
+static int32_t first_cp(const run_t *ru, const nline_t *l)
+{
+	int m;
+	return cp_at(ru->t, l->e, l->s, &m);
+}
+
+static int32_t last_cp(const run_t *ru, const nline_t *l, size_t *at)
+{
+	size_t j = cp_back(ru->t, l->s, l->e);
+	int m;
+	if (at)
+		*at = j;
+	return cp_at(ru->t, l->e, j, &m);
+}
+
+/* Kind of line-end hyphen of line l: 0 none, 1 '-', 2 U+2010, 3 soft hyphen.
+ * *hp is where the hyphen starts. */
+static int line_hyphen(const run_t *ru, const nline_t *l, size_t *hp)
+{
+	const unsigned char *t = ru->t;
+	size_t e = l->e;
+	int kind = 0;
+	if (e - l->s >= 2 && t[e - 1] == '-') {
+		*hp = e - 1;
+		kind = 1;
+	} else if (e - l->s >= 4 && t[e - 3] == 0xE2 && t[e - 2] == 0x80 && t[e - 1] == 0x90) {
+		*hp = e - 3;
+		kind = 2;
+	} else if (e - l->s >= 3 && t[e - 2] == 0xC2 && t[e - 1] == 0xAD) {
+		*hp = e - 2;
+		return 3;
+	} else {
+		return 0;
+	}
+	size_t j = cp_back(t, l->s, *hp);
+	int m;
+	int32_t c = cp_at(t, *hp, j, &m);
+	if (!(cp_alpha(c) || cp_digit(c)))
+		return 0;
+	return kind;
+}
+
+/* Fragment bounds: letters/digits left of the hyphen, right at B's start. */
+static void fragments(const run_t *ru, const nline_t *A, size_t hp, const nline_t *B,
+                      size_t *ls, size_t *rs, size_t *re)
+{
+	const unsigned char *t = ru->t;
+	size_t i = hp;
+	while (i > A->s && hp - i < 200) {
+		size_t j = cp_back(t, A->s, i);
+		int m;
+		int32_t c = cp_at(t, i, j, &m);
+		if (!(cp_alpha(c) || cp_digit(c)))
+			break;
+		i = j;
+	}
+	*ls = i;
+	i = B->s;
+	while (i < B->e && i - B->s < 200) {
+		int m;
+		int32_t c = cp_at(t, B->e, i, &m);
+		if (!(cp_alpha(c) || cp_digit(c)))
+			break;
+		i += (size_t)m;
+	}
+	*rs = B->s;
+	*re = i;
+}
+
+static bool all_upper(const unsigned char *t, size_t s, size_t e)
+{
+	size_t k = 0;
+	for (size_t i = s; i < e;) {
+		int m;
+		int32_t c = cp_at(t, e, i, &m);
+		if (!cp_upper(c))
+			return false;
+		i += (size_t)m;
+		k++;
+	}
+	return k >= 2;
+}
+
+static size_t ncp(const unsigned char *t, size_t s, size_t e)
+{
+	size_t k = 0;
+	for (size_t i = s; i < e; i++)
+		k += !is_cont(t[i]);
+	return k;
+}
+
+/* Dictionary verdict about L|R (W_DICT_* or 0 without a dictionary),
+ * memoised per normalizer.  Hunspell is asked lazily: most joined forms
+ * are words, and then one lookup decides. */
+static uint8_t dict_verdict(normalizer_t *nz, const unsigned char *t, size_t ls, size_t le,
+                            size_t rs, size_t re)
+{
+	if (!nz->hs || le - ls + re - rs + 2 > sizeof nz->word)
+		return 0;
+	uint64_t h = FNV_OFF;
+	for (size_t i = ls; i < le; i++)
+		h = fnv_step(h, t[i]);
+	h = fnv_step(h, '|');
+	for (size_t i = rs; i < re; i++)
+		h = fnv_step(h, t[i]);
+	h = fnv_fin(h);
+	size_t mask = MEMO_SLOTS - 1, p = (size_t)h & mask;
+	while (nz->memo[p].h) {
+		if (nz->memo[p].h == h)
+			return nz->memo[p].v;
+		p = (p + 1) & mask;
+	}
+	/* Cheapest questions first: a fragment that is no word (most right
+	 * parts of a broken word: "lingarna", "tivt") is answered in a few
+	 * microseconds, a compound joined form may take a hundred. */
+	char *w = nz->word;
+	size_t ll = le - ls, rl = re - rs;
+	uint8_t v;
+	memcpy(w, t + rs, rl);
+	w[rl] = '\0';
+	if (!Hunspell_spell(nz->hs, w)) {
+		v = W_DICT_NORIGHT;
+	} else {
+		memcpy(w, t + ls, ll);
+		w[ll] = '\0';
+		if (!Hunspell_spell(nz->hs, w)) {
+			v = W_DICT_NOLEFT;
+		} else {
+			memcpy(w + ll, t + rs, rl);
+			w[ll + rl] = '\0';
+			v = Hunspell_spell(nz->hs, w) ? W_DICT_JOIN : W_DICT_HALVES;
+		}
+	}
+	if (nz->memo_n * 4 >= MEMO_SLOTS * 3) {
+		memset(nz->memo, 0, MEMO_SLOTS * sizeof *nz->memo);
+		nz->memo_n = 0;
+		p = (size_t)h & mask;
+	}
+	nz->memo[p].h = h;
+	nz->memo[p].v = v;
+	nz->memo_n++;
+	return v;
+}
+
+/* Decide a line-end hyphen from shape alone.  Returns SEP_*, 0 when the
+ * document and dictionary must be asked (why untouched), or -1 when the
+ * line end is not a word hyphen after all. */
+static int hyphen_shape(const run_t *ru, const nline_t *A, size_t hp, const nline_t *B, uint8_t *why)
+{
+	const unsigned char *t = ru->t;
+	size_t ls, rs, re;
+	fragments(ru, A, hp, B, &ls, &rs, &re);
+	if (re == rs) {
+		if (t[B->s] == ',' || t[B->s] == '/') {
+			*why = W_SUSP;
+			return SEP_KEEP;
+		}
+		*why = W_PUNCT;
+		return SEP_KEEP;
+	}
+	if (is_conj(t + rs, re - rs) && (re == B->e || t[re] == ' ' || t[re] == '\t' || t[re] == ',')) {
+		*why = W_SUSP;
+		return SEP_SUSP;
+	}
+	size_t j = cp_back(t, ls, hp);
+	int m;
+	int32_t lc = cp_at(t, hp, j, &m);
+	int32_t rc = cp_at(t, re, rs, &m);
+	if (cp_digit(lc) && cp_upper(rc))
+		return -1; /* "2020-10-" then "Kenneth …": a dangling date, no word */
+	if (cp_digit(lc) || cp_digit(rc)) {
+		*why = W_DIGIT;
+		return SEP_KEEP;
+	}
+	if (ncp(t, ls, hp) == 1) {
+		*why = W_SINGLE;
+		return SEP_KEEP;
+	}
+	bool lu = all_upper(t, ls, hp), ru_ = all_upper(t, rs, re);
+	if (lu && !ru_) {
+		*why = W_ACRONYM;
+		return SEP_KEEP;
+	}
+	(void)rc;
+	return 0;
+}
+
+static int hyphen_evidence(run_t *ru, const nline_t *A, size_t hp, const nline_t *B,
+                           const hyq_t *q, uint8_t *why)
+{
+	const unsigned char *t = ru->t;
+	size_t ls, rs, re;
+	fragments(ru, A, hp, B, &ls, &rs, &re);
+	if (q && q->jc > 0 && q->hc == 0) {
+		*why = W_DOC_JOIN;
+		return SEP_JOIN;
+	}
+	if (q && q->hc > 0 && q->jc == 0) {
+		*why = W_DOC_HYPH;
+		return SEP_KEEP;
+	}
+	int m;
+	int32_t rc = cp_at(t, re, rs, &m);
+	if (cp_upper(rc) && !all_upper(t, ls, hp)) {
+		*why = W_CAPITAL;
+		return SEP_KEEP;
+	}
+	uint8_t v = dict_verdict(ru->nz, t, ls, hp, rs, re);
+	if (v == W_DICT_HALVES) {
+		*why = v;
+		return SEP_KEEP;
+	}
+	*why = v ? v : W_DEFAULT_JOIN;
+	return SEP_JOIN;
+}
+
+static bool ends_sentence(int32_t c)
+{
+	return c == '.' || c == '!' || c == '?' || c == ':' || c == ';';
+}
+
+/* B looks like a heading: short, no final punctuation, the next line
+ * starts with a capital or B is followed tight (double-spaced docs). */
+static bool heading_like(const run_t *ru, size_t bi)
+{
+	const nline_t *B = &ru->L[bi];
+	if (B->clen * 2 > ru->W || (B->flags & LF_ITEM))
+		return false;
+	int32_t c = last_cp(ru, B, NULL);
+	if (ends_sentence(c) || c == ',' || c == '-')
+		return false;
+	size_t ci = bi + 1;
+	while (ci < ru->n && (ru->L[ci].flags & LF_FURN))
+		ci++;
+	if (ci >= ru->n)
+		return true;
+	const nline_t *C = &ru->L[ci];
+	int32_t f = first_cp(ru, C);
+	if (cp_lower(f))
+		return false;
+	return true;
+}
+
+static void decide(run_t *ru)
+{
+	nline_t *L = ru->L;
+	size_t n = ru->n;
+	normalizer_t *nz = ru->nz;
+	bool title = false, item = false;
+	unsigned title_lines = 0;
+	size_t ai = n, nhq = 0;
+	/* traces found here become page events; keep them apart and merge */
+	pevent_t *tr = NULL;
+	size_t ntr = 0, trcap = 0;
+	for (size_t bi = 0; bi < n; bi++) {
+		if (L[bi].flags & LF_FURN)
+			continue;
+		if (ai == n) {
+			ai = bi;
+			item = (L[bi].flags & LF_ITEM) != 0;
+			if (L[bi].flags & LF_SECT)
+				title = false;
+			continue;
+		}
+		nline_t *A = &L[ai], *B = &L[bi];
+		uint8_t sep = SEP_PARA, why = W_DELIB;
+		size_t hp = 0;
+		int hk = line_hyphen(ru, A, &hp);
+		int32_t bc = first_cp(ru, B);
+		uint8_t hwhy = 0;
+		int hs = -1;
+		int32_t ac = last_cp(ru, A, NULL);
+		bool blower = cp_lower(bc);
+		/* "would B's first word have fitted after A?"  Proportional type
+		 * makes W approximate: a line ending a sentence must be well
+		 * filled and nearly at W; others get 10 % slack. */
+		unsigned fw = first_word(ru->t, B);
+		bool full_strict = ru->wrapped && A->clen + 1 + fw > ru->W && A->clen * 20 >= ru->W * 17;
+		bool full_loose = ru->wrapped && (A->clen + 1 + fw) * 10 > ru->W * 9 && A->clen * 10 >= ru->W * 8;
+		bool paramark = ru->trail_sig && A->trail >= 2;
+		bool leadb = ru->wrapped && ru->lead_sig && B->lead >= 1 && !(B->flags & (LF_SECT | LF_DNR));
+		bool ff_between = (B->flags & LF_FF) != 0;
+		bool trace = false;
+		if (hk == 1 || hk == 2) {
+			if (!(B->flags & (LF_ITEM | LF_SECT)) && !(A->flags & LF_SECT) &&
+			    !(leadb && !blower && !cp_digit(bc)))
+				hs = hyphen_shape(ru, A, hp, B, &hwhy);
+		}
+		if (B->flags & LF_SECT) {
+			sep = SEP_PARA;
+			why = W_SECT;
+			title = false;
+		} else if (A->flags & LF_SECT) {
+			sep = SEP_PARA;
+			why = W_AFTER_SECT;
+			title = true;
+			title_lines = 0;
+		} else if (hk == 3) {
+			sep = SEP_JOIN;
+			why = W_SHY;
+		} else if (hs >= 0) {
+			if (hs) {
+				sep = (uint8_t)hs;
+				why = hwhy;
+			} else {
+				sep = SEP_JOIN; /* provisional */
+				why = W_NONE;
+				GROW(nz->hq, nz->hq_cap, nhq + 1);
+				hyq_t *q = &nz->hq[nhq++];
+				memset(q, 0, sizeof *q);
+				q->line = (uint32_t)ai;
+			}
+			if (leadb)
+				trace = true;
+		} else if (title) {
+			if (B->flags & LF_DNR) {
+				sep = SEP_PARA;
+				why = W_DNR;
+				title = false;
+			} else if (B->flags & LF_ITEM) {
+				sep = SEP_PARA;
+				why = W_TITLE_END;
+				title = false;
+			} else if (!ends_sentence(ac) && title_lines < 6 &&
+			           (blower || (ru->dbl && B->gap == 0 && !(A->flags & LF_DNR)))) {
+				sep = SEP_SPACE;
+				why = W_TITLE;
+				title_lines++;
+			} else {
+				sep = SEP_PARA;
+				why = W_TITLE_END;
+				title = false;
+			}
+		} else if (paramark && !blower) {
+			sep = SEP_PARA;
+			why = W_PARAMARK;
+		} else if ((B->flags & LF_ITEM) && !((B->flags & LF_NUMITEM) && full_loose &&
+		                                      !ends_sentence(ac) && ac != ')')) {
+			sep = (ac == ':' || item) ? SEP_NL : SEP_PARA;
+			why = W_ITEM;
+		} else if (leadb) {
+			bool cont = (blower || ac == ',') && full_loose && !ends_sentence(ac) && !paramark;
+			if (cont) {
+				sep = SEP_SPACE;
+				why = W_TRACE;
+				trace = true;
+			} else {
+				sep = (ac == ':' || item) ? SEP_NL : SEP_PARA;
+				why = W_LEADBULLET;
+			}
+		} else if ((blower || bc == '(' || bc == ')' || bc == ',' || bc == ';') &&
+		           !(ac == ':' && !full_loose) && !(bc == '(' && ends_sentence(ac))) {
+			sep = SEP_SPACE;
+			why = W_LOWER;
+		} else if (ac == ',' && !(B->flags & LF_DNR)) {
+			sep = SEP_SPACE;
+			why = W_COMMA;
+		} else if (B->flags & LF_DNR) {
+			sep = SEP_PARA;
+			why = W_DNR;
+		} else if ((!ru->dbl || !ru->wrapped) && B->gap >= 1) {
+			sep = SEP_PARA;
+			why = W_DELIB;
+		} else if (ends_sentence(ac)) {
+			if (full_strict && !paramark && ac != ':') {
+				if (heading_like(ru, bi)) {
+					why = W_HEADNEXT;
+				} else {
+					sep = SEP_SPACE;
+					why = W_FULL;
+				}
+			}
+		} else if (full_loose) {
+			sep = SEP_SPACE;
+			why = W_FULL;
+		}
+#ifdef NZ_DEBUG
+		if (!blower && !hk)
+			fprintf(stderr, "%s %u+%u/%u |%.*s|%.*s|\n", reasons[why], A->clen, first_word(ru->t, B), ru->W,
+			        (int)(A->e - A->s > 30 ? 30 : A->e - A->s), ru->t + A->e - (A->e - A->s > 30 ? 30 : A->e - A->s),
+			        (int)(B->e - B->s > 30 ? 30 : B->e - B->s), ru->t + B->s);
+#endif
+		if (sep == SEP_PARA && (why == W_DELIB || why == W_HEADNEXT) && (!ru->dbl || !ru->wrapped) &&
+		    B->gap == 0)
+			sep = SEP_NL;
+		if (trace && !ff_between) {
+			GROW(tr, trcap, ntr + 1);
+			tr[ntr++] = (pevent_t){(uint32_t)bi, -1, -1};
+		}
+		A->sep = sep;
+		A->why = why;
+		if (sep == SEP_NL || sep == SEP_PARA) {
+			item = (B->flags & LF_ITEM) || (leadb && why == W_LEADBULLET) ||
+			       (leadb && why == W_ITEM);
+			if (B->flags & LF_SECT)
+				title = false;
+		}
+		ai = bi;
+	}
+	if (ai < n) {
+		L[ai].sep = SEP_END;
+		L[ai].why = W_LAST;
+	}
+	ru->nhq = nhq;
+	/* merge trace events into the sorted event list */
+	if (ntr) {
+		size_t total = ru->nev + ntr;
+		pevent_t *m = xmalloc(total * sizeof *m);
+		size_t i = 0, j = 0, o = 0;
+		while (i < ru->nev || j < ntr) {
+			if (j >= ntr || (i < ru->nev && nz->ev[i].line <= tr[j].line)) {
+				if (j < ntr && i < ru->nev && nz->ev[i].line == tr[j].line)
+					j++;
+				m[o++] = nz->ev[i++];
+			} else {
+				m[o++] = tr[j++];
+			}
+		}
+		free(nz->ev);
+		nz->ev = m;
+		nz->ev_cap = total;
+		ru->nev = o;
+	}
+	free(tr);
+}
+
+/* ---- document evidence for ambiguous hyphens ---- */
+
+/* Byte classes of the evidence scan: 1 starts or continues a word (ASCII
+ * letters and digits, lead bytes of letters), 2 continues one (UTF-8
+ * continuation bytes), 0 ends it.  General punctuation (E2), CJK
+ * punctuation (E3) and the private-use/compatibility block (EF) are not
+ * words; C2 holds NBSP, soft hyphen, « » and §. */
+#define R16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
+static const uint8_t word_class[256] = {
+	R16(0), R16(0), R16(0),
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+	R16(2), R16(2), R16(2), R16(2),
+	0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	R16(1),
+	1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+	1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+#undef R16
+
+/* Pre-filter features of a word: folded first byte, second byte, last two
+ * bytes and length.  Second and last bytes are not folded: only the first
+ * letter of a word changes case in running text. */
+static inline uint32_t bloom_feat(unsigned a, unsigned b, unsigned c, unsigned d)
+{
+	return (uint32_t)a | (uint32_t)b << 8 | (uint32_t)c << 16 | (uint32_t)d << 24;
+}
+
+static inline unsigned bloom_bucket(uint32_t f, size_t len)
+{
+	uint64_t x = ((uint64_t)f << 8 | (len & 0xFF)) * 0x9E3779B97F4A7C15ull;
+	return (unsigned)(x >> 48);
+}
+
+static void gather_evidence(run_t *ru)
+{
+	normalizer_t *nz = ru->nz;
+	const unsigned char *t = ru->t;
+	size_t nq = ru->nhq;
+	if (!nq)
+		return;
+	size_t cap = 64;
+	while (cap < nq * 8)
+		cap <<= 1;
+	qslot_t *tab = xcalloc(cap, sizeof *tab);
+	uint64_t lenmask = 0;
+	/* cheap pre-filter on (length, first byte, last byte) before hashing */
+	uint64_t *bloom = xcalloc(1024, sizeof *bloom);
+	for (size_t i = 0; i < nq; i++) {
+		hyq_t *q = &nz->hq[i];
+		const nline_t *A = &ru->L[q->line];
+		size_t bi = q->line + 1;
+		while (ru->L[bi].flags & LF_FURN)
+			bi++;
+		const nline_t *B = &ru->L[bi];
+		size_t hp = A->e - 1;
+		if (t[hp] != '-')
+			hp = A->e - 3;
+		size_t ls, rs, re;
+		fragments(ru, A, hp, B, &ls, &rs, &re);
+		uint64_t hj = FNV_OFF, hh;
+		for (size_t k = ls; k < hp; k++)
+			hj = fnv_step(hj, fold_byte(t, k, hp));
+		hh = fnv_step(hj, '-');
+		for (size_t k = rs; k < re; k++) {
+			unsigned char b = fold_byte(t, k, re);
+			hj = fnv_step(hj, b);
+			hh = fnv_step(hh, b);
+		}
+		q->hj = fnv_fin(hj);
+		q->hh = fnv_fin(hh);
+		size_t jl = (hp - ls) + (re - rs);
+		lenmask |= 1ull << (jl < 63 ? jl : 63);
+		lenmask |= 1ull << (jl + 1 < 63 ? jl + 1 : 63);
+		if (hp - ls >= 2 && re - rs >= 2) {
+			uint32_t f = bloom_feat(fold_byte(t, ls, hp), t[ls + 1], t[re - 2], t[re - 1]);
+			for (size_t x = jl; x <= jl + 1; x++) {
+				unsigned bk = bloom_bucket(f, x);
+				bloom[bk >> 6] |= 1ull << (bk & 63);
+			}
+		} else {
+			memset(bloom, 0xFF, 1024 * sizeof *bloom);
+		}
+		uint64_t hs[2] = {q->hj, q->hh};
+		for (int k = 0; k < 2; k++) {
+			size_t p = (size_t)hs[k] & (cap - 1);
+			while (tab[p].used && tab[p].h != hs[k])
+				p = (p + 1) & (cap - 1);
+			tab[p].used = 1;
+			tab[p].h = hs[k];
+		}
+	}
+	/* one scan: tokens are runs of word bytes joined by inner hyphens */
+	size_t i = 0, len = ru->len;
+	while (i < len) {
+		if (word_class[t[i]] != 1) {
+			i++;
+			continue;
+		}
+		size_t s = i;
+		for (;;) {
+			while (i < len && word_class[t[i]])
+				i++;
+			if (i + 1 < len && t[i] == '-' && word_class[t[i + 1]] == 1) {
+				i++;
+				continue;
+			}
+			break;
+		}
+		size_t tl = i - s;
+		if (!(lenmask & (1ull << (tl < 63 ? tl : 63))))
+			continue;
+		if (tl >= 2) {
+			unsigned bk = bloom_bucket(bloom_feat(fold_byte(t, s, i), t[s + 1], t[i - 2], t[i - 1]), tl);
+			if (!(bloom[bk >> 6] >> (bk & 63) & 1))
+				continue;
+		}
+		uint64_t h = FNV_OFF;
+		for (size_t k = s; k < i; k++)
+			h = fnv_step(h, fold_byte(t, k, i));
+		h = fnv_fin(h);
+		size_t p = (size_t)h & (cap - 1);
+		while (tab[p].used) {
+			if (tab[p].h == h) {
+				tab[p].count++;
+				break;
+			}
+			p = (p + 1) & (cap - 1);
+		}
+	}
+	for (size_t k = 0; k < nq; k++) {
+		hyq_t *q = &nz->hq[k];
+		uint64_t hs[2] = {q->hj, q->hh};
+		uint32_t c[2] = {0, 0};
+		for (int x = 0; x < 2; x++) {
+			size_t p = (size_t)hs[x] & (cap - 1);
+			while (tab[p].used) {
+				if (tab[p].h == hs[x]) {
+					c[x] = tab[p].count;
+					break;
+				}
+				p = (p + 1) & (cap - 1);
+			}
+		}
+		q->jc = c[0];
+		q->hc = c[1];
+	}
+	free(tab);
+	free(bloom);
+	for (size_t k = 0; k < nq; k++) {
+		hyq_t *q = &nz->hq[k];
+		nline_t *A = &ru->L[q->line];
+		size_t bi = q->line + 1;
+		while (ru->L[bi].flags & LF_FURN)
+			bi++;
+		size_t hp = A->e - 1;
+		if (t[hp] != '-')
+			hp = A->e - 3;
+		uint8_t why = 0;
+		A->sep = (uint8_t)hyphen_evidence(ru, A, hp, &ru->L[bi], q, &why);
+		A->why = why;
+	}
+}
+
+/* ---- pass 4: output with character folding ---- */
+
+static inline bool trouble(const normalizer_t *nz, int32_t c)
+{
+	if (c < 0x80)
+		return false;
+	if (c < 0x10000)
+		return (nz->trouble[c >> 3] >> (c & 7)) & 1;
+	return u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK) != UNORM_YES ||
+	       u_getCombiningClass(c) != 0;
+}
+
+static inline void out_copy(run_t *ru, size_t s, size_t e)
+{
+	if (e > s) {
+		buf_add(&ru->r->text, ru->t + s, e - s);
+		omap_copy(&ru->r->map, (uint32_t)s, (uint32_t)(e - s));
+	}
+}
+
+static inline void out_repl(run_t *ru, const char *d, size_t dl, size_t s, size_t sl)
+{
+	buf_add(&ru->r->text, d, dl);
+	omap_replace(&ru->r->map, (uint32_t)dl, (uint32_t)s, (uint32_t)sl);
+}
+
+/* NFC of the segment starting at p (a starter followed by characters NFC
+ * may change, or such characters alone).  Returns the end of the segment. */
+static size_t nfc_segment(run_t *ru, size_t p, size_t e)
+{
+	normalizer_t *nz = ru->nz;
+	const unsigned char *t = ru->t;
+	size_t q = p;
+	int m;
+	int32_t c = cp_at(t, e, q, &m);
+	q += (size_t)m;
+	while (q < e) {
+		c = cp_at(t, e, q, &m);
+		if (!trouble(nz, c))
+			break;
+		q += (size_t)m;
+	}
+	size_t need = (q - p) * 2 + 8;
+	if (need > nz->u16_cap) {
+		nz->u16a = xrealloc(nz->u16a, need * sizeof(UChar));
+		nz->u16b = xrealloc(nz->u16b, need * sizeof(UChar));
+		nz->u16_cap = need;
+	}
+	UErrorCode err = U_ZERO_ERROR;
+	int32_t ul = 0;
+	u_strFromUTF8(nz->u16a, (int32_t)nz->u16_cap, &ul, (const char *)t + p, (int32_t)(q - p), &err);
+	if (U_FAILURE(err)) {
+		out_copy(ru, p, q);
+		return q;
+	}
+	int32_t nl = unorm2_normalize(nz->nfc, nz->u16a, ul, nz->u16b, (int32_t)nz->u16_cap, &err);
+	if (U_FAILURE(err)) {
+		out_copy(ru, p, q);
+		return q;
+	}
+	int32_t bl = 0;
+	u_strToUTF8(NULL, 0, &bl, nz->u16b, nl, &err);
+	err = U_ZERO_ERROR;
+	buf_t *o = &ru->r->text;
+	buf_grow(o, (size_t)bl + 1);
+	u_strToUTF8(o->data + o->len, (int32_t)(o->cap - o->len), &bl, nz->u16b, nl, &err);
+	if (U_FAILURE(err)) {
+		out_copy(ru, p, q);
+		return q;
+	}
+	if ((size_t)bl == q - p && memcmp(o->data + o->len, t + p, q - p) == 0) {
+		o->data[o->len] = '\0';
+		out_copy(ru, p, q);
+		return q;
+	}
+	size_t at = o->len;
+	o->len += (size_t)bl;
+	o->data[o->len] = '\0';
+	omap_replace(&ru->r->map, (uint32_t)bl, (uint32_t)p, (uint32_t)(q - p));
+	if (ru->flags & NORM_LOG_EDITS) {
+		log_edit(ru, EDIT_CHAR, W_NONE, (uint32_t)p, (uint32_t)q, (const char *)t + p, q - p,
+		         o->data + at, (size_t)bl);
+		ru->r->edits[ru->r->nedits - 1].reason = "NFC";
+	}
+	ru->space = false;
+	return q;
+}
+
+static void fold_edit(run_t *ru, size_t s, size_t sl, const char *to, size_t tl, const char *why)
+{
+	if (!(ru->flags & NORM_LOG_EDITS))
+		return;
+	log_edit(ru, EDIT_CHAR, W_NONE, (uint32_t)s, (uint32_t)(s + sl), (const char *)ru->t + s, sl, to, tl);
+	ru->r->edits[ru->r->nedits - 1].reason = why;
+}
+
+/* Copy t[s, e) to the output, folding characters.  Bytes accumulate in a
+ * pending verbatim run [run, p) that is flushed before any replacement, so
+ * ordinary text costs one comparison per byte and one omap_copy per run. */
+static void emit_text(run_t *ru, size_t s, size_t e)
+{
+	const unsigned char *t = ru->t;
+	const normalizer_t *nz = ru->nz;
+	size_t p = s, run = s;
+	while (p < e) {
+		size_t q = p;
+		while (q < e && (unsigned char)(t[q] - 0x21) < 0x5E)
+			q++;
+		if (q != p) {
+			ru->space = false;
+			p = q;
+			if (p >= e)
+				break;
+		}
+		unsigned char c = t[p];
+		if (c < 0x80) {
+			if (c == ' ' && !ru->space) {
+				ru->space = true;
+				p++;
+				continue;
+			}
+			/* a second space, a tab, a control character */
+			out_copy(ru, run, p);
+			if (c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f') {
+				if (!ru->space) {
+					out_repl(ru, " ", 1, p, 1);
+					ru->space = true;
+				}
+				p++;
+				run = p;
+				continue;
+			}
+			ru->space = false;
+			run = p;
+			p++;
+			continue;
+		}
+		int m;
+		int32_t cp = cp_at(t, e, p, &m);
+		if (cp < 0) {
+			ru->space = false;
+			p++;
+			continue;
+		}
+		if (cp < 0xA0 || (cp > 0xAD && cp < 0x300)) {
+			/* Latin-1 and Latin Extended letters: never special */
+			ru->space = false;
+			p += (size_t)m;
+			continue;
+		}
+		if (cp == 0xA0) {
+			out_copy(ru, run, p);
+			if (!ru->space) {
+				out_repl(ru, " ", 1, p, 2);
+				fold_edit(ru, p, 2, " ", 1, "NBSP");
+				ru->space = true;
+			}
+			p += 2;
+			run = p;
+			continue;
+		}
+		if (cp == 0xAD) {
+			out_copy(ru, run, p);
+			fold_edit(ru, p, 2, "", 0, "soft hyphen");
+			p += 2;
+			run = p;
+			continue;
+		}
+		if (cp >= 0xE000 && cp <= 0xF8FF) {
+			out_copy(ru, run, p);
+			out_repl(ru, "\xE2\x80\xA2", 3, p, (size_t)m);
+			fold_edit(ru, p, (size_t)m, "\xE2\x80\xA2", 3, "private-use bullet");
+			ru->space = false;
+			p += (size_t)m;
+			run = p;
+			continue;
+		}
+		if (cp >= 0xFB00 && cp <= 0xFB06) {
+			static const char *const lig[] = {"ff", "fi", "fl", "ffi", "ffl", "st", "st"};
+			const char *l = lig[cp - 0xFB00];
+			out_copy(ru, run, p);
+			out_repl(ru, l, strlen(l), p, (size_t)m);
+			fold_edit(ru, p, (size_t)m, l, strlen(l), "ligature");
+			ru->space = false;
+			p += (size_t)m;
+			run = p;
+			continue;
+		}
+		if (trouble(nz, cp)) {
+			/* start the NFC segment at the preceding character when it
+			 * is still in the pending run (it may compose with this one) */
+			size_t st = p;
+			if (p > run) {
+				size_t b = cp_back(t, run, p);
+				if (b >= run && t[b] != ' ')
+					st = b;
+			}
+			out_copy(ru, run, st);
+			p = nfc_segment(ru, st, e);
+			run = p;
+			continue;
+		}
+		ru->space = false;
+		p += (size_t)m;
+	}
+	out_copy(ru, run, p);
+}
+
+/* Up to n bytes of text ending at e / starting at s, on whole code points. */
+static size_t tail_start(const unsigned char *t, size_t lo, size_t e, size_t n)
+{
+	size_t s = e > lo + n ? e - n : lo;
+	while (s < e && is_cont(t[s]))
+		s++;
+	return s;
+}
+
+static size_t head_end(const unsigned char *t, size_t s, size_t hi, size_t n)
+{
+	size_t e = s + n < hi ? s + n : hi;
+	while (e > s && e < hi && is_cont(t[e]))
+		e--;
+	return e;
+}
+
+static void log_join(run_t *ru, const nline_t *A, const nline_t *B, norm_edit_kind_t k,
+                     const char *after_mid, size_t hl)
+{
+	const unsigned char *t = ru->t;
+	buf_t b = BUF_INIT, a = BUF_INIT;
+	size_t ts = tail_start(t, A->s, A->e, 24), he = head_end(t, B->s, B->e, 24);
+	buf_add(&b, t + ts, A->e - ts);
+	buf_addc(&b, '|');
+	buf_add(&b, t + B->s, he - B->s);
+	buf_add(&a, t + ts, A->e - ts - hl);
+	buf_adds(&a, after_mid);
+	buf_add(&a, t + B->s, he - B->s);
+	log_edit(ru, k, A->why, A->e, B->s, b.data, b.len, a.data, a.len);
+	buf_release(&b);
+	buf_release(&a);
+}
+
+static void emit(run_t *ru)
+{
+	nline_t *L = ru->L;
+	size_t n = ru->n;
+	norm_result_t *r = ru->r;
+	normalizer_t *nz = ru->nz;
+	bool log = (ru->flags & NORM_LOG_EDITS) != 0;
+	size_t ev = 0;
+	size_t pcap = ru->nev + 1;
+	r->pages = xmalloc(pcap * sizeof *r->pages);
+	int *known = xmalloc(pcap * sizeof *known);
+	r->npages = 1;
+	r->pages[0].start = 0;
+	known[0] = -1;
+	/* estimate output size: input length */
+	buf_grow(&r->text, ru->len + 16);
+	ru->space = true;
+	size_t prev = n;
+	for (size_t i = 0; i < n; i++) {
+		nline_t *l = &L[i];
+		while (ev < ru->nev && nz->ev[ev].line <= i) {
+			if (nz->ev[ev].before >= 0 && prev != n)
+				known[r->npages - 1] = nz->ev[ev].before;
+			if (prev != n) {
+				r->pages[r->npages].start = (uint32_t)r->text.len;
+				known[r->npages] = nz->ev[ev].after;
+				r->npages++;
+			} else if (nz->ev[ev].after >= 0) {
+				known[0] = nz->ev[ev].after;
+			}
+			ev++;
+		}
+		if (l->flags & LF_FURN) {
+			r->stats.headers_removed++;
+			if (log)
+				log_edit(ru, EDIT_FURNITURE, W_NONE, l->s, l->e, (const char *)ru->t + l->s,
+				         l->e - l->s, "", 0);
+			if (log)
+				r->edits[r->nedits - 1].reason = (l->flags & (LF_ANCHOR | LF_WEAKNUM))
+				                                     ? "page number"
+				                                     : "running header/footer near page boundary";
+			continue;
+		}
+		size_t e = l->e;
+		size_t hp = 0;
+		int hk = (l->sep == SEP_JOIN || l->sep == SEP_KEEP || l->sep == SEP_SUSP)
+		             ? line_hyphen(ru, l, &hp)
+		             : 0;
+		if (l->sep == SEP_JOIN && hk)
+			e = hp;
+		emit_text(ru, l->s, e);
+		if (hk == 3 && l->sep != SEP_JOIN) {
+			/* soft hyphen kept? never: it is dropped by folding */
+		}
+		/* separator to the next kept line */
+		size_t j = i + 1;
+		while (j < n && (L[j].flags & LF_FURN))
+			j++;
+		if (j >= n)
+			break;
+		nline_t *B = &L[j];
+		uint32_t gs = l->e, gl = B->s - l->e;
+		switch (l->sep) {
+		case SEP_SPACE:
+		case SEP_SUSP:
+			if (ru->t[l->e] == ' ')
+				out_repl(ru, " ", 1, gs, 1);
+			else
+				out_repl(ru, " ", 1, gs, gl);
+			ru->space = true;
+			break;
+		case SEP_NL:
+			out_repl(ru, "\n", 1, gs, gl);
+			ru->space = true;
+			break;
+		case SEP_PARA:
+		case SEP_END:
+			out_repl(ru, "\n\n", 2, gs, gl);
+			ru->space = true;
+			break;
+		default:
+			break;
+		}
+		if (l->sep == SEP_JOIN) {
+			if (hk)
+				r->stats.hyphen_joins++;
+			if (log)
+				log_join(ru, l, B, EDIT_JOIN, "", hk == 3 ? 2 : hk == 2 ? 3 : 1);
+		} else if (l->sep == SEP_KEEP) {
+			r->stats.hyphens_kept++;
+			if (log)
+				log_join(ru, l, B, EDIT_KEEP_HYPHEN, "", 0);
+		} else if (l->sep == SEP_SUSP) {
+			r->stats.suspended_kept++;
+			if (log)
+				log_join(ru, l, B, EDIT_SUSPENDED, " ", 0);
+		} else if (l->sep == SEP_SPACE && log) {
+			log_join(ru, l, B, EDIT_LINE_JOIN, " ", 0);
+		}
+		prev = i;
+	}
+	/* events after the last line (trailing form feeds) */
+	while (ev < ru->nev) {
+		if (nz->ev[ev].before >= 0)
+			known[r->npages - 1] = nz->ev[ev].before;
+		r->pages[r->npages].start = (uint32_t)r->text.len;
+		known[r->npages] = nz->ev[ev].after;
+		r->npages++;
+		ev++;
+	}
+	/* trim a final paragraph separator that nothing follows */
+	/* number the pages: forward from printed numbers, backward before the first */
+	size_t np = r->npages, first = np;
+	for (size_t k = 0; k < np; k++)
+		if (known[k] >= 0) {
+			first = k;
+			break;
+		}
+	if (first == np) {
+		for (size_t k = 0; k < np; k++)
+			r->pages[k].number = (int)k + 1;
+	} else {
+		for (size_t k = 0; k < first; k++) {
+			long v = (long)known[first] - (long)(first - k);
+			r->pages[k].number = v >= 1 ? (int)v : (int)k + 1;
+		}
+		int cur = known[first];
+		for (size_t k = first; k < np; k++) {
+			if (known[k] >= 0)
+				cur = known[k];
+			else
+				cur++;
+			r->pages[k].number = cur;
+		}
+	}
+	free(known);
+	r->stats.pages = np;
+}
+
+void normalize_run(normalizer_t *nz, const char *text, size_t len, unsigned flags, norm_result_t *out)
+{
+	norm_result_release(out);
+	run_t ru;
+	memset(&ru, 0, sizeof ru);
+	ru.nz = nz;
+	ru.t = (const unsigned char *)text;
+	ru.len = len > BESLUT_MAX_DOC_BYTES ? BESLUT_MAX_DOC_BYTES : len;
+	ru.flags = flags;
+	ru.r = out;
+	if (ru.len == 0) {
+		out->pages = xmalloc(sizeof *out->pages);
+		out->pages[0] = (norm_page_t){0, 1};
+		out->npages = 1;
+		out->stats.pages = 1;
+		buf_grow(&out->text, 1);
+		return;
+	}
+	out->stats.lines = scan_lines(&ru);
+	doc_shape(&ru);
+	find_furniture(&ru);
+	decide(&ru);
+	gather_evidence(&ru);
+	emit(&ru);
+}
