@@ -40,6 +40,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 
 .PHONY: all check demo bench deps clean unit golden schema
+.SECONDARY:
 all: $(BIN)/beslut
 
 $(BUILD)/%.o: %.c
