@@ -428,10 +428,37 @@ static uint32_t emit(grammar_t *g, op_t op, uint32_t a, uint32_t b)
 	return g->ncode++;
 }
 
+static uint32_t pred_slot(const grammar_t *g, uint8_t op, uint32_t a, uint32_t b)
+{
+	uint64_t h = ((uint64_t)op * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)a * 0xC2B2AE3D27D4EB4Full) ^
+	             ((uint64_t)b * 0x165667B19E3779F9ull);
+	uint32_t mask = g->predhash_cap - 1, i = (uint32_t)(h >> 32) & mask;
+	while (g->predhash[i]) {
+		const pred_t *p = &g->preds[g->predhash[i] - 1];
+		if (p->op == op && p->a == a && p->b == b)
+			break;
+		i = (i + 1) & mask;
+	}
+	return i;
+}
+
+/* Predicates are hash-consed: the same test written twice (a pattern
+ * inlined into many rules) gets one index, so rules can share guards. */
 static uint32_t pred_new(grammar_t *g, pred_op_t op, uint32_t a, uint32_t b)
 {
+	if ((g->npreds + 1) * 2 > g->predhash_cap) {
+		free(g->predhash);
+		g->predhash_cap = g->predhash_cap ? g->predhash_cap * 2 : 256;
+		g->predhash = xcalloc(g->predhash_cap, sizeof *g->predhash);
+		for (uint32_t i = 0; i < g->npreds; i++)
+			g->predhash[pred_slot(g, g->preds[i].op, g->preds[i].a, g->preds[i].b)] = i + 1;
+	}
+	uint32_t slot = pred_slot(g, (uint8_t)op, a, b);
+	if (g->predhash[slot])
+		return g->predhash[slot] - 1;
 	GROW(g->preds, g->preds_cap, g->npreds + 1);
 	g->preds[g->npreds] = (pred_t){(uint8_t)op, a, b};
+	g->predhash[slot] = g->npreds + 1;
 	return g->npreds++;
 }
 
@@ -564,6 +591,41 @@ static int64_t pred_of(cg_t *cg, const pnode_t *n)
 	}
 }
 
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Append the members of an alternation of single literal/stem tokens to
+ * setv; returns 0 (leaving junk to drop) if some alternative is anything
+ * else.  Sets of one-token alternatives behave exactly like the SPLIT chain:
+ * each alternative consumes one token and captures nothing. */
+static int set_collect(cg_t *cg, const pnode_t *n)
+{
+	grammar_t *g = cg->g;
+	switch (n->k) {
+	case PN_REF: return set_collect(cg, cg->c->decls[n->idx].pat);
+	case PN_ALT:
+		for (size_t i = 0; i < n->nkids; i++)
+			if (!set_collect(cg, n->kids[i]))
+				return 0;
+		return 1;
+	case PN_LIT:
+	case PN_STEM: {
+		int stem = n->k == PN_STEM;
+		tokenize(n->s, strlen(n->s), stem ? cg->st : NULL, &cg->toks);
+		if (cg->toks.n != 1)
+			return 0;
+		uint32_t sym = tok_sym(cg, 0, stem);
+		GROW(g->setv, g->setv_cap, g->nsetv + 1);
+		g->setv[g->nsetv++] = stem ? sym | SET_STEM : sym;
+		return 1;
+	}
+	default: return 0;
+	}
+}
+
 static int gen(cg_t *cg, const pnode_t *n)
 {
 	grammar_t *g = cg->g;
@@ -600,6 +662,34 @@ static int gen(cg_t *cg, const pnode_t *n)
 		return ok;
 	}
 	case PN_ALT: {
+		/* alternatives that are all one literal or stem token: one set test */
+		size_t mark = g->nsetv;
+		if (set_collect(cg, n)) {
+			uint32_t *v = g->setv + mark;
+			size_t k = g->nsetv - mark;
+			qsort(v, k, sizeof *v, u32_cmp);
+			size_t w = 0;
+			for (size_t i = 0; i < k; i++)
+				if (w == 0 || v[w - 1] != v[i])
+					v[w++] = v[i];
+			g->nsetv = (uint32_t)(mark + w);
+			for (uint32_t q = 0; q < g->nsets; q++)
+				if (g->set_off[q + 1] - g->set_off[q] == w &&
+				    memcmp(g->setv + g->set_off[q], v, w * sizeof *v) == 0) {
+					g->nsetv = (uint32_t)mark; /* the same set exists: share it */
+					emit(g, OP_SET, q, 0);
+					return 1;
+				}
+			if (g->nsets == 0) {
+				GROW(g->set_off, g->set_off_cap, 1);
+				g->set_off[0] = 0;
+			}
+			GROW(g->set_off, g->set_off_cap, g->nsets + 2);
+			g->set_off[g->nsets + 1] = g->nsetv;
+			emit(g, OP_SET, g->nsets++, 0);
+			return 1;
+		}
+		g->nsetv = (uint32_t)mark;
 		/* SPLIT L1,next; L1: A; JMP end; next: SPLIT L2,next2; … last: Z; end: */
 		uint32_t *jumps = xmalloc(n->nkids * sizeof *jumps);
 		int ok = 1;
@@ -763,8 +853,52 @@ static int pred_keys(const grammar_t *g, uint32_t p, keyvec_t *kv, uint32_t rule
 
 /* FIRST set of the program at entry: appends keys for rule index `rule`.
  * Returns 0 when no token-consuming instruction is reachable. */
-static int first_keys(const grammar_t *g, uint32_t entry, uint32_t end, uint32_t rule, keyvec_t *kv)
+static int insn_cmp(const void *a, const void *b)
 {
+	const insn_t *x = a, *y = b;
+	if (x->op != y->op)
+		return x->op < y->op ? -1 : 1;
+	return x->a < y->a ? -1 : x->a > y->a;
+}
+
+/* The guard of a rule: its first consuming instructions; at run time a
+ * token that none of them accepts cannot start the rule.  Identical guards
+ * are shared so that the matcher evaluates each once per token. */
+static uint32_t guard_add(grammar_t *g, insn_t *v, size_t n)
+{
+	qsort(v, n, sizeof *v, insn_cmp);
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++)
+		if (w == 0 || insn_cmp(&v[w - 1], &v[i]) != 0)
+			v[w++] = v[i];
+	for (uint32_t q = 0; q < g->nguards; q++) {
+		uint32_t lo = g->guard_off[q], hi = g->guard_off[q + 1];
+		if (hi - lo != w)
+			continue;
+		size_t i;
+		for (i = 0; i < w; i++)
+			if (insn_cmp(&g->guardv[lo + i], &v[i]) != 0)
+				break;
+		if (i == w)
+			return q;
+	}
+	if (g->nguards == 0) {
+		GROW(g->guard_off, g->guard_off_cap, 1);
+		g->guard_off[0] = 0;
+	}
+	GROW(g->guardv, g->guardv_cap, g->nguardv + w);
+	memcpy(g->guardv + g->nguardv, v, w * sizeof *v);
+	g->nguardv += (uint32_t)w;
+	GROW(g->guard_off, g->guard_off_cap, g->nguards + 2);
+	g->guard_off[g->nguards + 1] = g->nguardv;
+	return g->nguards++;
+}
+
+static int first_keys(grammar_t *g, rule_t *r, uint32_t rule, keyvec_t *kv)
+{
+	uint32_t entry = r->entry, end = r->entry + r->ncode;
+	insn_t *gv = NULL;
+	size_t ngv = 0, gcap = 0;
 	size_t span = end - entry;
 	uint64_t *seen = xcalloc(span ? span : 1, sizeof *seen);
 	uint32_t (*stack)[2] = xmalloc((span * 33 + 1) * sizeof *stack);
@@ -780,10 +914,20 @@ static int first_keys(const grammar_t *g, uint32_t entry, uint32_t end, uint32_t
 		seen[pc - entry] |= 1ull << fl;
 		const insn_t *in = &g->code[pc];
 		int key_done = 0;
+		if (in->op == OP_LIT || in->op == OP_STEM || in->op == OP_CLASS || in->op == OP_SET ||
+		    in->op == OP_PRED || in->op == OP_ANY) {
+			GROW(gv, gcap, ngv + 1);
+			gv[ngv++] = (insn_t){in->op, in->a, 0};
+		}
 		switch (in->op) {
 		case OP_LIT: key_add(kv, K_SYM, in->a, rule); key_done = 1; break;
 		case OP_STEM: key_add(kv, K_STEM, in->a, rule); key_done = 1; break;
 		case OP_CLASS: key_add(kv, K_CLASS, in->a, rule); key_done = 1; break;
+		case OP_SET:
+			for (uint32_t q = g->set_off[in->a]; q < g->set_off[in->a + 1]; q++)
+				key_add(kv, g->setv[q] & SET_STEM ? K_STEM : K_SYM, g->setv[q] & ~SET_STEM, rule);
+			key_done = 1;
+			break;
 		case OP_PRED:
 		case OP_ANY: {
 			size_t mark = kv->n;
@@ -827,6 +971,11 @@ static int first_keys(const grammar_t *g, uint32_t entry, uint32_t end, uint32_t
 	}
 	free(seen);
 	free(stack);
+	int guarded = ngv > 0 && !any;
+	for (size_t i = 0; i < ngv; i++)
+		guarded &= gv[i].op != OP_ANY;
+	r->guard = guarded ? guard_add(g, gv, ngv) : GUARD_NONE;
+	free(gv);
 	if (any) {
 		kv->n = start;
 		key_add(kv, K_ANY, 0, rule);
@@ -1054,7 +1203,7 @@ static void compile_all(compile_t *c, grammar_t *g)
 	keyvec_t kv = {0};
 	for (uint32_t i = 0; i < g->nrules; i++) {
 		rule_t *r = &g->rules[i];
-		if (!first_keys(g, r->entry, r->entry + r->ncode, i, &kv))
+		if (!first_keys(g, r, i, &kv))
 			diag_at(c, c->decls[r->order].loc, 0,
 			        "rule '%s' can only match an empty span and never produces a record", r->name);
 	}
@@ -1063,7 +1212,7 @@ static void compile_all(compile_t *c, grammar_t *g)
 	kv.n = 0;
 	for (uint32_t i = 0; i < g->ntrigs; i++) {
 		rule_t *r = &g->trigs[i];
-		if (!first_keys(g, r->entry, r->entry + r->ncode, i, &kv))
+		if (!first_keys(g, r, i, &kv))
 			diag_at(c, c->decls[r->order].loc, 0, "trigger '%s' can only match an empty span", r->name);
 	}
 	keys_unique(&kv);
@@ -1100,6 +1249,11 @@ void grammar_free(grammar_t *g)
 	free(g->lexval);
 	free(g->code);
 	free(g->preds);
+	free(g->predhash);
+	free(g->guardv);
+	free(g->guard_off);
+	free(g->setv);
+	free(g->set_off);
 	free(g->capdefs);
 	free(g->capnames);
 	free(g->groups);

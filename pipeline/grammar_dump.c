@@ -49,6 +49,11 @@ static void dump_code(const grammar_t *g, const rule_t *r, FILE *out)
 		case OP_CLASS: fprintf(out, "class  @%s", g->classes[in->a].name); break;
 		case OP_PRED: fputs("pred   ", out); dump_pred(g, in->a, out); break;
 		case OP_ANY: fputs("any", out); break;
+		case OP_SET:
+			fputs("set   ", out);
+			for (uint32_t q = g->set_off[in->a]; q < g->set_off[in->a + 1]; q++)
+				fprintf(out, " %s%s", g->setv[q] & SET_STEM ? "~" : "", g->syms[g->setv[q] & ~SET_STEM]);
+			break;
 		case OP_SPLIT: fprintf(out, "split  %u, %u", in->a - r->entry, in->b - r->entry); break;
 		case OP_JMP: fprintf(out, "jmp    %u", in->a - r->entry); break;
 		case OP_ASSERT: fprintf(out, "assert %s", assert_name(in->a)); break;

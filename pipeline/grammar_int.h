@@ -188,6 +188,7 @@ typedef enum op {
 	OP_STEM,      /* token stem_sym == a */
 	OP_CLASS,     /* longest entry of lexicon class a */
 	OP_PRED,      /* single-token predicate a */
+	OP_SET,       /* token sym (or stem sym | SET_STEM) in sorted set a */
 	OP_ANY,       /* any token */
 	OP_SPLIT,     /* try a, on failure b */
 	OP_JMP,       /* goto a */
@@ -235,7 +236,10 @@ typedef struct rule {
 	action_t *acts;       /* grammar-owned copies */
 	size_t nacts;
 	uint8_t nullable;     /* can match the empty string */
+	uint32_t guard;       /* first-token guard (shared between rules), GUARD_NONE if any token may start */
 } rule_t;
+
+#define GUARD_NONE UINT32_MAX
 
 /* Prefilter: which rules can start at a token.  CSR lists of rule indexes
  * (ascending) keyed by the first token's sym, stem sym, class bits, kind and
@@ -297,6 +301,20 @@ struct grammar {
 	insn_t *code;
 	uint32_t ncode;
 	size_t code_cap;
+	uint32_t *setv;       /* members of all sets, each set sorted: sym, or stem sym | SET_STEM */
+	uint32_t nsetv;
+	size_t setv_cap;
+	uint32_t *set_off;    /* set i = setv[set_off[i] .. set_off[i + 1]) */
+	uint32_t nsets;
+	size_t set_off_cap;
+	insn_t *guardv;       /* guard members: the first consuming instructions (op, a) of a rule, sorted */
+	uint32_t nguardv;
+	size_t guardv_cap;
+	uint32_t *guard_off;  /* guard i = guardv[guard_off[i] .. guard_off[i + 1]) */
+	uint32_t nguards;
+	size_t guard_off_cap;
+	uint32_t *predhash;   /* compile time: hash-consing of preds (index + 1, 0 = empty) */
+	uint32_t predhash_cap;
 	pred_t *preds;
 	uint32_t npreds;
 	size_t preds_cap;
@@ -322,6 +340,8 @@ struct grammar {
 	uint32_t max_regs;
 	int class_month, class_party, class_role; /* class index or -1 */
 };
+
+#define SET_STEM 0x80000000u
 
 /* Symbols (grammar_compile.c). */
 uint32_t sym_find(const grammar_t *g, const char *s, size_t n);

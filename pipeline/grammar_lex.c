@@ -13,8 +13,9 @@
  * After BESLUT_MAX_DIAGNOSTICS errors one "too many errors" line is printed
  * and everything after is only counted.
  *
- * The lexer knows names (ASCII; right after `~` a word of any letters,
- * so `~jäv` needs no quotes), strings ("…" with \" \\ \n \t escapes), integers
+ * The lexer knows names (letters including non-ASCII, digits, '_'; right
+ * after `~` also inner hyphens, so `~jäv` and `~EU-stöd` need no quotes),
+ * strings ("…" with \" \\ \n \t escapes), integers
  * (an optional leading '-'), regexes (/…/ with flags; `\/` is a slash),
  * `=>`, and single punctuation characters.  `#` starts a comment.  Errors
  * (unterminated string, stray character) are reported and lexing goes on,
@@ -105,7 +106,9 @@ void diag_at(compile_t *c, loc_t at, int is_error, const char *fmt, ...)
 	fputs("^\n", d->out);
 }
 
-static int is_name_start(int ch) { return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch == '_'; }
+/* Names are ASCII identifiers, plus any non-ASCII (UTF-8) letters so that
+ * Swedish field and trigger names (avstår, omröstning) need no quoting. */
+static int is_name_start(int ch) { return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch == '_' || ch >= 0x80; }
 static int is_name_char(int ch) { return is_name_start(ch) || (ch >= '0' && ch <= '9'); }
 static int is_digit(int ch) { return ch >= '0' && ch <= '9'; }
 

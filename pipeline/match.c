@@ -11,6 +11,8 @@
  *   LIT s / STEM s       the token's symbol / stem symbol is s
  *   CLASS c              the longest lexicon entry of class c starting here
  *                        (a walk down the class trie, several tokens)
+ *   SET s                the token's symbol (or stem symbol) is in sorted set s
+ *                        (an alternation of one-token literals, one test)
  *   PRED p / ANY         one token satisfying predicate tree p / any token
  *   SPLIT a, b           continue at a; if that fails, resume at b
  *   JMP a
@@ -29,7 +31,21 @@
  * the capture events of that path, from which actions.c builds the capture
  * tree (nested spans, repeated names as siblings).
  *
- * Backtracking can be exponential on pathological patterns such as
+ * Memoization.  Backtracking over alternatives is exponential in the
+ * worst case (a list of actors, each of which can be read in several ways,
+ * followed by a verb that is not there).  The matcher records every
+ * (SPLIT instruction, position) it executes during one attempt; meeting the
+ * same pair again means the whole continuation from that state has already
+ * been explored and failed — a success would have ended the attempt — so
+ * the branch fails at once.  That argument needs the continuation to depend
+ * on (pc, position) only and no state to be revisited on a path that has not
+ * consumed a token; both hold unless the program has loop-progress
+ * registers (loops whose body can match nothing), so rules with registers
+ * run unmemoized.  With memoization an attempt costs at most
+ * O(instructions × tokens) steps (selective memoization after Davis et al.,
+ * "Using Selective Memoization to Defeat ReDoS", 2021).
+ *
+ * Backtracking can still be slow on pathological patterns such as
  * (.*)*x.  Every attempt (one rule at one start token) therefore has a
  * budget of BESLUT_MATCH_STEP_BUDGET instructions; an attempt that runs out
  * counts as "no match" and is tallied, so the total work per token is
@@ -98,6 +114,13 @@ struct matcher {
 	size_t sort_cap;
 	act_ctx_t actx;           /* action evaluation scratch */
 	size_t budget_hits;       /* attempts that ran out of steps (statistics) */
+	uint64_t *memo;           /* failed (SPLIT pc, position) states of this attempt: open addressing */
+	uint32_t *memo_gen;       /* attempt number that wrote each slot (no clearing between attempts) */
+	uint32_t memo_cap;        /* slots, a power of two */
+	uint32_t memo_n;          /* slots used by the current attempt */
+	uint32_t gen;             /* current attempt number */
+	uint32_t *gstamp;         /* per guard: token + 1 it was evaluated at */
+	uint8_t *gres;            /* per guard: its result there */
 	buf_t sbuf;               /* scratch text */
 };
 
@@ -113,6 +136,8 @@ matcher_t *matcher_new(const grammar_t *g)
 	m->cand = xmalloc(m->cand_cap * sizeof *m->cand);
 	m->next_free = xcalloc(g->ngroups + 1, sizeof *m->next_free);
 	m->actx.g = g;
+	m->gstamp = xcalloc(g->nguards + 1, sizeof *m->gstamp);
+	m->gres = xcalloc(g->nguards + 1, 1);
 	return m;
 }
 
@@ -131,6 +156,10 @@ void matcher_free(matcher_t *m)
 	free(m->nodes);
 	free(m->cover);
 	free(m->sort_tmp);
+	free(m->memo);
+	free(m->gstamp);
+	free(m->gres);
+	free(m->memo_gen);
 	free(m->actx.tmp);
 	buf_release(&m->actx.sbuf);
 	buf_release(&m->sbuf);
@@ -162,6 +191,27 @@ static int pred_eval(matcher_t *m, const match_input_t *in, uint32_t p, const to
 	return 0;
 }
 
+static int set_find(const uint32_t *v, uint32_t lo, uint32_t end, uint32_t key)
+{
+	uint32_t hi = end;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (v[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < end && v[lo] == key;
+}
+
+static inline int set_has(const grammar_t *g, uint32_t set, const token_t *t)
+{
+	uint32_t lo = g->set_off[set], hi = g->set_off[set + 1];
+	if (t->sym && set_find(g->setv, lo, hi, t->sym))
+		return 1;
+	return t->stem_sym && set_find(g->setv, lo, hi, t->stem_sym | SET_STEM);
+}
+
 static int assert_ok(const token_t *v, uint32_t n, uint32_t pos, uint32_t code)
 {
 	switch (code) {
@@ -191,6 +241,76 @@ static inline void tr_push(matcher_t *m, uint8_t kind, uint32_t cd, uint32_t pos
 	m->tr[m->ntr++] = (trail_ent_t){kind, cd, pos};
 }
 
+static void memo_reset(matcher_t *m)
+{
+	if (++m->gen == 0) {
+		/* wrapped: forget all old stamps */
+		memset(m->memo_gen, 0, m->memo_cap * sizeof *m->memo_gen);
+		m->gen = 1;
+	}
+	m->memo_n = 0;
+}
+
+/* Record state key; returns 1 if it was already recorded in this attempt. */
+static int memo_seen(matcher_t *m, uint64_t key)
+{
+	if ((m->memo_n + 1) * 2 > m->memo_cap) {
+		uint32_t oc = m->memo_cap, nc = oc ? oc * 2 : 4096;
+		uint64_t *ok = m->memo;
+		uint32_t *og = m->memo_gen;
+		m->memo = xmalloc(nc * sizeof *m->memo);
+		m->memo_gen = xcalloc(nc, sizeof *m->memo_gen);
+		m->memo_cap = nc;
+		for (uint32_t i = 0; i < oc; i++)
+			if (og[i] == m->gen) {
+				uint32_t j = (uint32_t)((ok[i] * 0x9E3779B97F4A7C15ull) >> 40) & (nc - 1);
+				while (m->memo_gen[j] == m->gen)
+					j = (j + 1) & (nc - 1);
+				m->memo[j] = ok[i];
+				m->memo_gen[j] = m->gen;
+			}
+		free(ok);
+		free(og);
+	}
+	uint32_t mask = m->memo_cap - 1;
+	uint32_t j = (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 40) & mask;
+	while (m->memo_gen[j] == m->gen) {
+		if (m->memo[j] == key)
+			return 1;
+		j = (j + 1) & mask;
+	}
+	m->memo[j] = key;
+	m->memo_gen[j] = m->gen;
+	m->memo_n++;
+	return 0;
+}
+
+/* Can a rule with guard gd start at token i?  Evaluated once per token. */
+static int guard_ok(matcher_t *m, const match_input_t *in, uint32_t gd, uint32_t i)
+{
+	if (gd == GUARD_NONE)
+		return 1;
+	if (m->gstamp[gd] == i + 1)
+		return m->gres[gd];
+	const grammar_t *g = m->g;
+	const token_t *t = &in->toks->v[i];
+	int ok = 0;
+	for (uint32_t q = g->guard_off[gd]; q < g->guard_off[gd + 1] && !ok; q++) {
+		const insn_t *x = &g->guardv[q];
+		switch (x->op) {
+		case OP_LIT: ok = t->sym == x->a; break;
+		case OP_STEM: ok = t->stem_sym == x->a; break;
+		case OP_CLASS: ok = (t->classes >> x->a) & 1; break;
+		case OP_SET: ok = set_has(g, x->a, t); break;
+		case OP_PRED: ok = pred_eval(m, in, x->a, t); break;
+		default: ok = 1; break;
+		}
+	}
+	m->gstamp[gd] = i + 1;
+	m->gres[gd] = (uint8_t)ok;
+	return ok;
+}
+
 /* Run rule r at token start.  Returns 1 and the end token on a match; the
  * trail (m->tr, m->ntr) then holds the match's capture events. */
 static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32_t start,
@@ -203,7 +323,10 @@ static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32
 	uint32_t pc = r->entry, pos = start;
 	size_t sp = 0;
 	unsigned steps = 0;
+	int memo = r->nregs == 0;
 	m->ntr = 0;
+	if (memo)
+		memo_reset(m);
 	for (uint32_t i = 0; i < r->nregs; i++)
 		m->regs[i] = UINT32_MAX;
 	for (;;) {
@@ -234,6 +357,12 @@ static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32
 				}
 			}
 			goto fail;
+		case OP_SET:
+			if (pos < n && set_has(g, in_->a, &v[pos])) {
+				pos++, pc++;
+				continue;
+			}
+			goto fail;
 		case OP_PRED:
 			if (pos < n && pred_eval(m, in, in_->a, &v[pos])) {
 				pos++, pc++;
@@ -247,6 +376,10 @@ static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32
 			}
 			goto fail;
 		case OP_SPLIT:
+			/* A SPLIT met again at the same position: everything after it
+			 * has been tried and failed (see "Memoization" above). */
+			if (memo && memo_seen(m, (uint64_t)pc << 32 | pos))
+				goto fail;
 			bt_push(m, &sp, BT_BRANCH, in_->b, pos, (uint32_t)m->ntr);
 			pc = in_->a;
 			continue;
@@ -422,6 +555,7 @@ static void run_triggers(matcher_t *m, const match_input_t *in, const recvec_t *
 		m->cover[i] += m->cover[i - 1];
 	/* the rule pass left token+1 stamps behind; triggers use the same values */
 	memset(m->stamp, 0, (m->nstamp + 1) * sizeof *m->stamp);
+	memset(m->gstamp, 0, (g->nguards + 1) * sizeof *m->gstamp);
 	uint32_t s = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		int end_here = (v[i].flags & TF_SENT_END) || i + 1 == n ||
@@ -440,6 +574,9 @@ static void run_triggers(matcher_t *m, const match_input_t *in, const recvec_t *
 			int hit = -1;
 			for (size_t k = 0; k < nc && hit < 0; k++) {
 				uint32_t mend;
+				if (g->trigs[m->cand[k]].guard != GUARD_NONE &&
+				    !guard_ok(m, in, g->trigs[m->cand[k]].guard, j))
+					continue;
 				if (vm_run(m, in, &g->trigs[m->cand[k]], j, &mend) && mend > j)
 					hit = (int)m->cand[k];
 			}
@@ -476,6 +613,7 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 	size_t base = out->n;
 	memset(m->next_free, 0, (g->ngroups + 1) * sizeof *m->next_free);
 	memset(m->stamp, 0, (m->nstamp + 1) * sizeof *m->stamp);
+	memset(m->gstamp, 0, (g->nguards + 1) * sizeof *m->gstamp);
 	for (uint32_t i = 0; i < n; i++) {
 		size_t nc = candidates(m, &g->rix, &v[i], i + 1);
 		size_t k = 0;
@@ -487,6 +625,8 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 				if (m->next_free[grp] > i)
 					continue;
 				const rule_t *r = &g->rules[m->cand[k]];
+				if (!guard_ok(m, in, r->guard, i))
+					continue;
 				uint32_t e;
 				if (!vm_run(m, in, r, i, &e) || e <= i)
 					continue;
