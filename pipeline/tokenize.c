@@ -30,26 +30,48 @@ const char *tok_kind_name(tok_kind_t k)
 
 enum { C_OTHER, C_SPACE, C_NL, C_ALPHA, C_DIGIT };
 
+static const unsigned char ASCII_CLASS[128] = {
+	C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER,
+	C_OTHER, C_SPACE, C_NL, C_SPACE, C_SPACE, C_SPACE, C_OTHER, C_OTHER,
+	C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER,
+	C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER,
+	C_SPACE, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER,
+	C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER,
+	C_DIGIT, C_DIGIT, C_DIGIT, C_DIGIT, C_DIGIT, C_DIGIT, C_DIGIT, C_DIGIT,
+	C_DIGIT, C_DIGIT, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER,
+	C_OTHER, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA,
+	C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA,
+	C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA,
+	C_ALPHA, C_ALPHA, C_ALPHA, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER,
+	C_OTHER, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA,
+	C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA,
+	C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA,
+	C_ALPHA, C_ALPHA, C_ALPHA, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER,
+};
+
 static inline int ascii_class(unsigned char c)
 {
-	if (c == '\n')
-		return C_NL;
-	if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v')
-		return C_SPACE;
-	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-		return C_ALPHA;
-	if (c >= '0' && c <= '9')
-		return C_DIGIT;
-	return C_OTHER;
+	return c < 0x80 ? ASCII_CLASS[c] : C_OTHER;
+}
+
+/* U+00C0..U+00FF (Å Ä Ö é …) are two bytes C3 xx: letters except × and ÷. */
+static inline int latin1_letter(const unsigned char *p, size_t left)
+{
+	return p[0] == 0xC3 && left >= 2 && p[1] >= 0x80 && p[1] <= 0xBF && p[1] != 0x97 && p[1] != 0xB7;
 }
 
 /* Class of the code point at p; *n = its byte length, *cp = the code point. */
-static int char_class(const unsigned char *p, size_t left, int *n, int32_t *cp)
+static inline int char_class(const unsigned char *p, size_t left, int *n, int32_t *cp)
 {
 	if (p[0] < 0x80) {
 		*n = 1;
 		*cp = p[0];
-		return ascii_class(p[0]);
+		return ASCII_CLASS[p[0]];
+	}
+	if (latin1_letter(p, left)) {
+		*n = 2;
+		*cp = 0xC0 + (p[1] - 0x80);
+		return C_ALPHA;
 	}
 	*cp = utf8_decode(p, left, n);
 	if (*cp < 0)
@@ -63,38 +85,70 @@ static int char_class(const unsigned char *p, size_t left, int *n, int32_t *cp)
 	return C_OTHER;
 }
 
-/* Append the lower-cased form of s[0..n) to the pool. */
-static void lower_into(buf_t *pool, const char *s, size_t n)
+/* Append the lower-cased form of s[0..n) to the pool (the caller reserved
+ * 2n + 4 bytes).  Sets *letters and *upper to the count of letters and of
+ * upper-case letters, and *first_upper when the first letter is upper case. */
+static void lower_into(buf_t *pool, const char *s, size_t n, size_t *letters, size_t *upper,
+                       int *first_upper)
 {
-	buf_grow(pool, n + 4);
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
+	char *o = pool->data + pool->len;
+	size_t i = 0, nl = 0, nu = 0;
+	int fu = -1;
 	while (i < n) {
-		if (p[i] < 0x80) {
-			char c = (char)p[i];
-			if (c >= 'A' && c <= 'Z')
-				c = (char)(c + 32);
-			buf_addc(pool, c);
+		unsigned c = p[i];
+		if (c < 0x80) {
+			int up = c >= 'A' && c <= 'Z';
+			int al = up || (c >= 'a' && c <= 'z');
+			nl += al;
+			nu += up;
+			if (al && fu < 0)
+				fu = up;
+			*o++ = (char)(up ? c + 32 : c);
 			i++;
+			continue;
+		}
+		if (latin1_letter(p + i, n - i)) {
+			int up = p[i + 1] <= 0x9E; /* À..Þ */
+			nl++;
+			nu += up;
+			if (fu < 0)
+				fu = up;
+			*o++ = (char)0xC3;
+			*o++ = (char)(up ? p[i + 1] + 0x20 : p[i + 1]);
+			i += 2;
 			continue;
 		}
 		int len;
 		int32_t cp = utf8_decode(p + i, n - i, &len);
 		if (cp < 0) {
-			buf_addc(pool, (char)p[i]);
+			*o++ = (char)p[i];
 			i++;
 			continue;
 		}
+		if (u_isalpha(cp)) {
+			int up = u_isupper(cp) != 0;
+			nl++;
+			nu += up;
+			if (fu < 0)
+				fu = up;
+		}
 		char out[4];
 		int m = utf8_encode((uint32_t)u_tolower(cp), out);
-		buf_add(pool, out, (size_t)m);
+		if (m > len) { /* a longer lower-case form: rare, stay within the reservation */
+			memcpy(o, p + i, (size_t)len);
+			o += len;
+		} else {
+			memcpy(o, out, (size_t)m);
+			o += m;
+		}
 		i += (size_t)len;
 	}
-}
-
-static int is_upper_cp(int32_t cp)
-{
-	return cp < 0x80 ? (cp >= 'A' && cp <= 'Z') : u_isupper(cp);
+	*o = '\0';
+	pool->len = (size_t)(o - pool->data);
+	*letters = nl;
+	*upper = nu;
+	*first_upper = fu > 0;
 }
 
 /* Abbreviations whose final period does not end a sentence. */
@@ -204,27 +258,19 @@ void tokenize_range(const char *text, size_t start, size_t end, uint32_t first_l
 		}
 		newlines = 0;
 		space = 0;
+		k->lower = (uint32_t)t->pool.len;
+		buf_grow(&t->pool, 2 * (i - s) + 4);
+		size_t letters, upper;
+		int first_upper;
+		lower_into(&t->pool, text + s, i - s, &letters, &upper, &first_upper);
+		k->lower_len = (uint16_t)(t->pool.len - k->lower);
+		t->pool.len++; /* keep the NUL */
 		if (kind == TK_WORD) {
-			if (is_upper_cp(cp))
+			if (first_upper)
 				k->flags |= TF_CAP;
-			/* all capitals, at least two letters */
-			size_t q = s, letters = 0, upper = 0;
-			while (q < i) {
-				int m;
-				int32_t c = utf8_decode(p + q, i - q, &m);
-				if (c >= 0 && (c < 0x80 ? ascii_class((unsigned char)c) == C_ALPHA : u_isalpha(c))) {
-					letters++;
-					upper += is_upper_cp(c) != 0;
-				}
-				q += (size_t)m;
-			}
 			if (letters >= 2 && upper == letters)
 				k->flags |= TF_UPPER;
 		}
-		k->lower = (uint32_t)t->pool.len;
-		lower_into(&t->pool, text + s, i - s);
-		k->lower_len = (uint16_t)(t->pool.len - k->lower);
-		buf_addc(&t->pool, '\0');
 		k->stem = k->lower;
 		if (kind == TK_WORD && st) {
 			size_t sl;

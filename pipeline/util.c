@@ -330,14 +330,74 @@ static void sha256_block(uint32_t h[8], const unsigned char *p)
 	h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
 }
 
-void sha256_hex(const void *data, size_t len, char out[65])
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+/* The same compression with the x86 SHA extensions: rounds in groups of
+ * four (sha256rnds2 twice), the message schedule with sha256msg1/msg2.
+ * The state is kept as ABEF / CDGH, the layout the instructions use. */
+__attribute__((target("sha,sse4.1")))
+static void sha256_blocks_ni(uint32_t h[8], const unsigned char *p, size_t nblocks)
+{
+	const __m128i MASK = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+	__m128i tmp = _mm_loadu_si128((const __m128i *)&h[0]);
+	__m128i s1 = _mm_loadu_si128((const __m128i *)&h[4]);
+	tmp = _mm_shuffle_epi32(tmp, 0xB1);          /* CDAB */
+	s1 = _mm_shuffle_epi32(s1, 0x1B);            /* EFGH */
+	__m128i s0 = _mm_alignr_epi8(tmp, s1, 8);    /* ABEF */
+	s1 = _mm_blend_epi16(s1, tmp, 0xF0);         /* CDGH */
+	for (size_t b = 0; b < nblocks; b++, p += 64) {
+		__m128i abef = s0, cdgh = s1, w[4];
+		for (int i = 0; i < 16; i++) {
+			__m128i m;
+			if (i < 4) {
+				m = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * i)), MASK);
+			} else {
+				__m128i t = _mm_sha256msg1_epu32(w[i & 3], w[(i + 1) & 3]);
+				t = _mm_add_epi32(t, _mm_alignr_epi8(w[(i + 3) & 3], w[(i + 2) & 3], 4));
+				m = _mm_sha256msg2_epu32(t, w[(i + 3) & 3]);
+			}
+			w[i & 3] = m;
+			__m128i k = _mm_add_epi32(m, _mm_loadu_si128((const __m128i *)&K256[4 * i]));
+			s1 = _mm_sha256rnds2_epu32(s1, s0, k);
+			k = _mm_shuffle_epi32(k, 0x0E);
+			s0 = _mm_sha256rnds2_epu32(s0, s1, k);
+		}
+		s0 = _mm_add_epi32(s0, abef);
+		s1 = _mm_add_epi32(s1, cdgh);
+	}
+	tmp = _mm_shuffle_epi32(s0, 0x1B);           /* FEBA */
+	s1 = _mm_shuffle_epi32(s1, 0xB1);            /* DCHG */
+	s0 = _mm_blend_epi16(tmp, s1, 0xF0);         /* DCBA */
+	s1 = _mm_alignr_epi8(s1, tmp, 8);            /* ABEF */
+	_mm_storeu_si128((__m128i *)&h[0], s0);
+	_mm_storeu_si128((__m128i *)&h[4], s1);
+}
+
+static int have_sha_ni(void)
+{
+	return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+}
+#else
+static void sha256_blocks_ni(uint32_t h[8], const unsigned char *p, size_t nblocks)
+{
+	for (size_t b = 0; b < nblocks; b++)
+		sha256_block(h, p + 64 * b);
+}
+static int have_sha_ni(void) { return 0; }
+#endif
+
+static void sha256_impl(const void *data, size_t len, char out[65], int hw)
 {
 	uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 	                 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
 	const unsigned char *p = data;
-	size_t i = 0;
-	for (; i + 64 <= len; i += 64)
-		sha256_block(h, p + i);
+	size_t i = len / 64 * 64;
+	if (hw) {
+		sha256_blocks_ni(h, p, len / 64);
+	} else {
+		for (size_t j = 0; j < i; j += 64)
+			sha256_block(h, p + j);
+	}
 	unsigned char tail[128] = {0};
 	size_t rem = len - i;
 	if (rem)
@@ -347,9 +407,13 @@ void sha256_hex(const void *data, size_t len, char out[65])
 	uint64_t bits = (uint64_t)len * 8;
 	for (int k = 0; k < 8; k++)
 		tail[tl - 1 - k] = (unsigned char)(bits >> (8 * k));
-	sha256_block(h, tail);
-	if (tl == 128)
-		sha256_block(h, tail + 64);
+	if (hw) {
+		sha256_blocks_ni(h, tail, tl / 64);
+	} else {
+		sha256_block(h, tail);
+		if (tl == 128)
+			sha256_block(h, tail + 64);
+	}
 	static const char hex[] = "0123456789abcdef";
 	for (int k = 0; k < 8; k++)
 		for (int j = 0; j < 4; j++) {
@@ -358,4 +422,14 @@ void sha256_hex(const void *data, size_t len, char out[65])
 			out[8 * k + 2 * j + 1] = hex[byte & 15];
 		}
 	out[64] = '\0';
+}
+
+void sha256_hex(const void *data, size_t len, char out[65])
+{
+	sha256_impl(data, len, out, have_sha_ni());
+}
+
+void sha256_hex_portable(const void *data, size_t len, char out[65])
+{
+	sha256_impl(data, len, out, 0);
 }

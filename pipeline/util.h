@@ -68,7 +68,10 @@ int32_t utf8_decode(const unsigned char *s, size_t len, int *n);
 int utf8_encode(uint32_t cp, char out[4]);
 size_t utf8_valid_prefix(const unsigned char *s, size_t len); /* bytes of the longest valid prefix */
 
-/* SHA-256 of a byte string as 64 lower-case hex digits + NUL. */
+/* SHA-256 of a byte string as 64 lower-case hex digits + NUL; uses the
+ * CPU's SHA extensions where it has them.  The portable version is kept
+ * callable so that the tests can compare the two. */
 void sha256_hex(const void *data, size_t len, char out[65]);
+void sha256_hex_portable(const void *data, size_t len, char out[65]);
 
 #endif

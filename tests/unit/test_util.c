@@ -85,6 +85,24 @@ START_TEST(sha256_known_vectors)
 }
 END_TEST
 
+START_TEST(sha256_hardware_matches_portable)
+{
+	unsigned char *buf = malloc(5000);
+	uint32_t x = 12345;
+	for (size_t i = 0; i < 5000; i++) {
+		x = x * 1103515245u + 12345u;
+		buf[i] = (unsigned char)(x >> 16);
+	}
+	char a[65], b[65];
+	for (size_t n = 0; n <= 5000; n += (n < 200 ? 1 : 97)) {
+		sha256_hex(buf, n, a);
+		sha256_hex_portable(buf, n, b);
+		ck_assert_str_eq(a, b);
+	}
+	free(buf);
+}
+END_TEST
+
 START_TEST(omap_linear_and_gaps)
 {
 	/* source "sjuk-\nhus ok" -> derived "sjukhus ok" */
@@ -192,6 +210,7 @@ static Suite *suite(void)
 	tcase_add_test(t, arena_alignment_and_zero);
 	tcase_add_test(t, utf8_decode_valid_and_invalid);
 	tcase_add_test(t, sha256_known_vectors);
+	tcase_add_test(t, sha256_hardware_matches_portable);
 	tcase_add_test(t, omap_linear_and_gaps);
 	tcase_add_test(t, omap_replacement_maps_whole_range);
 	tcase_add_test(t, omap_many_segments_binary_search);
