@@ -5,7 +5,8 @@
  * The capture tree: node 0 is the whole match; every `name:X` that took
  * part in the match is a node whose children are the captures made inside
  * X; `{flag}` is a leaf of zero width.  A name matched several times gives
- * several sibling nodes.
+ * several sibling nodes.  A capture that matched nothing (`role:@role?`
+ * with no role) is dropped: exists() is false and text() null for it.
  *
  * Looking a name up in a scope (the root, a list element, an actor) finds
  * the first node with that name in a pre-order walk below the scope that
@@ -40,8 +41,22 @@ size_t capture_tree(const trail_ent_t *tr, size_t ntr, uint32_t start, uint32_t 
 		const trail_ent_t *t = &tr[i];
 		if (t->kind == TR_CLOSE) {
 			v[cur].end = t->pos;
-			if (v[cur].parent >= 0)
-				cur = v[cur].parent;
+			int32_t parent = v[cur].parent;
+			if (parent < 0)
+				continue;
+			if (v[cur].start == v[cur].end && v[cur].first < 0 && (size_t)cur == n - 1) {
+				/* an empty capture (`role:@role?` that matched nothing) is no capture */
+				int32_t prev = -1;
+				for (int32_t y = v[parent].first; y >= 0 && y != cur; y = v[y].next)
+					prev = y;
+				if (prev >= 0)
+					v[prev].next = -1;
+				else
+					v[parent].first = -1;
+				v[parent].last = prev;
+				n--;
+			}
+			cur = parent;
 			continue;
 		}
 		int32_t k = (int32_t)n++;

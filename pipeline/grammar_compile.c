@@ -1047,7 +1047,8 @@ static int key_cmp(const void *a, const void *b)
 
 static void keys_unique(keyvec_t *kv)
 {
-	qsort(kv->v, kv->n, sizeof *kv->v, key_cmp);
+	if (kv->n > 1)
+		qsort(kv->v, kv->n, sizeof *kv->v, key_cmp);
 	size_t w = 0;
 	for (size_t i = 0; i < kv->n; i++)
 		if (w == 0 || key_cmp(&kv->v[w - 1], &kv->v[i]) != 0)
@@ -1197,7 +1198,8 @@ static void compile_all(compile_t *c, grammar_t *g)
 			g->ntrigs++;
 		}
 	}
-	qsort(g->rules, g->nrules, sizeof *g->rules, rule_cmp);
+	if (g->nrules > 1)
+		qsort(g->rules, g->nrules, sizeof *g->rules, rule_cmp);
 
 	/* pass 5: prefilter */
 	keyvec_t kv = {0};
@@ -1333,7 +1335,8 @@ grammar_t *grammar_load_dir(const char *gdir, const char *lexdir, FILE *diag,
 		}
 	}
 	closedir(dir);
-	qsort(names, n, sizeof *names, str_cmp);
+	if (n > 1)
+		qsort(names, n, sizeof *names, str_cmp);
 	grammar_t *g = grammar_compile((const char *const *)names, n, lexdir, diag, nerrors, nwarnings);
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);

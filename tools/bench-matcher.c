@@ -53,7 +53,8 @@ static size_t list_dir(const char *dir, const char *ext, char ***out)
 		}
 	}
 	closedir(d);
-	qsort(*out, n, sizeof **out, cmp_str);
+	if (n > 1)
+		qsort(*out, n, sizeof **out, cmp_str);
 	return n;
 }
 

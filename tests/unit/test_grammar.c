@@ -1,0 +1,355 @@
+/*
+ * test_grammar.c — the grammar engine: lexer and parser diagnostics, name
+ * resolution, the matcher (literals, stems, lexicon classes, regexes,
+ * predicates, repetition, assertions, captures, conflicts, budget) and the
+ * actions (text, int, date, value, lower, actor(s), list, each, exists,
+ * count, if, option_index, merge), triggers and lexicon look-ups.
+ *
+ * Grammars are written to a temporary file and compiled with the small
+ * lexicons of tests/grammar-lexicons/; texts are tokenized by the real
+ * tokenizer.  run() renders the records as "TYPE {json}" lines.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "grammar.h"
+#include "tokenize.h"
+#include "value.h"
+
+#define LEXDIR "tests/grammar-lexicons"
+
+static char diagbuf[8192];
+
+/* Compile src; diagnostics land in diagbuf. */
+static grammar_t *compile_src(const char *src, int *ne, int *nw)
+{
+	char path[] = "/tmp/test_grammar_XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	FILE *f = fdopen(fd, "w");
+	fputs(src, f);
+	fclose(f);
+	FILE *d = fmemopen(diagbuf, sizeof diagbuf, "w");
+	memset(diagbuf, 0, sizeof diagbuf);
+	const char *files[] = {path};
+	grammar_t *g = grammar_compile(files, 1, LEXDIR, d, ne, nw);
+	fclose(d);
+	unlink(path);
+	return g;
+}
+
+static grammar_t *must_compile(const char *src)
+{
+	int ne = 0, nw = 0;
+	grammar_t *g = compile_src(src, &ne, &nw);
+	if (!g)
+		ck_abort_msg("grammar failed to compile:\n%s", diagbuf);
+	return g;
+}
+
+static char out[16384];
+
+/* Run g over text; out = one line per record plus warnings. */
+static const char *run_g(grammar_t *g, const char *text, recvec_t *keep)
+{
+	stemmer_t *st = stemmer_new();
+	tokens_t toks = TOKENS_INIT;
+	tokenize(text, strlen(text), st, &toks);
+	grammar_annotate(g, &toks);
+	matcher_t *m = matcher_new(g);
+	arena_t a = ARENA_INIT;
+	recvec_t rv = RECVEC_INIT;
+	value_t *w = v_arr(&a);
+	match_input_t in = {text, strlen(text), &toks, &a};
+	matcher_run(m, &in, &rv, NULL, w);
+	buf_t o = BUF_INIT;
+	for (size_t i = 0; i < rv.n; i++) {
+		buf_printf(&o, "%s%s ", rv.v[i].type, rv.v[i].merge ? " merge" : "");
+		json_write_value(&o, rv.v[i].fields);
+		buf_addc(&o, '\n');
+		if (keep) {
+			record_t *r = recvec_push(keep);
+			*r = rv.v[i];
+			r->fields = NULL;
+		}
+	}
+	for (size_t i = 0; i < w->u.a.n; i++)
+		buf_printf(&o, "warning: %s\n", w->u.a.v[i]->u.s.s);
+	snprintf(out, sizeof out, "%s", o.data ? o.data : "");
+	buf_release(&o);
+	recvec_release(&rv);
+	arena_release(&a);
+	matcher_free(m);
+	tokens_release(&toks);
+	stemmer_free(st);
+	return out;
+}
+
+static const char *run(const char *src, const char *text)
+{
+	grammar_t *g = must_compile(src);
+	run_g(g, text, NULL);
+	grammar_free(g);
+	return out;
+}
+
+/* ------------------------------------------------------------ diagnostics */
+
+START_TEST(diag_format_and_recovery)
+{
+	int ne = 0, nw = 0;
+	grammar_t *g = compile_src("rule a: \"x\" => ;\nrule b: \"y\" => t { };\nrule c \"z\" => t { };\n", &ne, &nw);
+	ck_assert_ptr_null(g);
+	ck_assert_int_eq(ne, 2);
+	ck_assert_ptr_nonnull(strstr(diagbuf, ":1:16: error: expected a record type, found ';'\n"
+	                                      "rule a: \"x\" => ;\n               ^\n"));
+	ck_assert_ptr_nonnull(strstr(diagbuf, ":3:8: error: expected ':'"));
+}
+END_TEST
+
+START_TEST(diag_lexer)
+{
+	int ne = 0, nw = 0;
+	ck_assert_ptr_null(compile_src("rule a: \"x => t { };\nrule b: \"y\" => t { };\n", &ne, &nw));
+	ck_assert_int_eq(ne, 1);
+	ck_assert_ptr_nonnull(strstr(diagbuf, "unterminated string"));
+	ck_assert_ptr_null(compile_src("rule a: /x(/ => t { };\n", &ne, &nw));
+	ck_assert_ptr_nonnull(strstr(diagbuf, "bad regex: missing closing parenthesis"));
+	ck_assert_ptr_null(compile_src("rule a: \"x\"{5,2} => t { };\n", &ne, &nw));
+	ck_assert_ptr_nonnull(strstr(diagbuf, "bad quantifier bounds"));
+}
+END_TEST
+
+START_TEST(diag_resolver)
+{
+	int ne = 0, nw = 0;
+	ck_assert_ptr_null(compile_src("rule a: <nope> => t { };\n", &ne, &nw));
+	ck_assert_ptr_nonnull(strstr(diagbuf, "unknown pattern '<nope>'"));
+	ck_assert_ptr_null(compile_src("pattern p = \"a\" <q>;\npattern q = <p>;\nrule a: <p> => t { };\n", &ne, &nw));
+	ck_assert_ptr_nonnull(strstr(diagbuf, "recursive pattern"));
+	ck_assert_ptr_null(compile_src("rule a: x:\"a\" => t { v = text(y) };\n", &ne, &nw));
+	ck_assert_ptr_nonnull(strstr(diagbuf, "unknown capture 'y' (the pattern captures: x)"));
+	ck_assert_ptr_null(compile_src("rule a: @nope => t { };\n", &ne, &nw));
+	ck_assert_ptr_nonnull(strstr(diagbuf, "unknown lexicon class '@nope'"));
+	ck_assert_ptr_null(compile_src("rule a: x:\"a\" => t { v = shout(x) };\n", &ne, &nw));
+	ck_assert_ptr_nonnull(strstr(diagbuf, "unknown function 'shout'"));
+	grammar_t *g = compile_src("pattern unused = \"a\";\nrule e: ^line => t { };\nrule ok: \"b\" => t { };\n", &ne, &nw);
+	ck_assert_ptr_nonnull(g);
+	ck_assert_int_eq(nw, 2);
+	ck_assert_ptr_nonnull(strstr(diagbuf, "pattern 'unused' is never used"));
+	ck_assert_ptr_nonnull(strstr(diagbuf, "can only match an empty span"));
+	grammar_free(g);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- matcher */
+
+START_TEST(match_literals_stems_classes)
+{
+	ck_assert_str_eq(run("rule r: \"till\" \"förmån\" \"för\" x:WORD => t { v = text(x) };",
+	                     "Yrkande till förmån för Anna."), "t {\"v\": \"Anna\"}\n");
+	ck_assert_str_eq(run("rule r: x:~reserverar ~sig => t { v = text(x) };",
+	                     "De reserverade sig. Hon reserverar sig."),
+	                 "t {\"v\": \"reserverade\"}\nt {\"v\": \"reserverar\"}\n");
+	/* multi-token lexicon entry, case-insensitive, longest entry */
+	ck_assert_str_eq(run("lexicon role = \"role.tsv\"; rule r: x:@role => t { v = value(x), s = text(x) };",
+	                     "Vice Ordföranden talar."),
+	                 "t {\"v\": \"vice ordförande\", \"s\": \"Vice Ordföranden\"}\n");
+	/* "(s)" is three tokens in text and in the lexicon */
+	ck_assert_str_eq(run("lexicon party = \"party.tsv\"; rule r: CAP x:@party => t { v = value(x) };",
+	                     "Ek (s) yrkar."), "t {\"v\": \"S\"}\n");
+}
+END_TEST
+
+START_TEST(match_predicates_regex_kinds)
+{
+	ck_assert_str_eq(run("rule r: x:( /\\d{4}/ ) => t { v = int(x) };", "År 2020 och 12345."),
+	                 "t {\"v\": 2020}\n");
+	ck_assert_str_eq(run("rule r: x:( /ANNA/i & CAP ) => t { v = text(x) };", "anna Anna"),
+	                 "t {\"v\": \"Anna\"}\n");
+	ck_assert_str_eq(run("rule r: \"a\" x:( !( \"b\" | \"c\" ) )+ \"z\" => t { v = text(x) };",
+	                     "a b z a d e z"), "t {\"v\": \"d e\"}\n");
+	ck_assert_str_eq(run("rule r: x:( SECT NUM ) => t { v = text(x) };", "Se § 12 nedan"),
+	                 "t {\"v\": \"§ 12\"}\n");
+	ck_assert_str_eq(run("rule r: x:UPPER => t { v = text(x) };", "Ett KS beslut"), "t {\"v\": \"KS\"}\n");
+}
+END_TEST
+
+START_TEST(match_repetition_greedy_lazy)
+{
+	ck_assert_str_eq(run("rule r: \"a\" x:( . )* \"z\" => t { v = text(x) };", "a b z c z"),
+	                 "t {\"v\": \"b z c\"}\n");
+	ck_assert_str_eq(run("rule r: \"a\" x:( . )*? \"z\" => t { v = text(x) };", "a b z c z"),
+	                 "t {\"v\": \"b\"}\n");
+	ck_assert_str_eq(run("rule r: x:( \"b\"{2,3} ) => t { v = text(x) };", "b b b b"),
+	                 "t {\"v\": \"b b b\"}\n");
+	ck_assert_str_eq(run("rule r: x:( \"b\"{2,3}? ) => t { v = text(x) };", "b b b b"),
+	                 "t {\"v\": \"b b\"}\nt {\"v\": \"b b\"}\n");
+	/* a loop whose body can match nothing terminates */
+	ck_assert_str_eq(run("rule r: \"a\" x:( \"b\"? )* \"c\" => t { v = text(x) };", "a b b c"),
+	                 "t {\"v\": \"b b\"}\n");
+}
+END_TEST
+
+START_TEST(match_assertions)
+{
+	ck_assert_str_eq(run("rule r: ^line x:WORD => t { v = text(x) };", "Ett två\nTre fyra"),
+	                 "t {\"v\": \"Ett\"}\nt {\"v\": \"Tre\"}\n");
+	ck_assert_str_eq(run("rule r: x:WORD $para => t { v = text(x) };", "Ett två\n\nTre fyra"),
+	                 "t {\"v\": \"två\"}\nt {\"v\": \"fyra\"}\n");
+}
+END_TEST
+
+START_TEST(match_conflicts)
+{
+	const char *g = "rule a priority 1 group g: \"x\" => t { r = \"a\" };\n"
+	                "rule b priority 2 group g: \"x\" => t { r = \"b\" };\n"
+	                "rule c group g: \"x\" \"y\" => t { r = \"c\" };\n"
+	                "rule d priority 2 group g: \"x\" => t { r = \"d\" };\n"
+	                "rule e group h: \"y\" => u { };\n";
+	ck_assert_str_eq(run(g, "x y x"), "t {\"r\": \"c\"}\nu {}\nt {\"r\": \"b\"}\n");
+	/* non-overlapping within a group */
+	ck_assert_str_eq(run("rule r: x:( \"a\" \"a\" ) => t { v = text(x) };", "a a a a a"),
+	                 "t {\"v\": \"a a\"}\nt {\"v\": \"a a\"}\n");
+}
+END_TEST
+
+START_TEST(match_budget_pathological)
+{
+	/* exponential without memoization and budget */
+	char text[4096] = "";
+	for (int i = 0; i < 400; i++)
+		strcat(text, "a ");
+	ck_assert_str_eq(run("rule r: ( ( \"a\" | \"a\" \"a\" )* )* \"b\" => t { };", text), "");
+	ck_assert_str_eq(run("rule r: ( . )* ( . )* ( . )* \"b\" => t { };", text), "");
+}
+END_TEST
+
+/* ---------------------------------------------------------------- actions */
+
+START_TEST(actions_text_int_date_lower)
+{
+	ck_assert_str_eq(run("rule r: \"x\" c:( . . . ) => t { v = text(c) };", "x ett\ntvå  tre"),
+	                 "t {\"v\": \"ett två tre\"}\n");
+	ck_assert_str_eq(run("lexicon month = \"month.tsv\"; rule r: \"den\" d:( NUM @month NUM ) => t { v = date(d) };"
+	                     "rule s: d:/\\d{4}-\\d\\d-\\d\\d/ => u { v = date(d) };",
+	                     "den 3 mars 2021 och 2020-10-14"),
+	                 "t {\"v\": \"2021-03-03\"}\nu {\"v\": \"2020-10-14\"}\n");
+	ck_assert_str_eq(run("rule r: c:( CAP CAP ) => t { v = lower(c), n = int(c) };", "Region Norrbotten"),
+	                 "t {\"v\": \"region norrbotten\", \"n\": null}\n");
+}
+END_TEST
+
+START_TEST(actions_actors_list_each)
+{
+	const char *g = "lexicon party = \"party.tsv\"; lexicon role = \"role.tsv\";\n"
+	                "pattern person = CAP CAP?;\n"
+	                "pattern actor = a:( role:@role? name:<person> \"(\" party:( WORD ) \")\" );\n"
+	                "rule r: by:( <actor> ( ( \",\" | \"och\" ) <actor> )* ) \"yrkar\"\n"
+	                "  => t { by = actors(by), n = count(a), names = list(by) { n = text(name) } }\n"
+	                "  => each a person { name = text(name) };";
+	ck_assert_str_eq(run(g, "Ordföranden Anna Ek (s) och Bo Berg (xyz) yrkar"),
+	                 "t {\"by\": [{\"name\": \"Anna Ek\", \"party\": \"S\", \"role\": \"ordförande\"}, "
+	                 "{\"name\": \"Bo Berg\", \"party\": \"XYZ\", \"role\": null}], \"n\": 2, "
+	                 "\"names\": [{\"n\": \"Anna Ek\"}, {\"n\": \"Bo Berg\"}]}\n"
+	                 "person {\"name\": \"Anna Ek\"}\nperson {\"name\": \"Bo Berg\"}\n");
+	ck_assert_str_eq(run("rule r: x:( gname:( CAP CAP ) ) \"förslag\" => t { a = actor(x) };", "Anna Eks förslag"),
+	                 /* the JSON writer leaves out "_" fields such as "_genitive" */
+	                 "t {\"a\": {\"name\": \"Anna Eks\", \"party\": null, \"role\": null}}\n");
+}
+END_TEST
+
+START_TEST(actions_exists_if_option_index_merge)
+{
+	const char *g = "rule r: \"bifall\" ( \"till\" w:( name:CAP ) )? {bifall} => t merge { "
+	                "b = exists(bifall), w = if(w, text(w), \"ingen\"), k = 12, f = false, z = null, "
+	                "o = { inner = \"x\" } };";
+	ck_assert_str_eq(run(g, "bifall till Anna. bifall."),
+	                 "t merge {\"b\": true, \"w\": \"Anna\", \"k\": 12, \"f\": false, \"z\": null, \"o\": {\"inner\": \"x\"}}\n"
+	                 "t merge {\"b\": true, \"w\": \"ingen\", \"k\": 12, \"f\": false, \"z\": null, \"o\": {\"inner\": \"x\"}}\n");
+	const char *g2 = "rule r: \"förslag\" opts:( o:( name:CAP ) ( \"och\" o:( name:CAP ) )* ) \",\" "
+	                 "\"bifall\" \"till\" w:( gname:CAP ) => v { i = option_index(opts, w) };";
+	ck_assert_str_eq(run(g2, "förslag Anna och Bo , bifall till Bos"), "v {\"i\": 1}\n");
+}
+END_TEST
+
+START_TEST(records_spans)
+{
+	grammar_t *g = must_compile("rule r: \"b\" \"c\" => t { };");
+	recvec_t rv = RECVEC_INIT;
+	run_g(g, "a  b c d", &rv);
+	ck_assert_uint_eq(rv.n, 1);
+	ck_assert_uint_eq(rv.v[0].tok_start, 1);
+	ck_assert_uint_eq(rv.v[0].tok_end, 3);
+	ck_assert_uint_eq(rv.v[0].start, 3);
+	ck_assert_uint_eq(rv.v[0].end, 6);
+	ck_assert_str_eq(rv.v[0].rule, "r");
+	ck_assert_str_eq(rv.v[0].type, "t");
+	recvec_release(&rv);
+	grammar_free(g);
+}
+END_TEST
+
+START_TEST(triggers_uncovered)
+{
+	const char *g = "rule r: \"a\" ~reserverar => t { };\ntrigger res = ~reserverar;";
+	ck_assert_str_eq(run(g, "Hon reserverar sig. Sedan a reserverar. Ingen sak."),
+	                 "t {}\nwarning: uncovered res: Hon reserverar sig.\n");
+}
+END_TEST
+
+START_TEST(lexicon_value_and_dump)
+{
+	grammar_t *g = must_compile("lexicon party = \"party.tsv\"; lexicon role = \"role.tsv\";\n"
+	                            "rule r: x:@party => t { v = value(x) };");
+	ck_assert_str_eq(grammar_lexicon_value(g, "party", "Socialdemokraterna"), "S");
+	ck_assert_str_eq(grammar_lexicon_value(g, "party", "(m)"), "M");
+	ck_assert_str_eq(grammar_lexicon_value(g, "role", "vice ordföranden"), "vice ordförande");
+	ck_assert_ptr_null(grammar_lexicon_value(g, "party", "piratpartiet"));
+	ck_assert_ptr_null(grammar_lexicon_value(g, "nosuch", "s"));
+	ck_assert_uint_eq(grammar_rule_count(g), 1);
+	char d[8192];
+	FILE *f = fmemopen(d, sizeof d, "w");
+	grammar_dump(g, f);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(d, "rule r  group t"));
+	ck_assert_ptr_nonnull(strstr(d, "class  @party"));
+	grammar_free(g);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("grammar");
+	TCase *t = tcase_create("grammar");
+	tcase_set_timeout(t, 60);
+	tcase_add_test(t, diag_format_and_recovery);
+	tcase_add_test(t, diag_lexer);
+	tcase_add_test(t, diag_resolver);
+	tcase_add_test(t, match_literals_stems_classes);
+	tcase_add_test(t, match_predicates_regex_kinds);
+	tcase_add_test(t, match_repetition_greedy_lazy);
+	tcase_add_test(t, match_assertions);
+	tcase_add_test(t, match_conflicts);
+	tcase_add_test(t, match_budget_pathological);
+	tcase_add_test(t, actions_text_int_date_lower);
+	tcase_add_test(t, actions_actors_list_each);
+	tcase_add_test(t, actions_exists_if_option_index_merge);
+	tcase_add_test(t, records_spans);
+	tcase_add_test(t, triggers_uncovered);
+	tcase_add_test(t, lexicon_value_and_dump);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
