@@ -174,6 +174,7 @@ struct normalizer {
 	uint8_t trouble[0x10000 / 8]; /* BMP code points NFC may change */
 	memo_slot_t *memo;
 	size_t memo_n;
+	size_t dict_budget;     /* dictionary lookups left in this run */
 	/* scratch, reused between runs */
 	nline_t *lines;
 	size_t lines_cap;
@@ -220,6 +221,7 @@ static const char *const reasons[] = {
 	"left part is no word (dictionary)",
 	"line after list item",
 	"comma continues",
+	"dictionary budget of this document spent: word-internal break assumed",
 };
 
 enum {
@@ -227,7 +229,7 @@ enum {
 	W_LEADBULLET, W_LOWER, W_FULL, W_TRACE, W_DELIB, W_PARAMARK, W_HEADNEXT,
 	W_SHY, W_SUSP, W_DIGIT, W_ACRONYM, W_SINGLE, W_DOC_JOIN, W_DOC_HYPH,
 	W_CAPITAL, W_DICT_NORIGHT, W_DICT_JOIN, W_DICT_HALVES, W_DEFAULT_JOIN,
-	W_PUNCT, W_DICT_NOLEFT, W_AFTER_ITEM, W_COMMA,
+	W_PUNCT, W_DICT_NOLEFT, W_AFTER_ITEM, W_COMMA, W_NO_BUDGET,
 };
 
 static inline bool is_cont(unsigned char b) { return (b & 0xC0) == 0x80; }
@@ -744,10 +746,19 @@ static size_t scan_lines(run_t *ru)
 	size_t len = ru->len, p = 0, nlines = 0;
 	unsigned gap = 0;
 	bool ff = false;
+	size_t nl = 0;          /* next '\n' at or after p (len if none) */
+	bool nl_ok = false;
 	ru->n = 0;
 	while (p < len) {
-		const unsigned char *q = memchr(t + p, '\n', len - p);
-		size_t le = q ? (size_t)(q - t) : len;
+		/* remember the next newline: form feeds may cut one long line
+		 * into many, and searching again from each piece would be
+		 * quadratic */
+		if (!nl_ok || nl < p) {
+			const unsigned char *q = memchr(t + p, '\n', len - p);
+			nl = q ? (size_t)(q - t) : len;
+			nl_ok = true;
+		}
+		size_t le = nl;
 		const unsigned char *f = memchr(t + p, '\f', le - p);
 		bool byff = false;
 		if (f) {
@@ -825,7 +836,10 @@ static void doc_shape(run_t *ru)
 	ru->W = W < 20 ? 20 : W;
 	/* Typeset text fills a measure of 60-130 characters; text with one
 	 * paragraph per line has no measure, its long lines run on. */
-	ru->wrapped = W <= 140;
+	size_t nearW = 0;
+	for (unsigned c = (W * 7) / 10; c <= 1024; c++)
+		nearW += hist[c];
+	ru->wrapped = W <= 140 && big >= 8 && nearW * 2 >= big;
 	ru->dbl = n > 2 && gap1 * 10 > n * 4;
 	ru->trail_sig = tr2 * 10 < n * 3;
 	ru->lead_sig = lead * 10 < n * 2;
@@ -1225,6 +1239,9 @@ static uint8_t dict_verdict(normalizer_t *nz, const unsigned char *t, size_t ls,
 			return nz->memo[p].v;
 		p = (p + 1) & mask;
 	}
+	if (nz->dict_budget == 0)
+		return W_NO_BUDGET;
+	nz->dict_budget--;
 	/* Cheapest questions first: a fragment that is no word (most right
 	 * parts of a broken word: "lingarna", "tivt") is answered in a few
 	 * microseconds, a compound joined form may take a hundred. */
@@ -1451,7 +1468,7 @@ static void decide(run_t *ru)
 			why = W_PARAMARK;
 		} else if ((B->flags & LF_ITEM) && !((B->flags & LF_NUMITEM) && full_loose &&
 		                                      !ends_sentence(ac) && ac != ')')) {
-			sep = (ac == ':' || item) ? SEP_NL : SEP_PARA;
+			sep = (ac == ':' || item || (!ends_sentence(ac) && ac != ')')) ? SEP_NL : SEP_PARA;
 			why = W_ITEM;
 		} else if (leadb) {
 			bool cont = (blower || ac == ',') && full_loose && !ends_sentence(ac) && !paramark;
@@ -1460,7 +1477,7 @@ static void decide(run_t *ru)
 				why = W_TRACE;
 				trace = true;
 			} else {
-				sep = (ac == ':' || item) ? SEP_NL : SEP_PARA;
+				sep = (ac == ':' || item || (!ends_sentence(ac) && ac != ')')) ? SEP_NL : SEP_PARA;
 				why = W_LEADBULLET;
 			}
 		} else if ((blower || bc == '(' || bc == ')' || bc == ',' || bc == ';') &&
@@ -2105,6 +2122,10 @@ void normalize_run(normalizer_t *nz, const char *text, size_t len, unsigned flag
 		buf_grow(&out->text, 1);
 		return;
 	}
+	/* Hunspell answers in 1-100 µs; a document gets 1000 lookups plus one
+	 * per 4 KB (memo hits are free), so no input can make this stage
+	 * slow.  Seed 001 (160 KB) needs about 140. */
+	nz->dict_budget = 1000 + ru.len / 4096;
 	out->stats.lines = scan_lines(&ru);
 	doc_shape(&ru);
 	find_furniture(&ru);

@@ -1,0 +1,730 @@
+/*
+ * test_normalize.c — the normalizer: furniture, paragraphs, headings,
+ * line-end hyphens (with the hand-checked list of seed 001), pages, the
+ * offset-map property, character folding and linear time on pathological
+ * input.
+ *
+ * Run from the repository root (lexicons/, corpus/, tests/normalize/).
+ */
+#include <check.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "normalize.h"
+#include "omap.h"
+#include "util.h"
+
+/* Time limits are loose, and looser under the sanitizers. */
+#if defined(__SANITIZE_ADDRESS__)
+#define TIME_SCALE 4.0
+#else
+#define TIME_SCALE 1.0
+#endif
+
+#define SEED001 "corpus/001_8b838460e9bf283a.txt"
+#define HYPHENS001 "tests/normalize/001-hyphens.tsv"
+
+static normalizer_t *nz;
+
+static void setup(void)
+{
+	char *err = NULL;
+	nz = normalizer_new("lexicons", &err);
+	ck_assert_msg(nz != NULL, "normalizer_new: %s", err ? err : "?");
+}
+
+static void teardown(void)
+{
+	normalizer_free(nz);
+	nz = NULL;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot open %s (run from the repository root)", path);
+	buf_t b = BUF_INIT;
+	char tmp[65536];
+	size_t n;
+	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+		buf_add(&b, tmp, n);
+	fclose(f);
+	if (!b.data)
+		buf_grow(&b, 1);
+	return buf_detach(&b, len);
+}
+
+static void run(const char *s, size_t n, unsigned flags, norm_result_t *r)
+{
+	memset(r, 0, sizeof *r);
+	normalize_run(nz, s, n, flags, r);
+}
+
+static void run_str(const char *s, norm_result_t *r)
+{
+	run(s, strlen(s), NORM_LOG_EDITS, r);
+}
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Offset of needle in the normalized text, or -1. */
+static long find(const norm_result_t *r, const char *needle)
+{
+	const char *p = strstr(r->text.data, needle);
+	return p ? (long)(p - r->text.data) : -1;
+}
+
+#define ASSERT_HAS(r, s) ck_assert_msg(find(r, s) >= 0, "missing in output: \"%s\"", s)
+#define ASSERT_HASNT(r, s) ck_assert_msg(find(r, s) < 0, "unexpected in output: \"%s\"", s)
+
+/* The output invariants of normalize.h hold for any input. */
+static void check_shape(const norm_result_t *r)
+{
+	const char *t = r->text.data;
+	size_t n = r->text.len;
+	ck_assert(t != NULL);
+	ck_assert_uint_eq(r->map.dst_len, n);
+	ck_assert_uint_ge(r->npages, 1);
+	ck_assert_uint_eq(r->pages[0].start, 0);
+	for (size_t i = 1; i < r->npages; i++)
+		ck_assert_uint_le(r->pages[i - 1].start, r->pages[i].start);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_msg(!(t[i] == ' ' && (i + 1 == n || t[i + 1] == '\n' || t[i + 1] == ' ')),
+		              "trailing or double space at %zu", i);
+		ck_assert_msg(!(t[i] == '\n' && i + 2 < n && t[i + 1] == '\n' && t[i + 2] == '\n'),
+		              "more than one blank line at %zu", i);
+	}
+	/* segments are contiguous */
+	uint32_t d = 0;
+	for (size_t i = 0; i < r->map.n; i++) {
+		ck_assert_uint_eq(r->map.seg[i].dst, d);
+		d += r->map.seg[i].dlen;
+	}
+	ck_assert_uint_eq(d, n);
+}
+
+/* ---- seed 001 ---- */
+
+START_TEST(seed_furniture_removed)
+{
+	size_t n;
+	char *s = slurp(SEED001, &n);
+	norm_result_t r;
+	run(s, n, 0, &r);
+	check_shape(&r);
+	/* the header inside "hushåll-" … "ning" is gone and the word whole */
+	ASSERT_HAS(&r, "har en delvis god ekonomisk hushållning. Det finansiella resultatmålet");
+	ASSERT_HASNT(&r, "Sida 13");
+	ASSERT_HASNT(&r, "Sida 30");
+	ASSERT_HASNT(&r, "Sida 59");
+	ASSERT_HASNT(&r, "PROTOKOLL");
+	ASSERT_HASNT(&r, "DOKUMENT-ID");
+	ASSERT_HASNT(&r, "ARBGRP757");
+	ck_assert_uint_eq(r.stats.headers_removed, 12);
+	ck_assert_uint_eq(r.stats.lines, 5189);
+	norm_result_release(&r);
+	free(s);
+}
+END_TEST
+
+START_TEST(seed_pages)
+{
+	size_t n;
+	char *s = slurp(SEED001, &n);
+	norm_result_t r;
+	run(s, n, 0, &r);
+	long a = find(&r, "ning. Det finansiella resultatmålet");
+	ck_assert_int_ge(a, 0);
+	ck_assert_int_eq(norm_page_at(&r, (uint32_t)a), 13);
+	long b = find(&r, "hushållning. Det finansiella");
+	ck_assert_int_ge(b, 0);
+	ck_assert_int_eq(norm_page_at(&r, (uint32_t)b), 12); /* "hushåll" is on page 12 */
+	long c = find(&r, "2021-2023.\n\nBeslutsförslagets påverkan avseende jämställdhet\n\nRegion Norrbotten ska");
+	ck_assert_int_ge(c, 0);
+	ck_assert_int_eq(norm_page_at(&r, (uint32_t)c + 12), 30);
+	long d = find(&r, "För att tillmötesgå dessa behov");
+	ck_assert_int_ge(d, 0);
+	ck_assert_int_eq(norm_page_at(&r, (uint32_t)d), 59);
+	/* before the first printed number pages are counted back from it */
+	ck_assert_int_le(norm_page_at(&r, 0), 12);
+	ck_assert_int_ge(norm_page_at(&r, 0), 1);
+	ck_assert_uint_eq(r.stats.pages, r.npages);
+	ck_assert_uint_ge(r.npages, 4);
+	norm_result_release(&r);
+	free(s);
+}
+END_TEST
+
+START_TEST(seed_paragraphs_and_headings)
+{
+	size_t n;
+	char *s = slurp(SEED001, &n);
+	norm_result_t r;
+	run(s, n, 0, &r);
+	check_shape(&r);
+	/* § lines are paragraphs; title lines joined into one; Dnr its own line */
+	ck_assert_int_eq(find(&r, "§ 160\n\nVal av protokolljusterare\n\nRegionstyrelsens beslut\n\n"), 0);
+	ASSERT_HAS(&r, "\n\n§ 161\n\nFastställande av slutlig föredragningslista\n\n");
+	ASSERT_HAS(&r, "\n\n§ 163\n\nDelegationsbeslut anmälda till regionstyrelsen 2020-10-14\n\nDnr 1310-2020\n\n");
+	ASSERT_HAS(&r, "\n\nMeddelanden till regionstyrelsen 2020-10-14\n\nDnr 1334-2020\n\n");
+	ASSERT_HAS(&r, "\n\nÅterrapportering av regionstyrelsens uppdrag till regiondirektören\n\nDnr 1387-2020\n\n");
+	ASSERT_HAS(&r, "\n\nNy driftsorganisation i Region Norrbotten\n\nDnr 1351-2020\n\n");
+	ASSERT_HAS(&r, "\n\nMotion 2-2020 om utredning av förändrad organisations- och verksamhetsform för den "
+	               "regionala kollektivtrafikmyndigheten\n\nDnr 266-2020\n\n");
+	/* a sentence broken over double-spaced lines is one line */
+	ASSERT_HAS(&r, "\n\nRegionstyrelsen beslutar att utse ledamoten Glenn Berggård (V) att jämte ordföranden "
+	               "justera protokollet.\n\n");
+	ASSERT_HAS(&r, "Regionstyrelsen beslutar att ärendet ”Avtal om förstudie, Kiruna nya sjukhus” lyfts ut för "
+	               "att återkomma vid ett senare sammanträde, samt att i övrigt fastställa föredragningslistan.");
+	/* headings are lines of their own */
+	ASSERT_HAS(&r, "\n\nReservationer\n\nGlenn Berggård (V) och Anders Öberg (S) reserverar sig mot beslutet.\n\n");
+	ASSERT_HAS(&r, "\n\nBeslutsgång\n\nOrdföranden ställer eget förslag mot Glenn Berggårds förslag och finner "
+	               "att regionstyrelsen bifaller ordförandens förslag.\n\n");
+	ASSERT_HAS(&r, "\n\nReservation\n\nAnders Öberg (S) reserverar sig mot beslutet.");
+	ASSERT_HAS(&r, "\n\nProtokollsanteckning\n\n");
+	/* numbered points start lines */
+	ASSERT_HAS(&r, "Regionstyrelsen beslutar att:\n1. Regiondirektören får i uppdrag att genomföra en förstudie "
+	               "av förutsättningarna");
+	ASSERT_HAS(&r, "senast 2021-06-30.\n2. Finansieringen av kostnaden för förstudien bedöms uppgå till högst "
+	               "2 mnkr");
+	ASSERT_HAS(&r, "\n1. Reglemente för regionstyrelsen fastställs.\n2. Reglemente för regionala "
+	               "utvecklingsnämnden fastställs.\n");
+	/* "… från tidigare 20 till" / "6. Dessa är:" is a sentence, not a point */
+	ASSERT_HAS(&r, "från tidigare 20 till 6. Dessa är:\n");
+	/* bullets that lost their glyph (leading space) are lines */
+	ASSERT_HAS(&r, "Dessa är:\nEtt livskraftigt län\nTrygga norrbottningar med god livskvalitet\n");
+	ASSERT_HAS(&r, "ska besluta att\nutreda samt redovisa för- och nackdelar");
+	ASSERT_HAS(&r, "\nredovisa förslag till förändringar i Norrbotten samt\nredovisa resultatet till "
+	               "regionfullmäktige oktober 2019\n\n");
+	/* a page-break trace (leading space, sentence goes on) is not a bullet */
+	ASSERT_HAS(&r, "Kollektivtrafiken påverkas negativt av färre resenärer");
+	ASSERT_HAS(&r, "Telefontillgängligheten för hälsocentralerna har försämrats, dock har lanseringen");
+	/* suspended compounds and kept hyphens */
+	ASSERT_HAS(&r, "Uppsägnings- och avtalstider");
+	ASSERT_HAS(&r, "Marianne Sandström (SD) föreslår");
+	ASSERT_HAS(&r, "juli-september 2020, dnr 981-2020");
+	ASSERT_HAS(&r, "dnr 1354-2020");
+	ASSERT_HAS(&r, "det nya EU-programmet");
+	ASSERT_HAS(&r, "kvalitetsregistret SveDem");
+	norm_result_release(&r);
+	free(s);
+}
+END_TEST
+
+/* ---- the golden list of line-end hyphens ---- */
+
+/* Letters and digits as the list's generator counts them: ASCII, and
+ * U+00C0..U+024F (lead bytes C3..C9). */
+static bool frag_byte(unsigned char b)
+{
+	return (b >= '0' && b <= '9') || (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') ||
+	       (b >= 0xC3 && b <= 0xC9);
+}
+
+/* Start of the letter/digit run ending at e (exclusive), whole code points. */
+static size_t frag_start(const unsigned char *t, size_t e)
+{
+	size_t i = e;
+	while (i > 0) {
+		size_t j = i - 1;
+		while (j > 0 && (t[j] & 0xC0) == 0x80 && i - j < 4)
+			j--;
+		if (!frag_byte(t[j]))
+			break;
+		i = j;
+	}
+	return i;
+}
+
+typedef struct golden {
+	char left[128], right[128], expected[300];
+} golden_t;
+
+/* Output offset of source byte x: the first output byte of a linear
+ * segment covering x.  Segments are in source order (the normalizer emits
+ * in input order), so the cursor only moves forward. */
+static long out_of_src(const omap_t *m, size_t *cur, uint32_t x)
+{
+	while (*cur < m->n) {
+		const omap_seg_t *g = &m->seg[*cur];
+		if (g->dlen == g->slen && x >= g->src && x < g->src + g->slen)
+			return (long)(g->dst + (x - g->src));
+		if (g->src > x && g->dlen == g->slen)
+			return -1;
+		(*cur)++;
+	}
+	return -1;
+}
+
+START_TEST(seed_hyphen_golden_list)
+{
+	size_t n, gn;
+	char *s = slurp(SEED001, &n);
+	char *g = slurp(HYPHENS001, &gn);
+	golden_t *rows = NULL;
+	size_t nrows = 0, cap = 0;
+	bool header = true;
+	for (char *line = strtok(g, "\n"); line; line = strtok(NULL, "\n")) {
+		if (line[0] == '#')
+			continue;
+		if (header) {
+			header = false;
+			continue;
+		}
+		GROW(rows, cap, nrows + 1);
+		golden_t *w = &rows[nrows++];
+		ck_assert_int_eq(sscanf(line, "%127[^\t]\t%127[^\t]\t%299[^\n]", w->left, w->right, w->expected), 3);
+	}
+	ck_assert_uint_ge(nrows, 500);
+	norm_result_t r;
+	run(s, n, 0, &r);
+	/* find the line-end hyphens of the source in order and render each
+	 * as the normalizer wrote it */
+	const unsigned char *t = (const unsigned char *)s;
+	size_t k = 0, cur = 0, right = 0, wrong = 0;
+	buf_t msg = BUF_INIT;
+	for (size_t i = 1; i < n && k < nrows; i++) {
+		if (t[i] != '\n')
+			continue;
+		size_t e = i;
+		while (e > 0 && t[e - 1] == ' ')
+			e--;
+		if (e < 2 || t[e - 1] != '-')
+			continue;
+		size_t ls = frag_start(t, e - 1);
+		if (ls == e - 1)
+			continue;
+		if (strlen(rows[k].left) != e - 1 - ls || memcmp(t + ls, rows[k].left, e - 1 - ls) != 0)
+			continue; /* a header line or a hyphen the list does not hold */
+		/* the right fragment: next line with the same first bytes */
+		size_t rl = strlen(rows[k].right), rs = i + 1;
+		while (rs + rl <= n && memcmp(t + rs, rows[k].right, rl) != 0)
+			rs++;
+		ck_assert_msg(rs + rl <= n, "right fragment %s not found", rows[k].right);
+		long a = out_of_src(&r.map, &cur, (uint32_t)ls);
+		size_t cur2 = cur;
+		long b = out_of_src(&r.map, &cur2, (uint32_t)(rs + rl - 1));
+		buf_t got = BUF_INIT;
+		if (a >= 0 && b >= a) {
+			const char *o = r.text.data;
+			for (long x = a; x <= b; x++) {
+				if (o[x] == '\n') {
+					if (!got.len || got.data[got.len - 1] != '|')
+						buf_addc(&got, '|');
+				} else {
+					buf_addc(&got, o[x]);
+				}
+			}
+		} else {
+			buf_adds(&got, "(not mapped)");
+		}
+		if (strcmp(got.data, rows[k].expected) == 0) {
+			right++;
+		} else {
+			wrong++;
+			buf_printf(&msg, "  %s|%s: expected \"%s\", got \"%s\"\n", rows[k].left, rows[k].right,
+			           rows[k].expected, got.data);
+		}
+		buf_release(&got);
+		k++;
+	}
+	fprintf(stderr, "001 line-end hyphens: %zu right of %zu (%zu listed)\n", right, right + wrong, nrows);
+	ck_assert_msg(k == nrows, "only %zu of %zu listed hyphens found in the source", k, nrows);
+	ck_assert_msg(wrong == 0, "%zu wrong:\n%s", wrong, msg.data ? msg.data : "");
+	buf_release(&msg);
+	norm_result_release(&r);
+	free(rows);
+	free(g);
+	free(s);
+}
+END_TEST
+
+/* ---- offset-map property ---- */
+
+/* For every token (maximal run of non-space bytes) of the normalized text,
+ * the source bytes it maps to, without line-end hyphens that were joined,
+ * soft hyphens, whitespace and removed furniture, are the token. */
+static void check_map_property(const char *src, size_t n, const norm_result_t *r)
+{
+	size_t sn = n;
+	unsigned char *drop = xcalloc(sn + 1, 1);
+	for (size_t i = 0; i < r->nedits; i++) {
+		const norm_edit_t *e = &r->edits[i];
+		if (e->kind == EDIT_FURNITURE)
+			memset(drop + e->src_start, 1, e->src_end - e->src_start);
+		if (e->kind == EDIT_JOIN && e->src_start > 0) {
+			size_t h = e->src_start - 1;
+			if (src[h] == '-')
+				drop[h] = 1;
+		}
+	}
+	for (size_t i = 0; i + 1 < sn; i++)
+		if ((unsigned char)src[i] == 0xC2 && (unsigned char)src[i + 1] == 0xAD)
+			drop[i] = drop[i + 1] = 1;
+	const char *t = r->text.data;
+	size_t len = r->text.len, i = 0, tokens = 0;
+	buf_t got = BUF_INIT;
+	while (i < len) {
+		if (t[i] == ' ' || t[i] == '\n') {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < len && t[j] != ' ' && t[j] != '\n')
+			j++;
+		uint32_t sa, sb;
+		omap_span(&r->map, (uint32_t)i, (uint32_t)j, &sa, &sb);
+		ck_assert_uint_le(sa, sb);
+		ck_assert_uint_le(sb, n);
+		buf_reset(&got);
+		for (uint32_t x = sa; x < sb; x++) {
+			char c = src[x];
+			if (drop[x] || c == ' ' || c == '\n' || c == '\f' || c == '\t' || c == '\r')
+				continue;
+			buf_addc(&got, c);
+		}
+		ck_assert_msg(got.len == j - i && memcmp(got.data, t + i, j - i) == 0,
+		              "token \"%.*s\" maps to \"%s\" (source %u..%u)", (int)(j - i), t + i,
+		              got.data ? got.data : "", sa, sb);
+		tokens++;
+		i = j;
+	}
+	ck_assert_uint_gt(tokens, 0);
+	buf_release(&got);
+	free(drop);
+}
+
+START_TEST(seed_offset_map_property)
+{
+	size_t n;
+	char *s = slurp(SEED001, &n);
+	norm_result_t r;
+	run(s, n, NORM_LOG_EDITS, &r);
+	check_shape(&r);
+	check_map_property(s, n, &r);
+	norm_result_release(&r);
+	free(s);
+}
+END_TEST
+
+START_TEST(offset_map_property_synthetic)
+{
+	const char *s =
+	    "PROTOKOLL\nKommunstyrelsen 2020-01-01  Sida 1 (3)\n\nOrdföranden föreslår att sjuk-\n\nhuset "
+	    "byggs om. Glenn  Berggård   (V) reserverar sig.\fPROTOKOLL\nKommunstyrelsen 2020-01-01  Sida 2 "
+	    "(3)\n\nhälso-\n\noch sjukvård, EU-\n\nprogrammet, dnr 1354-\n\n2020 och sjuk\xC2\xADhus.\n";
+	norm_result_t r;
+	run_str(s, &r);
+	check_shape(&r);
+	check_map_property(s, strlen(s), &r);
+	ASSERT_HAS(&r, "sjukhuset byggs om. Glenn Berggård (V) reserverar sig.");
+	ASSERT_HAS(&r, "hälso- och sjukvård, EU-programmet, dnr 1354-2020 och sjukhus.");
+	ASSERT_HASNT(&r, "PROTOKOLL");
+	ASSERT_HASNT(&r, "Sida");
+	ck_assert_uint_eq(r.npages, 2);
+	ck_assert_int_eq(r.pages[0].number, 1);
+	ck_assert_int_eq(r.pages[1].number, 2);
+	ck_assert_int_eq(norm_page_at(&r, (uint32_t)find(&r, "hälso-")), 2);
+	ck_assert_int_eq(norm_page_at(&r, (uint32_t)find(&r, "sjukhuset")), 1);
+	norm_result_release(&r);
+}
+END_TEST
+
+/* ---- hyphens one by one ---- */
+
+static void expect_join(const char *in, const char *want, norm_edit_kind_t kind)
+{
+	norm_result_t r;
+	run_str(in, &r);
+	check_shape(&r);
+	ck_assert_msg(find(&r, want) >= 0, "\"%s\" -> \"%s\", want \"%s\"", in, r.text.data, want);
+	bool seen = false;
+	for (size_t i = 0; i < r.nedits; i++)
+		if (r.edits[i].kind == kind) {
+			seen = true;
+			ck_assert(r.edits[i].reason && r.edits[i].reason[0]);
+		}
+	ck_assert_msg(seen, "no %s edit for \"%s\"", norm_edit_kind_name(kind), in);
+	norm_result_release(&r);
+}
+
+START_TEST(hyphen_cases)
+{
+	expect_join("Kiruna nya sjuk-\nhus lyfts ut.\n", "Kiruna nya sjukhus lyfts ut.", EDIT_JOIN);
+	expect_join("föreslår Mari-\nanne att.\n", "föreslår Marianne att.", EDIT_JOIN);
+	expect_join("i det nya EU-\nprogrammet för\n", "i det nya EU-programmet för", EDIT_KEEP_HYPHEN);
+	expect_join("dnr 1354-\n2020 och\n", "dnr 1354-2020 och", EDIT_KEEP_HYPHEN);
+	expect_join("den 2020-\n10-14 i\n", "den 2020-10-14 i", EDIT_KEEP_HYPHEN);
+	expect_join("perioden juli-\nseptember 2020.\n", "perioden juli-september 2020.", EDIT_KEEP_HYPHEN);
+	expect_join("av Covid-\n19 ska\n", "av Covid-19 ska", EDIT_KEEP_HYPHEN);
+	expect_join("ca 8 mnkr. Uppsägnings-\noch avtalstider för\n", "Uppsägnings- och avtalstider",
+	            EDIT_SUSPENDED);
+	expect_join("tillgången till hälso-\n\noch sjukvården.\n", "hälso- och sjukvården.", EDIT_SUSPENDED);
+	expect_join("med Luleå-\nBoden och\n", "med Luleå-Boden och", EDIT_KEEP_HYPHEN);
+	expect_join("via e-\npost och\n", "via e-post och", EDIT_KEEP_HYPHEN);
+	/* document evidence beats the dictionary either way */
+	expect_join("registret Sve-\nDem och registret SveDem.\n", "registret SveDem och", EDIT_JOIN);
+	expect_join("Bodentvätten ligger vid Boden-\ntvätten.\n", "vid Bodentvätten.", EDIT_JOIN);
+	/* a soft hyphen at the line end is a break */
+	expect_join("smitt\xC2\xAD\nspridning av\n", "smittspridning av", EDIT_JOIN);
+}
+END_TEST
+
+START_TEST(hyphen_stats)
+{
+	norm_result_t r;
+	run_str("a sjuk-\nhus b EU-\nprogrammet c hälso-\noch d\n", &r);
+	ck_assert_uint_eq(r.stats.hyphen_joins, 1);
+	ck_assert_uint_eq(r.stats.hyphens_kept, 1);
+	ck_assert_uint_eq(r.stats.suspended_kept, 1);
+	ck_assert_uint_eq(r.stats.lines, 4);
+	norm_result_release(&r);
+}
+END_TEST
+
+/* ---- characters ---- */
+
+START_TEST(character_folding)
+{
+	const char *s = "\xEF\xAC\x81nansiell\xC2\xA0plan \xEF\x82\xB7 punkt soft\xC2\xADhyphen "
+	                "A\xCC\x8A och \xEF\xAC\x82ygel   tre  \xEF\x82\xA7 x\n";
+	norm_result_t r;
+	run_str(s, &r);
+	check_shape(&r);
+	ck_assert_str_eq(r.text.data, "finansiell plan • punkt softhyphen Å och flygel tre • x");
+	/* the ligature maps back to its three bytes */
+	uint32_t sa, sb;
+	omap_span(&r.map, 0, 2, &sa, &sb);
+	ck_assert_uint_eq(sa, 0);
+	ck_assert_uint_eq(sb, 3);
+	/* "Å" (NFC) maps back to A + combining ring */
+	long a = find(&r, "Å");
+	omap_span(&r.map, (uint32_t)a, (uint32_t)a + 2, &sa, &sb);
+	ck_assert_int_eq(memcmp(s + sa, "A\xCC\x8A", 3), 0);
+	ck_assert_uint_eq(sb - sa, 3);
+	size_t chars = 0;
+	for (size_t i = 0; i < r.nedits; i++)
+		chars += r.edits[i].kind == EDIT_CHAR;
+	ck_assert_uint_ge(chars, 6);
+	norm_result_release(&r);
+}
+END_TEST
+
+START_TEST(ascii_and_nfc_untouched)
+{
+	const char *s = "Regionstyrelsen beslutar att godkänna rapporten.\n";
+	norm_result_t r;
+	run_str(s, &r);
+	ck_assert_str_eq(r.text.data, "Regionstyrelsen beslutar att godkänna rapporten.");
+	ck_assert_uint_eq(r.map.n, 1); /* one verbatim segment */
+	ck_assert_uint_eq(r.nedits, 0);
+	norm_result_release(&r);
+	run_str("", &r);
+	ck_assert_uint_eq(r.text.len, 0);
+	ck_assert_uint_eq(r.npages, 1);
+	norm_result_release(&r);
+}
+END_TEST
+
+/* ---- web-page style: one paragraph per line ---- */
+
+START_TEST(clean_text_keeps_lines)
+{
+	const char *s =
+	    "Beslut i korthet - regionstyrelsen 14 september\n\nRegionfullmäktige har gett 40 uppdrag till "
+	    "regionstyrelsen och regionala utvecklingsnämnden som ingår i planen, däribland:\n\n"
+	    " \xE2\x80\xA2 Utveckla samverkan mellan primärvård och psykiatrin.\n \xE2\x80\xA2 Minimera "
+	    "patientresandet.\n\nGlenn Berggård (V) föreslår avslag och att regionstyrelsens plan 2023-2025 "
+	    "anpassas till vänsterpartiets förslag till strategisk plan.\n"
+	    "Anders Öberg (S) föreslår bifall med ett tillägg om att regionen ska verka för att behålla "
+	    "verksamheten.\n";
+	norm_result_t r;
+	run_str(s, &r);
+	check_shape(&r);
+	ASSERT_HAS(&r, "Beslut i korthet - regionstyrelsen 14 september\n\nRegionfullmäktige");
+	ASSERT_HAS(&r, "däribland:\n• Utveckla samverkan mellan primärvård och psykiatrin.\n• Minimera patientresandet.\n\n");
+	ASSERT_HAS(&r, "strategisk plan.\nAnders Öberg (S)");
+	norm_result_release(&r);
+}
+END_TEST
+
+/* ---- pages ---- */
+
+START_TEST(form_feed_pages)
+{
+	const char *s = "Kommunstyrelsen\n2021-03-01\nFörsta sidans text.\n1\n\f"
+	                "Kommunstyrelsen\n2021-03-01\nAndra sidans text.\n2\n\f"
+	                "Kommunstyrelsen\n2021-03-01\nTredje sidans text.\n3\n";
+	norm_result_t r;
+	run_str(s, &r);
+	check_shape(&r);
+	ck_assert_uint_eq(r.npages, 3);
+	ck_assert_uint_eq(r.stats.pages, 3);
+	ck_assert_int_eq(norm_page_at(&r, (uint32_t)find(&r, "Andra")), 2);
+	ck_assert_int_eq(norm_page_at(&r, (uint32_t)find(&r, "Tredje")), 3);
+	ck_assert_int_eq(norm_page_at(&r, 0), 1);
+	/* the running header recurs at the boundaries and goes; the first
+	 * page's copy has no page before it but a neighbour after it */
+	ck_assert_msg(find(&r, "Kommunstyrelsen\n2021") < 0 || find(&r, "Andra sidans") > find(&r, "Kommunstyrelsen"),
+	              "%s", r.text.data);
+	ASSERT_HASNT(&r, "text.\n\n2");
+	ck_assert_uint_ge(r.stats.headers_removed, 4);
+	norm_result_release(&r);
+}
+END_TEST
+
+START_TEST(sida_av_pages)
+{
+	const char *s = "Protokollet börjar här och fortsätter.\n\nSida 4 av 9\n\nMer text efter sidbrytningen.\n\n"
+	                "Sida 5 av 9\n\nSista raden.\n";
+	norm_result_t r;
+	run_str(s, &r);
+	ASSERT_HASNT(&r, "Sida");
+	ck_assert_int_eq(norm_page_at(&r, (uint32_t)find(&r, "Mer text")), 4);
+	ck_assert_int_eq(norm_page_at(&r, (uint32_t)find(&r, "Sista")), 5);
+	ck_assert_int_eq(norm_page_at(&r, 0), 3);
+	norm_result_release(&r);
+	/* "se sida 13" in running text is not a page number */
+	run_str("Detta framgår av bilagan, se sida 13\n\noch mer.\n", &r);
+	ASSERT_HAS(&r, "se sida 13");
+	norm_result_release(&r);
+}
+END_TEST
+
+/* ---- linear time on pathological input ---- */
+
+START_TEST(pathological_hyphen_lines)
+{
+	/* 100,000 consecutive hyphenated lines of distinct letter strings */
+	buf_t b = BUF_INIT;
+	uint32_t x = 12345;
+	static const char *const letters[] = {"a", "b", "d", "e", "g", "k", "l", "m", "n", "o",
+	                                      "r", "s", "t", "u", "v", "\xC3\xA5", "\xC3\xA4", "\xC3\xB6"};
+	for (int i = 0; i < 100000; i++) {
+		int k = 2 + (int)(x % 6);
+		for (int j = 0; j < k; j++) {
+			x = x * 1103515245u + 12345u;
+			buf_adds(&b, letters[(x >> 16) % 18]);
+		}
+		buf_adds(&b, "-\n");
+	}
+	norm_result_t r;
+	double t0 = now();
+	run(b.data, b.len, 0, &r);
+	double dt = now() - t0;
+	ck_assert_uint_eq(r.stats.lines, 100000);
+	ck_assert_uint_eq(r.stats.hyphen_joins + r.stats.hyphens_kept + r.stats.suspended_kept, 99999);
+	ck_assert_msg(dt < 2.0 * TIME_SCALE, "100k hyphenated lines took %.2f s", dt);
+	norm_result_release(&r);
+	buf_release(&b);
+}
+END_TEST
+
+START_TEST(pathological_long_line)
+{
+	/* one 50 MB line */
+	size_t n = 50u << 20;
+	char *s = xmalloc(n + 1);
+	static const char pat[] = "Regionstyrelsen  beslutar att-sats, 2020-10-14. ";
+	for (size_t i = 0; i < n; i++)
+		s[i] = pat[i % (sizeof pat - 1)];
+	s[n] = '\0';
+	norm_result_t r;
+	double t0 = now();
+	run(s, n, 0, &r);
+	double dt = now() - t0;
+	ck_assert_uint_eq(r.stats.lines, 1);
+	ck_assert_uint_lt(r.text.len, n);
+	ck_assert_msg(dt < 10.0 * TIME_SCALE, "a 50 MB line took %.2f s", dt);
+	norm_result_release(&r);
+	/* and a form feed every 64 bytes: 200,000 pages, each with its own words */
+	buf_t b = BUF_INIT;
+	for (uint32_t i = 0; b.len < n / 4; i++) {
+		char w[8];
+		uint32_t x = i;
+		for (int k = 0; k < 6; k++, x /= 26)
+			w[k] = (char)('a' + x % 26);
+		w[6] = '\0';
+		buf_printf(&b, "Ordet %s finns i texten och %s har en egen sida i protokollet.\f", w, w);
+	}
+	size_t pages = 0;
+	for (size_t i = 0; i < b.len; i++)
+		pages += b.data[i] == '\f';
+	t0 = now();
+	run(b.data, b.len, 0, &r);
+	dt = now() - t0;
+	ck_assert_uint_eq(r.npages, pages);
+	ck_assert_uint_eq(r.stats.headers_removed, 0);
+	ck_assert_msg(dt < 10.0 * TIME_SCALE, "%zu form feeds took %.2f s", pages, dt);
+	norm_result_release(&r);
+	buf_release(&b);
+	free(s);
+}
+END_TEST
+
+START_TEST(edit_kind_names)
+{
+	ck_assert_str_eq(norm_edit_kind_name(EDIT_JOIN), "join");
+	ck_assert_str_eq(norm_edit_kind_name(EDIT_KEEP_HYPHEN), "keep_hyphen");
+	ck_assert_str_eq(norm_edit_kind_name(EDIT_SUSPENDED), "suspended");
+	ck_assert_str_eq(norm_edit_kind_name(EDIT_FURNITURE), "furniture");
+	ck_assert_str_eq(norm_edit_kind_name(EDIT_CHAR), "char");
+	ck_assert_str_eq(norm_edit_kind_name(EDIT_LINE_JOIN), "line_join");
+	char *err = NULL;
+	normalizer_t *bad = normalizer_new("/nonexistent-lexdir", &err);
+	ck_assert_ptr_null(bad);
+	ck_assert_ptr_nonnull(err);
+	free(err);
+}
+END_TEST
+
+static Suite *normalize_suite(void)
+{
+	Suite *s = suite_create("normalize");
+	TCase *c = tcase_create("seed001");
+	tcase_add_checked_fixture(c, setup, teardown);
+	tcase_set_timeout(c, 120);
+	tcase_add_test(c, seed_furniture_removed);
+	tcase_add_test(c, seed_pages);
+	tcase_add_test(c, seed_paragraphs_and_headings);
+	tcase_add_test(c, seed_hyphen_golden_list);
+	tcase_add_test(c, seed_offset_map_property);
+	suite_add_tcase(s, c);
+	c = tcase_create("units");
+	tcase_add_checked_fixture(c, setup, teardown);
+	tcase_set_timeout(c, 60);
+	tcase_add_test(c, offset_map_property_synthetic);
+	tcase_add_test(c, hyphen_cases);
+	tcase_add_test(c, hyphen_stats);
+	tcase_add_test(c, character_folding);
+	tcase_add_test(c, ascii_and_nfc_untouched);
+	tcase_add_test(c, clean_text_keeps_lines);
+	tcase_add_test(c, form_feed_pages);
+	tcase_add_test(c, sida_av_pages);
+	tcase_add_test(c, edit_kind_names);
+	suite_add_tcase(s, c);
+	c = tcase_create("pathological");
+	tcase_add_checked_fixture(c, setup, teardown);
+	tcase_set_timeout(c, 120);
+	tcase_add_test(c, pathological_hyphen_lines);
+	tcase_add_test(c, pathological_long_line);
+	suite_add_tcase(s, c);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(normalize_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
