@@ -221,6 +221,10 @@ static const char *class_value(const grammar_t *g, int cls, const token_t *v, ui
 	return NULL;
 }
 
+static int all_digits(const char *s, size_t n);
+
+/* The canonical value of the first lexicon entry in the capture; a value
+ * written in digits is a number. */
 static value_t *value_of(act_ctx_t *c, int32_t node)
 {
 	const grammar_t *g = c->g;
@@ -244,8 +248,12 @@ static value_t *value_of(act_ctx_t *c, int32_t node)
 				bval = val;
 			}
 		}
-		if (bval >= 0)
-			return v_cstr(c->in->arena, g->lexval[bval]);
+		if (bval >= 0) {
+			const char *lv = g->lexval[bval];
+			if (all_digits(lv, strlen(lv)) && strlen(lv) < 10)
+				return v_int(c->in->arena, atol(lv)); /* "första" → 1 */
+			return v_cstr(c->in->arena, lv);
+		}
 	}
 	return v_null(c->in->arena);
 }

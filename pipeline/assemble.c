@@ -207,6 +207,89 @@ static void check_vote(arena_t *a, value_t *fields, value_t *warnings, const cha
 	buf_release(&b);
 }
 
+static int word_byte(char c)
+{
+	return (unsigned char)c >= 0x80 || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* Lower-cased words of s (letters and digits), for label comparison. */
+static size_t words_of(const char *s, size_t n, char words[][48], size_t max)
+{
+	size_t k = 0, i = 0;
+	while (i < n && k < max) {
+		while (i < n && !word_byte(s[i]))
+			i++;
+		size_t j = 0;
+		while (i < n && word_byte(s[i])) {
+			if (j < 47)
+				words[k][j++] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
+			i++;
+		}
+		if (j) {
+			words[k][j] = '\0';
+			k++;
+		}
+	}
+	return k;
+}
+
+/* Index of the option a Ja/Nej label names: the option sharing the most
+ * words with it (ties: none); -1 if none shares a word. */
+static long option_for_label(const value_t *opts, const value_t *label)
+{
+	if (!label || label->k != V_STR || !opts || opts->k != V_ARR)
+		return -1;
+	char lw[16][48], ow[16][48];
+	size_t nl = words_of(label->u.s.s, label->u.s.n, lw, 16);
+	long best = -1;
+	size_t best_n = 0;
+	int tie = 0;
+	for (size_t i = 0; i < opts->u.a.n; i++) {
+		const value_t *lab = v_get(opts->u.a.v[i], "label");
+		if (!lab || lab->k != V_STR)
+			continue;
+		size_t no = words_of(lab->u.s.s, lab->u.s.n, ow, 16), common = 0;
+		for (size_t a = 0; a < nl; a++)
+			for (size_t b = 0; b < no; b++)
+				if (strcmp(lw[a], ow[b]) == 0) {
+					common++;
+					break;
+				}
+		if (common > best_n) {
+			best_n = common;
+			best = (long)i;
+			tie = 0;
+		} else if (common && common == best_n) {
+			tie = 1;
+		}
+	}
+	return tie ? -1 : best;
+}
+
+/* A counted vote: ja/nej name options (as labels from the text, or already
+ * as indexes); the count decides what was adopted. */
+static void resolve_counted(arena_t *a, value_t *f)
+{
+	const value_t *m = v_get(f, "method");
+	if (!m || m->k != V_STR || strcmp(m->u.s.s, "omröstning") != 0)
+		return;
+	const value_t *opts = v_get(f, "options");
+	long idx[2] = {-1, -1};
+	const char *keys[2] = {"ja", "nej"};
+	for (int k = 0; k < 2; k++) {
+		value_t *x = v_get(f, keys[k]);
+		if (x && x->k == V_INT)
+			idx[k] = (long)x->u.i;
+		else if (x && x->k == V_STR)
+			idx[k] = option_for_label(opts, x);
+		v_set(a, f, keys[k], idx[k] >= 0 ? v_int(a, idx[k]) : v_null(a));
+	}
+	const value_t *c = v_get(f, "counts");
+	const value_t *cj = v_get(c, "ja"), *cn = v_get(c, "nej");
+	if (idx[0] >= 0 && idx[1] >= 0 && cj && cn && cj->k == V_INT && cn->k == V_INT && cj->u.i != cn->u.i)
+		v_set(a, f, "adopted", v_int(a, cj->u.i > cn->u.i ? idx[0] : idx[1]));
+}
+
 /* ---- envelope ---- */
 
 typedef struct item_ref {
@@ -468,6 +551,7 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 			buf_adds(&where, "item ");
 			write_item_key(&where, items, item_of[i]);
 			check_vote(a, r->fields, warnings, where.data);
+			resolve_counted(a, r->fields);
 			buf_release(&where);
 		}
 	}
