@@ -318,15 +318,20 @@ static value_t *date_of(act_ctx_t *c, int32_t node)
 		if (n <= 2 && all_digits(s, n) && g->class_month >= 0 && p + 1 < x->end) {
 			int32_t val = -1;
 			uint32_t e = lex_longest(g, (uint32_t)g->class_month, v, p + 1, x->end, &val);
-			if (e <= p + 1 || e >= x->end || v[e].kind != TK_NUM || v[e].len != 4 ||
-			    !all_digits(text + v[e].off, 4))
+			if (e <= p + 1)
 				continue;
+			int has_year = e < x->end && v[e].kind == TK_NUM && v[e].len == 4 &&
+			               all_digits(text + v[e].off, 4);
 			const char *ms = g->lexval[val];
 			int mo = all_digits(ms, strlen(ms)) && strlen(ms) <= 2 ? num_of(ms, strlen(ms)) : 0;
 			int d = num_of(s, n);
 			if (mo < 1 || mo > 12 || d < 1 || d > 31)
 				continue;
 			char out[16];
+			if (!has_year) { /* "14 september": ISO 8601 month-day, the year is left open */
+				snprintf(out, sizeof out, "--%02d-%02d", mo, d);
+				return v_str(a, out, 7);
+			}
 			snprintf(out, sizeof out, "%.4s-%02d-%02d", text + v[e].off, mo, d);
 			return v_str(a, out, 10);
 		}

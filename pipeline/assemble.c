@@ -402,6 +402,68 @@ static int cmp_start(const void *x, const void *y)
 	return 0;
 }
 
+/* A meeting date printed without its year ("14 september", kept as
+ * "--09-14") gets the year of a full date in the text with the same month
+ * and day, else the year most of the text's full dates (YYYY-MM-DD) have,
+ * when one year leads; the inference is a document warning.  Bare years
+ * are not evidence: they name plans and periods more often than the
+ * meeting.  Otherwise the date stays null. */
+static value_t *complete_date(arena_t *a, const norm_result_t *nr, value_t *date, value_t *warnings)
+{
+	if (!date || date->k != V_STR || date->u.s.n != 7 || memcmp(date->u.s.s, "--", 2) != 0)
+		return date;
+	const char *t = nr ? nr->text.data : NULL;
+	size_t n = nr ? nr->text.len : 0;
+	const char *md = date->u.s.s + 2; /* "MM-DD" */
+	int count[200] = {0}; /* full dates per year 1900..2099 */
+	int year = 0;
+	for (const char *q = t; q && (q = memchr(q, '-', (size_t)(t + n - q))); q++) {
+		/* q at the first '-' of "YYYY-MM-DD" */
+		if (q - t < 4 || q + 6 > t + n || q[3] != '-')
+			continue;
+		const char *y = q - 4;
+		int ok = 1;
+		for (int k = 0; k < 4; k++)
+			ok &= y[k] >= '0' && y[k] <= '9';
+		for (int k = 1; k <= 5; k++)
+			ok &= k == 3 || (q[k] >= '0' && q[k] <= '9');
+		if (!ok || (y > t && y[-1] >= '0' && y[-1] <= '9') || (q + 6 < t + n && q[6] >= '0' && q[6] <= '9'))
+			continue;
+		int yr = (y[0] - '0') * 1000 + (y[1] - '0') * 100 + (y[2] - '0') * 10 + (y[3] - '0');
+		if (yr < 1900 || yr >= 2100)
+			continue;
+		if (memcmp(q + 1, md, 5) == 0) {
+			year = yr;
+			break;
+		}
+		count[yr - 1900]++;
+	}
+	const char *how = "a full date with the same day and month";
+	if (!year) {
+		int best = 0, tie = 0;
+		for (int k = 1; k < 200; k++) {
+			if (count[k] > count[best]) {
+				best = k;
+				tie = 0;
+			} else if (count[k] && count[k] == count[best]) {
+				tie = 1;
+			}
+		}
+		if (count[best] && !tie)
+			year = 1900 + best;
+		how = "the year of most full dates in the text";
+	}
+	if (!year)
+		return v_null(a);
+	char buf[32];
+	snprintf(buf, sizeof buf, "%04d-%.5s", year, md);
+	buf_t w = BUF_INIT;
+	buf_printf(&w, "meeting date printed without a year; %d taken from %s", year, how);
+	v_push(a, warnings, v_str(a, w.data, w.len));
+	buf_release(&w);
+	return v_str(a, buf, 10);
+}
+
 static void write_document(buf_t *out, const doc_result_t *d, value_t *docf, value_t *warnings,
                            size_t nitems_numbered)
 {
@@ -424,6 +486,8 @@ static void write_document(buf_t *out, const doc_result_t *d, value_t *docf, val
 	const char *keys[] = {"body", "organisation", "date", NULL};
 	for (int i = 0; keys[i]; i++) {
 		value_t *x = v_get(docf, keys[i]);
+		if (i == 2)
+			x = complete_date(a, d->norm, x, warnings);
 		v_set(a, o, keys[i], x ? x : v_null(a));
 	}
 	if (d->norm) {

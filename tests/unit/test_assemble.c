@@ -221,6 +221,35 @@ START_TEST(error_document_only)
 }
 END_TEST
 
+static const char *doc_date_for(const char *text, const char *partial)
+{
+	buf_reset(&F.nr.text);
+	buf_adds(&F.nr.text, text);
+	recvec_release(&F.rv);
+	buf_reset(&F.out);
+	record_t *d = add("document", 0, 1, 1);
+	v_set(&F.a, d->fields, "date", v_cstr(&F.a, partial));
+	run_asm(0);
+	return line(0);
+}
+
+START_TEST(year_of_a_date_printed_without_one)
+{
+	/* a full date with the same day and month wins over the majority */
+	ck_assert_ptr_nonnull(strstr(doc_date_for("Plan 2024-01-02, 2024-03-04; i kraft 2023-06-13.", "--06-13"),
+	                             "\"date\": \"2023-06-13\""));
+	ck_assert_ptr_nonnull(strstr(line(0), "taken from a full date with the same day and month"));
+	/* else the year of most full dates; bare years do not count */
+	ck_assert_ptr_nonnull(strstr(doc_date_for("Plan 2023 2023 2023 2023; 2022-11-01 och 2022-12-01, 2023-01-01.", "--09-14"),
+	                             "\"date\": \"2022-09-14\""));
+	/* no evidence, or a tie: null */
+	ck_assert_ptr_nonnull(strstr(doc_date_for("Plan 2023 2023 2023.", "--09-14"), "\"date\": null"));
+	ck_assert_ptr_nonnull(strstr(doc_date_for("2021-01-01 och 2022-01-01.", "--09-14"), "\"date\": null"));
+	/* a complete date is left alone */
+	ck_assert_ptr_nonnull(strstr(doc_date_for("2021-01-01.", "2020-10-14"), "\"date\": \"2020-10-14\""));
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("assemble");
@@ -231,6 +260,7 @@ static Suite *suite(void)
 	tcase_add_test(t, genitive_names_and_missing_parties);
 	tcase_add_test(t, counted_vote_checks);
 	tcase_add_test(t, error_document_only);
+	tcase_add_test(t, year_of_a_date_printed_without_one);
 	suite_add_tcase(s, t);
 	return s;
 }
