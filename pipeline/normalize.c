@@ -67,22 +67,25 @@
  *    a conjunction after the line break ("Uppsägnings-| och") is a
  *    suspended compound; digits on either side ("1354-|2020", "Covid-|19")
  *    keep the hyphen, so does an acronym before it ("EU-|programmet") or a
- *    single letter ("e-|post"); then the document itself: if the joined
- *    form occurs elsewhere in the text and the hyphenated one does not, join
- *    ("Sve-|Dem" when "SveDem" occurs), and the reverse keeps the hyphen; a
+ *    single letter ("e-|post": hyphenation never leaves one letter); then
+ *    the document itself: if the joined form occurs elsewhere in the text
+ *    and the hyphenated one does not, join ("Sve-|Dem" when "SveDem"
+ *    occurs), and the reverse keeps the hyphen ("januari-|augusti"); a
  *    capital after the break keeps it ("Luleå-|Boden"); last the Swedish
  *    dictionary.  We use hunspell rather than the hyphenation patterns of
  *    libhyphen: patterns only say where a word MAY be broken, and
  *    "juli|september" is as legal a break as "sjuk|hus"; hunspell says
- *    which strings are words, which is the question.  Hunspell has the
- *    hyphenated entries too ("e-post"), and it accepts "juli-september"
- *    only by splitting at the hyphen, which Hunspell_analyze reveals.
- *    Joined form a word → join; else both halves words → keep; else join
- *    (an unknown word broken by hyphenation — "Mari-|anne").  Hunspell costs
- *    microseconds, so only ambiguous letter-letter cases reach it, and its
- *    answers are memoised per normalizer.  The document evidence needs one
- *    extra scan over the text, done only when some hyphen needs it, with a
- *    small hash set of the wanted forms.
+ *    which strings are words, which is the question.  A right part that is
+ *    no word ("lingarna") or a left part that is none ("kvalitetsre") means
+ *    a word was broken: join; a joined form that is a word ("sjukhus"):
+ *    join; two words whose join is none ("juli", "september"): keep.
+ *    Hunspell answers in 1-100 µs (Swedish compounds are the slow ones), so
+ *    only the ambiguous letter-letter cases reach it, the cheap questions
+ *    are asked first, answers are memoised per normalizer, and a document
+ *    gets a budget of lookups proportional to its size (past it: join).
+ *    The document evidence needs one extra scan over the text, done only
+ *    when some hyphen needs it, against a small hash set of wanted forms
+ *    behind a bit filter on length and first and last letters.
  *
  * 4. Output.  The kept lines are copied with the separators between them,
  *    folding characters on the way (NFC, soft hyphen, private-use bullets,
@@ -738,6 +741,29 @@ static void classify(run_t *ru, nline_t *l)
 		l->flags |= LF_DNR;
 }
 
+static inline uint64_t load8(const unsigned char *p)
+{
+	uint64_t x;
+	memcpy(&x, p, 8);
+	return x;
+}
+
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Characters (non-continuation bytes) in t[s, e), eight bytes at a time. */
+static size_t count_chars(const unsigned char *t, size_t s, size_t e)
+{
+	size_t c = e - s, i = s;
+	for (; i + 8 <= e; i += 8) {
+		uint64_t x = load8(t + i);
+		c -= (size_t)__builtin_popcountll(x & ~(x << 1) & HIGHS);
+	}
+	for (; i < e; i++)
+		c -= is_cont(t[i]);
+	return c;
+}
+
 /* Cut the text into content lines; returns the number of input lines. */
 static size_t scan_lines(run_t *ru)
 {
@@ -792,9 +818,7 @@ static size_t scan_lines(run_t *ru)
 			l->trail = (uint16_t)(trail > 0xFFFF ? 0xFFFF : trail);
 			l->gap = (uint16_t)gap;
 			l->flags = ff ? LF_FF : 0;
-			size_t c = 0;
-			for (size_t i = s; i < e; i++)
-				c += !is_cont(t[i]);
+			size_t c = count_chars(t, s, e);
 			l->clen = (uint16_t)(c > 0xFFFF ? 0xFFFF : c);
 			gap = 0;
 			ff = false;
@@ -1600,9 +1624,9 @@ static void gather_evidence(run_t *ru)
 	size_t nq = ru->nhq;
 	if (!nq)
 		return;
-	size_t cap = 64;
-	while (cap < nq * 8)
-		cap <<= 1;
+	/* the set of wanted forms, sized by distinct forms (a long input
+	 * repeats its words) so that it stays in cache during the scan */
+	size_t cap = 1024, used = 0;
 	qslot_t *tab = xcalloc(cap, sizeof *tab);
 	uint64_t lenmask = 0;
 	/* cheap pre-filter on (length, first byte, last byte) before hashing */
@@ -1647,8 +1671,25 @@ static void gather_evidence(run_t *ru)
 			size_t p = (size_t)hs[k] & (cap - 1);
 			while (tab[p].used && tab[p].h != hs[k])
 				p = (p + 1) & (cap - 1);
+			if (tab[p].used)
+				continue;
 			tab[p].used = 1;
 			tab[p].h = hs[k];
+			if (++used * 2 > cap) {
+				size_t ncap = cap * 2;
+				qslot_t *nt = xcalloc(ncap, sizeof *nt);
+				for (size_t o = 0; o < cap; o++) {
+					if (!tab[o].used)
+						continue;
+					size_t x = (size_t)tab[o].h & (ncap - 1);
+					while (nt[x].used)
+						x = (x + 1) & (ncap - 1);
+					nt[x] = tab[o];
+				}
+				free(tab);
+				tab = nt;
+				cap = ncap;
+			}
 		}
 	}
 	/* one scan: tokens are runs of word bytes joined by inner hyphens */
@@ -1829,10 +1870,26 @@ static void emit_text(run_t *ru, size_t s, size_t e)
 	size_t p = s, run = s;
 	while (p < e) {
 		size_t q = p;
+		/* eight bytes at a time: printable ASCII and single spaces
+		 * (not after a space) stay in the pending run as they are */
+		while (q + 8 <= e) {
+			uint64_t x = load8(t + q);
+			uint64_t lo = (x - ONES * 0x20) & ~x;          /* a byte < 0x20 */
+			uint64_t de = ((x ^ ONES * 0x7F) - ONES) & ~(x ^ ONES * 0x7F); /* DEL */
+			uint64_t sp = ((x ^ ONES * 0x20) - ONES) & ~(x ^ ONES * 0x20) & HIGHS;
+			if ((x | lo | de) & HIGHS)
+				break;
+			if ((sp & (sp >> 8)) || ((sp & 0x80) && (q == p ? ru->space : t[q - 1] == ' ')))
+				break;
+			q += 8;
+		}
+		if (q != p)
+			ru->space = t[q - 1] == ' ';
 		while (q < e && (unsigned char)(t[q] - 0x21) < 0x5E)
 			q++;
 		if (q != p) {
-			ru->space = false;
+			if (t[q - 1] != ' ')
+				ru->space = false;
 			p = q;
 			if (p >= e)
 				break;
@@ -1949,7 +2006,7 @@ static size_t head_end(const unsigned char *t, size_t s, size_t hi, size_t n)
 }
 
 static void log_join(run_t *ru, const nline_t *A, const nline_t *B, norm_edit_kind_t k,
-                     const char *after_mid, size_t hl)
+                     const char *after_mid, size_t hl, size_t span_hl)
 {
 	const unsigned char *t = ru->t;
 	buf_t b = BUF_INIT, a = BUF_INIT;
@@ -1960,7 +2017,8 @@ static void log_join(run_t *ru, const nline_t *A, const nline_t *B, norm_edit_ki
 	buf_add(&a, t + ts, A->e - ts - hl);
 	buf_adds(&a, after_mid);
 	buf_add(&a, t + B->s, he - B->s);
-	log_edit(ru, k, A->why, A->e, B->s, b.data, b.len, a.data, a.len);
+	/* the span runs from the hyphen (if any) to the next line's text */
+	log_edit(ru, k, A->why, (uint32_t)(A->e - span_hl), B->s, b.data, b.len, a.data, a.len);
 	buf_release(&b);
 	buf_release(&a);
 }
@@ -2016,9 +2074,6 @@ static void emit(run_t *ru)
 		if (l->sep == SEP_JOIN && hk)
 			e = hp;
 		emit_text(ru, l->s, e);
-		if (hk == 3 && l->sep != SEP_JOIN) {
-			/* soft hyphen kept? never: it is dropped by folding */
-		}
 		/* separator to the next kept line */
 		size_t j = i + 1;
 		while (j < n && (L[j].flags & LF_FURN))
@@ -2052,17 +2107,17 @@ static void emit(run_t *ru)
 			if (hk)
 				r->stats.hyphen_joins++;
 			if (log)
-				log_join(ru, l, B, EDIT_JOIN, "", hk == 3 ? 2 : hk == 2 ? 3 : 1);
+				log_join(ru, l, B, EDIT_JOIN, "", l->e - hp, l->e - hp);
 		} else if (l->sep == SEP_KEEP) {
 			r->stats.hyphens_kept++;
 			if (log)
-				log_join(ru, l, B, EDIT_KEEP_HYPHEN, "", 0);
+				log_join(ru, l, B, EDIT_KEEP_HYPHEN, "", 0, hk ? l->e - hp : 0);
 		} else if (l->sep == SEP_SUSP) {
 			r->stats.suspended_kept++;
 			if (log)
-				log_join(ru, l, B, EDIT_SUSPENDED, " ", 0);
+				log_join(ru, l, B, EDIT_SUSPENDED, " ", 0, hk ? l->e - hp : 0);
 		} else if (l->sep == SEP_SPACE && log) {
-			log_join(ru, l, B, EDIT_LINE_JOIN, " ", 0);
+			log_join(ru, l, B, EDIT_LINE_JOIN, " ", 0, 0);
 		}
 		prev = i;
 	}

@@ -360,11 +360,8 @@ static void check_map_property(const char *src, size_t n, const norm_result_t *r
 		const norm_edit_t *e = &r->edits[i];
 		if (e->kind == EDIT_FURNITURE)
 			memset(drop + e->src_start, 1, e->src_end - e->src_start);
-		if (e->kind == EDIT_JOIN && e->src_start > 0) {
-			size_t h = e->src_start - 1;
-			if (src[h] == '-')
-				drop[h] = 1;
-		}
+		if (e->kind == EDIT_JOIN && src[e->src_start] == '-')
+			drop[e->src_start] = 1;
 	}
 	for (size_t i = 0; i + 1 < sn; i++)
 		if ((unsigned char)src[i] == 0xC2 && (unsigned char)src[i + 1] == 0xAD)
