@@ -144,6 +144,8 @@ typedef struct worker {
 	recvec_t recs;
 	buf_t dump;
 	run_stats_t stats;
+	struct worker *helpers;  /* extra workers for the windows of one large document */
+	int nhelpers;
 } worker_t;
 
 static double now(void)
@@ -222,6 +224,109 @@ static void dump_edits(buf_t *out, const input_t *in, const norm_result_t *nr)
 	}
 }
 
+/* One window of a document: tokenized and matched on its own, with
+ * its own records, warnings, dump text and value arena, so that windows
+ * can run on different threads and be put together in order. */
+typedef struct window {
+	size_t start, end;     /* normalized-text bytes */
+	uint32_t first_line;
+	size_t ntok;           /* tokens in the window */
+	recvec_t recs;
+	arena_t arena;         /* the records' values */
+	value_t *warnings;     /* V_ARR in arena */
+	buf_t dump;            /* --dump tokens/matches text */
+	double t_tok, t_match;
+} window_t;
+
+typedef struct window_job {
+	const run_opts_t *o;
+	const char *doc;
+	const char *text;
+	size_t len;
+	window_t *wins;
+	size_t nwins;
+	pthread_mutex_t mu;
+	size_t next;           /* next window to take */
+} window_job_t;
+
+static void run_window(worker_t *w, const window_job_t *j, window_t *win)
+{
+	const run_opts_t *o = j->o;
+	win->warnings = v_arr(&win->arena);
+	double ta = now();
+	tokenize_range(j->text, win->start, win->end, win->first_line, w->st, &w->toks);
+	double tb = now();
+	win->t_tok = tb - ta;
+	win->ntok = w->toks.n;
+	if (o->dump == DUMP_TOKENS) {
+		if (o->grammar)
+			grammar_annotate(o->grammar, &w->toks);
+		dump_tokens(&win->dump, j->doc, j->text, &w->toks);
+	} else if (o->grammar) {
+		match_input_t mi = {j->text, j->len, &w->toks, &win->arena};
+		grammar_annotate(o->grammar, &w->toks);
+		matcher_run(w->m, &mi, &win->recs, o->dump == DUMP_MATCHES ? &win->dump : NULL, win->warnings);
+		win->t_match = now() - tb;
+	}
+}
+
+static void *window_thread(void *p)
+{
+	void **args = p;
+	worker_t *w = args[0];
+	window_job_t *j = args[1];
+	for (;;) {
+		pthread_mutex_lock(&j->mu);
+		size_t i = j->next++;
+		pthread_mutex_unlock(&j->mu);
+		if (i >= j->nwins)
+			break;
+		run_window(w, j, &j->wins[i]);
+	}
+	return NULL;
+}
+
+/* Cut the normalized text into windows and run them, on the worker's
+ * helpers too when there is more than one window. */
+static window_t *run_windows(worker_t *w, const char *doc, const char *text, size_t len, size_t *nwins)
+{
+	size_t n = 0, cap = 0, pos = 0;
+	uint32_t line = 1;
+	window_t *wins = NULL;
+	while (pos < len) {
+		size_t end = window_end(text, len, pos);
+		GROW(wins, cap, n + 1);
+		memset(&wins[n], 0, sizeof wins[n]);
+		wins[n].start = pos;
+		wins[n].end = end;
+		wins[n].first_line = line;
+		n++;
+		for (const char *q = text + pos; (q = memchr(q, '\n', (size_t)(text + end - q))); q++)
+			line++;
+		pos = end;
+	}
+	window_job_t j = {w->o, doc, text, len, wins, n, PTHREAD_MUTEX_INITIALIZER, 0};
+	int extra = n > 1 ? w->nhelpers : 0;
+	if ((size_t)extra > n - 1)
+		extra = (int)(n - 1);
+	pthread_t *tids = extra ? xcalloc((size_t)extra, sizeof *tids) : NULL;
+	void *(*args)[2] = extra ? xcalloc((size_t)extra, sizeof *args) : NULL;
+	for (int i = 0; i < extra; i++) {
+		args[i][0] = &w->helpers[i];
+		args[i][1] = &j;
+		pthread_create(&tids[i], NULL, window_thread, args[i]);
+	}
+	void *self[2] = {w, &j};
+	window_thread(self);
+	for (int i = 0; i < extra; i++)
+		pthread_join(tids[i], NULL);
+	free(tids);
+	free(args);
+	pthread_mutex_destroy(&j.mu);
+	*nwins = n;
+	return wins;
+}
+
 static void process(worker_t *w, const input_ref_t *ref, buf_t *out)
 {
 	const run_opts_t *o = w->o;
@@ -249,7 +354,8 @@ static void process(worker_t *w, const input_ref_t *ref, buf_t *out)
 	memset(&nr, 0, sizeof nr);
 	arena_t arena = ARENA_INIT;
 	value_t *warnings = v_arr(&arena);
-	size_t ntokens = 0;
+	size_t ntokens = 0, nwins = 0;
+	window_t *wins = NULL;
 	w->recs.n = 0;
 	if (!in.error) {
 		normalize_run(w->nz, in.text.data, in.text.len,
@@ -264,34 +370,21 @@ static void process(worker_t *w, const input_ref_t *ref, buf_t *out)
 			dump_edits(out, &in, &nr);
 		} else {
 			const char *text = nr.text.data ? nr.text.data : "";
-			size_t len = nr.text.len, pos = 0;
-			uint32_t line = 1;
-			match_input_t mi = {text, len, &w->toks, &arena};
-			while (pos < len) {
-				size_t end = window_end(text, len, pos);
-				double ta = now();
-				tokenize_range(text, pos, end, line, w->st, &w->toks);
-				double tb = now();
-				w->stats.t_tokenize += tb - ta;
-				if (o->dump == DUMP_TOKENS) {
-					if (o->grammar)
-						grammar_annotate(o->grammar, &w->toks);
-					dump_tokens(out, in.doc, text, &w->toks);
-				} else if (o->grammar) {
-					size_t first = w->recs.n;
-					grammar_annotate(o->grammar, &w->toks);
-					matcher_run(w->m, &mi, &w->recs, o->dump == DUMP_MATCHES ? out : NULL,
-					            warnings);
-					for (size_t i = first; i < w->recs.n; i++) {
-						w->recs.v[i].tok_start += (uint32_t)ntokens;
-						w->recs.v[i].tok_end += (uint32_t)ntokens;
-					}
-					w->stats.t_match += now() - tb;
+			wins = run_windows(w, in.doc, text, nr.text.len, &nwins);
+			for (size_t k = 0; k < nwins; k++) {
+				window_t *win = &wins[k];
+				for (size_t i = 0; i < win->recs.n; i++) {
+					record_t *r = recvec_push(&w->recs);
+					*r = win->recs.v[i];
+					r->tok_start += (uint32_t)ntokens;
+					r->tok_end += (uint32_t)ntokens;
 				}
-				ntokens += w->toks.n;
-				for (const char *q = text + pos; (q = memchr(q, '\n', (size_t)(text + end - q))); q++)
-					line++;
-				pos = end;
+				for (size_t i = 0; i < win->warnings->u.a.n; i++)
+					v_push(&arena, warnings, win->warnings->u.a.v[i]);
+				buf_add(out, win->dump.data ? win->dump.data : "", win->dump.len);
+				ntokens += win->ntok;
+				w->stats.t_tokenize += win->t_tok;
+				w->stats.t_match += win->t_match;
 			}
 		}
 	}
@@ -304,6 +397,12 @@ static void process(worker_t *w, const input_ref_t *ref, buf_t *out)
 		w->stats.records += w->recs.n;
 		w->stats.t_assemble += now() - ta;
 	}
+	for (size_t k = 0; k < nwins; k++) { /* the records' values live here until now */
+		recvec_release(&wins[k].recs);
+		arena_release(&wins[k].arena);
+		buf_release(&wins[k].dump);
+	}
+	free(wins);
 	arena_release(&arena);
 	if (!in.error)
 		norm_result_release(&nr);
@@ -347,13 +446,13 @@ static void *thread_main(void *p)
 	return NULL;
 }
 
-static int worker_init(worker_t *w, const run_opts_t *o)
+static int worker_init(worker_t *w, const run_opts_t *o, int with_normalizer)
 {
 	memset(w, 0, sizeof *w);
 	w->o = o;
 	char *err = NULL;
-	w->nz = normalizer_new(o->lexdir, &err);
-	if (!w->nz) {
+	w->nz = with_normalizer ? normalizer_new(o->lexdir, &err) : NULL;
+	if (with_normalizer && !w->nz) {
 		fprintf(stderr, "beslut: %s\n", err ? err : "cannot set up the normalizer");
 		free(err);
 		return -1;
@@ -382,6 +481,9 @@ static void worker_release(worker_t *w, run_stats_t *total)
 		total->t_match += w->stats.t_match;
 		total->t_assemble += w->stats.t_assemble;
 	}
+	for (int i = 0; i < w->nhelpers; i++)
+		worker_release(&w->helpers[i], NULL);
+	free(w->helpers);
 	if (w->nz)
 		normalizer_free(w->nz);
 	stemmer_free(w->st);
@@ -415,7 +517,15 @@ int run(const run_opts_t *o, run_stats_t *stats)
 	worker_t *ws = xcalloc((size_t)nthreads, sizeof *ws);
 	int setup_failed = 0;
 	for (int i = 0; i < nthreads && !setup_failed; i++)
-		setup_failed = worker_init(&ws[i], o) != 0;
+		setup_failed = worker_init(&ws[i], o, 1) != 0;
+	/* a single input gets the other threads for its windows */
+	if (!setup_failed && nthreads == 1 && o->threads > 1 && o->dump != DUMP_NORMALIZED &&
+	    o->dump != DUMP_EDITS) {
+		ws[0].nhelpers = o->threads - 1;
+		ws[0].helpers = xcalloc((size_t)ws[0].nhelpers, sizeof *ws[0].helpers);
+		for (int i = 0; i < ws[0].nhelpers && !setup_failed; i++)
+			setup_failed = worker_init(&ws[0].helpers[i], o, 0) != 0;
+	}
 
 	if (!setup_failed && nthreads == 1) {
 		buf_t b = BUF_INIT;
