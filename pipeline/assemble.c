@@ -529,7 +529,8 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 		write_document(out, d, docf, warnings, 0);
 		return;
 	}
-	qsort(rv->v, rv->n, sizeof *rv->v, cmp_start); /* already near-sorted */
+	if (rv->n > 1)
+		qsort(rv->v, rv->n, sizeof *rv->v, cmp_start); /* already near-sorted */
 
 	/* 1. items */
 	item_ref_t *items = NULL;

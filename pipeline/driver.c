@@ -79,7 +79,8 @@ static void walk(input_list_t *l, const char *dir, const char *rel)
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, cmp_str);
+	if (n > 1)
+		qsort(names, n, sizeof *names, cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		buf_t full = BUF_INIT, r = BUF_INIT;
 		buf_printf(&full, "%s/%s", dir, names[i]);
