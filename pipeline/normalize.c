@@ -318,6 +318,27 @@ static inline uint64_t fnv_fin(uint64_t h)
 	return h ? h : 1;
 }
 
+/* Byte classes of the evidence scan: 1 starts or continues a word (ASCII
+ * letters and digits, lead bytes of letters), 2 continues one (UTF-8
+ * continuation bytes), 0 ends it.  General punctuation (E2), CJK
+ * punctuation (E3) and the private-use/compatibility block (EF) are not
+ * words; C2 holds NBSP, soft hyphen, « » and §. */
+#define R16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
+static const uint8_t word_class[256] = {
+	R16(0), R16(0), R16(0),
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+	R16(2), R16(2), R16(2), R16(2),
+	0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	R16(1),
+	1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+	1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+#undef R16
+
 /* Whitespace (other than line ends) at t[i]; *n its length. */
 static inline bool ws_at(const unsigned char *t, size_t len, size_t i, int *n)
 {
@@ -764,6 +785,15 @@ static size_t count_chars(const unsigned char *t, size_t s, size_t e)
 	return c;
 }
 
+/* Is the code point ending at e (e > s) a letter or digit? */
+static bool alnum_before(const unsigned char *t, size_t s, size_t e)
+{
+	size_t j = cp_back(t, s, e);
+	int m;
+	int32_t c = cp_at(t, e, j, &m);
+	return cp_alpha(c) || cp_digit(c);
+}
+
 /* Cut the text into content lines; returns the number of input lines. */
 static size_t scan_lines(run_t *ru)
 {
@@ -797,13 +827,28 @@ static size_t scan_lines(run_t *ru)
 		size_t s = p, e = le;
 		unsigned lead = 0, trail = 0;
 		int w;
-		while (s < e && ws_at(t, e, s, &w)) {
-			s += (size_t)w;
-			lead++;
+		/* soft hyphens count as space at the edges of a line, except
+		 * one right after a letter at the end: that one marks a break */
+		for (;;) {
+			if (s < e && ws_at(t, e, s, &w)) {
+				s += (size_t)w;
+				lead++;
+			} else if (s + 1 < e && t[s] == 0xC2 && t[s + 1] == 0xAD) {
+				s += 2;
+			} else {
+				break;
+			}
 		}
-		while (e > s && ws_before(t, s, e, &w)) {
-			e -= (size_t)w;
-			trail++;
+		for (;;) {
+			if (e > s && ws_before(t, s, e, &w)) {
+				e -= (size_t)w;
+				trail++;
+			} else if (e >= s + 2 && t[e - 2] == 0xC2 && t[e - 1] == 0xAD &&
+			           (e == s + 2 || !alnum_before(t, s, e - 2))) {
+				e -= 2;
+			} else {
+				break;
+			}
 		}
 		if (s == e) {
 			if (gap < 0xFFFF)
@@ -1582,26 +1627,6 @@ static void decide(run_t *ru)
 
 /* ---- document evidence for ambiguous hyphens ---- */
 
-/* Byte classes of the evidence scan: 1 starts or continues a word (ASCII
- * letters and digits, lead bytes of letters), 2 continues one (UTF-8
- * continuation bytes), 0 ends it.  General punctuation (E2), CJK
- * punctuation (E3) and the private-use/compatibility block (EF) are not
- * words; C2 holds NBSP, soft hyphen, « » and §. */
-#define R16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
-static const uint8_t word_class[256] = {
-	R16(0), R16(0), R16(0),
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
-	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
-	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
-	R16(2), R16(2), R16(2), R16(2),
-	0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	R16(1),
-	1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
-	1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-};
-#undef R16
 
 /* Pre-filter features of a word: folded first byte, second byte, last two
  * bytes and length.  Second and last bytes are not folded: only the first
