@@ -86,6 +86,7 @@ static uint32_t sym_intern(grammar_t *g, const char *s, size_t n)
 		g->symlen = xrealloc(g->symlen, cap * sizeof *g->symlen);
 		g->sym_start = xrealloc(g->sym_start, cap * sizeof *g->sym_start);
 		g->sym_single = xrealloc(g->sym_single, cap * sizeof *g->sym_single);
+		g->sym_inner = xrealloc(g->sym_inner, cap * sizeof *g->sym_inner);
 		g->syms_cap = cap;
 	}
 	id = g->nsyms++;
@@ -93,6 +94,7 @@ static uint32_t sym_intern(grammar_t *g, const char *s, size_t n)
 	g->symlen[id] = (uint32_t)n;
 	g->sym_start[id] = 0;
 	g->sym_single[id] = 0;
+	g->sym_inner[id] = 0;
 	symhash_put(g, id);
 	return id;
 }
@@ -217,6 +219,8 @@ static void load_lexicon(compile_t *c, grammar_t *g, uint32_t cls, const decl_t 
 			continue;
 		}
 		uint32_t node = g->classes[cls].root;
+		if (toks.n > g->classes[cls].maxlen)
+			g->classes[cls].maxlen = (uint32_t)toks.n;
 		for (size_t k = 0; k < toks.n; k++) {
 			const token_t *tk = &toks.v[k];
 			uint32_t sym = sym_intern(g, tok_lower(&toks, tk), tk->lower_len);
@@ -224,6 +228,8 @@ static void load_lexicon(compile_t *c, grammar_t *g, uint32_t cls, const decl_t 
 				g->sym_start[sym] |= bit;
 			if (toks.n == 1)
 				g->sym_single[sym] |= bit;
+			if (k > 0)
+				g->sym_inner[sym] |= bit;
 			node = trie_add(g, node, sym);
 		}
 		if (g->tnodes[node].value >= 0)
@@ -1056,6 +1062,310 @@ static void keys_unique(keyvec_t *kv)
 	kv->n = w;
 }
 
+/* ------------------------------------------------ required-token filters */
+
+/* A token set under construction: symbols, stems and predicates (by index
+ * 0, 1, 2), lexicon classes. */
+typedef struct tsb {
+	uint32_t *v[3];
+	size_t n[3], cap[3];
+	uint64_t cls, cls_in;
+	int any;
+} tsb_t;
+
+static void tsb_add(tsb_t *b, int which, uint32_t x)
+{
+	GROW(b->v[which], b->cap[which], b->n[which] + 1);
+	b->v[which][b->n[which]++] = x;
+}
+
+static void tsb_free(tsb_t *b)
+{
+	for (int i = 0; i < 3; i++)
+		free(b->v[i]);
+	memset(b, 0, sizeof *b);
+}
+
+static int tsb_empty(const tsb_t *b)
+{
+	return !b->any && !b->cls && !b->cls_in && !b->n[0] && !b->n[1] && !b->n[2];
+}
+
+static uint32_t reach_add(uint32_t a, uint32_t b)
+{
+	if (a == REACH_INF || b == REACH_INF || a + b < a || a + b >= REACH_INF)
+		return REACH_INF;
+	return a + b;
+}
+
+/* Most tokens one match of n can consume (REACH_INF: unbounded). */
+static uint32_t max_len(cg_t *cg, const pnode_t *n)
+{
+	switch (n->k) {
+	case PN_LIT:
+	case PN_STEM: return (uint32_t)lit_tokens(cg, n, n->k == PN_STEM);
+	case PN_CLASS: return cg->g->classes[n->idx].maxlen;
+	case PN_REGEX: case PN_ANY: case PN_KIND: case PN_TFLAG: case PN_AND: case PN_NOT: return 1;
+	case PN_REF: return max_len(cg, cg->c->decls[n->idx].pat);
+	case PN_CAP: return max_len(cg, n->kids[0]);
+	case PN_SEQ: {
+		uint32_t s = 0;
+		for (size_t i = 0; i < n->nkids; i++)
+			s = reach_add(s, max_len(cg, n->kids[i]));
+		return s;
+	}
+	case PN_ALT: {
+		uint32_t s = 0;
+		for (size_t i = 0; i < n->nkids; i++) {
+			uint32_t x = max_len(cg, n->kids[i]);
+			if (x > s)
+				s = x;
+		}
+		return s;
+	}
+	case PN_REP: {
+		uint32_t x = max_len(cg, n->kids[0]), s = 0;
+		if (x == 0)
+			return 0;
+		if (n->max < 0)
+			return REACH_INF;
+		for (int i = 0; i < n->max && s != REACH_INF; i++)
+			s = reach_add(s, x);
+		return s;
+	}
+	default: return 0; /* assertions, flags */
+	}
+}
+
+/* Every test of a token that a match of n can consume, into b. */
+static void leaves_add(cg_t *cg, const pnode_t *n, tsb_t *b)
+{
+	switch (n->k) {
+	case PN_LIT:
+	case PN_STEM: {
+		int stem = n->k == PN_STEM;
+		size_t nt = lit_tokens(cg, n, stem);
+		for (size_t k = 0; k < nt; k++)
+			tsb_add(b, stem, tok_sym(cg, k, stem));
+		return;
+	}
+	case PN_CLASS:
+		b->cls |= 1ull << n->idx;
+		b->cls_in |= 1ull << n->idx;
+		return;
+	case PN_ANY: b->any = 1; return;
+	case PN_REGEX: case PN_KIND: case PN_TFLAG: case PN_AND: case PN_NOT: {
+		int64_t p = pred_of(cg, n);
+		if (p < 0)
+			b->any = 1;
+		else
+			tsb_add(b, 2, (uint32_t)p);
+		return;
+	}
+	case PN_REF: leaves_add(cg, cg->c->decls[n->idx].pat, b); return;
+	default:
+		for (size_t i = 0; i < n->nkids; i++)
+			leaves_add(cg, n->kids[i], b);
+		return;
+	}
+}
+
+/* The tests the first token of a match of n passes, into b; returns 1 when
+ * n can match the empty string (then b is incomplete). */
+static int first_add(cg_t *cg, const pnode_t *n, tsb_t *b)
+{
+	switch (n->k) {
+	case PN_LIT:
+	case PN_STEM: {
+		int stem = n->k == PN_STEM;
+		if (lit_tokens(cg, n, stem) == 0)
+			return 1;
+		tsb_add(b, stem, tok_sym(cg, 0, stem));
+		return 0;
+	}
+	case PN_CLASS: b->cls |= 1ull << n->idx; return 0;
+	case PN_ANY: b->any = 1; return 0;
+	case PN_REGEX: case PN_KIND: case PN_TFLAG: case PN_AND: case PN_NOT: {
+		int64_t p = pred_of(cg, n);
+		if (p < 0)
+			b->any = 1;
+		else
+			tsb_add(b, 2, (uint32_t)p);
+		return 0;
+	}
+	case PN_REF: return first_add(cg, cg->c->decls[n->idx].pat, b);
+	case PN_CAP: return first_add(cg, n->kids[0], b);
+	case PN_SEQ:
+		for (size_t i = 0; i < n->nkids; i++)
+			if (!first_add(cg, n->kids[i], b))
+				return 0;
+		return 1;
+	case PN_ALT: {
+		int nul = 0;
+		for (size_t i = 0; i < n->nkids; i++)
+			nul |= first_add(cg, n->kids[i], b);
+		return nul;
+	}
+	case PN_REP: {
+		int nul = first_add(cg, n->kids[0], b);
+		return n->min == 0 || nul;
+	}
+	default: return 1;
+	}
+}
+
+/* The top-level sequence of a pattern: sequences, references and captures
+ * opened up. */
+static void flatten(cg_t *cg, const pnode_t *n, const pnode_t ***v, size_t *nv, size_t *cap)
+{
+	if (n->k == PN_SEQ) {
+		for (size_t i = 0; i < n->nkids; i++)
+			flatten(cg, n->kids[i], v, nv, cap);
+	} else if (n->k == PN_REF) {
+		flatten(cg, cg->c->decls[n->idx].pat, v, nv, cap);
+	} else if (n->k == PN_CAP) {
+		flatten(cg, n->kids[0], v, nv, cap);
+	} else {
+		GROW(*v, *cap, *nv + 1);
+		(*v)[(*nv)++] = n;
+	}
+}
+
+/* Is a predicate likely to accept few tokens?  Only a guess (it decides
+ * which filter a rule gets, never whether a match is found). */
+static int pred_narrow(const grammar_t *g, uint32_t p)
+{
+	const pred_t *pr = &g->preds[p];
+	switch (pr->op) {
+	case PR_LIT: case PR_STEM: case PR_CLASS1: return 1;
+	case PR_REGEX: {
+		const unsigned char *s = (const unsigned char *)g->re_src[pr->a];
+		if (s[0] == '(')
+			s++;
+		return s[0] >= 0x80 || (s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') ||
+		       (s[0] >= '0' && s[0] <= '9');
+	}
+	case PR_AND: return pred_narrow(g, pr->a) || pred_narrow(g, pr->b);
+	case PR_OR: return pred_narrow(g, pr->a) && pred_narrow(g, pr->b);
+	default: return 0;
+	}
+}
+
+static int pred_has_regex(const grammar_t *g, uint32_t p)
+{
+	const pred_t *pr = &g->preds[p];
+	switch (pr->op) {
+	case PR_REGEX: return 1;
+	case PR_AND: case PR_OR: return pred_has_regex(g, pr->a) || pred_has_regex(g, pr->b);
+	case PR_NOT: return pred_has_regex(g, pr->a);
+	default: return 0;
+	}
+}
+
+static int tsb_narrow(const grammar_t *g, const tsb_t *b)
+{
+	if (b->any)
+		return 0;
+	for (size_t i = 0; i < b->n[2]; i++)
+		if (!pred_narrow(g, b->v[2][i]))
+			return 0;
+	return 1;
+}
+
+/* Sorted, deduplicated members (predicates: those without a regex first,
+ * as they are cheaper) appended to g->tsv. */
+static tokset_t tokset_store(grammar_t *g, tsb_t *b)
+{
+	tokset_t t = {.cls = b->cls, .cls_in = b->cls_in, .any = (uint8_t)(b->any != 0)};
+	uint32_t *off[3] = {&t.sym, &t.stem, &t.pred}, *cnt[3] = {&t.nsym, &t.nstem, &t.npred};
+	for (int k = 0; k < 3; k++) {
+		uint32_t *v = b->v[k];
+		size_t n = b->n[k], w = 0;
+		if (n > 1)
+			qsort(v, n, sizeof *v, u32_cmp);
+		for (size_t i = 0; i < n; i++)
+			if (w == 0 || v[w - 1] != v[i])
+				v[w++] = v[i];
+		if (k == 2) { /* cheap predicates first */
+			size_t q = 0;
+			uint32_t *tmp = xmalloc((w ? w : 1) * sizeof *tmp);
+			for (int pass = 0; pass < 2; pass++)
+				for (size_t i = 0; i < w; i++)
+					if (pred_has_regex(g, v[i]) == pass)
+						tmp[q++] = v[i];
+			memcpy(v, tmp, w * sizeof *v);
+			free(tmp);
+		}
+		GROW(g->tsv, g->tsv_cap, g->ntsv + w);
+		if (w)
+			memcpy(g->tsv + g->ntsv, v, w * sizeof *v);
+		*off[k] = g->ntsv;
+		*cnt[k] = (uint32_t)w;
+		g->ntsv += (uint32_t)w;
+	}
+	return t;
+}
+
+static int tokset_eq(const grammar_t *g, const tokset_t *a, const tokset_t *b)
+{
+	return a->cls == b->cls && a->cls_in == b->cls_in && a->any == b->any && a->nsym == b->nsym &&
+	       a->nstem == b->nstem && a->npred == b->npred &&
+	       !memcmp(g->tsv + a->sym, g->tsv + b->sym, a->nsym * sizeof *g->tsv) &&
+	       !memcmp(g->tsv + a->stem, g->tsv + b->stem, a->nstem * sizeof *g->tsv) &&
+	       !memcmp(g->tsv + a->pred, g->tsv + b->pred, a->npred * sizeof *g->tsv);
+}
+
+/* The required-token filter of a rule: walking its top-level sequence, the
+ * first element that cannot be empty, starts with selective tests and
+ * follows at least one element; the elements before it give the set of
+ * tokens that may come first and the reach.  Identical filters are shared. */
+static uint32_t filter_build(cg_t *cg, const pnode_t *pat)
+{
+	grammar_t *g = cg->g;
+	const pnode_t **el = NULL;
+	size_t nel = 0, cap = 0;
+	flatten(cg, pat, &el, &nel, &cap);
+	tsb_t pre = {0}, need = {0};
+	uint32_t reach = 0, res = FILTER_NONE;
+	int found = 0;
+	for (size_t j = 0; j < nel && !found; j++) {
+		if (!tsb_empty(&pre)) {
+			memset(&need, 0, sizeof need);
+			if (!first_add(cg, el[j], &need) && tsb_narrow(g, &need))
+				found = 1;
+			else
+				tsb_free(&need);
+		}
+		if (found)
+			break;
+		leaves_add(cg, el[j], &pre);
+		reach = reach_add(reach, max_len(cg, el[j]));
+		if (pre.any && reach == REACH_INF)
+			break;
+	}
+	if (found) {
+		filter_t f = {.reach = reach};
+		uint32_t mark = g->ntsv;
+		f.need = tokset_store(g, &need);
+		f.pre = tokset_store(g, &pre);
+		for (uint32_t q = 0; q < g->nfilters && res == FILTER_NONE; q++)
+			if (g->filters[q].reach == f.reach && tokset_eq(g, &g->filters[q].need, &f.need) &&
+			    tokset_eq(g, &g->filters[q].pre, &f.pre))
+				res = q;
+		if (res != FILTER_NONE) {
+			g->ntsv = mark;
+		} else {
+			GROW(g->filters, g->filters_cap, g->nfilters + 1);
+			g->filters[g->nfilters] = f;
+			res = g->nfilters++;
+		}
+	}
+	tsb_free(&need);
+	tsb_free(&pre);
+	free(el);
+	return res;
+}
+
 /* ------------------------------------------------------------- driver */
 
 static int rule_cmp(const void *a, const void *b)
@@ -1211,6 +1521,10 @@ static void compile_all(compile_t *c, grammar_t *g)
 	}
 	keys_unique(&kv);
 	build_index(g, &g->rix, &kv);
+	for (uint32_t i = 0; i < g->nrules; i++)
+		g->rules[i].filter = filter_build(&cg, c->decls[g->rules[i].order].pat);
+	for (uint32_t i = 0; i < g->ntrigs; i++)
+		g->trigs[i].filter = FILTER_NONE;
 	kv.n = 0;
 	for (uint32_t i = 0; i < g->ntrigs; i++) {
 		rule_t *r = &g->trigs[i];
@@ -1246,6 +1560,9 @@ void grammar_free(grammar_t *g)
 	free(g->symhash);
 	free(g->sym_start);
 	free(g->sym_single);
+	free(g->sym_inner);
+	free(g->filters);
+	free(g->tsv);
 	free(g->tnodes);
 	free(g->tedges);
 	free(g->lexval);

@@ -237,9 +237,32 @@ typedef struct rule {
 	size_t nacts;
 	uint8_t nullable;     /* can match the empty string */
 	uint32_t guard;       /* first-token guard (shared between rules), GUARD_NONE if any token may start */
+	uint32_t filter;      /* required-token filter (shared between rules), FILTER_NONE if none */
 } rule_t;
 
 #define GUARD_NONE UINT32_MAX
+#define FILTER_NONE UINT32_MAX
+#define REACH_INF UINT32_MAX
+
+/* A union of single-token tests: a token belongs to the set when any test
+ * accepts it.  Symbols and stems are sorted runs of g->tsv. */
+typedef struct tokset {
+	uint64_t cls;         /* token starts an entry of one of these classes */
+	uint64_t cls_in;      /* token's symbol occurs after the first word of an entry of these classes */
+	uint32_t sym, nsym;   /* g->tsv[sym .. sym + nsym): sorted symbols */
+	uint32_t stem, nstem; /* g->tsv[stem .. stem + nstem): sorted stem symbols */
+	uint32_t pred, npred; /* g->tsv[pred .. pred + npred): predicate indexes */
+	uint8_t any;          /* every token */
+} tokset_t;
+
+/* Required-token filter of a rule (see match.c, "Required tokens"): every
+ * match starting at token i contains a token p in [i, i + reach] that is in
+ * `need`, and every token in [i, p) is in `pre`. */
+typedef struct filter {
+	tokset_t need;
+	tokset_t pre;
+	uint32_t reach;       /* REACH_INF: unbounded */
+} filter_t;
 
 /* Prefilter: which rules can start at a token.  CSR lists of rule indexes
  * (ascending) keyed by the first token's sym, stem sym, class bits, kind and
@@ -263,6 +286,7 @@ typedef struct lexclass {
 	const char *file;     /* lexicon file as declared */
 	uint32_t root;        /* trie root node */
 	uint32_t nentries;
+	uint32_t maxlen;      /* tokens of the longest entry */
 } lexclass_t;
 
 /* Trie node over token symbols; children found through the edge hash. */
@@ -286,6 +310,7 @@ struct grammar {
 	uint32_t symhash_cap; /* power of two */
 	uint64_t *sym_start;  /* by sym: classes with an entry starting with it */
 	uint64_t *sym_single; /* by sym: classes with a one-token entry equal to it */
+	uint64_t *sym_inner;  /* by sym: classes with an entry that has it after the first word */
 	/* lexicons */
 	lexclass_t classes[64];
 	uint32_t nclasses;
@@ -337,6 +362,12 @@ struct grammar {
 	rule_t *trigs;          /* triggers; name is the trigger name */
 	uint32_t ntrigs;
 	pindex_t rix, tix;      /* prefilters for rules and triggers */
+	filter_t *filters;      /* required-token filters, shared by rules */
+	uint32_t nfilters;
+	size_t filters_cap;
+	uint32_t *tsv;          /* members of the filters' token sets */
+	uint32_t ntsv;
+	size_t tsv_cap;
 	uint32_t max_regs;
 	int class_month, class_party, class_role; /* class index or -1 */
 };

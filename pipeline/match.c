@@ -63,6 +63,22 @@
  * source order.  The cost per token is therefore proportional to the rules
  * that can actually start there, not to the size of the grammar.
  *
+ * Required tokens.  The prefilter only looks at the first token, and
+ * most rules begin with something common (a capitalised word, a list of
+ * actors) and fail much later, on a verb that is not there.  At compile
+ * time each rule also gets a filter (grammar_compile.c, filter_build):
+ * walking the rule's top-level sequence, the first element that cannot be
+ * empty and starts with selective tests (literals, stems, lexicon classes,
+ * regexes that begin with a letter) becomes `need`; every token the
+ * elements before it can consume forms the set `pre`, and the most tokens
+ * they can consume is `reach`.  Any match starting at token i therefore
+ * has a `need` token at some p in [i, i + reach] with all of [i, p) in
+ * `pre`.  The matcher keeps, per filter and document, two forward cursors
+ * (where the run of `pre` tokens from i ends; where the next `need` token
+ * is), so each token is tested at most once per filter and the check at
+ * token i is O(1) amortized.  A rule whose filter fails is not attempted:
+ * it could not have matched, so the output is unchanged.
+ *
  * Conflicts: each group scans left to right independently.  At token i the
  * candidates of a group whose previous match ended at or before i are run;
  * the longest match wins, then the higher priority, then the earlier rule.
@@ -90,6 +106,18 @@ typedef struct bt {
 } bt_t;
 
 enum { BT_BRANCH, BT_REG };
+
+/* Per filter and document: where the tokens of `pre` run out, where the
+ * next `need` token is (see "Required tokens"). */
+typedef struct fstate {
+	uint32_t stamp;      /* token + 1 of the last query */
+	uint8_t res;         /* its answer */
+	uint8_t need_found;  /* need_pos holds a need token */
+	uint32_t brk_from;   /* tokens [brk_from, brk) are in pre, brk is not (or is n) */
+	uint32_t brk;
+	uint32_t need_pos;   /* need_found: first need token at or after the scan start */
+	uint32_t need_scan;  /* no need token in [scan start, need_scan) */
+} fstate_t;
 
 struct matcher {
 	const grammar_t *g;
@@ -121,6 +149,7 @@ struct matcher {
 	uint32_t gen;             /* current attempt number */
 	uint32_t *gstamp;         /* per guard: token + 1 it was evaluated at */
 	uint8_t *gres;            /* per guard: its result there */
+	fstate_t *fst;            /* per filter: cursors over the document */
 	buf_t sbuf;               /* scratch text */
 };
 
@@ -138,6 +167,7 @@ matcher_t *matcher_new(const grammar_t *g)
 	m->actx.g = g;
 	m->gstamp = xcalloc(g->nguards + 1, sizeof *m->gstamp);
 	m->gres = xcalloc(g->nguards + 1, 1);
+	m->fst = xcalloc(g->nfilters + 1, sizeof *m->fst);
 	return m;
 }
 
@@ -159,6 +189,7 @@ void matcher_free(matcher_t *m)
 	free(m->memo);
 	free(m->gstamp);
 	free(m->gres);
+	free(m->fst);
 	free(m->memo_gen);
 	free(m->actx.tmp);
 	buf_release(&m->actx.sbuf);
@@ -309,6 +340,87 @@ static int guard_ok(matcher_t *m, const match_input_t *in, uint32_t gd, uint32_t
 	m->gstamp[gd] = i + 1;
 	m->gres[gd] = (uint8_t)ok;
 	return ok;
+}
+
+static inline int sorted_has(const uint32_t *v, uint32_t n, uint32_t key)
+{
+	uint32_t lo = 0, hi = n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (v[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo] == key;
+}
+
+static int tokset_has(matcher_t *m, const match_input_t *in, const tokset_t *s, const token_t *t)
+{
+	const grammar_t *g = m->g;
+	if (s->any || (t->classes & s->cls))
+		return 1;
+	if (t->sym) {
+		if (g->sym_inner[t->sym] & s->cls_in)
+			return 1;
+		if (s->nsym && sorted_has(g->tsv + s->sym, s->nsym, t->sym))
+			return 1;
+	}
+	if (t->stem_sym && s->nstem && sorted_has(g->tsv + s->stem, s->nstem, t->stem_sym))
+		return 1;
+	for (uint32_t q = 0; q < s->npred; q++)
+		if (pred_eval(m, in, g->tsv[s->pred + q], t))
+			return 1;
+	return 0;
+}
+
+static void filters_reset(matcher_t *m)
+{
+	for (uint32_t f = 0; f < m->g->nfilters; f++)
+		m->fst[f] = (fstate_t){.brk_from = 1, .brk = 0};
+}
+
+/* Can a rule with filter f match at token i?  0 only when no match can
+ * exist (see "Required tokens").  Queries come with i ascending. */
+static int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t i)
+{
+	fstate_t *s = &m->fst[f];
+	if (s->stamp == i + 1)
+		return s->res;
+	const filter_t *fl = &m->g->filters[f];
+	const token_t *v = in->toks->v;
+	uint32_t n = (uint32_t)in->toks->n;
+	/* end of the run of pre tokens from i */
+	if (!(s->brk_from <= i && i <= s->brk)) {
+		uint32_t p = i;
+		if (fl->pre.any)
+			p = n;
+		else
+			while (p < n && tokset_has(m, in, &fl->pre, &v[p]))
+				p++;
+		s->brk_from = i;
+		s->brk = p;
+	}
+	uint32_t lim = s->brk;
+	if (fl->reach != REACH_INF && i + (uint64_t)fl->reach < lim)
+		lim = i + fl->reach;
+	/* first need token at or after i, looked for up to lim */
+	if (!(s->need_found && s->need_pos >= i)) {
+		uint32_t p = s->need_scan > i ? s->need_scan : i;
+		s->need_found = 0;
+		while (p <= lim && p < n) {
+			if (tokset_has(m, in, &fl->need, &v[p])) {
+				s->need_found = 1;
+				s->need_pos = p;
+				break;
+			}
+			p++;
+		}
+		s->need_scan = s->need_found ? p + 1 : p;
+	}
+	s->stamp = i + 1;
+	s->res = (uint8_t)(s->need_found && s->need_pos <= lim);
+	return s->res;
 }
 
 /* Run rule r at token start.  Returns 1 and the end token on a match; the
@@ -614,6 +726,7 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 	memset(m->next_free, 0, (g->ngroups + 1) * sizeof *m->next_free);
 	memset(m->stamp, 0, (m->nstamp + 1) * sizeof *m->stamp);
 	memset(m->gstamp, 0, (g->nguards + 1) * sizeof *m->gstamp);
+	filters_reset(m);
 	for (uint32_t i = 0; i < n; i++) {
 		size_t nc = candidates(m, &g->rix, &v[i], i + 1);
 		size_t k = 0;
@@ -626,6 +739,8 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 					continue;
 				const rule_t *r = &g->rules[m->cand[k]];
 				if (!guard_ok(m, in, r->guard, i))
+					continue;
+				if (r->filter != FILTER_NONE && !filter_ok(m, in, r->filter, i))
 					continue;
 				uint32_t e;
 				if (!vm_run(m, in, r, i, &e) || e <= i)
