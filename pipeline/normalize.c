@@ -686,6 +686,26 @@ static long page_number(const unsigned char *s, size_t n, uint16_t *flags)
 			}
 		}
 	}
+	/* "Kommunfullmäktige  Sammanträdesdatum 2021-03-22  5 (40)": a page
+	 * number "N (M)" at the end, after a column gap of two spaces */
+	if (z == ')' && n >= 6) {
+		size_t j = n - 1;
+		while (j > 0 && s[j - 1] != '(')
+			j--;
+		size_t k = j > 0 ? j - 1 : 0; /* at '(' */
+		while (k > 0 && s[k - 1] == ' ')
+			k--;
+		size_t d = k;
+		while (d > 0 && s[d - 1] >= '0' && s[d - 1] <= '9')
+			d--;
+		if (d < k && d >= 2 && s[d - 1] == ' ' && s[d - 2] == ' ') {
+			long v = page_tail(s, n, d);
+			if (v >= 1) {
+				*flags |= LF_ANCHOR;
+				return v;
+			}
+		}
+	}
 	size_t i = 0;
 	bool dash = false;
 	if (s[0] == '-' || s[0] == '[') {
@@ -980,10 +1000,12 @@ static uint64_t line_key(const unsigned char *t, const nline_t *l)
 	return fnv_fin(h);
 }
 
+enum { ZK_ANCHOR, ZK_FF, ZK_START, ZK_END };
+
 typedef struct zone {
 	uint32_t c;        /* centre: boundary line (FF) or anchor line */
 	uint32_t lo, hi;   /* window [lo, hi) */
-	bool ff;           /* boundary by form feed (boundary before line c) */
+	uint8_t kind;      /* ZK_*: FF = boundary before line c; START/END of text */
 } zone_t;
 
 static void add_event(run_t *ru, uint32_t line, int after, int before)
@@ -1057,7 +1079,7 @@ static void find_furniture(run_t *ru)
 		num[nzn] = (fl & LF_ANCHOR) ? v : -1;
 		zone_t *z = &Z[nzn++];
 		z->c = (uint32_t)i;
-		z->ff = ffz && !(fl & LF_ANCHOR);
+		z->kind = ffz && !(fl & LF_ANCHOR) ? ZK_FF : ZK_ANCHOR;
 		z->lo = (uint32_t)(i >= ZONE_K ? i - ZONE_K : 0);
 		z->hi = (uint32_t)(i + ZONE_K + 1 < n ? i + ZONE_K + 1 : n);
 		if (ffz && (fl & LF_ANCHOR)) {
@@ -1066,7 +1088,7 @@ static void find_furniture(run_t *ru)
 			GROW(num, ncap, nzn + 1);
 			GROW(Z, zcap, nzn + 1);
 			num[nzn] = -1;
-			Z[nzn] = (zone_t){(uint32_t)i, Z[nzn - 1].lo, Z[nzn - 1].hi, true};
+			Z[nzn] = (zone_t){(uint32_t)i, Z[nzn - 1].lo, Z[nzn - 1].hi, ZK_FF};
 			nzn++;
 		}
 	}
@@ -1075,6 +1097,18 @@ static void find_furniture(run_t *ru)
 		free(Z);
 		return;
 	}
+	/* the start and the end of the text bound the first and last page:
+	 * zones too (the first header, the last footer) */
+	GROW(num, ncap, nzn + 2);
+	GROW(Z, zcap, nzn + 2);
+	memmove(Z + 1, Z, nzn * sizeof *Z);
+	memmove(num + 1, num, nzn * sizeof *num);
+	Z[0] = (zone_t){0, 0, (uint32_t)(ZONE_K < n ? ZONE_K : n), ZK_START};
+	num[0] = -1;
+	nzn++;
+	Z[nzn] = (zone_t){(uint32_t)n, (uint32_t)(n > ZONE_K ? n - ZONE_K : 0), (uint32_t)n, ZK_END};
+	num[nzn] = -1;
+	nzn++;
 	/* keys of the lines of each zone, laid out zone by zone */
 	size_t stride = 2 * ZONE_K + 2;
 	uint64_t *keys = xmalloc(nzn * stride * sizeof *keys);
@@ -1087,7 +1121,24 @@ static void find_furniture(run_t *ru)
 		uint32_t c = zz->c;
 		int after = -1, before = -1;
 		uint32_t first_after = c;
-		if (zz->ff) {
+		if (zz->kind == ZK_START || zz->kind == ZK_END) {
+			/* walk inwards from the edge of the text */
+			if (zz->kind == ZK_START) {
+				for (uint32_t j = 0; j < zz->hi; j++) {
+					if (!eligible(ru, Z, nzn, z, keys, j, true))
+						break;
+					L[j].flags |= LF_FURN;
+				}
+			} else {
+				for (uint32_t j = c; j > zz->lo; j--) {
+					if (!eligible(ru, Z, nzn, z, keys, j - 1, true))
+						break;
+					L[j - 1].flags |= LF_FURN;
+				}
+			}
+			continue;
+		}
+		if (zz->kind == ZK_FF) {
 			/* footer side: lines before the boundary */
 			for (uint32_t j = c; j > zz->lo; j--) {
 				uint32_t li = j - 1;
@@ -1402,7 +1453,8 @@ static int hyphen_evidence(run_t *ru, const nline_t *A, size_t hp, const nline_t
 	}
 	int m;
 	int32_t rc = cp_at(t, re, rs, &m);
-	if (cp_upper(rc) && !all_upper(t, ls, hp)) {
+	if (cp_upper(rc)) {
+		/* "Luleå-|Boden", "OPF-|KR": a capital after the break */
 		*why = W_CAPITAL;
 		return SEP_KEEP;
 	}
