@@ -2155,8 +2155,10 @@ static void emit(run_t *ru)
 		size_t j = i + 1;
 		while (j < n && (L[j].flags & LF_FURN))
 			j++;
-		if (j >= n)
-			break;
+		if (j >= n) {
+			prev = i;
+			continue; /* the last line; furniture after it is still counted */
+		}
 		nline_t *B = &L[j];
 		uint32_t gs = l->e, gl = B->s - l->e;
 		switch (l->sep) {

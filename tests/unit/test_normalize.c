@@ -629,6 +629,36 @@ START_TEST(sida_av_pages)
 }
 END_TEST
 
+START_TEST(kommun_layout_pages)
+{
+	/* header "… Sammanträdesdatum …  N (M)" on every page, signature
+	 * footer on every page, the first header and the last footer at the
+	 * edges of the text */
+	const char *s = "Kommunfullmäktige  Sammanträdesdatum 2021-03-22  1 (3)\n\n"
+	                "Kommunfullmäktige beslutar att anta planen som\n\n"
+	                "Justerandes sign        Utdragsbestyrkande\n"
+	                "Kommunfullmäktige  Sammanträdesdatum 2021-03-22  2 (3)\n"
+	                "gäller OPF-\nKR och hela kommunen.\n\n"
+	                "Justerandes sign        Utdragsbestyrkande\n"
+	                "Kommunfullmäktige  Sammanträdesdatum 2021-03-22  3 (3)\n"
+	                "Sista sidan.\n\n"
+	                "Justerandes sign        Utdragsbestyrkande\n";
+	norm_result_t r;
+	run_str(s, &r);
+	check_shape(&r);
+	ASSERT_HASNT(&r, "Justerandes");
+	ASSERT_HASNT(&r, "Sammanträdesdatum");
+	ASSERT_HASNT(&r, "(3)");
+	ASSERT_HAS(&r, "anta planen som gäller OPF-KR och hela kommunen.");
+	ck_assert_int_eq(norm_page_at(&r, 0), 1);
+	ck_assert_int_eq(norm_page_at(&r, (uint32_t)find(&r, "gäller")), 2);
+	ck_assert_int_eq(norm_page_at(&r, (uint32_t)find(&r, "Sista")), 3);
+	ck_assert_uint_eq(r.stats.headers_removed, 6);
+	check_map_property(s, strlen(s), &r);
+	norm_result_release(&r);
+}
+END_TEST
+
 /* ---- linear time on pathological input ---- */
 
 START_TEST(pathological_hyphen_lines)
@@ -774,6 +804,7 @@ static Suite *normalize_suite(void)
 	tcase_add_test(c, clean_text_keeps_lines);
 	tcase_add_test(c, form_feed_pages);
 	tcase_add_test(c, sida_av_pages);
+	tcase_add_test(c, kommun_layout_pages);
 	tcase_add_test(c, edit_kind_names);
 	tcase_add_test(c, random_documents);
 	suite_add_tcase(s, c);
