@@ -1214,20 +1214,42 @@ static int first_add(cg_t *cg, const pnode_t *n, tsb_t *b)
 	}
 }
 
+/* An element of a flattened sequence; opt: may be skipped (the remaining
+ * iterations of a repetition), never used as the required element. */
+typedef struct fel {
+	const pnode_t *n;
+	int opt;
+} fel_t;
+
+typedef struct felvec {
+	fel_t *v;
+	size_t n, cap;
+} felvec_t;
+
+static void fel_push(felvec_t *v, const pnode_t *n, int opt)
+{
+	GROW(v->v, v->cap, v->n + 1);
+	v->v[v->n++] = (fel_t){n, opt};
+}
+
 /* The top-level sequence of a pattern: sequences, references and captures
- * opened up. */
-static void flatten(cg_t *cg, const pnode_t *n, const pnode_t ***v, size_t *nv, size_t *cap)
+ * opened up; a repetition of at least one becomes its first iteration
+ * followed by the rest (optional). */
+static void flatten(cg_t *cg, const pnode_t *n, felvec_t *v)
 {
 	if (n->k == PN_SEQ) {
 		for (size_t i = 0; i < n->nkids; i++)
-			flatten(cg, n->kids[i], v, nv, cap);
+			flatten(cg, n->kids[i], v);
 	} else if (n->k == PN_REF) {
-		flatten(cg, cg->c->decls[n->idx].pat, v, nv, cap);
+		flatten(cg, cg->c->decls[n->idx].pat, v);
 	} else if (n->k == PN_CAP) {
-		flatten(cg, n->kids[0], v, nv, cap);
+		flatten(cg, n->kids[0], v);
+	} else if (n->k == PN_REP && n->min >= 1) {
+		flatten(cg, n->kids[0], v);
+		if (n->max != 1)
+			fel_push(v, n, 1);
 	} else {
-		GROW(*v, *cap, *nv + 1);
-		(*v)[(*nv)++] = n;
+		fel_push(v, n, 0);
 	}
 }
 
@@ -1262,10 +1284,23 @@ static int pred_has_regex(const grammar_t *g, uint32_t p)
 	}
 }
 
+/* Symbols too frequent to be worth a filter. */
+static int sym_common(const grammar_t *g, uint32_t sym)
+{
+	static const char *const common[] = {".", ",", "(", ")", "-", "och", "att", "i"};
+	for (size_t i = 0; i < sizeof common / sizeof *common; i++)
+		if (strcmp(g->syms[sym], common[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static int tsb_narrow(const grammar_t *g, const tsb_t *b)
 {
 	if (b->any)
 		return 0;
+	for (size_t i = 0; i < b->n[0]; i++)
+		if (sym_common(g, b->v[0][i]))
+			return 0;
 	for (size_t i = 0; i < b->n[2]; i++)
 		if (!pred_narrow(g, b->v[2][i]))
 			return 0;
@@ -1301,6 +1336,8 @@ static tokset_t tokset_store(grammar_t *g, tsb_t *b)
 			memcpy(g->tsv + g->ntsv, v, w * sizeof *v);
 		*off[k] = g->ntsv;
 		*cnt[k] = (uint32_t)w;
+		for (size_t i = 0; i < w && k < 2; i++)
+			*(k == 0 ? &t.symmask : &t.stemmask) |= 1ull << (v[i] & 63);
 		g->ntsv += (uint32_t)w;
 	}
 	return t;
@@ -1308,62 +1345,180 @@ static tokset_t tokset_store(grammar_t *g, tsb_t *b)
 
 static int tokset_eq(const grammar_t *g, const tokset_t *a, const tokset_t *b)
 {
-	return a->cls == b->cls && a->cls_in == b->cls_in && a->any == b->any && a->nsym == b->nsym &&
+	return a->cls == b->cls && a->cls_in == b->cls_in && a->symmask == b->symmask && a->stemmask == b->stemmask && a->any == b->any && a->nsym == b->nsym &&
 	       a->nstem == b->nstem && a->npred == b->npred &&
 	       !memcmp(g->tsv + a->sym, g->tsv + b->sym, a->nsym * sizeof *g->tsv) &&
 	       !memcmp(g->tsv + a->stem, g->tsv + b->stem, a->nstem * sizeof *g->tsv) &&
 	       !memcmp(g->tsv + a->pred, g->tsv + b->pred, a->npred * sizeof *g->tsv);
 }
 
-/* The required-token filter of a rule: walking its top-level sequence, the
- * first element that cannot be empty, starts with selective tests and
- * follows at least one element; the elements before it give the set of
- * tokens that may come first and the reach.  Identical filters are shared. */
-static uint32_t filter_build(cg_t *cg, const pnode_t *pat)
+static void tsb_copy(tsb_t *d, const tsb_t *s)
+{
+	*d = *s;
+	for (int k = 0; k < 3; k++) {
+		d->v[k] = s->n[k] ? xmalloc(s->n[k] * sizeof *s->v[k]) : NULL;
+		d->cap[k] = s->n[k];
+		if (s->n[k])
+			memcpy(d->v[k], s->v[k], s->n[k] * sizeof *s->v[k]);
+	}
+}
+
+/* Store a token set, shared with an identical one; returns its index. */
+static uint32_t tokset_intern(grammar_t *g, tsb_t *b)
+{
+	uint32_t mark = g->ntsv;
+	tokset_t t = tokset_store(g, b);
+	for (uint32_t q = 0; q < g->ntoksets; q++)
+		if (tokset_eq(g, &g->toksets[q], &t)) {
+			g->ntsv = mark;
+			return q;
+		}
+	GROW(g->toksets, g->toksets_cap, g->ntoksets + 1);
+	g->toksets[g->ntoksets] = t;
+	return g->ntoksets++;
+}
+
+/* Store filter (need, pre, reach), shared with an identical one; returns
+ * its index. */
+static uint32_t filter_store(grammar_t *g, tsb_t *need, tsb_t *pre, uint32_t reach)
+{
+	filter_t f = {.reach = reach};
+	f.need = tokset_intern(g, need);
+	f.pre = tokset_intern(g, pre);
+	for (uint32_t q = 0; q < g->nfilters; q++)
+		if (g->filters[q].reach == f.reach && g->filters[q].need == f.need && g->filters[q].pre == f.pre)
+			return q;
+	GROW(g->filters, g->filters_cap, g->nfilters + 1);
+	g->filters[g->nfilters] = f;
+	return g->nfilters++;
+}
+
+typedef struct fids {
+	uint32_t *v;
+	size_t n, cap;
+} fids_t;
+
+/* Linear search of the sequence el[0..nel), after elements that gave pre
+ * and reach: the first element that cannot be empty, starts with selective
+ * tests and follows something.  Returns 2 and appends its filter to out;
+ * else returns 1 when the first element is selective (its tests, into
+ * *fb), 0 otherwise. */
+static int filter_linear(cg_t *cg, const fel_t *el, size_t nel, tsb_t *pre, uint32_t reach, tsb_t *fb,
+                         fids_t *out)
 {
 	grammar_t *g = cg->g;
-	const pnode_t **el = NULL;
-	size_t nel = 0, cap = 0;
-	flatten(cg, pat, &el, &nel, &cap);
-	tsb_t pre = {0}, need = {0};
-	uint32_t reach = 0, res = FILTER_NONE;
-	int found = 0;
-	for (size_t j = 0; j < nel && !found; j++) {
-		if (!tsb_empty(&pre)) {
-			memset(&need, 0, sizeof need);
-			if (!first_add(cg, el[j], &need) && tsb_narrow(g, &need))
-				found = 1;
-			else
-				tsb_free(&need);
+	int res = 0;
+	for (size_t j = 0; j < nel; j++) {
+		const fel_t *e = &el[j];
+		int first = tsb_empty(pre) && reach == 0;
+		if (!e->opt) {
+			tsb_t need = {0};
+			if (!first_add(cg, e->n, &need) && tsb_narrow(g, &need)) {
+				if (!first) {
+					GROW(out->v, out->cap, out->n + 1);
+					out->v[out->n++] = filter_store(g, &need, pre, reach);
+					tsb_free(&need);
+					return 2;
+				}
+				if (!res) {
+					*fb = need;
+					res = 1;
+					memset(&need, 0, sizeof need);
+				}
+			}
+			tsb_free(&need);
 		}
-		if (found)
-			break;
-		leaves_add(cg, el[j], &pre);
-		reach = reach_add(reach, max_len(cg, el[j]));
-		if (pre.any && reach == REACH_INF)
+		leaves_add(cg, e->n, pre);
+		reach = reach_add(reach, max_len(cg, e->n));
+		if (pre->any && reach == REACH_INF)
 			break;
 	}
-	if (found) {
-		filter_t f = {.reach = reach};
-		uint32_t mark = g->ntsv;
-		f.need = tokset_store(g, &need);
-		f.pre = tokset_store(g, &pre);
-		for (uint32_t q = 0; q < g->nfilters && res == FILTER_NONE; q++)
-			if (g->filters[q].reach == f.reach && tokset_eq(g, &g->filters[q].need, &f.need) &&
-			    tokset_eq(g, &g->filters[q].pre, &f.pre))
-				res = q;
-		if (res != FILTER_NONE) {
-			g->ntsv = mark;
-		} else {
-			GROW(g->filters, g->filters_cap, g->nfilters + 1);
-			g->filters[g->nfilters] = f;
-			res = g->nfilters++;
-		}
-	}
-	tsb_free(&need);
-	tsb_free(&pre);
-	free(el);
 	return res;
+}
+
+/* Filters for the sequence el[0..nel) after pre and reach (not changed):
+ * the linear search; failing that, the first alternation met is split into
+ * its alternatives, each searched with the rest of the sequence (a match
+ * follows one of them); failing that, a selective first element.  Appends
+ * one filter per path to out; returns 0 when some path has none (then the
+ * rule gets no filter). */
+static int filter_search(cg_t *cg, const fel_t *el, size_t nel, const tsb_t *pre, uint32_t reach,
+                         int *budget, fids_t *out)
+{
+	tsb_t p = {0}, fb = {0};
+	tsb_copy(&p, pre);
+	int st = filter_linear(cg, el, nel, &p, reach, &fb, out);
+	tsb_free(&p);
+	if (st == 2) {
+		tsb_free(&fb);
+		return 1;
+	}
+	/* split the first alternation */
+	tsb_copy(&p, pre);
+	uint32_t rch = reach;
+	int ok = 0;
+	for (size_t j = 0; j < nel; j++) {
+		const fel_t *e = &el[j];
+		if (!e->opt && e->n->k == PN_ALT) {
+			if (--*budget < 0)
+				break;
+			size_t mark = out->n;
+			ok = 1;
+			for (size_t k = 0; k < e->n->nkids && ok; k++) {
+				felvec_t sub = {0};
+				flatten(cg, e->n->kids[k], &sub);
+				for (size_t q = j + 1; q < nel; q++)
+					fel_push(&sub, el[q].n, el[q].opt);
+				ok = filter_search(cg, sub.v, sub.n, &p, rch, budget, out);
+				free(sub.v);
+			}
+			if (!ok)
+				out->n = mark;
+			break;
+		}
+		leaves_add(cg, e->n, &p);
+		rch = reach_add(rch, max_len(cg, e->n));
+		if (p.any && rch == REACH_INF)
+			break;
+	}
+	tsb_free(&p);
+	if (!ok && st == 1) {
+		tsb_t none = {0};
+		GROW(out->v, out->cap, out->n + 1);
+		out->v[out->n++] = filter_store(cg->g, &fb, &none, 0);
+		ok = 1;
+	}
+	tsb_free(&fb);
+	return ok;
+}
+
+/* The required-token filters of a rule (any one passing lets it be tried),
+ * stored as g->rfilt[r->filt .. r->filt + r->nfilt). */
+static void filter_build(cg_t *cg, rule_t *r, const pnode_t *pat)
+{
+	grammar_t *g = cg->g;
+	felvec_t el = {0};
+	flatten(cg, pat, &el);
+	tsb_t pre = {0};
+	fids_t ids = {0};
+	int budget = 32;
+	r->filt = r->nfilt = 0;
+	if (filter_search(cg, el.v, el.n, &pre, 0, &budget, &ids) && ids.n > 0) {
+		size_t w = 0;
+		if (ids.n > 1)
+			qsort(ids.v, ids.n, sizeof *ids.v, u32_cmp);
+		for (size_t i = 0; i < ids.n; i++)
+			if (w == 0 || ids.v[w - 1] != ids.v[i])
+				ids.v[w++] = ids.v[i];
+		GROW(g->rfilt, g->rfilt_cap, g->nrfilt + w);
+		memcpy(g->rfilt + g->nrfilt, ids.v, w * sizeof *ids.v);
+		r->filt = g->nrfilt;
+		r->nfilt = (uint32_t)w;
+		g->nrfilt += (uint32_t)w;
+	}
+	free(ids.v);
+	tsb_free(&pre);
+	free(el.v);
 }
 
 /* ------------------------------------------------------------- driver */
@@ -1522,9 +1677,7 @@ static void compile_all(compile_t *c, grammar_t *g)
 	keys_unique(&kv);
 	build_index(g, &g->rix, &kv);
 	for (uint32_t i = 0; i < g->nrules; i++)
-		g->rules[i].filter = filter_build(&cg, c->decls[g->rules[i].order].pat);
-	for (uint32_t i = 0; i < g->ntrigs; i++)
-		g->trigs[i].filter = FILTER_NONE;
+		filter_build(&cg, &g->rules[i], c->decls[g->rules[i].order].pat);
 	kv.n = 0;
 	for (uint32_t i = 0; i < g->ntrigs; i++) {
 		rule_t *r = &g->trigs[i];
@@ -1562,6 +1715,8 @@ void grammar_free(grammar_t *g)
 	free(g->sym_single);
 	free(g->sym_inner);
 	free(g->filters);
+	free(g->toksets);
+	free(g->rfilt);
 	free(g->tsv);
 	free(g->tnodes);
 	free(g->tedges);

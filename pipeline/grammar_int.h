@@ -237,11 +237,10 @@ typedef struct rule {
 	size_t nacts;
 	uint8_t nullable;     /* can match the empty string */
 	uint32_t guard;       /* first-token guard (shared between rules), GUARD_NONE if any token may start */
-	uint32_t filter;      /* required-token filter (shared between rules), FILTER_NONE if none */
+	uint32_t filt, nfilt; /* required-token filters g->rfilt[filt .. filt + nfilt): one must pass (none: no filter) */
 } rule_t;
 
 #define GUARD_NONE UINT32_MAX
-#define FILTER_NONE UINT32_MAX
 #define REACH_INF UINT32_MAX
 
 /* A union of single-token tests: a token belongs to the set when any test
@@ -252,6 +251,8 @@ typedef struct tokset {
 	uint32_t sym, nsym;   /* g->tsv[sym .. sym + nsym): sorted symbols */
 	uint32_t stem, nstem; /* g->tsv[stem .. stem + nstem): sorted stem symbols */
 	uint32_t pred, npred; /* g->tsv[pred .. pred + npred): predicate indexes */
+	uint64_t symmask;     /* bit (s & 63) for each member symbol s: a quick no */
+	uint64_t stemmask;
 	uint8_t any;          /* every token */
 } tokset_t;
 
@@ -259,8 +260,8 @@ typedef struct tokset {
  * match starting at token i contains a token p in [i, i + reach] that is in
  * `need`, and every token in [i, p) is in `pre`. */
 typedef struct filter {
-	tokset_t need;
-	tokset_t pre;
+	uint32_t need;        /* token set index */
+	uint32_t pre;         /* token set index */
 	uint32_t reach;       /* REACH_INF: unbounded */
 } filter_t;
 
@@ -365,6 +366,12 @@ struct grammar {
 	filter_t *filters;      /* required-token filters, shared by rules */
 	uint32_t nfilters;
 	size_t filters_cap;
+	uint32_t *rfilt;        /* filter indexes of the rules */
+	uint32_t nrfilt;
+	size_t rfilt_cap;
+	tokset_t *toksets;      /* token sets of the filters (distinct) */
+	uint32_t ntoksets;
+	size_t toksets_cap;
 	uint32_t *tsv;          /* members of the filters' token sets */
 	uint32_t ntsv;
 	size_t tsv_cap;

@@ -98,6 +98,17 @@
 #include <string.h>
 #include "grammar_int.h"
 
+/* Regex results by token text, kept across documents: a regex on the same
+ * bytes always gives the same answer.  Direct-mapped; bit r of known/val
+ * for regex r < 64. */
+#define RXC_SLOTS 16384
+#define RXC_KEY 22
+typedef struct rxc {
+	uint64_t known, val;
+	uint8_t len;
+	char key[RXC_KEY];
+} rxc_t;
+
 typedef struct bt {
 	uint32_t pc;      /* resume here (BT_BRANCH) or register index (BT_REG) */
 	uint32_t pos;     /* token position, or the register's old value */
@@ -107,17 +118,18 @@ typedef struct bt {
 
 enum { BT_BRANCH, BT_REG };
 
-/* Per filter and document: where the tokens of `pre` run out, where the
- * next `need` token is (see "Required tokens"). */
-typedef struct fstate {
-	uint32_t stamp;      /* token + 1 of the last query */
-	uint8_t res;         /* its answer */
-	uint8_t need_found;  /* need_pos holds a need token */
-	uint32_t brk_from;   /* tokens [brk_from, brk) are in pre, brk is not (or is n) */
+/* Per token set and document (see "Required tokens"): as the `pre` of
+ * filters, where its run of tokens from the current token ends; as the
+ * `need` of filters, where its next token is.  Shared by all filters
+ * with the same set, so each token is tested at most once per set. */
+typedef struct tsstate {
+	uint8_t brk_real;    /* brk is not in the set (or is n) */
+	uint8_t need_found;  /* need_pos holds a member */
+	uint32_t brk_from;   /* tokens [brk_from, brk) are in the set */
 	uint32_t brk;
-	uint32_t need_pos;   /* need_found: first need token at or after the scan start */
-	uint32_t need_scan;  /* no need token in [scan start, need_scan) */
-} fstate_t;
+	uint32_t need_pos;   /* need_found: first member at or after the scan start */
+	uint32_t need_scan;  /* no member in [scan start, need_scan) */
+} tsstate_t;
 
 struct matcher {
 	const grammar_t *g;
@@ -149,7 +161,10 @@ struct matcher {
 	uint32_t gen;             /* current attempt number */
 	uint32_t *gstamp;         /* per guard: token + 1 it was evaluated at */
 	uint8_t *gres;            /* per guard: its result there */
-	fstate_t *fst;            /* per filter: cursors over the document */
+	uint32_t *fstamp;         /* per filter: token + 1 of its last check */
+	uint8_t *fres;            /* per filter: the answer there */
+	tsstate_t *tss;           /* per token set: cursors over the document */
+	rxc_t *rxc;               /* regex results by token text */
 	buf_t sbuf;               /* scratch text */
 };
 
@@ -167,7 +182,10 @@ matcher_t *matcher_new(const grammar_t *g)
 	m->actx.g = g;
 	m->gstamp = xcalloc(g->nguards + 1, sizeof *m->gstamp);
 	m->gres = xcalloc(g->nguards + 1, 1);
-	m->fst = xcalloc(g->nfilters + 1, sizeof *m->fst);
+	m->fstamp = xcalloc(g->nfilters + 1, sizeof *m->fstamp);
+	m->fres = xcalloc(g->nfilters + 1, 1);
+	m->tss = xcalloc(g->ntoksets + 1, sizeof *m->tss);
+	m->rxc = xcalloc(RXC_SLOTS, sizeof *m->rxc);
 	return m;
 }
 
@@ -189,7 +207,10 @@ void matcher_free(matcher_t *m)
 	free(m->memo);
 	free(m->gstamp);
 	free(m->gres);
-	free(m->fst);
+	free(m->fstamp);
+	free(m->fres);
+	free(m->tss);
+	free(m->rxc);
 	free(m->memo_gen);
 	free(m->actx.tmp);
 	buf_release(&m->actx.sbuf);
@@ -212,10 +233,31 @@ static int pred_eval(matcher_t *m, const match_input_t *in, uint32_t p, const to
 	case PR_OR: return pred_eval(m, in, pr->a, t) || pred_eval(m, in, pr->b, t);
 	case PR_NOT: return !pred_eval(m, in, pr->a, t);
 	case PR_REGEX: {
-		PCRE2_SPTR s = (PCRE2_SPTR)(in->text + t->off);
+		const char *txt = in->text + t->off;
+		rxc_t *e = NULL;
+		uint64_t bit = 1ull << (pr->a & 63);
+		if (pr->a < 64 && t->len <= RXC_KEY) {
+			uint32_t h = 2166136261u;
+			for (uint32_t k = 0; k < t->len; k++)
+				h = (h ^ (unsigned char)txt[k]) * 16777619u;
+			e = &m->rxc[(h ^ (h >> 15)) & (RXC_SLOTS - 1)];
+			if (e->len != t->len || memcmp(e->key, txt, t->len) != 0) {
+				e->len = (uint8_t)t->len;
+				memcpy(e->key, txt, t->len);
+				e->known = e->val = 0;
+			} else if (e->known & bit) {
+				return (e->val & bit) != 0;
+			}
+		}
+		PCRE2_SPTR s = (PCRE2_SPTR)txt;
 		int rc = g->re_jit[pr->a]
 		             ? pcre2_jit_match(g->re[pr->a], s, t->len, 0, 0, m->md, NULL)
 		             : pcre2_match(g->re[pr->a], s, t->len, 0, PCRE2_NO_UTF_CHECK, m->md, NULL);
+		if (e) {
+			e->known |= bit;
+			if (rc >= 0)
+				e->val |= bit;
+		}
 		return rc >= 0;
 	}
 	}
@@ -363,10 +405,10 @@ static int tokset_has(matcher_t *m, const match_input_t *in, const tokset_t *s, 
 	if (t->sym) {
 		if (g->sym_inner[t->sym] & s->cls_in)
 			return 1;
-		if (s->nsym && sorted_has(g->tsv + s->sym, s->nsym, t->sym))
+		if ((s->symmask >> (t->sym & 63) & 1) && sorted_has(g->tsv + s->sym, s->nsym, t->sym))
 			return 1;
 	}
-	if (t->stem_sym && s->nstem && sorted_has(g->tsv + s->stem, s->nstem, t->stem_sym))
+	if (t->stem_sym && (s->stemmask >> (t->stem_sym & 63) & 1) && sorted_has(g->tsv + s->stem, s->nstem, t->stem_sym))
 		return 1;
 	for (uint32_t q = 0; q < s->npred; q++)
 		if (pred_eval(m, in, g->tsv[s->pred + q], t))
@@ -376,51 +418,60 @@ static int tokset_has(matcher_t *m, const match_input_t *in, const tokset_t *s, 
 
 static void filters_reset(matcher_t *m)
 {
-	for (uint32_t f = 0; f < m->g->nfilters; f++)
-		m->fst[f] = (fstate_t){.brk_from = 1, .brk = 0};
+	memset(m->fstamp, 0, (m->g->nfilters + 1) * sizeof *m->fstamp);
+	for (uint32_t k = 0; k < m->g->ntoksets; k++)
+		m->tss[k] = (tsstate_t){.brk_from = 1, .brk = 0, .brk_real = 1};
 }
 
 /* Can a rule with filter f match at token i?  0 only when no match can
  * exist (see "Required tokens").  Queries come with i ascending. */
 static int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t i)
 {
-	fstate_t *s = &m->fst[f];
-	if (s->stamp == i + 1)
-		return s->res;
-	const filter_t *fl = &m->g->filters[f];
+	if (m->fstamp[f] == i + 1)
+		return m->fres[f];
+	const grammar_t *g = m->g;
+	const filter_t *fl = &g->filters[f];
+	const tokset_t *pre = &g->toksets[fl->pre], *need = &g->toksets[fl->need];
+	tsstate_t *ps = &m->tss[fl->pre], *ns = &m->tss[fl->need];
 	const token_t *v = in->toks->v;
 	uint32_t n = (uint32_t)in->toks->n;
-	/* end of the run of pre tokens from i */
-	if (!(s->brk_from <= i && i <= s->brk)) {
-		uint32_t p = i;
-		if (fl->pre.any)
-			p = n;
-		else
-			while (p < n && tokset_has(m, in, &fl->pre, &v[p]))
-				p++;
-		s->brk_from = i;
-		s->brk = p;
+	uint32_t want = n;
+	if (fl->reach != REACH_INF && i + (uint64_t)fl->reach < n)
+		want = i + fl->reach;
+	/* the run of pre tokens from i, followed as far as the reach needs */
+	if (!(ps->brk_from <= i && i <= ps->brk)) {
+		ps->brk_from = ps->brk = i;
+		ps->brk_real = 0;
 	}
-	uint32_t lim = s->brk;
-	if (fl->reach != REACH_INF && i + (uint64_t)fl->reach < lim)
-		lim = i + fl->reach;
+	if (pre->any) {
+		ps->brk = n;
+		ps->brk_real = 1;
+	}
+	if (!ps->brk_real && ps->brk < want) {
+		uint32_t p = ps->brk;
+		while (p < want && tokset_has(m, in, pre, &v[p]))
+			p++;
+		ps->brk_real = p < want;
+		ps->brk = p;
+	}
+	uint32_t lim = ps->brk < want ? ps->brk : want;
 	/* first need token at or after i, looked for up to lim */
-	if (!(s->need_found && s->need_pos >= i)) {
-		uint32_t p = s->need_scan > i ? s->need_scan : i;
-		s->need_found = 0;
+	if (!(ns->need_found && ns->need_pos >= i)) {
+		uint32_t p = ns->need_scan > i ? ns->need_scan : i;
+		ns->need_found = 0;
 		while (p <= lim && p < n) {
-			if (tokset_has(m, in, &fl->need, &v[p])) {
-				s->need_found = 1;
-				s->need_pos = p;
+			if (tokset_has(m, in, need, &v[p])) {
+				ns->need_found = 1;
+				ns->need_pos = p;
 				break;
 			}
 			p++;
 		}
-		s->need_scan = s->need_found ? p + 1 : p;
+		ns->need_scan = ns->need_found ? p + 1 : p;
 	}
-	s->stamp = i + 1;
-	s->res = (uint8_t)(s->need_found && s->need_pos <= lim);
-	return s->res;
+	m->fstamp[f] = i + 1;
+	m->fres[f] = (uint8_t)(ns->need_found && ns->need_pos <= lim);
+	return m->fres[f];
 }
 
 /* Run rule r at token start.  Returns 1 and the end token on a match; the
@@ -740,8 +791,13 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 				const rule_t *r = &g->rules[m->cand[k]];
 				if (!guard_ok(m, in, r->guard, i))
 					continue;
-				if (r->filter != FILTER_NONE && !filter_ok(m, in, r->filter, i))
-					continue;
+				if (r->nfilt) {
+					uint32_t q = 0;
+					while (q < r->nfilt && !filter_ok(m, in, g->rfilt[r->filt + q], i))
+						q++;
+					if (q == r->nfilt)
+						continue;
+				}
 				uint32_t e;
 				if (!vm_run(m, in, r, i, &e) || e <= i)
 					continue;
