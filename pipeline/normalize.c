@@ -225,6 +225,7 @@ static const char *const reasons[] = {
 	"line after list item",
 	"comma continues",
 	"dictionary budget of this document spent: word-internal break assumed",
+	"capitalised non-word before a word, joined form no word: a name in a compound",
 };
 
 enum {
@@ -232,7 +233,7 @@ enum {
 	W_LEADBULLET, W_LOWER, W_FULL, W_TRACE, W_DELIB, W_PARAMARK, W_HEADNEXT,
 	W_SHY, W_SUSP, W_DIGIT, W_ACRONYM, W_SINGLE, W_DOC_JOIN, W_DOC_HYPH,
 	W_CAPITAL, W_DICT_NORIGHT, W_DICT_JOIN, W_DICT_HALVES, W_DEFAULT_JOIN,
-	W_PUNCT, W_DICT_NOLEFT, W_AFTER_ITEM, W_COMMA, W_NO_BUDGET,
+	W_PUNCT, W_DICT_NOLEFT, W_AFTER_ITEM, W_COMMA, W_NO_BUDGET, W_DICT_NAME,
 };
 
 static inline bool is_cont(unsigned char b) { return (b & 0xC0) == 0x80; }
@@ -1376,7 +1377,17 @@ static uint8_t dict_verdict(normalizer_t *nz, const unsigned char *t, size_t ls,
 		memcpy(w, t + ls, ll);
 		w[ll] = '\0';
 		if (!Hunspell_spell(nz->hs, w)) {
+			/* a capitalised non-word before a word ("Laf-|tak",
+			 * "Covid-|vård") is a name in a compound, unless the
+			 * joined form is a word after all */
 			v = W_DICT_NOLEFT;
+			int m0;
+			if (cp_upper(cp_at(t, le, ls, &m0))) {
+				memcpy(w + ll, t + rs, rl);
+				w[ll + rl] = '\0';
+				if (!Hunspell_spell(nz->hs, w))
+					v = W_DICT_NAME;
+			}
 		} else {
 			memcpy(w + ll, t + rs, rl);
 			w[ll + rl] = '\0';
@@ -1459,7 +1470,7 @@ static int hyphen_evidence(run_t *ru, const nline_t *A, size_t hp, const nline_t
 		return SEP_KEEP;
 	}
 	uint8_t v = dict_verdict(ru->nz, t, ls, hp, rs, re);
-	if (v == W_DICT_HALVES) {
+	if (v == W_DICT_HALVES || v == W_DICT_NAME) {
 		*why = v;
 		return SEP_KEEP;
 	}
@@ -1883,7 +1894,8 @@ static size_t nfc_segment(run_t *ru, size_t p, size_t e)
 			break;
 		q += (size_t)m;
 	}
-	size_t need = (q - p) * 2 + 8;
+	/* NFC may lengthen a few characters up to threefold (U+FB2C) */
+	size_t need = (q - p) * 4 + 16;
 	if (need > nz->u16_cap) {
 		nz->u16a = xrealloc(nz->u16a, need * sizeof(UChar));
 		nz->u16b = xrealloc(nz->u16b, need * sizeof(UChar));

@@ -500,6 +500,9 @@ START_TEST(hyphen_cases)
 	expect_join("tillgången till hälso-\n\noch sjukvården.\n", "hälso- och sjukvården.", EDIT_SUSPENDED);
 	expect_join("med Luleå-\nBoden och\n", "med Luleå-Boden och", EDIT_KEEP_HYPHEN);
 	expect_join("via e-\npost och\n", "via e-post och", EDIT_KEEP_HYPHEN);
+	expect_join("så kallt Laf-\ntak för\n", "så kallt Laf-tak för", EDIT_KEEP_HYPHEN);
+	expect_join("listan OPF-\nKR gäller\n", "listan OPF-KR gäller", EDIT_KEEP_HYPHEN);
+	expect_join("ett katastrof-\nberedskap\n", "ett katastrofberedskap", EDIT_JOIN);
 	/* document evidence beats the dictionary either way */
 	expect_join("registret Sve-\nDem och registret SveDem.\n", "registret SveDem och", EDIT_JOIN);
 	expect_join("Bodentvätten ligger vid Boden-\ntvätten.\n", "vid Bodentvätten.", EDIT_JOIN);
@@ -540,6 +543,11 @@ START_TEST(character_folding)
 	omap_span(&r.map, (uint32_t)a, (uint32_t)a + 2, &sa, &sb);
 	ck_assert_int_eq(memcmp(s + sa, "A\xCC\x8A", 3), 0);
 	ck_assert_uint_eq(sb - sa, 3);
+	/* a composition exclusion that NFC lengthens: U+FB2C -> three code points */
+	norm_result_t r2;
+	run_str("x \xEF\xAC\xAC y\n", &r2);
+	ck_assert_str_eq(r2.text.data, "x \xD7\xA9\xD6\xBC\xD7\x81 y");
+	norm_result_release(&r2);
 	size_t chars = 0;
 	for (size_t i = 0; i < r.nedits; i++)
 		chars += r.edits[i].kind == EDIT_CHAR;
