@@ -61,7 +61,11 @@
  *        paragraph.
  *    A leading-space line that continues the previous sentence is not a
  *    bullet but the trace of a page break (pdftotext indents the first line
- *    of a page), so it also marks a page boundary.
+ *    of a page), so it also marks a page boundary.  A page that starts
+ *    with a new paragraph leaves the same trace, indistinguishable from a
+ *    bullet on its own; where known boundaries are much further apart than
+ *    the median page, a leading-space line about one page length on is
+ *    taken as the missing break (pages have a rhythm).
  *
  *    Line-end hyphens are decided one by one, cheapest evidence first:
  *    a conjunction after the line break ("Uppsägnings-| och") is a
@@ -1688,6 +1692,104 @@ static void decide(run_t *ru)
 	free(tr);
 }
 
+/* Page breaks that left only a leading space on a new page's first line.
+ * Those that continue a sentence were found by decide(); one that starts
+ * a paragraph looks like a bullet whose glyph was lost.  Pages have a
+ * rhythm, though: where the known breaks are much further apart than the
+ * median page, a leading-space line about one page length after the last
+ * break is taken as the next one. */
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void page_rhythm(run_t *ru)
+{
+	normalizer_t *nz = ru->nz;
+	const nline_t *L = ru->L;
+	size_t n = ru->n, nev = ru->nev;
+	if (!ru->wrapped || !ru->lead_sig || nev < 4)
+		return;
+	uint32_t *d = xmalloc((nev - 1) * sizeof *d);
+	for (size_t i = 0; i + 1 < nev; i++)
+		d[i] = nz->ev[i + 1].line - nz->ev[i].line;
+	qsort(d, nev - 1, sizeof *d, cmp_u32);
+	uint32_t P = d[(nev - 1) / 2];
+	free(d);
+	if (P < 10)
+		return;
+	pevent_t *add = NULL;
+	size_t nadd = 0, cap = 0;
+	/* before the first known break, walking backwards */
+	for (uint32_t prev = nz->ev[0].line;;) {
+		if (prev < P * 6 / 5 + P / 2)
+			break;
+		uint32_t hi = prev - P * 4 / 5, lo = prev - P * 6 / 5, c = hi, found = 0;
+		for (; c > lo; c--) {
+			const nline_t *l = &L[c];
+			if (l->lead >= 1 && !(l->flags & (LF_FURN | LF_SECT | LF_DNR | LF_ITEM)) &&
+			    L[c - 1].lead == 0) {
+				found = 1;
+				break;
+			}
+		}
+		if (found) {
+			GROW(add, cap, nadd + 1);
+			add[nadd++] = (pevent_t){c, -1, -1};
+			prev = c;
+		} else {
+			prev -= P;
+		}
+	}
+	for (size_t i = 0; i < nadd / 2; i++) {
+		pevent_t x = add[i];
+		add[i] = add[nadd - 1 - i];
+		add[nadd - 1 - i] = x;
+	}
+	for (size_t k = 0; k < nev; k++) {
+		uint32_t prev = nz->ev[k].line;
+		uint32_t next = k + 1 < nev ? nz->ev[k + 1].line : (uint32_t)n;
+		if ((uint64_t)(next - prev) * 2 <= (uint64_t)P * 3)
+			continue;
+		for (;;) {
+			uint32_t lo = prev + P * 4 / 5, hi = prev + P * 6 / 5;
+			uint32_t stop = next > P / 2 ? next - P / 2 : 0;
+			if (lo >= stop)
+				break;
+			if (hi > stop)
+				hi = stop;
+			uint32_t c = lo, found = 0;
+			for (; c < hi; c++) {
+				const nline_t *l = &L[c];
+				if (l->lead >= 1 && !(l->flags & (LF_FURN | LF_SECT | LF_DNR | LF_ITEM)) &&
+				    (c == 0 || L[c - 1].lead == 0)) {
+					found = 1;
+					break;
+				}
+			}
+			if (found) {
+				GROW(add, cap, nadd + 1);
+				add[nadd++] = (pevent_t){c, -1, -1};
+				prev = c;
+			} else {
+				prev += P;
+			}
+		}
+	}
+	if (nadd) {
+		size_t total = nev + nadd, i = 0, j = 0, o = 0;
+		pevent_t *m = xmalloc(total * sizeof *m);
+		while (i < nev || j < nadd)
+			m[o++] = (j >= nadd || (i < nev && nz->ev[i].line <= add[j].line)) ? nz->ev[i++] : add[j++];
+		free(nz->ev);
+		nz->ev = m;
+		nz->ev_cap = total;
+		ru->nev = o;
+	}
+	free(add);
+}
+
 /* ---- document evidence for ambiguous hyphens ---- */
 
 
@@ -2276,6 +2378,7 @@ void normalize_run(normalizer_t *nz, const char *text, size_t len, unsigned flag
 	doc_shape(&ru);
 	find_furniture(&ru);
 	decide(&ru);
+	page_rhythm(&ru);
 	gather_evidence(&ru);
 	emit(&ru);
 }
