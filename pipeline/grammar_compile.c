@@ -463,7 +463,7 @@ static uint32_t pred_new(grammar_t *g, pred_op_t op, uint32_t a, uint32_t b)
 	if (g->predhash[slot])
 		return g->predhash[slot] - 1;
 	GROW(g->preds, g->preds_cap, g->npreds + 1);
-	g->preds[g->npreds] = (pred_t){(uint8_t)op, a, b};
+	g->preds[g->npreds] = (pred_t){.op = (uint8_t)op, .a = a, .b = b};
 	g->predhash[slot] = g->npreds + 1;
 	return g->npreds++;
 }
@@ -1436,6 +1436,33 @@ static int filter_linear(cg_t *cg, const fel_t *el, size_t nel, tsb_t *pre, uint
 	return res;
 }
 
+/* Does a predicate accept most tokens? */
+static int pred_wide(const grammar_t *g, uint32_t p)
+{
+	const pred_t *pr = &g->preds[p];
+	switch (pr->op) {
+	case PR_ANY: case PR_KIND: case PR_NOT: return 1;
+	case PR_AND: return pred_wide(g, pr->a) && pred_wide(g, pr->b);
+	case PR_OR: return pred_wide(g, pr->a) || pred_wide(g, pr->b);
+	default: return 0;
+	}
+}
+
+/* A rough price of checking filter f: the tokens its prefix scan may
+ * cover. */
+static uint32_t filter_cost(const grammar_t *g, uint32_t f)
+{
+	const filter_t *fl = &g->filters[f];
+	const tokset_t *pre = &g->toksets[fl->pre];
+	int wide = pre->any;
+	for (uint32_t q = 0; q < pre->npred && !wide; q++)
+		wide = pred_wide(g, g->tsv[pre->pred + q]);
+	uint32_t r = fl->reach == REACH_INF ? 1000 : fl->reach;
+	if (!wide && r > 2)
+		r = 2;
+	return r;
+}
+
 /* Filters for the sequence el[0..nel) after pre and reach (not changed):
  * the linear search; failing that, the first alternation met is split into
  * its alternatives, each searched with the rest of the sequence (a match
@@ -1447,9 +1474,11 @@ static int filter_search(cg_t *cg, const fel_t *el, size_t nel, const tsb_t *pre
 {
 	tsb_t p = {0}, fb = {0};
 	tsb_copy(&p, pre);
+	size_t lin = out->n;
 	int st = filter_linear(cg, el, nel, &p, reach, &fb, out);
 	tsb_free(&p);
-	if (st == 2) {
+	uint32_t lcost = st == 2 ? filter_cost(cg->g, out->v[lin]) : 0;
+	if (st == 2 && lcost <= 2) {
 		tsb_free(&fb);
 		return 1;
 	}
@@ -1472,6 +1501,11 @@ static int filter_search(cg_t *cg, const fel_t *el, size_t nel, const tsb_t *pre
 				ok = filter_search(cg, sub.v, sub.n, &p, rch, budget, out);
 				free(sub.v);
 			}
+			if (ok && st == 2) {
+				/* keep the paths only when each is cheaper than the linear one */
+				for (size_t q = mark; q < out->n && ok; q++)
+					ok = filter_cost(cg->g, out->v[q]) < lcost;
+			}
 			if (!ok)
 				out->n = mark;
 			break;
@@ -1482,6 +1516,14 @@ static int filter_search(cg_t *cg, const fel_t *el, size_t nel, const tsb_t *pre
 			break;
 	}
 	tsb_free(&p);
+	if (st == 2) {
+		if (ok) { /* the paths replace the linear filter */
+			memmove(out->v + lin, out->v + lin + 1, (out->n - lin - 1) * sizeof *out->v);
+			out->n--;
+		}
+		tsb_free(&fb);
+		return 1;
+	}
 	if (!ok && st == 1) {
 		tsb_t none = {0};
 		GROW(out->v, out->cap, out->n + 1);
@@ -1519,6 +1561,37 @@ static void filter_build(cg_t *cg, rule_t *r, const pnode_t *pat)
 	free(ids.v);
 	tsb_free(&pre);
 	free(el.v);
+}
+
+/* What every token a predicate accepts has (kind, flags): the matcher's
+ * quick no.  Operands have smaller indexes than the predicates using them. */
+static void pred_requirements(grammar_t *g)
+{
+	for (uint32_t p = 0; p < g->npreds; p++) {
+		pred_t *pr = &g->preds[p];
+		pr->rkind = 0;
+		pr->rflags = 0;
+		switch (pr->op) {
+		case PR_KIND: pr->rkind = (uint8_t)pr->a; break;
+		case PR_TFLAG:
+			if (pr->a && !(pr->a & (pr->a - 1)))
+				pr->rflags = pr->a;
+			break;
+		case PR_AND: {
+			const pred_t *x = &g->preds[pr->a], *y = &g->preds[pr->b];
+			pr->rflags = x->rflags | y->rflags;
+			pr->rkind = x->rkind ? x->rkind : y->rkind;
+			break;
+		}
+		case PR_OR: {
+			const pred_t *x = &g->preds[pr->a], *y = &g->preds[pr->b];
+			pr->rflags = x->rflags & y->rflags;
+			pr->rkind = x->rkind == y->rkind ? x->rkind : 0;
+			break;
+		}
+		default: break;
+		}
+	}
 }
 
 /* ------------------------------------------------------------- driver */
@@ -1678,6 +1751,7 @@ static void compile_all(compile_t *c, grammar_t *g)
 	build_index(g, &g->rix, &kv);
 	for (uint32_t i = 0; i < g->nrules; i++)
 		filter_build(&cg, &g->rules[i], c->decls[g->rules[i].order].pat);
+	pred_requirements(g);
 	kv.n = 0;
 	for (uint32_t i = 0; i < g->ntrigs; i++) {
 		rule_t *r = &g->trigs[i];

@@ -214,7 +214,9 @@ typedef enum pred_op {
 /* Single-token predicate tree node; operands of AND/OR/NOT are pred indexes. */
 typedef struct pred {
 	uint8_t op;     /* pred_op_t */
+	uint8_t rkind;  /* a token it accepts has this kind (0: any); a quick no */
 	uint32_t a, b;  /* sym / class / regex index / kind / flag bit, or operands */
+	uint32_t rflags; /* a token it accepts has all these flags; a quick no */
 } pred_t;
 
 /* A capture site: the name and the lexicon classes referenced inside it

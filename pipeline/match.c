@@ -222,6 +222,8 @@ static int pred_eval(matcher_t *m, const match_input_t *in, uint32_t p, const to
 {
 	const grammar_t *g = m->g;
 	const pred_t *pr = &g->preds[p];
+	if ((t->flags & pr->rflags) != pr->rflags || (pr->rkind && t->kind != pr->rkind))
+		return 0;
 	switch (pr->op) {
 	case PR_LIT: return t->sym == pr->a;
 	case PR_STEM: return t->stem_sym == pr->a;
