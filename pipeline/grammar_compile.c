@@ -1328,7 +1328,8 @@ static tokset_t tokset_store(grammar_t *g, tsb_t *b)
 				for (size_t i = 0; i < w; i++)
 					if (pred_has_regex(g, v[i]) == pass)
 						tmp[q++] = v[i];
-			memcpy(v, tmp, w * sizeof *v);
+			if (w)
+				memcpy(v, tmp, w * sizeof *v);
 			free(tmp);
 		}
 		GROW(g->tsv, g->tsv_cap, g->ntsv + w);
@@ -1347,9 +1348,9 @@ static int tokset_eq(const grammar_t *g, const tokset_t *a, const tokset_t *b)
 {
 	return a->cls == b->cls && a->cls_in == b->cls_in && a->symmask == b->symmask && a->stemmask == b->stemmask && a->any == b->any && a->nsym == b->nsym &&
 	       a->nstem == b->nstem && a->npred == b->npred &&
-	       !memcmp(g->tsv + a->sym, g->tsv + b->sym, a->nsym * sizeof *g->tsv) &&
-	       !memcmp(g->tsv + a->stem, g->tsv + b->stem, a->nstem * sizeof *g->tsv) &&
-	       !memcmp(g->tsv + a->pred, g->tsv + b->pred, a->npred * sizeof *g->tsv);
+	       (!a->nsym || !memcmp(g->tsv + a->sym, g->tsv + b->sym, a->nsym * sizeof *g->tsv)) &&
+	       (!a->nstem || !memcmp(g->tsv + a->stem, g->tsv + b->stem, a->nstem * sizeof *g->tsv)) &&
+	       (!a->npred || !memcmp(g->tsv + a->pred, g->tsv + b->pred, a->npred * sizeof *g->tsv));
 }
 
 static void tsb_copy(tsb_t *d, const tsb_t *s)
@@ -1430,8 +1431,6 @@ static int filter_linear(cg_t *cg, const fel_t *el, size_t nel, tsb_t *pre, uint
 		}
 		leaves_add(cg, e->n, pre);
 		reach = reach_add(reach, max_len(cg, e->n));
-		if (pre->any && reach == REACH_INF)
-			break;
 	}
 	return res;
 }
@@ -1512,13 +1511,12 @@ static int filter_search(cg_t *cg, const fel_t *el, size_t nel, const tsb_t *pre
 		}
 		leaves_add(cg, e->n, &p);
 		rch = reach_add(rch, max_len(cg, e->n));
-		if (p.any && rch == REACH_INF)
-			break;
 	}
 	tsb_free(&p);
 	if (st == 2) {
 		if (ok) { /* the paths replace the linear filter */
-			memmove(out->v + lin, out->v + lin + 1, (out->n - lin - 1) * sizeof *out->v);
+			if (out->n - lin > 1)
+				memmove(out->v + lin, out->v + lin + 1, (out->n - lin - 1) * sizeof *out->v);
 			out->n--;
 		}
 		tsb_free(&fb);
@@ -1545,7 +1543,9 @@ static void filter_build(cg_t *cg, rule_t *r, const pnode_t *pat)
 	fids_t ids = {0};
 	int budget = 32;
 	r->filt = r->nfilt = 0;
-	if (filter_search(cg, el.v, el.n, &pre, 0, &budget, &ids) && ids.n > 0) {
+	/* a single filter on the first token only repeats the prefilter */
+	if (filter_search(cg, el.v, el.n, &pre, 0, &budget, &ids) && ids.n > 0 &&
+	    !(ids.n == 1 && g->filters[ids.v[0]].reach == 0)) {
 		size_t w = 0;
 		if (ids.n > 1)
 			qsort(ids.v, ids.n, sizeof *ids.v, u32_cmp);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "grammar.h"
+#include "grammar_int.h"
 #include "tokenize.h"
 #include "value.h"
 
@@ -228,6 +229,126 @@ START_TEST(match_budget_pathological)
 }
 END_TEST
 
+
+/* ------------------------------------------------- required-token filters */
+
+/* The filter of rule `name` (its only one), or NULL. */
+static const filter_t *rule_filter(const grammar_t *g, const char *name)
+{
+	for (uint32_t i = 0; i < g->nrules; i++)
+		if (strcmp(g->rules[i].name, name) == 0)
+			return g->rules[i].nfilt == 1 ? &g->filters[g->rfilt[g->rules[i].filt]] : NULL;
+	return NULL;
+}
+
+static int tokset_has_word(const grammar_t *g, uint32_t ts, const char *w)
+{
+	const tokset_t *t = &g->toksets[ts];
+	uint32_t sym = sym_find(g, w, strlen(w));
+	for (uint32_t q = 0; sym && q < t->nsym; q++)
+		if (g->tsv[t->sym + q] == sym)
+			return 1;
+	return 0;
+}
+
+START_TEST(filter_structure)
+{
+	grammar_t *g = must_compile(
+		"pattern name = CAP ( CAP ){0,2};\n"
+		"pattern names = <name> ( ( \",\" | \"och\" ) <name> ){0,3};\n"
+		"rule r: by:<names> ( \",\" )? \"yrkar\" t:( !\".\" )+ => t { by = text(by), t = text(t) };\n"
+		"rule s: \"x\" ( . )* \"y\" => t { };\n"
+		"rule u: ( \"A\" \"b\" | \"C\" \"d\" ) \"e\" => t { };\n"
+		"rule v: \"yrkar\" WORD => t { };\n"
+		"rule w: ( CAP \"b\" | CAP CAP \"d\" ) ( . )* \"e\" => t { };\n");
+	/* r: the verb after at most 4 names of 3 words, 3 separators and a comma */
+	const filter_t *f = rule_filter(g, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(f->reach, 4 * 3 + 3 + 1);
+	ck_assert(tokset_has_word(g, f->need, "yrkar"));
+	ck_assert(tokset_has_word(g, f->pre, "och"));
+	/* s: unbounded prefix */
+	f = rule_filter(g, "s");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(f->reach, REACH_INF);
+	ck_assert(tokset_has_word(g, f->need, "y"));
+	/* u: "e" after two tokens of the alternation */
+	f = rule_filter(g, "u");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(f->reach, 2);
+	ck_assert(tokset_has_word(g, f->need, "e"));
+	/* w: "e" only after anything at all; one filter per alternative is better */
+	for (uint32_t i = 0; i < g->nrules; i++)
+		if (strcmp(g->rules[i].name, "w") == 0)
+			ck_assert_uint_eq(g->rules[i].nfilt, 2);
+	/* v: the first token is the prefilter's business; WORD is not selective */
+	ck_assert_ptr_null(rule_filter(g, "v"));
+	grammar_free(g);
+}
+END_TEST
+
+START_TEST(filter_far_and_absent)
+{
+	/* the required word 300 tokens away (unbounded prefix) still matches */
+	char text[8192] = "x";
+	for (int i = 0; i < 300; i++)
+		strcat(text, " a");
+	strcat(text, " y.");
+	ck_assert_str_eq(run("rule s: \"x\" n:( \"a\" )* \"y\" => t { n = count(n) };", text), "t {\"n\": 1}\n");
+	ck_assert_str_eq(run("rule s: \"x\" n:( . )*? \"y\" => t { n = text(n) };", "x b c\n\nd y"),
+	                 "t {\"n\": \"b c d\"}\n");
+	/* absent, or out of reach, or behind a token the prefix cannot take */
+	ck_assert_str_eq(run("rule s: \"x\" ( \"a\" )* \"y\" => t { };", "x a a a z"), "");
+	ck_assert_str_eq(run("rule s: \"x\" ( \"a\" ){0,2} \"y\" => t { };", "x a a a y"), "");
+	ck_assert_str_eq(run("rule s: \"x\" ( \"a\" ){0,5} \"y\" => t { };", "x a b a y"), "");
+	ck_assert_str_eq(run("rule s: \"x\" ( \"a\" ){0,5} \"y\" => t { };", "x a a a y"), "t {}\n");
+	/* a list of names before the verb, at every start */
+	const char *g = "pattern name = CAP ( CAP ){0,2};\n"
+	                "pattern names = <name> ( ( \",\" | \"och\" ) <name> ){0,3};\n"
+	                "rule r: by:<names> ( \",\" )? \"yrkar\" t:( !\".\" )+ => t { by = text(by), t = text(t) };\n";
+	ck_assert_str_eq(run(g, "Anna Ek, Per Berg och Eva yrkar bifall. Anna Ek tycker. Per Ek, yrkar avslag."),
+	                 "t {\"by\": \"Anna Ek, Per Berg och Eva\", \"t\": \"bifall\"}\n"
+	                 "t {\"by\": \"Per Ek\", \"t\": \"avslag\"}\n");
+}
+END_TEST
+
+/* Matching with and without filters gives the same records: the reference
+ * hides each required word behind a double negation (not selective, so no
+ * filter is built). */
+START_TEST(filter_equivalence)
+{
+	static const char *const pairs[][2] = {
+		{"rule r: a:( CAP )+ \"yrkar\" t:( !\".\" )* => t { a = text(a), t = text(t) };",
+		 "rule r: a:( CAP )+ !!\"yrkar\" t:( !\".\" )* => t { a = text(a), t = text(t) };"},
+		{"rule r: ( \"A\" | \"B\" \"c\" ) ( . ){0,3}? x:\"d\" => t { x = text(x) };",
+		 "rule r: ( \"A\" | \"B\" \"c\" ) ( . ){0,3}? x:!!\"d\" => t { x = text(x) };"},
+		{"rule r: ( CAP ){2} ( \"och\" CAP )? ( \"(\" x:UPPER \")\" )? \"yrkar\" => t { x = text(x) };",
+		 "rule r: ( CAP ){2} ( \"och\" CAP )? ( \"(\" x:UPPER \")\" )? !!\"yrkar\" => t { x = text(x) };"},
+	};
+	const char *text = "Anna Ek yrkar bifall. A b d. B c e f d. Per Ek och Eva (S) yrkar. Ek Ö (KD) yrkar\n"
+	                   "A\n\nd B c d d yrkar Anna yrkar";
+	for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+		char a[16384];
+		snprintf(a, sizeof a, "%s", run(pairs[i][0], text));
+		ck_assert_str_eq(a, run(pairs[i][1], text));
+		ck_assert_str_ne(a, "");
+	}
+}
+END_TEST
+
+START_TEST(regex_cache_by_text)
+{
+	/* the same regex over the same and over differently cased text */
+	ck_assert_str_eq(run("rule r: x:/Ab+/ => t { v = text(x) };", "Abb abb Abb ABB Abb"),
+	                 "t {\"v\": \"Abb\"}\nt {\"v\": \"Abb\"}\nt {\"v\": \"Abb\"}\n");
+	ck_assert_str_eq(run("rule r: x:( /ab+/i & !/Ab+/ ) => t { v = text(x) };", "Abb abb Abb ABB"),
+	                 "t {\"v\": \"abb\"}\nt {\"v\": \"ABB\"}\n");
+	/* kind and flag requirements of predicates */
+	ck_assert_str_eq(run("rule r: x:( CAP & WORD & !\"Ett\" ) => t { v = text(x) };", "Ett 12 två Tre ÖÄ"),
+	                 "t {\"v\": \"Tre\"}\nt {\"v\": \"ÖÄ\"}\n");
+}
+END_TEST
+
 /* ---------------------------------------------------------------- actions */
 
 START_TEST(actions_text_int_date_lower)
@@ -335,6 +456,10 @@ static Suite *suite(void)
 	tcase_add_test(t, match_assertions);
 	tcase_add_test(t, match_conflicts);
 	tcase_add_test(t, match_budget_pathological);
+	tcase_add_test(t, filter_structure);
+	tcase_add_test(t, filter_far_and_absent);
+	tcase_add_test(t, filter_equivalence);
+	tcase_add_test(t, regex_cache_by_text);
 	tcase_add_test(t, actions_text_int_date_lower);
 	tcase_add_test(t, actions_actors_list_each);
 	tcase_add_test(t, actions_exists_if_option_index_merge);
