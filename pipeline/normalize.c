@@ -226,7 +226,6 @@ static const char *const reasons[] = {
 	"unknown word broken by hyphenation",
 	"punctuation after hyphen",
 	"left part is no word (dictionary)",
-	"line after list item",
 	"comma continues",
 	"dictionary budget of this document spent: word-internal break assumed",
 	"capitalised non-word before a word, joined form no word: a name in a compound",
@@ -237,8 +236,11 @@ enum {
 	W_LEADBULLET, W_LOWER, W_FULL, W_TRACE, W_DELIB, W_PARAMARK, W_HEADNEXT,
 	W_SHY, W_SUSP, W_DIGIT, W_ACRONYM, W_SINGLE, W_DOC_JOIN, W_DOC_HYPH,
 	W_CAPITAL, W_DICT_NORIGHT, W_DICT_JOIN, W_DICT_HALVES, W_DEFAULT_JOIN,
-	W_PUNCT, W_DICT_NOLEFT, W_AFTER_ITEM, W_COMMA, W_NO_BUDGET, W_DICT_NAME,
+	W_PUNCT, W_DICT_NOLEFT, W_COMMA, W_NO_BUDGET, W_DICT_NAME,
+	W_COUNT
 };
+
+_Static_assert(sizeof reasons / sizeof reasons[0] == W_COUNT, "one reason text per W_* code");
 
 static inline bool is_cont(unsigned char b) { return (b & 0xC0) == 0x80; }
 
