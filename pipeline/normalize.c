@@ -129,7 +129,7 @@ typedef struct memo_slot {
 } memo_slot_t;
 
 
-#define MEMO_SLOTS (1u << 14)
+#define MEMO_SLOTS (1u << 16)   /* dictionary verdicts kept per normalizer (1 MB) */
 
 typedef struct nline {
 	uint32_t s, e;          /* content bytes, whitespace trimmed */
@@ -1885,22 +1885,23 @@ static void gather_evidence(run_t *ru)
 		}
 	}
 	/* one scan: tokens are runs of word bytes joined by inner hyphens */
-	size_t i = 0, len = ru->len;
-	while (i < len) {
-		if (word_class[t[i]] != 1) {
-			i++;
-			continue;
-		}
-		size_t s = i;
+	const unsigned char *cur = t, *end = t + ru->len;
+	while (cur < end) {
+		while (cur < end && word_class[*cur] != 1)
+			cur++;
+		if (cur == end)
+			break;
+		const unsigned char *w0 = cur;
 		for (;;) {
-			while (i < len && word_class[t[i]])
-				i++;
-			if (i + 1 < len && t[i] == '-' && word_class[t[i + 1]] == 1) {
-				i++;
+			while (cur < end && word_class[*cur])
+				cur++;
+			if (cur + 1 < end && *cur == '-' && word_class[cur[1]] == 1) {
+				cur++;
 				continue;
 			}
 			break;
 		}
+		size_t s = (size_t)(w0 - t), i = (size_t)(cur - t);
 		size_t tl = i - s;
 		if (!(lenmask & (1ull << (tl < 63 ? tl : 63))))
 			continue;
