@@ -65,19 +65,44 @@
  *
  * Required tokens.  The prefilter only looks at the first token, and
  * most rules begin with something common (a capitalised word, a list of
- * actors) and fail much later, on a verb that is not there.  At compile
- * time each rule also gets a filter (grammar_compile.c, filter_build):
- * walking the rule's top-level sequence, the first element that cannot be
- * empty and starts with selective tests (literals, stems, lexicon classes,
- * regexes that begin with a letter) becomes `need`; every token the
- * elements before it can consume forms the set `pre`, and the most tokens
- * they can consume is `reach`.  Any match starting at token i therefore
- * has a `need` token at some p in [i, i + reach] with all of [i, p) in
- * `pre`.  The matcher keeps, per filter and document, two forward cursors
- * (where the run of `pre` tokens from i ends; where the next `need` token
- * is), so each token is tested at most once per filter and the check at
- * token i is O(1) amortized.  A rule whose filter fails is not attempted:
- * it could not have matched, so the output is unchanged.
+ * actors) and fail much later, on a verb that is not there: with the
+ * project's grammars some forty rules start with the same actor list and
+ * used to re-read it at every capitalised word.  At compile time each
+ * rule therefore also gets required-token filters (grammar_compile.c,
+ * filter_build).  Walking the rule's top-level sequence (sequences,
+ * references and captures opened up, a repetition of at least one as its
+ * first iteration), the first element that cannot be empty, follows at
+ * least one element and starts with selective tests (literals, stems,
+ * lexicon classes, regexes that begin with a letter; not ".", ",", "och",
+ * "att", "i", kinds, flags, negations) becomes `need`; every test of a
+ * token the elements before it can consume (a multi-word lexicon entry:
+ * the class bit of its first word, any later word of some entry) forms
+ * the set `pre`; the most tokens they can consume is `reach` (unbounded
+ * after a `*`).  Any match starting at token i then has a `need` token at
+ * some p in [i, i + reach] with all of [i, p) in `pre` — a necessary
+ * condition, whatever path the backtracking would take.  When the prefix
+ * is costly to follow (a set accepting most tokens, e.g. `!"."`, over a
+ * long reach), or when no element qualifies, the first alternation is
+ * split instead: one filter per alternative and the rest of the sequence
+ * (a match follows one of them), and the rule is tried when any passes.
+ * Identical token sets and filters are shared between rules.
+ *
+ * At run time each token set has, per document, two forward cursors:
+ * where its run of tokens from the current token ends (followed only as
+ * far as a reach needs), and where its next member is (looked for only up
+ * to the current limit).  Queries come with ascending tokens, so each
+ * token is tested at most about once per token set, whatever the number
+ * of rules sharing it, and a check is O(1) amortized; its answer is also
+ * stamped per filter and token.  A rule whose filters all fail is not
+ * attempted: it could not have matched, so the output is unchanged (only
+ * the budget statistics can differ).
+ *
+ * Token tests are cheap: symbols through a 64-bit quick mask before a
+ * binary search; each predicate carries the kind and flags that every
+ * token it accepts has (a quick no: most words are not CAP); AND/OR
+ * chains are evaluated along their spine without recursion; regex results
+ * are cached per thread by the token's bytes (direct-mapped, across
+ * documents: a regex on the same bytes always gives the same answer).
  *
  * Conflicts: each group scans left to right independently.  At token i the
  * candidates of a group whose previous match ended at or before i are run;
@@ -90,7 +115,8 @@
  * searched for a trigger match; each such sentence yields one warning.
  *
  * Memory: the grammar is read-only; everything mutable (stacks, trail, the
- * best trail, stamps, capture tree, PCRE2 match data) lives in matcher_t
+ * best trail, stamps, filter cursors, the regex cache, capture tree, PCRE2
+ * match data) lives in matcher_t
  * and is reused from document to document, so matching allocates nothing
  * per token (records and values go to the caller's arena and vector).
  */
@@ -218,6 +244,25 @@ void matcher_free(matcher_t *m)
 	free(m);
 }
 
+static int pred_eval(matcher_t *m, const match_input_t *in, uint32_t p, const token_t *t);
+
+/* pred_eval with the common leaves answered in place. */
+static inline int pred_fast(matcher_t *m, const match_input_t *in, uint32_t p, const token_t *t)
+{
+	const pred_t *pr = &m->g->preds[p];
+	switch (pr->op) {
+	case PR_LIT: return t->sym == pr->a;
+	case PR_STEM: return t->stem_sym == pr->a;
+	case PR_KIND: return t->kind == pr->a;
+	case PR_TFLAG: return (t->flags & pr->a) != 0;
+	case PR_NOT:
+		if (m->g->preds[pr->a].op == PR_LIT)
+			return t->sym != m->g->preds[pr->a].a;
+		return pred_eval(m, in, p, t);
+	default: return pred_eval(m, in, p, t);
+	}
+}
+
 static int pred_eval(matcher_t *m, const match_input_t *in, uint32_t p, const token_t *t)
 {
 	const grammar_t *g = m->g;
@@ -231,9 +276,25 @@ static int pred_eval(matcher_t *m, const match_input_t *in, uint32_t p, const to
 	case PR_ANY: return 1;
 	case PR_KIND: return t->kind == pr->a;
 	case PR_TFLAG: return (t->flags & pr->a) != 0;
-	case PR_AND: return pred_eval(m, in, pr->a, t) && pred_eval(m, in, pr->b, t);
-	case PR_OR: return pred_eval(m, in, pr->a, t) || pred_eval(m, in, pr->b, t);
-	case PR_NOT: return !pred_eval(m, in, pr->a, t);
+	case PR_AND:
+	case PR_OR: {
+		/* a chain (((x1 & x2) & x3) & x4) left to right without recursing
+		 * down the spine */
+		uint32_t stack[32];
+		int sp = 0, want = pr->op == PR_OR;
+		const pred_t *x = pr;
+		while (x->op == pr->op && sp < 32) {
+			stack[sp++] = x->b;
+			x = &g->preds[x->a];
+		}
+		if (pred_fast(m, in, (uint32_t)(x - g->preds), t) == want)
+			return want;
+		while (sp > 0)
+			if (pred_fast(m, in, stack[--sp], t) == want)
+				return want;
+		return !want;
+	}
+	case PR_NOT: return !pred_fast(m, in, pr->a, t);
 	case PR_REGEX: {
 		const char *txt = in->text + t->off;
 		rxc_t *e = NULL;
