@@ -561,6 +561,7 @@ typedef struct run {
 	bool trail_sig;        /* trailing double space marks paragraph ends */
 	bool lead_sig;         /* leading space marks bullets / page traces */
 	bool wrapped;          /* lines were broken at a measure (PDF), not paragraphs (web) */
+	bool noblank;          /* wrapped without any blank lines: a line end is all we have */
 	size_t nev;
 	size_t nhq;
 	bool space;            /* output ends with a space */
@@ -936,6 +937,10 @@ static void doc_shape(run_t *ru)
 	for (unsigned c = (W * 7) / 10; c <= 1024; c++)
 		nearW += hist[c];
 	ru->wrapped = W <= 140 && big >= 8 && nearW * 2 >= big;
+	size_t gaps = 0;
+	for (size_t i = 1; i < n; i++)
+		gaps += ru->L[i].gap > 0;
+	ru->noblank = ru->wrapped && gaps * 20 < n;
 	ru->dbl = n > 2 && gap1 * 10 > n * 4;
 	ru->trail_sig = tr2 * 10 < n * 3;
 	ru->lead_sig = lead * 10 < n * 2;
@@ -1650,8 +1655,10 @@ static void decide(run_t *ru)
 			        (int)(A->e - A->s > 30 ? 30 : A->e - A->s), ru->t + A->e - (A->e - A->s > 30 ? 30 : A->e - A->s),
 			        (int)(B->e - B->s > 30 ? 30 : B->e - B->s), ru->t + B->s);
 #endif
+		/* a deliberate end without a blank line is a line of the same
+		 * paragraph, unless the text has no blank lines to tell */
 		if (sep == SEP_PARA && (why == W_DELIB || why == W_HEADNEXT) && (!ru->dbl || !ru->wrapped) &&
-		    B->gap == 0)
+		    B->gap == 0 && !ru->noblank)
 			sep = SEP_NL;
 		if (trace && !ff_between) {
 			GROW(tr, trcap, ntr + 1);

@@ -594,6 +594,35 @@ START_TEST(clean_text_keeps_lines)
 }
 END_TEST
 
+START_TEST(single_spaced_wrapped_text)
+{
+	/* typeset text without blank lines: line ends are all there is */
+	const char *s =
+	    "Det råder ett fortsatt ansträngt bemanningsläge inom regionens\n"
+	    "tandvård och därmed ett behov av att förlänga den tillfälligt\n"
+	    "höjda ersättningen för resa med egen bil till och från tandvård.\n"
+	    "Regionstyrelsen beslutar att\n"
+	    "1. Höja resebidraget med egen bil från 15 kronor till 18,50 kronor\n"
+	    "   per mil för resor i samband med tandvårdsbesök.\n"
+	    "2. Beslutet gäller från och med 2022-11-01.\n"
+	    "Regionen har genomfört dialoger med de hälsocentraler som har\n"
+	    "störst brister i följsamheten till målindikatorerna i beställ-\n"
+	    "ningen Vårdval primärvård.\n"
+	    "Glenn Berggård (V) reserverar sig.\n"
+	    "Samtliga verksamheter i dialogen har gjort åtgärdsplaner för att\n"
+	    "komma till rätta med de brister som identifierats under året.\n";
+	norm_result_t r;
+	run_str(s, &r);
+	check_shape(&r);
+	ASSERT_HAS(&r, "egen bil till och från tandvård.\n\nRegionstyrelsen beslutar att\n1. Höja resebidraget "
+	               "med egen bil från 15 kronor till 18,50 kronor per mil för resor i samband med "
+	               "tandvårdsbesök.\n2. Beslutet gäller från och med 2022-11-01.\n\nRegionen har");
+	ASSERT_HAS(&r, "i beställningen Vårdval primärvård.\n\nGlenn Berggård (V) "
+	               "reserverar sig.\n\nSamtliga verksamheter");
+	norm_result_release(&r);
+}
+END_TEST
+
 /* ---- pages ---- */
 
 START_TEST(form_feed_pages)
@@ -810,6 +839,7 @@ static Suite *normalize_suite(void)
 	tcase_add_test(c, character_folding);
 	tcase_add_test(c, ascii_and_nfc_untouched);
 	tcase_add_test(c, clean_text_keeps_lines);
+	tcase_add_test(c, single_spaced_wrapped_text);
 	tcase_add_test(c, form_feed_pages);
 	tcase_add_test(c, sida_av_pages);
 	tcase_add_test(c, kommun_layout_pages);
