@@ -1127,7 +1127,8 @@ static void find_furniture(run_t *ru)
 	for (size_t z = 0; z < nzn; z++)
 		for (uint32_t j = Z[z].lo; j < Z[z].hi; j++)
 			keys[z * stride + (j - Z[z].lo)] = line_key(ru->t, &L[j]);
-	/* weak page numbers near form feeds */
+	pevent_t *free_g = NULL; /* anchor groups without a form feed: {first line after, number, first line} */
+	size_t nfree = 0, free_cap = 0;
 	for (size_t z = 0; z < nzn; z++) {
 		const zone_t *zz = &Z[z];
 		uint32_t c = zz->c;
@@ -1198,17 +1199,32 @@ static void find_furniture(run_t *ru)
 		uint32_t g0 = c;
 		while (g0 > 0 && (L[g0 - 1].flags & LF_FURN) && !(L[g0].flags & LF_FF))
 			g0--;
+		int pn = num[z] > 0 && num[z] < 1000000 ? (int)num[z] : -1;
 		if (L[g0].flags & LF_FF) {
-			add_event(ru, g0, num[z] > 0 && num[z] < 1000000 ? (int)num[z] : -1, -1);
+			add_event(ru, g0, pn, -1);
 		} else if (first_after < n && (L[first_after].flags & LF_FF)) {
 			/* footer: the page ends at the form feed */
-			(void)0;
+			add_event(ru, first_after, -1, pn);
 		} else {
-			add_event(ru, first_after, num[z] > 0 && num[z] < 1000000 ? (int)num[z] : -1, -1);
+			/* no form feed: header or footer is decided below */
+			GROW(free_g, free_cap, nfree + 1);
+			free_g[nfree++] = (pevent_t){first_after, pn, (int)g0};
 		}
-		if (first_after < n && (L[first_after].flags & LF_FF) && !(L[g0].flags & LF_FF))
-			add_event(ru, first_after, -1, num[z] > 0 && num[z] < 1000000 ? (int)num[z] : -1);
 	}
+	/* Groups with a page number but no form feed: a header starts its
+	 * page, a footer ends it.  Footers they are when the last one ends the
+	 * text, or when page 1 is numbered after some text; else headers. */
+	if (nfree) {
+		bool footer = free_g[nfree - 1].line >= n ||
+		              (free_g[0].after == 1 && free_g[0].before >= 3);
+		for (size_t k = 0; k < nfree; k++) {
+			if (footer)
+				add_event(ru, free_g[k].line, -1, free_g[k].after);
+			else
+				add_event(ru, free_g[k].line, free_g[k].after, -1);
+		}
+	}
+	free(free_g);
 	/* events may be out of order where zones overlap: sort by line (insertion, nearly sorted) */
 	pevent_t *ev = ru->nz->ev;
 	for (size_t i = 1; i < ru->nev; i++) {
@@ -2328,6 +2344,11 @@ static void emit(run_t *ru)
 	while (ev < ru->nev) {
 		if (nz->ev[ev].before >= 0)
 			known[r->npages - 1] = nz->ev[ev].before;
+		if (nz->ev[ev].line >= n) {
+			/* a footer that ends the text starts no page */
+			ev++;
+			continue;
+		}
 		r->pages[r->npages].start = (uint32_t)r->text.len;
 		known[r->npages] = nz->ev[ev].after;
 		r->npages++;

@@ -659,6 +659,15 @@ START_TEST(sida_av_pages)
 	ck_assert_int_eq(norm_page_at(&r, (uint32_t)find(&r, "Sista")), 5);
 	ck_assert_int_eq(norm_page_at(&r, 0), 3);
 	norm_result_release(&r);
+	/* footers: "Sida 1 av 3" after page 1's text, the last one ends the text */
+	run_str("Första sidans text.\n\nSida 1 av 3\n\nAndra sidans text.\n\nSida 2 av 3\n\n"
+	        "Tredje sidans text.\n\nSida 3 av 3\n", &r);
+	ASSERT_HASNT(&r, "Sida");
+	ck_assert_uint_eq(r.npages, 3);
+	ck_assert_int_eq(norm_page_at(&r, 0), 1);
+	ck_assert_int_eq(norm_page_at(&r, (uint32_t)find(&r, "Andra")), 2);
+	ck_assert_int_eq(norm_page_at(&r, (uint32_t)find(&r, "Tredje")), 3);
+	norm_result_release(&r);
 	/* "se sida 13" in running text is not a page number */
 	run_str("Detta framgår av bilagan, se sida 13\n\noch mer.\n", &r);
 	ASSERT_HAS(&r, "se sida 13");
