@@ -2305,7 +2305,7 @@ static void emit(run_t *ru)
 		case SEP_SPACE:
 		case SEP_SUSP:
 			if (ru->t[l->e] == ' ')
-				out_repl(ru, " ", 1, gs, 1);
+				out_copy(ru, gs, gs + 1); /* the line's own trailing space */
 			else
 				out_repl(ru, " ", 1, gs, gl);
 			ru->space = true;
