@@ -26,8 +26,10 @@
  *    information at all — a signal that is on almost every line is noise.
  *
  * 2. Pages and furniture.  Page boundaries come from form feeds and from
- *    printed page numbers ("Sida 13 (80)", "Sida 3 av 9", "13 (80)"; a bare
- *    "13" only next to a form feed).  Around each boundary we look at a
+ *    printed page numbers ("Sida 13 (80)", "Sida 3 av 9", a line "13 (80)"
+ *    or one ending in "  5 (40)" after a column gap; a bare "13" only next
+ *    to a form feed).  The start and the end of the text bound the first
+ *    and the last page.  Around each boundary we look at a
  *    small window of lines (a "zone") and reduce each line to a key: case
  *    folded, digit runs collapsed to '#', so "Sida 13 (80)" and "Sida 30
  *    (80)" and two meeting dates share a key.  Starting at the boundary and
@@ -39,7 +41,10 @@
  *    with their neighbours (not with all zones) keeps this linear and lets
  *    a 100 MB file of many documents separated by form feeds be handled
  *    like one document.  Each boundary records the printed number it
- *    carries; numbers are propagated to the pages that print none.
+ *    carries (a number next to a form feed is a header after it or a
+ *    footer before it; without form feeds the numbers are footers when the
+ *    last one ends the text or "1" follows text, else headers); numbers are
+ *    propagated to the pages that print none.
  *
  * 3. Joins.  For each pair of consecutive content lines A, B (furniture
  *    skipped, so "hushåll-" / header / "ning" is a pair) we decide the
@@ -82,7 +87,9 @@
  *    which strings are words, which is the question.  A right part that is
  *    no word ("lingarna") or a left part that is none ("kvalitetsre") means
  *    a word was broken: join; a joined form that is a word ("sjukhus"):
- *    join; two words whose join is none ("juli", "september"): keep.
+ *    join; two words whose join is none ("juli", "september"): keep; a
+ *    capitalised non-word before a word, no word joined ("Laf-|tak"): a
+ *    name in a compound, keep.
  *    Hunspell answers in 1-100 µs (Swedish compounds are the slow ones), so
  *    only the ambiguous letter-letter cases reach it, the cheap questions
  *    are asked first, answers are memoised per normalizer, and a document
@@ -127,7 +134,6 @@ typedef struct memo_slot {
 	uint64_t h;     /* 0 = empty */
 	uint8_t v;      /* W_DICT_* verdict */
 } memo_slot_t;
-
 
 #define MEMO_SLOTS (1u << 16)   /* dictionary verdicts kept per normalizer (1 MB) */
 
@@ -1665,12 +1671,6 @@ static void decide(run_t *ru)
 			sep = SEP_SPACE;
 			why = W_FULL;
 		}
-#ifdef NZ_DEBUG
-		if (!blower && !hk)
-			fprintf(stderr, "%s %u+%u/%u |%.*s|%.*s|\n", reasons[why], A->clen, first_word(ru->t, B), ru->W,
-			        (int)(A->e - A->s > 30 ? 30 : A->e - A->s), ru->t + A->e - (A->e - A->s > 30 ? 30 : A->e - A->s),
-			        (int)(B->e - B->s > 30 ? 30 : B->e - B->s), ru->t + B->s);
-#endif
 		/* a deliberate end without a blank line is a line of the same
 		 * paragraph, unless the text has no blank lines to tell */
 		if (sep == SEP_PARA && (why == W_DELIB || why == W_HEADNEXT) && (!ru->dbl || !ru->wrapped) &&
