@@ -135,6 +135,11 @@ typedef struct rxc {
 	char key[RXC_KEY];
 } rxc_t;
 
+/* Per-rule cost statistics (BESLUT_RULE_STATS=1). */
+typedef struct rstat {
+	uint64_t attempts, steps, matches, budget;
+} rstat_t;
+
 typedef struct bt {
 	uint32_t pc;      /* resume here (BT_BRANCH) or register index (BT_REG) */
 	uint32_t pos;     /* token position, or the register's old value */
@@ -192,7 +197,46 @@ struct matcher {
 	tsstate_t *tss;           /* per token set: cursors over the document */
 	rxc_t *rxc;               /* regex results by token text */
 	buf_t sbuf;               /* scratch text */
+	uint32_t *pmid;           /* per predicate: its memo slot, or UINT32_MAX (cheap leaves) */
+	uint32_t pmw;             /* memo words per token */
+	uint64_t *pm;             /* per token, pmw pairs (known, value) of predicate results */
+	size_t pm_cap;            /* words allocated */
+	unsigned last_steps;      /* steps of the last vm_run */
+	rstat_t *rstats;          /* per rule, BESLUT_RULE_STATS=1 only (else NULL) */
 };
+
+/* A memo slot for each predicate worth remembering per token: every
+ * predicate a rule, a trigger, a guard or a token set tests directly,
+ * unless it is a leaf cheaper than the memo (a symbol, stem, kind or flag
+ * compare). */
+static void pm_init(matcher_t *m)
+{
+	const grammar_t *g = m->g;
+	uint32_t next = 0;
+	m->pmid = xmalloc((g->npreds + 1) * sizeof *m->pmid);
+	for (uint32_t p = 0; p <= g->npreds; p++)
+		m->pmid[p] = UINT32_MAX;
+#define PM_MARK(p_)                                                                   \
+	do {                                                                              \
+		uint32_t p__ = (p_);                                                          \
+		uint8_t op__ = g->preds[p__].op;                                              \
+		if (m->pmid[p__] == UINT32_MAX && op__ != PR_LIT && op__ != PR_STEM &&        \
+		    op__ != PR_KIND && op__ != PR_TFLAG && op__ != PR_ANY &&                   \
+		    !(op__ == PR_NOT && g->preds[g->preds[p__].a].op == PR_LIT))              \
+			m->pmid[p__] = next++;                                                    \
+	} while (0)
+	for (uint32_t q = 0; q < g->ncode; q++)
+		if (g->code[q].op == OP_PRED)
+			PM_MARK(g->code[q].a);
+	for (uint32_t q = 0; q < g->nguardv; q++)
+		if (g->guardv[q].op == OP_PRED)
+			PM_MARK(g->guardv[q].a);
+	for (uint32_t k = 0; k < g->ntoksets; k++)
+		for (uint32_t q = 0; q < g->toksets[k].npred; q++)
+			PM_MARK(g->tsv[g->toksets[k].pred + q]);
+#undef PM_MARK
+	m->pmw = (next + 63) / 64;
+}
 
 matcher_t *matcher_new(const grammar_t *g)
 {
@@ -212,13 +256,53 @@ matcher_t *matcher_new(const grammar_t *g)
 	m->fres = xcalloc(g->nfilters + 1, 1);
 	m->tss = xcalloc(g->ntoksets + 1, sizeof *m->tss);
 	m->rxc = xcalloc(RXC_SLOTS, sizeof *m->rxc);
+	pm_init(m);
+	const char *st = getenv("BESLUT_RULE_STATS");
+	if (st && *st && strcmp(st, "0") != 0)
+		m->rstats = xcalloc(g->nrules + 1, sizeof *m->rstats);
 	return m;
+}
+
+static int rstat_cmp(const void *a, const void *b)
+{
+	const rstat_t *x = *(const rstat_t *const *)a, *y = *(const rstat_t *const *)b;
+	return x->steps < y->steps ? 1 : x->steps > y->steps ? -1 : (x > y) - (x < y);
+}
+
+/* The per-rule statistics, most steps first, on standard error. */
+static void rstats_print(const matcher_t *m)
+{
+	const grammar_t *g = m->g;
+	const rstat_t **ord = xmalloc((g->nrules + 1) * sizeof *ord);
+	uint64_t tot = 0;
+	for (uint32_t r = 0; r < g->nrules; r++) {
+		ord[r] = &m->rstats[r];
+		tot += m->rstats[r].steps;
+	}
+	qsort(ord, g->nrules, sizeof *ord, rstat_cmp);
+	fprintf(stderr, "rule statistics (one matcher): %llu steps in all\n"
+	        "%-32s %10s %12s %8s %8s %6s\n", (unsigned long long)tot,
+	        "rule", "attempts", "steps", "matches", "budget", "steps%");
+	for (uint32_t k = 0; k < g->nrules; k++) {
+		const rstat_t *s = ord[k];
+		if (!s->attempts)
+			continue;
+		fprintf(stderr, "%-32s %10llu %12llu %8llu %8llu %6.2f\n", g->rules[s - m->rstats].name,
+		        (unsigned long long)s->attempts, (unsigned long long)s->steps,
+		        (unsigned long long)s->matches, (unsigned long long)s->budget,
+		        tot ? 100.0 * (double)s->steps / (double)tot : 0.0);
+	}
+	free(ord);
 }
 
 void matcher_free(matcher_t *m)
 {
 	if (!m)
 		return;
+	if (m->rstats) {
+		rstats_print(m);
+		free(m->rstats);
+	}
 	pcre2_match_data_free(m->md);
 	free(m->bt);
 	free(m->tr);
@@ -237,6 +321,8 @@ void matcher_free(matcher_t *m)
 	free(m->fres);
 	free(m->tss);
 	free(m->rxc);
+	free(m->pmid);
+	free(m->pm);
 	free(m->memo_gen);
 	free(m->actx.tmp);
 	buf_release(&m->actx.sbuf);
@@ -325,6 +411,27 @@ static int pred_eval(matcher_t *m, const match_input_t *in, uint32_t p, const to
 	}
 	}
 	return 0;
+}
+
+/* Predicate p on token pos, remembered per token for the document. */
+static inline int pm_eval(matcher_t *m, const match_input_t *in, uint32_t p, uint32_t pos)
+{
+	const token_t *t = &in->toks->v[pos];
+	uint32_t id = m->pmid[p];
+	if (id == UINT32_MAX)
+		return pred_fast(m, in, p, t);
+	const pred_t *pr = &m->g->preds[p];
+	if ((t->flags & pr->rflags) != pr->rflags || (pr->rkind && t->kind != pr->rkind))
+		return 0;
+	uint64_t *w = &m->pm[((size_t)pos * m->pmw + (id >> 6)) * 2];
+	uint64_t bit = 1ull << (id & 63);
+	if (w[0] & bit)
+		return (w[1] & bit) != 0;
+	int r = pred_eval(m, in, p, t);
+	w[0] |= bit;
+	if (r)
+		w[1] |= bit;
+	return r;
 }
 
 static int set_find(const uint32_t *v, uint32_t lo, uint32_t end, uint32_t key)
@@ -438,7 +545,7 @@ static int guard_ok(matcher_t *m, const match_input_t *in, uint32_t gd, uint32_t
 		case OP_STEM: ok = t->stem_sym == x->a; break;
 		case OP_CLASS: ok = (t->classes >> x->a) & 1; break;
 		case OP_SET: ok = set_has(g, x->a, t); break;
-		case OP_PRED: ok = pred_eval(m, in, x->a, t); break;
+		case OP_PRED: ok = pm_eval(m, in, x->a, i); break;
 		default: ok = 1; break;
 		}
 	}
@@ -460,9 +567,10 @@ static inline int sorted_has(const uint32_t *v, uint32_t n, uint32_t key)
 	return lo < n && v[lo] == key;
 }
 
-static int tokset_has(matcher_t *m, const match_input_t *in, const tokset_t *s, const token_t *t)
+static int tokset_has(matcher_t *m, const match_input_t *in, const tokset_t *s, uint32_t pos)
 {
 	const grammar_t *g = m->g;
+	const token_t *t = &in->toks->v[pos];
 	if (s->any || (t->classes & s->cls))
 		return 1;
 	if (t->sym) {
@@ -474,7 +582,7 @@ static int tokset_has(matcher_t *m, const match_input_t *in, const tokset_t *s, 
 	if (t->stem_sym && (s->stemmask >> (t->stem_sym & 63) & 1) && sorted_has(g->tsv + s->stem, s->nstem, t->stem_sym))
 		return 1;
 	for (uint32_t q = 0; q < s->npred; q++)
-		if (pred_eval(m, in, g->tsv[s->pred + q], t))
+		if (pm_eval(m, in, g->tsv[s->pred + q], pos))
 			return 1;
 	return 0;
 }
@@ -496,7 +604,6 @@ static int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t
 	const filter_t *fl = &g->filters[f];
 	const tokset_t *pre = &g->toksets[fl->pre], *need = &g->toksets[fl->need];
 	tsstate_t *ps = &m->tss[fl->pre], *ns = &m->tss[fl->need];
-	const token_t *v = in->toks->v;
 	uint32_t n = (uint32_t)in->toks->n;
 	uint32_t want = n;
 	if (fl->reach != REACH_INF && i + (uint64_t)fl->reach < n)
@@ -512,7 +619,7 @@ static int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t
 	}
 	if (!ps->brk_real && ps->brk < want) {
 		uint32_t p = ps->brk;
-		while (p < want && tokset_has(m, in, pre, &v[p]))
+		while (p < want && tokset_has(m, in, pre, p))
 			p++;
 		ps->brk_real = p < want;
 		ps->brk = p;
@@ -523,7 +630,7 @@ static int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t
 		uint32_t p = ns->need_scan > i ? ns->need_scan : i;
 		ns->need_found = 0;
 		while (p <= lim && p < n) {
-			if (tokset_has(m, in, need, &v[p])) {
+			if (tokset_has(m, in, need, p)) {
 				ns->need_found = 1;
 				ns->need_pos = p;
 				break;
@@ -558,6 +665,7 @@ static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32
 	for (;;) {
 		if (++steps > BESLUT_MATCH_STEP_BUDGET) {
 			m->budget_hits++;
+			m->last_steps = steps;
 			return 0;
 		}
 		const insn_t *in_ = &code[pc];
@@ -590,7 +698,7 @@ static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32
 			}
 			goto fail;
 		case OP_PRED:
-			if (pos < n && pred_eval(m, in, in_->a, &v[pos])) {
+			if (pos < n && pm_eval(m, in, in_->a, pos)) {
 				pos++, pc++;
 				continue;
 			}
@@ -642,12 +750,15 @@ static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32
 			continue;
 		case OP_MATCH:
 			*end_out = pos;
+			m->last_steps = steps;
 			return 1;
 		}
 	fail:
 		for (;;) {
-			if (sp == 0)
+			if (sp == 0) {
+				m->last_steps = steps;
 				return 0;
+			}
 			bt_t *b = &m->bt[--sp];
 			if (b->kind == BT_REG) {
 				m->regs[b->pc] = b->pos;
@@ -841,6 +952,12 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 	memset(m->stamp, 0, (m->nstamp + 1) * sizeof *m->stamp);
 	memset(m->gstamp, 0, (g->nguards + 1) * sizeof *m->gstamp);
 	filters_reset(m);
+	if (m->pmw) {
+		size_t words = ((size_t)n + 1) * m->pmw * 2;
+		if (m->pm_cap < words)
+			GROW(m->pm, m->pm_cap, words);
+		memset(m->pm, 0, words * sizeof *m->pm);
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		size_t nc = candidates(m, &g->rix, &v[i], i + 1);
 		size_t k = 0;
@@ -862,7 +979,15 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 						continue;
 				}
 				uint32_t e;
-				if (!vm_run(m, in, r, i, &e) || e <= i)
+				int hit = vm_run(m, in, r, i, &e);
+				if (m->rstats) {
+					rstat_t *st = &m->rstats[m->cand[k]];
+					st->attempts++;
+					st->steps += m->last_steps;
+					st->budget += m->last_steps > BESLUT_MATCH_STEP_BUDGET;
+					st->matches += hit && e > i;
+				}
+				if (!hit || e <= i)
 					continue;
 				if (best < 0 || e > best_end ||
 				    (e == best_end && r->priority > g->rules[best].priority)) {
