@@ -95,7 +95,11 @@
  * of rules sharing it, and a check is O(1) amortized; its answer is also
  * stamped per filter and token.  A rule whose filters all fail is not
  * attempted: it could not have matched, so the output is unchanged (only
- * the budget statistics can differ).
+ * the budget statistics can differ).  A failing filter also tells how far
+ * it must keep failing (no `need` token before q: no pass before q -
+ * reach, nor inside the `pre` run that breaks before q), so the rule
+ * sleeps until then; rules with the same filters share one answer and
+ * one such skip per token.
  *
  * Token tests are cheap: symbols through a 64-bit quick mask before a
  * binary search; each predicate carries the kind and flags that every
@@ -103,6 +107,10 @@
  * chains are evaluated along their spine without recursion; regex results
  * are cached per thread by the token's bytes (direct-mapped, across
  * documents: a regex on the same bytes always gives the same answer).
+ * Every predicate tested directly by a rule, guard or token set (other
+ * than a single compare) is remembered per token for the document, two
+ * bits per token and predicate, so the forty rules that read the same
+ * names test each token once.
  *
  * Conflicts: each group scans left to right independently.  At token i the
  * candidates of a group whose previous match ended at or before i are run;
@@ -194,6 +202,12 @@ struct matcher {
 	uint8_t *gres;            /* per guard: its result there */
 	uint32_t *fstamp;         /* per filter: token + 1 of its last check */
 	uint8_t *fres;            /* per filter: the answer there */
+	uint32_t *fskip;          /* per filter: it fails at every token before this one */
+	uint32_t *rfl;            /* per rule: its filter list (rules with the same filters share one) */
+	uint32_t *lskip;          /* per filter list: it fails at every token before this one */
+	uint32_t *lstamp;         /* per filter list: token + 1 of its last check */
+	uint8_t *lres;            /* per filter list: the answer there */
+	uint32_t nfl;             /* filter lists */
 	tsstate_t *tss;           /* per token set: cursors over the document */
 	rxc_t *rxc;               /* regex results by token text */
 	buf_t sbuf;               /* scratch text */
@@ -238,6 +252,56 @@ static void pm_init(matcher_t *m)
 	m->pmw = (next + 63) / 64;
 }
 
+/* Rules with the same required-token filters share one answer per token. */
+static void fl_init(matcher_t *m)
+{
+	const grammar_t *g = m->g;
+	m->rfl = xmalloc((g->nrules + 1) * sizeof *m->rfl);
+	m->nfl = 0;
+	for (uint32_t r = 0; r < g->nrules; r++) {
+		const rule_t *x = &g->rules[r];
+		uint32_t id = m->nfl;
+		for (uint32_t o = 0; o < r && id == m->nfl; o++) {
+			const rule_t *y = &g->rules[o];
+			if (y->nfilt == x->nfilt &&
+			    (x->nfilt == 0 || memcmp(g->rfilt + y->filt, g->rfilt + x->filt,
+			                             x->nfilt * sizeof *g->rfilt) == 0))
+				id = m->rfl[o];
+		}
+		if (id == m->nfl)
+			m->nfl++;
+		m->rfl[r] = id;
+	}
+	m->lskip = xcalloc(m->nfl + 1, sizeof *m->lskip);
+	m->lstamp = xcalloc(m->nfl + 1, sizeof *m->lstamp);
+	m->lres = xcalloc(m->nfl + 1, 1);
+}
+
+/* Can rule r match at token i as far as its filters can tell? */
+static int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t i);
+static inline int rule_filters_ok(matcher_t *m, const match_input_t *in, const rule_t *r,
+                                  uint32_t l, uint32_t i)
+{
+	if (m->lstamp[l] == i + 1)
+		return m->lres[l];
+	const grammar_t *g = m->g;
+	uint32_t q = 0;
+	while (q < r->nfilt && !filter_ok(m, in, g->rfilt[r->filt + q], i))
+		q++;
+	int ok = q < r->nfilt;
+	if (!ok) {
+		/* none passes before the first of their skips */
+		uint32_t skip = UINT32_MAX;
+		for (q = 0; q < r->nfilt; q++)
+			if (m->fskip[g->rfilt[r->filt + q]] < skip)
+				skip = m->fskip[g->rfilt[r->filt + q]];
+		m->lskip[l] = skip;
+	}
+	m->lstamp[l] = i + 1;
+	m->lres[l] = (uint8_t)ok;
+	return ok;
+}
+
 matcher_t *matcher_new(const grammar_t *g)
 {
 	matcher_t *m = xcalloc(1, sizeof *m);
@@ -254,6 +318,8 @@ matcher_t *matcher_new(const grammar_t *g)
 	m->gres = xcalloc(g->nguards + 1, 1);
 	m->fstamp = xcalloc(g->nfilters + 1, sizeof *m->fstamp);
 	m->fres = xcalloc(g->nfilters + 1, 1);
+	m->fskip = xcalloc(g->nfilters + 1, sizeof *m->fskip);
+	fl_init(m);
 	m->tss = xcalloc(g->ntoksets + 1, sizeof *m->tss);
 	m->rxc = xcalloc(RXC_SLOTS, sizeof *m->rxc);
 	pm_init(m);
@@ -319,6 +385,11 @@ void matcher_free(matcher_t *m)
 	free(m->gres);
 	free(m->fstamp);
 	free(m->fres);
+	free(m->fskip);
+	free(m->rfl);
+	free(m->lskip);
+	free(m->lstamp);
+	free(m->lres);
 	free(m->tss);
 	free(m->rxc);
 	free(m->pmid);
@@ -590,14 +661,24 @@ static int tokset_has(matcher_t *m, const match_input_t *in, const tokset_t *s, 
 static void filters_reset(matcher_t *m)
 {
 	memset(m->fstamp, 0, (m->g->nfilters + 1) * sizeof *m->fstamp);
+	memset(m->fskip, 0, (m->g->nfilters + 1) * sizeof *m->fskip);
+	memset(m->lskip, 0, (m->nfl + 1) * sizeof *m->lskip);
+	memset(m->lstamp, 0, (m->nfl + 1) * sizeof *m->lstamp);
 	for (uint32_t k = 0; k < m->g->ntoksets; k++)
 		m->tss[k] = (tsstate_t){.brk_from = 1, .brk = 0, .brk_real = 1};
 }
 
 /* Can a rule with filter f match at token i?  0 only when no match can
- * exist (see "Required tokens").  Queries come with i ascending. */
+ * exist (see "Required tokens").  Queries come with i ascending.  On a
+ * 0, fskip[f] is set to the first token where the filter could pass:
+ * with no `need` token in [i, q), every passing token i' >= i has a need
+ * token at or after q within its reach (i' >= q - reach) and, when the run
+ * of `pre` tokens from i breaks at brk < q, starts after brk (the run from
+ * any i' <= brk breaks there too). */
 static int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t i)
 {
+	if (i < m->fskip[f])
+		return 0;
 	if (m->fstamp[f] == i + 1)
 		return m->fres[f];
 	const grammar_t *g = m->g;
@@ -641,6 +722,18 @@ static int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t
 	}
 	m->fstamp[f] = i + 1;
 	m->fres[f] = (uint8_t)(ns->need_found && ns->need_pos <= lim);
+	if (!m->fres[f]) {
+		/* no need token in [i, q) */
+		uint32_t q = ns->need_found ? ns->need_pos : ns->need_scan;
+		uint32_t skip = i + 1;
+		if (q >= n)
+			skip = n;
+		if (fl->reach != REACH_INF && q > fl->reach && q - fl->reach > skip)
+			skip = q - fl->reach;
+		if (ps->brk_real && ps->brk < q && ps->brk + 1 > skip)
+			skip = ps->brk + 1;
+		m->fskip[f] = skip;
+	}
 	return m->fres[f];
 }
 
@@ -966,18 +1059,14 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 			int best = -1;
 			uint32_t best_end = 0;
 			for (; k < nc && g->rules[m->cand[k]].group == grp; k++) {
-				if (m->next_free[grp] > i)
+				uint32_t l = m->rfl[m->cand[k]];
+				if (m->next_free[grp] > i || i < m->lskip[l])
 					continue;
 				const rule_t *r = &g->rules[m->cand[k]];
 				if (!guard_ok(m, in, r->guard, i))
 					continue;
-				if (r->nfilt) {
-					uint32_t q = 0;
-					while (q < r->nfilt && !filter_ok(m, in, g->rfilt[r->filt + q], i))
-						q++;
-					if (q == r->nfilt)
-						continue;
-				}
+				if (r->nfilt && !rule_filters_ok(m, in, r, l, i))
+					continue;
 				uint32_t e;
 				int hit = vm_run(m, in, r, i, &e);
 				if (m->rstats) {
