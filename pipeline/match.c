@@ -208,6 +208,7 @@ struct matcher {
 	uint32_t *lstamp;         /* per filter list: token + 1 of its last check */
 	uint8_t *lres;            /* per filter list: the answer there */
 	uint32_t nfl;             /* filter lists */
+	uint32_t *rgrp;           /* per rule: its group (a compact copy) */
 	tsstate_t *tss;           /* per token set: cursors over the document */
 	rxc_t *rxc;               /* regex results by token text */
 	buf_t sbuf;               /* scratch text */
@@ -257,6 +258,9 @@ static void fl_init(matcher_t *m)
 {
 	const grammar_t *g = m->g;
 	m->rfl = xmalloc((g->nrules + 1) * sizeof *m->rfl);
+	m->rgrp = xmalloc((g->nrules + 1) * sizeof *m->rgrp);
+	for (uint32_t r = 0; r < g->nrules; r++)
+		m->rgrp[r] = g->rules[r].group;
 	m->nfl = 0;
 	for (uint32_t r = 0; r < g->nrules; r++) {
 		const rule_t *x = &g->rules[r];
@@ -387,6 +391,7 @@ void matcher_free(matcher_t *m)
 	free(m->fres);
 	free(m->fskip);
 	free(m->rfl);
+	free(m->rgrp);
 	free(m->lskip);
 	free(m->lstamp);
 	free(m->lres);
@@ -1055,15 +1060,23 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 		size_t nc = candidates(m, &g->rix, &v[i], i + 1);
 		size_t k = 0;
 		while (k < nc) {
-			uint32_t grp = g->rules[m->cand[k]].group;
+			uint32_t grp = m->rgrp[m->cand[k]];
 			int best = -1;
 			uint32_t best_end = 0;
-			for (; k < nc && g->rules[m->cand[k]].group == grp; k++) {
+			if (m->next_free[grp] > i) {
+				/* inside the group's last match: none of its rules */
+				while (k < nc && m->rgrp[m->cand[k]] == grp)
+					k++;
+				continue;
+			}
+			for (; k < nc && m->rgrp[m->cand[k]] == grp; k++) {
 				uint32_t l = m->rfl[m->cand[k]];
-				if (m->next_free[grp] > i || i < m->lskip[l])
+				if (i < m->lskip[l])
 					continue;
 				const rule_t *r = &g->rules[m->cand[k]];
-				if (!guard_ok(m, in, r->guard, i))
+				uint32_t gd = r->guard;
+				if (gd != GUARD_NONE &&
+				    !(m->gstamp[gd] == i + 1 ? m->gres[gd] : guard_ok(m, in, gd, i)))
 					continue;
 				if (r->nfilt && !rule_filters_ok(m, in, r, l, i))
 					continue;
