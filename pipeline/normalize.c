@@ -45,6 +45,26 @@
  *    footer before it; without form feeds the numbers are footers when the
  *    last one ends the text or "1" follows text, else headers); numbers are
  *    propagated to the pages that print none.
+ *    A footer set in columns ("Justerare      Utdragsbestyrkande") matches
+ *    the lexicon when every column does.  A line carrying an item heading
+ *    ("§ 45", "Ks § 38   Dnr 2023/512", "Paragraf 31", "Title   § 12") is
+ *    never furniture by the lexicon or by a folded key: where every § starts
+ *    a page, "Ks § 38 …" and "Ks § 39 …" at two page tops share their key
+ *    but are two items.  The one safe evidence is a repeat: the same line
+ *    with the same § number earlier near a neighbouring boundary (a running
+ *    header naming the § on its continuation page); the first occurrence
+ *    always stays.  An anchor line with a heading on it stays too, and
+ *    still marks its page.
+ *    The first page's header is the document's own metadata ("Kommun-
+ *    fullmäktige  Sammanträdesdatum 2021-03-22  5 (40)"): the furniture
+ *    of the first page among the first NORM_FURNITURE_LINES lines is
+ *    recorded as input spans (norm_result_t.furniture) for the document
+ *    rules, while the text itself keeps none of it.
+ *    Signature boxes ("Rättelse bestyrks" / "2020-10-   2020-10-" /
+ *    "Kenneth Backgård (SJVP)  Glenn Berggård (V)") land wherever the
+ *    template put them, mid-page too: a label the lexicon marks "box",
+ *    the date-only lines right under it and, after those, one line of
+ *    signers "Name (PARTY)" in columns are removed wherever they stand.
  *
  * 3. Joins.  For each pair of consecutive content lines A, B (furniture
  *    skipped, so "hushåll-" / header / "ning" is a pair) we decide the
@@ -55,13 +75,21 @@
  *        "Dnr …" are its title: joined into one line;
  *      - a numbered point ("1. ", "2) ", "a) ") or a bullet (a bullet
  *        character, or a leading space where a bullet glyph was lost)
- *        starts a line; after "…:" or another point, in the same paragraph;
+ *        starts a line; after "…:" or another point, in the same paragraph.
+ *        A marker that also occurs in running text ("…från tidigare 20
+ *        till" / "6. Dessa är") after a full line that ends no sentence is
+ *        text, unless it continues the numbering of the point the previous
+ *        line belongs to ("1. … till 2022," / "2. kommunen …", "a)" then
+ *        "b)", a dash bullet after a dash bullet);
  *      - a line starting with a lower-case letter continues the previous
  *        one; so does any line after a line that was full, i.e. the first
  *        word of B would not have fitted in W after A ("would it have
  *        fitted?" is the typesetter's own test), unless A ended a sentence
  *        with a paragraph mark (trailing double space) or B looks like a
  *        heading;
+ *      - a long line (by the measure, even where tables keep the text
+ *        from looking wrapped) ending on a word no sentence ends with
+ *        ("till", "av", "och", "att") continues;
  *      - anything else is a deliberate line end: a heading, the end of a
  *        paragraph.
  *    A leading-space line that continues the previous sentence is not a
@@ -128,6 +156,7 @@ typedef struct furn_entry {
 	char *key;      /* folded, spaces collapsed */
 	size_t len;
 	bool prefix;
+	bool box;       /* heads a signature box: removed wherever it stands */
 } furn_entry_t;
 
 typedef struct memo_slot {
@@ -156,7 +185,11 @@ enum {
 	LF_ITEM = 32,     /* numbered point or bullet character */
 	LF_DNR = 64,      /* "Dnr 1310-2020" */
 	LF_NUMITEM = 128, /* LF_ITEM by a marker that also occurs in running text
-	                     ("1. ", "2) ", "- ", "– "): not an item after a full line */
+	                     ("1. ", "2) ", "- ", "– "): not an item after a full line
+	                     unless it continues a numbering */
+	LF_HEAD = 256,    /* carries an item heading ("Ks § 38  Dnr …", "Paragraf 31",
+	                     "Title   § 12"): furniture only as a repeat */
+	LF_BOX = 512,     /* part of a signature box ("Rättelse bestyrks", dates, signers) */
 };
 
 enum { SEP_END, SEP_SPACE, SEP_JOIN, SEP_KEEP, SEP_SUSP, SEP_NL, SEP_PARA };
@@ -182,6 +215,7 @@ typedef struct qslot {
 struct normalizer {
 	furn_entry_t *furn;
 	size_t nfurn;
+	uint8_t box_first[256]; /* folded first bytes of the box entries */
 	Hunhandle *hs;
 	const UNormalizer2 *nfc;
 	uint8_t trouble[0x10000 / 8]; /* BMP code points NFC may change */
@@ -235,6 +269,7 @@ static const char *const reasons[] = {
 	"comma continues",
 	"dictionary budget of this document spent: word-internal break assumed",
 	"capitalised non-word before a word, joined form no word: a name in a compound",
+	"long line ends with a word no sentence ends with (preposition, conjunction, article)",
 };
 
 enum {
@@ -242,7 +277,7 @@ enum {
 	W_LEADBULLET, W_LOWER, W_FULL, W_TRACE, W_DELIB, W_PARAMARK, W_HEADNEXT,
 	W_SHY, W_SUSP, W_DIGIT, W_ACRONYM, W_SINGLE, W_DOC_JOIN, W_DOC_HYPH,
 	W_CAPITAL, W_DICT_NORIGHT, W_DICT_JOIN, W_DICT_HALVES, W_DEFAULT_JOIN,
-	W_PUNCT, W_DICT_NOLEFT, W_COMMA, W_NO_BUDGET, W_DICT_NAME,
+	W_PUNCT, W_DICT_NOLEFT, W_COMMA, W_NO_BUDGET, W_DICT_NAME, W_DANGLING,
 	W_COUNT
 };
 
@@ -438,6 +473,9 @@ static int load_furniture(normalizer_t *nz, const char *lexdir, char **err)
 		furn_entry_t *fe = &nz->furn[nz->nfurn++];
 		fe->key = fold_key_str(line, elen, &fe->len);
 		fe->prefix = strncmp(val, "prefix", 6) == 0;
+		fe->box = strncmp(val, "box", 3) == 0;
+		if (fe->box && fe->len)
+			nz->box_first[(unsigned char)fe->key[0]] = 1;
 	}
 	fclose(f);
 	return 0;
@@ -534,6 +572,7 @@ void norm_result_release(norm_result_t *r)
 	free(r->pages);
 	free(r->edits);
 	buf_release(&r->log);
+	free(r->furniture);
 	memset(r, 0, sizeof *r);
 }
 
@@ -746,6 +785,87 @@ static long page_number(const unsigned char *s, size_t n, uint16_t *flags)
 	return -1;
 }
 
+/* A capital letter at s[i] (ASCII or Latin-1: "Å", "Ä", "Ö"): its length, else 0. */
+static size_t capital_at(const unsigned char *s, size_t n, size_t i)
+{
+	if (s[i] >= 'A' && s[i] <= 'Z')
+		return 1;
+	if (s[i] == 0xC3 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] <= 0x9E && s[i + 1] != 0x97)
+		return 2;
+	return 0;
+}
+
+/* A letter at s[i] (ASCII or Latin-1): its length, else 0. */
+static size_t letter_at(const unsigned char *s, size_t n, size_t i)
+{
+	if ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z'))
+		return 1;
+	if (s[i] == 0xC3 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] <= 0xBF && s[i + 1] != 0x97 &&
+	    s[i + 1] != 0xB7)
+		return 2;
+	return 0;
+}
+
+/* The number of a heading's "N" at s[i..n): 1-4 digits ending the line or
+ * followed by a space, '.', ':' or one letter ("§ 4 a" is "§ 4" then "a";
+ * "§ 4a"); "§ 12-15" and "§ 12, 14" are references, not headings. */
+static long heading_digits(const unsigned char *s, size_t n, size_t i)
+{
+	long v;
+	size_t k = digits_at(s, n, i, &v);
+	if (!k || k > 4 || v < 1)
+		return -1;
+	i += k;
+	if (i == n || s[i] == ' ' || s[i] == '\t' || s[i] == '.' || s[i] == ':')
+		return v;
+	if (s[i] >= 'a' && s[i] <= 'z' && (i + 1 == n || s[i + 1] == ' ' || s[i + 1] == '\t'))
+		return v;
+	return -1;
+}
+
+/* The item heading a line carries, as item.bg reads one: "§ 45", "§ 45
+ * Val av justerare", "Ks § 38  Dnr 2023/512" (a body's abbreviation of up
+ * to four letters before the §, not "I" or "Se"), "Paragraf 31", or the
+ * number right of a title after a column gap ("Renhållningstaxa 2021
+ * § 12").  Returns the § number, or -1.  Cheap: it looks at the first and
+ * the last dozen bytes only. */
+static long heading_number(const unsigned char *s, size_t n)
+{
+	if (n < 3)
+		return -1;
+	size_t i = 0;
+	size_t m = capital_at(s, n, 0);
+	if (m) {
+		if (starts_ci(s, n, "paragraf ") || starts_ci(s, n, "paragraf\t"))
+			return heading_digits(s, n, skip_sp(s, n, 9));
+		size_t j = m, c = 1, w;
+		while (j < n && c <= 4 && (w = letter_at(s, n, j)) > 0) {
+			j += w;
+			c++;
+		}
+		if (c <= 4 && j < n && (s[j] == ' ' || s[j] == '\t') && !(j == 1 && s[0] == 'I') &&
+		    !(j == 2 && s[0] == 'S' && s[1] == 'e'))
+			i = skip_sp(s, n, j);
+	}
+	if (i + 2 < n && s[i] == 0xC2 && s[i + 1] == 0xA7)
+		return heading_digits(s, n, skip_sp(s, n, i + 2));
+	/* "Title      § 12" */
+	size_t e = n, d = n;
+	while (d > 0 && s[d - 1] >= '0' && s[d - 1] <= '9' && e - d < 5)
+		d--;
+	if (d == e || d < 6 || (s[d - 1] >= '0' && s[d - 1] <= '9'))
+		return -1;
+	size_t q = d;
+	while (q > 0 && (s[q - 1] == ' ' || s[q - 1] == '\t') && d - q < 3)
+		q--;
+	if (q < 5 || s[q - 2] != 0xC2 || s[q - 1] != 0xA7)
+		return -1;
+	q -= 2;
+	if (!(s[q - 1] == '\t' || (s[q - 1] == ' ' && s[q - 2] == ' ')))
+		return -1;
+	return heading_digits(s, n, d);
+}
+
 static void classify(run_t *ru, nline_t *l)
 {
 	const unsigned char *s = ru->t + l->s;
@@ -794,6 +914,8 @@ static void classify(run_t *ru, nline_t *l)
 	}
 	if (starts_ci(s, n, "dnr") && (n == 3 || s[3] == ' ' || s[3] == ':' || s[3] == '.'))
 		l->flags |= LF_DNR;
+	if (heading_number(s, n) >= 0)
+		l->flags |= LF_HEAD;
 }
 
 static inline uint64_t load8(const unsigned char *p)
@@ -956,14 +1078,13 @@ static void doc_shape(run_t *ru)
 
 #define ZONE_K 5
 
-static bool lexicon_furniture(const normalizer_t *nz, const unsigned char *s, size_t n)
+/* Fold s[0..n) into k (case folded, runs of spaces and tabs one space,
+ * trimmed); returns the key's length.  k holds 164 bytes. */
+static size_t fold_key(const unsigned char *s, size_t n, unsigned char *k)
 {
-	if (!nz->nfurn || n > 160)
-		return false;
-	unsigned char k[164];
 	size_t o = 0;
 	bool sp = true;
-	for (size_t i = 0; i < n && o < sizeof k - 1; i++) {
+	for (size_t i = 0; i < n && o < 163; i++) {
 		unsigned char b = fold_byte(s, i, n);
 		if (b == ' ' || b == '\t') {
 			if (!sp)
@@ -976,9 +1097,16 @@ static bool lexicon_furniture(const normalizer_t *nz, const unsigned char *s, si
 	}
 	while (o && k[o - 1] == ' ')
 		o--;
+	return o;
+}
+
+/* Does the folded key k[0..o) match an entry of the lexicon?  box: only
+ * the signature-box entries. */
+static bool lexicon_key(const normalizer_t *nz, const unsigned char *k, size_t o, bool box)
+{
 	for (size_t i = 0; i < nz->nfurn; i++) {
 		const furn_entry_t *fe = &nz->furn[i];
-		if (fe->len > o || memcmp(k, fe->key, fe->len) != 0)
+		if ((box && !fe->box) || fe->len > o || memcmp(k, fe->key, fe->len) != 0)
 			continue;
 		if (fe->len == o)
 			return true;
@@ -989,6 +1117,42 @@ static bool lexicon_furniture(const normalizer_t *nz, const unsigned char *s, si
 		}
 	}
 	return false;
+}
+
+/* A column gap: a tab or two spaces at s[i]. */
+static inline bool col_gap(const unsigned char *s, size_t n, size_t i)
+{
+	return s[i] == '\t' || (s[i] == ' ' && i + 1 < n && (s[i + 1] == ' ' || s[i + 1] == '\t'));
+}
+
+/* The line matches the lexicon as a whole, or column by column: a
+ * signature footer set in columns ("Justerare      Utdragsbestyrkande",
+ * "Ordförandens signatur   Justerarens signatur") is furniture when
+ * every column is. */
+static bool lexicon_furniture(const normalizer_t *nz, const unsigned char *s, size_t n)
+{
+	if (!nz->nfurn || n > 160)
+		return false;
+	unsigned char k[164];
+	size_t o = fold_key(s, n, k);
+	if (lexicon_key(nz, k, o, false))
+		return true;
+	size_t i = 0, cols = 0;
+	while (i < n) {
+		size_t j = i;
+		while (j < n && !col_gap(s, n, j))
+			j++;
+		if (j == n && i == 0)
+			return false; /* one column: matched above */
+		o = fold_key(s + i, j - i, k);
+		if (!lexicon_key(nz, k, o, false))
+			return false;
+		cols++;
+		while (j < n && (s[j] == ' ' || s[j] == '\t'))
+			j++;
+		i = j;
+	}
+	return cols >= 2;
 }
 
 /* Key of a line: folded, digit runs -> '#', spaces collapsed. */
@@ -1041,10 +1205,38 @@ static void add_event(run_t *ru, uint32_t line, int after, int before)
 	nz->ev[ru->nev++] = (pevent_t){line, after, before};
 }
 
+#define ZKEY(z, j) keys[(size_t)(z) * (2 * ZONE_K + 2) + ((j) - Z[z].lo)]
+
+/* A line carrying an item heading is furniture only as a repeat: the
+ * same line with the same § number earlier in this zone or a neighbouring
+ * one (a running header naming the § on its continuation page).  A §
+ * number heads one item, so its first line stays, whatever it looks like:
+ * "Ks § 38  Dnr 2023/512" and "Ks § 39  Dnr 2024/044" at the tops of two
+ * pages share a folded key but are two items. */
+static bool head_repeated(run_t *ru, const zone_t *Z, size_t nz_, size_t zi, const uint64_t *keys,
+                          uint32_t li)
+{
+	const nline_t *l = &ru->L[li];
+	uint64_t k = ZKEY(zi, li);
+	long v = heading_number(ru->t + l->s, l->e - l->s);
+	size_t a = zi >= 2 ? zi - 2 : 0, b = zi + 3 < nz_ ? zi + 3 : nz_;
+	for (size_t z = a; z < b; z++) {
+		for (uint32_t j = Z[z].lo; j < Z[z].hi && j < li; j++) {
+			const nline_t *m = &ru->L[j];
+			if ((m->flags & LF_HEAD) && ZKEY(z, j) == k &&
+			    heading_number(ru->t + m->s, m->e - m->s) == v)
+				return true;
+		}
+	}
+	return false;
+}
+
 static bool eligible(run_t *ru, const zone_t *Z, size_t nz_, size_t zi, const uint64_t *keys,
                      uint32_t li, bool near_ff)
 {
 	nline_t *l = &ru->L[li];
+	if (l->flags & LF_HEAD)
+		return head_repeated(ru, Z, nz_, zi, keys, li);
 	if (l->flags & (LF_ANCHOR | LF_FURN))
 		return true;
 	if ((l->flags & LF_WEAKNUM) && near_ff)
@@ -1186,8 +1378,10 @@ static void find_furniture(run_t *ru)
 			add_event(ru, c, after, before);
 			continue;
 		}
-		/* anchor zone: the anchor line and its group */
-		L[c].flags |= LF_FURN;
+		/* anchor zone: the anchor line and its group (an anchor line
+		 * that carries an item heading stays, unless a repeat) */
+		if (!(L[c].flags & LF_HEAD) || eligible(ru, Z, nzn, z, keys, c, false))
+			L[c].flags |= LF_FURN;
 		for (uint32_t j = c; j > zz->lo; j--) {
 			uint32_t li = j - 1;
 			if ((L[li + 1].flags & LF_FF) || !eligible(ru, Z, nzn, z, keys, li, false))
@@ -1258,6 +1452,82 @@ static void find_furniture(run_t *ru)
 	free(keys);
 	free(num);
 	free(Z);
+}
+
+/* Signature boxes ("Rättelse bestyrks" / "2020-10-   2020-10-" / "Kenneth
+ * Backgård (SJVP)  Glenn Berggård (V)") are printed on the page wherever
+ * the template puts them, and pdftotext may drop them mid-text, far from
+ * any page boundary.  A box is recognised by its label, a line the
+ * lexicon marks "box" (a phrase no sentence is), and it takes with it the
+ * date lines right under it (digits and separators only) and, after those,
+ * one line of signers set in columns, each "Name (PARTY)". */
+static bool date_only_line(const run_t *ru, const nline_t *l)
+{
+	if (l->clen > 40)
+		return false;
+	bool digit = false;
+	for (size_t i = l->s; i < l->e; i++) {
+		unsigned char b = ru->t[i];
+		if (b >= '0' && b <= '9')
+			digit = true;
+		else if (b != '-' && b != '.' && b != '/' && b != ' ' && b != '\t')
+			return false;
+	}
+	return digit;
+}
+
+static bool signers_line(const run_t *ru, const nline_t *l)
+{
+	const unsigned char *s = ru->t + l->s;
+	size_t n = l->e - l->s, i = 0, cols = 0;
+	if (l->clen > 160)
+		return false;
+	while (i < n) {
+		size_t j = i;
+		while (j < n && !col_gap(s, n, j))
+			j++;
+		/* "Kenneth Backgård (SJVP)": a capital, words, "(" capitals ")" */
+		if (!capital_at(s, n, i) || s[j - 1] != ')')
+			return false;
+		size_t p = j - 1, caps = 0;
+		while (p > i && s[p - 1] >= 'A' && s[p - 1] <= 'Z')
+			p--, caps++;
+		if (caps < 1 || caps > 6 || p < i + 3 || s[p - 1] != '(' || s[p - 2] != ' ')
+			return false;
+		for (size_t q = i; q + 2 < p; q++)
+			if (s[q] >= '0' && s[q] <= '9')
+				return false;
+		cols++;
+		while (j < n && (s[j] == ' ' || s[j] == '\t'))
+			j++;
+		i = j;
+	}
+	return cols >= 1 && cols <= 4;
+}
+
+static void signature_boxes(run_t *ru)
+{
+	const normalizer_t *nz = ru->nz;
+	nline_t *L = ru->L;
+	size_t n = ru->n;
+	for (size_t i = 0; i < n; i++) {
+		nline_t *l = &L[i];
+		if (l->clen > 40 || !nz->box_first[fold_byte(ru->t, l->s, l->e)] || (l->flags & LF_FURN))
+			continue;
+		unsigned char k[164];
+		size_t o = fold_key(ru->t + l->s, l->e - l->s, k);
+		if (!lexicon_key(nz, k, o, true))
+			continue;
+		l->flags |= LF_FURN | LF_BOX;
+		size_t j = i + 1, dates = 0;
+		while (j < n && dates < 3 && !(L[j].flags & LF_FURN) && date_only_line(ru, &L[j])) {
+			L[j++].flags |= LF_FURN | LF_BOX;
+			dates++;
+		}
+		if (dates && j < n && !(L[j].flags & LF_FURN) && signers_line(ru, &L[j]))
+			L[j].flags |= LF_FURN | LF_BOX;
+		i = j - 1;
+	}
 }
 
 /* ---- pass 3: joins and hyphens ---- */
@@ -1538,12 +1808,63 @@ static bool heading_like(const run_t *ru, size_t bi)
 	return true;
 }
 
+/* Line l ends with a word no sentence ends with: a preposition, a
+ * conjunction or an article ("… del av Norrås 4:12 till" / "Nordlog
+ * Fastigheter AB …"). */
+static bool dangling_word(const run_t *ru, const nline_t *l)
+{
+	static const char *const w[] = {"till", "av", "för", "med", "på", "i", "om", "mot", "från", "vid",
+	                                "hos", "under", "över", "efter", "enligt", "genom", "inom", "och",
+	                                "eller", "samt", "att", "en", "ett", "den", "det", "de", "som"};
+	size_t e = l->e, b = e;
+	while (b > l->s && ru->t[b - 1] != ' ' && ru->t[b - 1] != '\t' && e - b <= 7)
+		b--;
+	if (b > l->s && ru->t[b - 1] != ' ' && ru->t[b - 1] != '\t')
+		return false;
+	if (b == l->s)
+		return false;
+	for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+		if (strlen(w[i]) == e - b && memcmp(w[i], ru->t + b, e - b) == 0)
+			return true;
+	return false;
+}
+
+/* The marker of a numbered point or bullet, for numbering sequences:
+ * kind << 24 | style << 16 | value ("2." -> 1,'.',2; "b)" -> 2,')',2;
+ * "(3)" -> 3,')',3; "– " -> 4,dash,0); 0 if the line has none. */
+static uint32_t item_mark(const run_t *ru, const nline_t *l)
+{
+	const unsigned char *s = ru->t + l->s;
+	size_t n = l->e - l->s;
+	long v;
+	size_t k = digits_at(s, n, 0, &v);
+	if (k && k <= 2 && k + 1 < n && (s[k] == '.' || s[k] == ')'))
+		return 1u << 24 | (uint32_t)s[k] << 16 | (uint32_t)v;
+	if (n >= 3 && s[1] == ')' && ((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+		return 2u << 24 | (uint32_t)(s[0] >= 'a' ? 'a' : 'A') << 16 | (uint32_t)((s[0] | 0x20) - 'a' + 1);
+	if (n >= 4 && s[0] == '(' && digits_at(s, n, 1, &v) && v < 100)
+		return 3u << 24 | (uint32_t)')' << 16 | (uint32_t)v;
+	int m;
+	int32_t c = cp_at(s, n, 0, &m);
+	return 4u << 24 | ((uint32_t)c & 0xFFFFu);
+}
+
+/* b continues the numbering of a: the same kind and style, the next
+ * number ("1." then "2.", "a)" then "b)"), or the same bullet again. */
+static bool mark_next(uint32_t a, uint32_t b)
+{
+	if (!a || !b || (a >> 16) != (b >> 16))
+		return false;
+	return (a >> 24) == 4 ? (a & 0xFFFFu) == (b & 0xFFFFu) : (b & 0xFFFFu) == (a & 0xFFFFu) + 1;
+}
+
 static void decide(run_t *ru)
 {
 	nline_t *L = ru->L;
 	size_t n = ru->n;
 	normalizer_t *nz = ru->nz;
 	bool title = false, item = false;
+	uint32_t mark = 0; /* marker of the point the current line belongs to, 0 if none */
 	unsigned title_lines = 0;
 	size_t ai = n, nhq = 0;
 	/* traces found here become page events; keep them apart and merge */
@@ -1555,6 +1876,7 @@ static void decide(run_t *ru)
 		if (ai == n) {
 			ai = bi;
 			item = (L[bi].flags & LF_ITEM) != 0;
+			mark = item ? item_mark(ru, &L[bi]) : 0;
 			if (L[bi].flags & LF_SECT)
 				title = false;
 			continue;
@@ -1631,8 +1953,12 @@ static void decide(run_t *ru)
 		} else if (paramark && !blower) {
 			sep = SEP_PARA;
 			why = W_PARAMARK;
-		} else if ((B->flags & LF_ITEM) && !((B->flags & LF_NUMITEM) && full_loose &&
-		                                      !ends_sentence(ac) && ac != ')')) {
+		} else if ((B->flags & LF_ITEM) &&
+		           !((B->flags & LF_NUMITEM) && full_loose && !ends_sentence(ac) && ac != ')' &&
+		             !mark_next(mark, item_mark(ru, B)))) {
+			/* a marker that also occurs in running text ("till\n6. Dessa")
+			 * after a full line is text, unless it continues the
+			 * numbering of the point before ("1. … till 2022,\n2. …") */
 			sep = (ac == ':' || item || (!ends_sentence(ac) && ac != ')')) ? SEP_NL : SEP_PARA;
 			why = W_ITEM;
 		} else if (leadb) {
@@ -1652,6 +1978,14 @@ static void decide(run_t *ru)
 		} else if (ac == ',' && !(B->flags & LF_DNR)) {
 			sep = SEP_SPACE;
 			why = W_COMMA;
+		} else if (!(B->flags & (LF_DNR | LF_HEAD)) && (B->gap == 0 || (ru->dbl && B->gap == 1)) &&
+		           (A->clen + 1 + fw) * 10 > ru->W * 9 && A->clen * 10 >= ru->W * 8 &&
+		           dangling_word(ru, A)) {
+			/* the typesetter's test without the measure's certainty
+			 * (a page of tables is not "wrapped"): a long line that
+			 * ends on "till" goes on */
+			sep = SEP_SPACE;
+			why = W_DANGLING;
 		} else if (B->flags & LF_DNR) {
 			sep = SEP_PARA;
 			why = W_DNR;
@@ -1685,6 +2019,7 @@ static void decide(run_t *ru)
 		if (sep == SEP_NL || sep == SEP_PARA) {
 			item = (B->flags & LF_ITEM) || (leadb && why == W_LEADBULLET) ||
 			       (leadb && why == W_ITEM);
+			mark = (B->flags & LF_ITEM) ? item_mark(ru, B) : 0;
 			if (B->flags & LF_SECT)
 				title = false;
 		}
@@ -2258,6 +2593,7 @@ static void emit(run_t *ru)
 	buf_grow(&r->text, ru->len + 16);
 	ru->space = true;
 	size_t prev = n;
+	bool rec_first = true; /* recording the first page's furniture */
 	for (size_t i = 0; i < n; i++) {
 		nline_t *l = &L[i];
 		while (ev < ru->nev && nz->ev[ev].line <= i) {
@@ -2272,13 +2608,23 @@ static void emit(run_t *ru)
 			}
 			ev++;
 		}
+		/* the first page's furniture is recorded: up to the next
+		 * page's number or form feed after some text */
+		if (prev != n && (l->flags & (LF_FF | ((l->flags & LF_FURN) ? LF_ANCHOR | LF_WEAKNUM : 0))))
+			rec_first = false;
 		if (l->flags & LF_FURN) {
 			r->stats.headers_removed++;
+			if (rec_first && i < NORM_FURNITURE_LINES) {
+				if (!r->furniture)
+					r->furniture = xmalloc(NORM_FURNITURE_LINES * sizeof *r->furniture);
+				r->furniture[r->nfurniture++] = (norm_span_t){l->s, l->e};
+			}
 			if (log)
 				log_edit(ru, EDIT_FURNITURE, W_NONE, l->s, l->e, (const char *)ru->t + l->s,
 				         l->e - l->s, "", 0);
 			if (log)
-				r->edits[r->nedits - 1].reason = (l->flags & (LF_ANCHOR | LF_WEAKNUM))
+				r->edits[r->nedits - 1].reason = (l->flags & LF_BOX) ? "signature box"
+				                                 : (l->flags & (LF_ANCHOR | LF_WEAKNUM))
 				                                     ? "page number"
 				                                     : "running header/footer near page boundary";
 			continue;
@@ -2410,6 +2756,7 @@ void normalize_run(normalizer_t *nz, const char *text, size_t len, unsigned flag
 	out->stats.lines = scan_lines(&ru);
 	doc_shape(&ru);
 	find_furniture(&ru);
+	signature_boxes(&ru);
 	decide(&ru);
 	page_rhythm(&ru);
 	gather_evidence(&ru);

@@ -64,6 +64,15 @@ typedef struct norm_edit {
 	uint32_t after;       /* offset in `log` of the text after (NUL-terminated) */
 } norm_edit_t;
 
+/* A span [start, end) of the input text given to normalize_run. */
+typedef struct norm_span {
+	uint32_t start, end;
+} norm_span_t;
+
+/* How many content (non-blank) lines at the start of the text have their
+ * removed furniture recorded in norm_result_t.furniture. */
+#define NORM_FURNITURE_LINES 12
+
 typedef struct norm_result {
 	buf_t text;          /* normalized UTF-8 */
 	omap_t map;          /* normalized byte -> input byte */
@@ -73,6 +82,15 @@ typedef struct norm_result {
 	norm_edit_t *edits;  /* only with NORM_LOG_EDITS */
 	size_t nedits, edits_cap;
 	buf_t log;           /* strings referenced by edits */
+	/* The furniture lines removed among the first NORM_FURNITURE_LINES
+	 * content lines, in input order: the first page's header, which
+	 * holds the document's metadata ("Kommunfullmäktige  Sammanträdes-
+	 * datum 2021-03-22  5 (40)", "SAMMANTRÄDESPROTOKOLL 2022-06-13").
+	 * Each span is one input line, leading and trailing whitespace
+	 * trimmed; the text is not in `text`.  Always recorded (no flag);
+	 * NULL and 0 when none. */
+	norm_span_t *furniture;
+	size_t nfurniture;
 } norm_result_t;
 
 #define NORM_LOG_EDITS 1u

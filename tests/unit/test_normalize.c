@@ -128,7 +128,11 @@ START_TEST(seed_furniture_removed)
 	ASSERT_HASNT(&r, "PROTOKOLL");
 	ASSERT_HASNT(&r, "DOKUMENT-ID");
 	ASSERT_HASNT(&r, "ARBGRP757");
-	ck_assert_uint_eq(r.stats.headers_removed, 12);
+	ASSERT_HASNT(&r, "Rättelse bestyrks");
+	ASSERT_HASNT(&r, "2020-10- 2020-10-");
+	ASSERT_HASNT(&r, "Kenneth Backgård (SJVP) Glenn Berggård (V)");
+	/* 12 header lines and two signature boxes of three lines */
+	ck_assert_uint_eq(r.stats.headers_removed, 18);
 	ck_assert_uint_eq(r.stats.lines, 5189);
 	norm_result_release(&r);
 	free(s);
@@ -705,6 +709,307 @@ START_TEST(kommun_layout_pages)
 }
 END_TEST
 
+/* ---- item headings are never furniture (unless a repeat) ---- */
+
+/* A kommun layout where every § starts a page: the heading line right
+ * under the running header shares its folded key ("ks § # dnr #/#") with
+ * the next page's heading, but the two are items, not furniture. */
+static const char *const HEAD_PAGE1 =
+    "NORRÅS KOMMUN                     PROTOKOLL                         Sida\n"
+    "                                  Kommunstyrelsen                   7 (22)\n"
+    "                                  2024-03-12\n\n";
+static const char *const HEAD_PAGE2 =
+    "NORRÅS KOMMUN                     PROTOKOLL                         Sida\n"
+    "                                  Kommunstyrelsen                   8 (22)\n"
+    "                                  2024-03-12\n\n";
+static const char *const HEAD_PAGE3 =
+    "NORRÅS KOMMUN                     PROTOKOLL                         Sida\n"
+    "                                  Kommunstyrelsen                   9 (22)\n"
+    "                                  2024-03-12\n\n";
+static const char *const HEAD_BODY =
+    "Ett bolag har visat intresse för att förvärva cirka 2,5 hektar av kommunens mark\n"
+    "inom fastigheten Norrås 4:12 för etablering av en logistikanläggning.\n\n";
+static const char *const HEAD_FOOT = "\n\nJusterare                       Utdragsbestyrkande\n";
+
+START_TEST(heading_lines_not_furniture)
+{
+	buf_t b = BUF_INIT;
+	buf_adds(&b, HEAD_PAGE1);
+	buf_adds(&b, "Ks § 38                                                    Dnr 2023/512\n\n");
+	buf_adds(&b, "Försäljning av del av fastigheten Norrås 4:12\n\n");
+	buf_adds(&b, HEAD_BODY);
+	buf_adds(&b, HEAD_FOOT);
+	buf_adds(&b, HEAD_PAGE2);
+	buf_adds(&b, "Ks § 39                                                    Dnr 2024/044\n\n");
+	buf_adds(&b, "Revidering av delegationsordning för kommunstyrelsen\n\n");
+	buf_adds(&b, HEAD_BODY);
+	buf_adds(&b, HEAD_FOOT);
+	buf_adds(&b, HEAD_PAGE3);
+	buf_adds(&b, "Paragraf 40\n\nAnmälan av delegationsbeslut\n\n");
+	buf_adds(&b, HEAD_BODY);
+	buf_adds(&b, HEAD_FOOT);
+	norm_result_t r;
+	run(b.data, b.len, NORM_LOG_EDITS, &r);
+	check_shape(&r);
+	check_map_property(b.data, b.len, &r);
+	ck_assert_msg(find(&r, "Ks § 38 Dnr 2023/512\n\nFörsäljning") == 0, "%s", r.text.data);
+	ASSERT_HAS(&r, "\n\nKs § 39 Dnr 2024/044\n\nRevidering av delegationsordning");
+	ASSERT_HAS(&r, "\n\nParagraf 40\n\nAnmälan av delegationsbeslut");
+	ASSERT_HASNT(&r, "PROTOKOLL");
+	ASSERT_HASNT(&r, "2024-03-12");
+	ASSERT_HASNT(&r, "(22)");
+	/* the signature footer in columns goes too (issue of "Justerare") */
+	ASSERT_HASNT(&r, "Justerare");
+	ASSERT_HASNT(&r, "Utdragsbestyrkande");
+	ck_assert_int_eq(norm_page_at(&r, (uint32_t)find(&r, "Ks § 39")), 8);
+	ck_assert_int_eq(norm_page_at(&r, (uint32_t)find(&r, "Paragraf 40")), 9);
+	norm_result_release(&r);
+	buf_release(&b);
+
+	/* a running header naming the § on its continuation pages: the first
+	 * line stays (it is the heading), its repeats go */
+	buf_adds(&b, HEAD_PAGE1);
+	buf_adds(&b, "Ks § 38                                                    Dnr 2023/512\n\n");
+	buf_adds(&b, "Försäljning av del av fastigheten Norrås 4:12\n\n");
+	buf_adds(&b, HEAD_BODY);
+	buf_adds(&b, HEAD_FOOT);
+	buf_adds(&b, HEAD_PAGE2);
+	buf_adds(&b, "Ks § 38                                                    Dnr 2023/512\n\n");
+	buf_adds(&b, "Kommunstyrelsen beslutar att godkänna försäljningen.\n\n");
+	buf_adds(&b, HEAD_FOOT);
+	run(b.data, b.len, NORM_LOG_EDITS, &r);
+	check_shape(&r);
+	ck_assert_msg(find(&r, "Ks § 38 Dnr 2023/512\n\nFörsäljning") == 0, "%s", r.text.data);
+	ck_assert_int_eq(find(&r, "Ks § 38"), find(&r, "Ks § 38 Dnr 2023/512\n\nFörsäljning"));
+	ck_assert_msg(strstr(r.text.data + 1, "Ks § 38") == NULL, "the repeat stays: %s", r.text.data);
+	ASSERT_HAS(&r, "logistikanläggning.\n\nKommunstyrelsen beslutar att godkänna försäljningen.");
+	norm_result_release(&r);
+	buf_release(&b);
+
+	/* the § number right of the title, at the top of each page; and a
+	 * page number on the heading line itself: the heading stays */
+	const char *s = "Kommunstyrelsen  Sammanträdesdatum 2021-03-22  4 (9)\n\n"
+	                "Renhållningstaxa 2021                                  § 12\n\n"
+	                "Kommunstyrelsen beslutar att anta taxan.\n\n"
+	                "Kommunstyrelsen  Sammanträdesdatum 2021-03-22  5 (9)\n\n"
+	                "Medborgarförslag om farthinder på Skolgatan            § 13\n\n"
+	                "Kommunstyrelsen beslutar att avslå förslaget.\n\n"
+	                "§ 14                                         Sida 6 (9)\n\n"
+	                "Val av ombud\n\nKommunstyrelsen beslutar att utse Eva Ek.\n";
+	run_str(s, &r);
+	check_shape(&r);
+	ck_assert_int_eq(find(&r, "Renhållningstaxa 2021 § 12"), 0);
+	ASSERT_HAS(&r, "\n\nMedborgarförslag om farthinder på Skolgatan § 13");
+	ASSERT_HAS(&r, "\n\n§ 14 Sida 6 (9)");
+	ASSERT_HASNT(&r, "Sammanträdesdatum");
+	ck_assert_int_eq(norm_page_at(&r, (uint32_t)find(&r, "Medborgarförslag")), 5);
+	ck_assert_int_eq(norm_page_at(&r, (uint32_t)find(&r, "Val av ombud")), 6);
+	norm_result_release(&r);
+}
+END_TEST
+
+/* ---- the first page's header is recorded ---- */
+
+static bool furniture_is(const char *src, const norm_result_t *r, size_t i, const char *want)
+{
+	const norm_span_t *f = &r->furniture[i];
+	return f->end - f->start == strlen(want) && memcmp(src + f->start, want, strlen(want)) == 0;
+}
+
+START_TEST(first_header_recorded)
+{
+	const char *s = "                                                          SAMMANTRÄDESPROTOKOLL                 1(3)\n"
+	                "HEDEBY KOMMUN\n"
+	                "Kommunfullmäktige                                         Sammanträdesdatum\n"
+	                "                                                          2023-06-19\n\n"
+	                "Plats och tid           Kommunhuset, Hedeby, kl. 18.00–21.40\n\n"
+	                "§ 45\n\nVal av justerare\n\nKommunfullmäktige beslutar att utse Eva Ek.\n\n"
+	                "Justerandes signatur                          Utdragsbestyrkande\n"
+	                "                                                          SAMMANTRÄDESPROTOKOLL                 2(3)\n"
+	                "HEDEBY KOMMUN\n"
+	                "Kommunfullmäktige                                         Sammanträdesdatum\n"
+	                "                                                          2023-06-19\n\n"
+	                "§ 46\n\nBudget 2024\n\nKommunfullmäktige beslutar att anta budgeten.\n\n"
+	                "Justerandes signatur                          Utdragsbestyrkande\n";
+	norm_result_t r;
+	run(s, strlen(s), 0, &r);
+	check_shape(&r);
+	/* the first page's furniture: its header and its footer, not the
+	 * second page's header (within the first twelve lines too) */
+	ck_assert_uint_eq(r.nfurniture, 5);
+	ck_assert(furniture_is(s, &r, 0, "SAMMANTRÄDESPROTOKOLL                 1(3)"));
+	ck_assert(furniture_is(s, &r, 1, "HEDEBY KOMMUN"));
+	ck_assert(furniture_is(s, &r, 2, "Kommunfullmäktige                                         Sammanträdesdatum"));
+	ck_assert(furniture_is(s, &r, 3, "2023-06-19"));
+	ck_assert(furniture_is(s, &r, 4, "Justerandes signatur                          Utdragsbestyrkande"));
+	/* recorded, not kept */
+	ASSERT_HASNT(&r, "HEDEBY");
+	ASSERT_HASNT(&r, "2023-06-19");
+	ASSERT_HASNT(&r, "Justerandes");
+	ck_assert_int_eq(find(&r, "Plats och tid"), 0);
+	norm_result_release(&r);
+	ck_assert_ptr_null(r.furniture);
+	ck_assert_uint_eq(r.nfurniture, 0);
+	/* one line: "Region Mälarvik  Regionfullmäktige  Protokoll 2021-06-15  Sida 4 (9)" */
+	const char *s2 = "Region Mälarvik        Regionfullmäktige        Protokoll 2021-06-15        Sida 4 (9)\n\n"
+	                 "§ 54\nNy struktur för akutsjukvården\nRS 2021/88\n\nText.\n";
+	run_str(s2, &r);
+	ck_assert_uint_eq(r.nfurniture, 1);
+	ck_assert(furniture_is(s2, &r, 0,
+	                       "Region Mälarvik        Regionfullmäktige        Protokoll 2021-06-15        Sida 4 (9)"));
+	norm_result_release(&r);
+	/* nothing removed, nothing recorded; only the first lines count */
+	run_str("Regionstyrelsen beslutar att godkänna rapporten.\n", &r);
+	ck_assert_uint_eq(r.nfurniture, 0);
+	ck_assert_ptr_null(r.furniture);
+	norm_result_release(&r);
+	size_t n;
+	char *seed = slurp(SEED001, &n);
+	run(seed, n, 0, &r);
+	ck_assert_uint_le(r.nfurniture, NORM_FURNITURE_LINES);
+	for (size_t i = 0; i < r.nfurniture; i++)
+		ck_assert_uint_le(r.furniture[i].end, n);
+	norm_result_release(&r);
+	free(seed);
+}
+END_TEST
+
+/* ---- signature footers and boxes ---- */
+
+START_TEST(signature_footers)
+{
+	static const char *const footers[] = {
+	    "Justerare                       Utdragsbestyrkande",
+	    "Justerandes signatur       Utdragsbestyrkande",
+	    "Ordförandens signatur    Justerarens signatur    Utdragsbestyrkande",
+	    "Sekreterare\tJusterare\tUtdragsbestyrkande",
+	    "Justerarens signatur",
+	};
+	for (size_t f = 0; f < sizeof footers / sizeof footers[0]; f++) {
+		buf_t b = BUF_INIT;
+		static const char *const text[] = {"Kommunen växer.", "Skolan byggs om i år.",
+		                                   "Text på sidan 3 som fortsätter."};
+		for (int pg = 1; pg <= 3; pg++) {
+			buf_printf(&b, "Kommunstyrelsen  Sammanträdesdatum 2021-03-22  %d (3)\n\n", pg);
+			buf_printf(&b, "%s\n\n%s\n", text[pg - 1], footers[f]);
+		}
+		norm_result_t r;
+		run(b.data, b.len, NORM_LOG_EDITS, &r);
+		check_shape(&r);
+		ck_assert_msg(find(&r, "Utdragsbestyrkande") < 0 && find(&r, "signatur") < 0 &&
+		                  find(&r, "Justerare") < 0 && find(&r, "Sekreterare") < 0,
+		              "footer \"%s\" left: %s", footers[f], r.text.data);
+		ASSERT_HAS(&r, "Text på sidan 3 som fortsätter.");
+		norm_result_release(&r);
+		buf_release(&b);
+	}
+	/* far from a page boundary those words are text */
+	norm_result_t r;
+	run_str("Sekreterare\n\nAnna Ek\n\nJusterare  Utdragsbestyrkande\n\nMer text här.\n\nOch här.\n"
+	        "Och mer.\n\nSista.\n\nSlut.\n\nRader.\n\nTill.\n\nSist.\n", &r);
+	ASSERT_HAS(&r, "Justerare Utdragsbestyrkande");
+	norm_result_release(&r);
+}
+END_TEST
+
+START_TEST(signature_boxes)
+{
+	const char *s = "Region Norrbotten har anlitat särskild juridisk kompetens, se bilaga 2.\n\n \n\n"
+	                "Rättelse bestyrks \n\n2020-10-   2020-10- \n\n \n\n"
+	                "Kenneth Backgård (SJVP)  Glenn Berggård (V) \n\n"
+	                "KPMG har lämnat ett antal rekommendationer.\n\n"
+	                "Rättelse bestyrks\nAnna Ek är sekreterare.\n";
+	norm_result_t r;
+	run_str(s, &r);
+	check_shape(&r);
+	check_map_property(s, strlen(s), &r);
+	ASSERT_HAS(&r, "se bilaga 2.\n\nKPMG har lämnat");
+	ASSERT_HASNT(&r, "Rättelse");
+	/* without the dates it is no box: the line under the label stays */
+	ASSERT_HAS(&r, "Anna Ek är sekreterare.");
+	ck_assert_uint_eq(r.stats.headers_removed, 4);
+	bool box = false;
+	for (size_t i = 0; i < r.nedits; i++)
+		box |= r.edits[i].kind == EDIT_FURNITURE && strcmp(r.edits[i].reason, "signature box") == 0;
+	ck_assert(box);
+	norm_result_release(&r);
+}
+END_TEST
+
+/* ---- numbered points continue their numbering ---- */
+
+START_TEST(numbered_points_sequence)
+{
+	static const char *const body =
+	    "Kommunfullmäktige beslutar att bifalla motionens andra att-sats och att avslå motionens\n"
+	    "första att-sats samt att i övrigt anse motionen besvarad med hänvisning till yttrandet.\n"
+	    "Sofia Hallberg (C) yrkar bifall till motionen i sin helhet och yrkar därutöver att frågan\n"
+	    "om upphandling ska utredas vidare av kommunstyrelsen under det kommande verksamhetsåret.\n"
+	    "Anders Grön (M) yrkar bifall till kommunstyrelsens förslag och avslag på samtliga övriga\n"
+	    "yrkanden som har framställts under överläggningen i kommunfullmäktige under kvällen.\n"
+	    "Eva Lind (SD) yrkar i första hand avslag på motionen och i andra hand bifall till det\n"
+	    "förslag som kommunstyrelsen har lämnat i ärendet efter beredning i arbetsutskottet.\n";
+	for (int dbl = 0; dbl < 2; dbl++) {
+		const char *nl = dbl ? "\n\n" : "\n";
+		buf_t b = BUF_INIT;
+		for (const char *p = body; *p; p++) {
+			if (*p == '\n')
+				buf_adds(&b, nl);
+			else
+				buf_addc(&b, *p);
+		}
+		buf_printf(&b, "%sSofia Hallberg (C) och Nils Vik (C) föreslår i en motion att%s", nl, nl);
+		buf_printf(&b, "1. andelen lokalproducerade livsmedel i kommunens kök ska öka till 40 procent till 2022,%s", nl);
+		buf_printf(&b, "2. kommunen ska ta fram en strategi för upphandling av lokalproducerade livsmedel%s", nl);
+		buf_printf(&b, "som ska vara klar senast vid utgången av verksamhetsåret efter beslutet i fullmäktige,%s", nl);
+		buf_printf(&b, "3. strategin ska följas upp årligen.%s", nl);
+		buf_printf(&b, "%sVi har följande förslag i ärendet:%s", nl, nl);
+		buf_printf(&b, "- kommunen ska ta fram en strategi för upphandling av lokalproducerade livsmedel och%s", nl);
+		buf_printf(&b, "följa upp den årligen i samband med bokslutet och delårsrapporten i kommunstyrelsen%s", nl);
+		buf_printf(&b, "- kommunen ska rapportera till fullmäktige.%s", nl);
+		buf_printf(&b, "%sAntalet ledamöter i utskottet har minskat från tidigare 20 till 12 och det antal som%s", nl, nl);
+		buf_printf(&b, "finns kvar i nämnden efter omorganisationen har samtidigt ökat från tidigare 20 till%s", nl);
+		buf_printf(&b, "6. Dessa är fler än förut.%s", nl);
+		norm_result_t r;
+		run(b.data, b.len, NORM_LOG_EDITS, &r);
+		check_shape(&r);
+		ASSERT_HAS(&r, "i en motion att\n1. andelen lokalproducerade livsmedel i kommunens kök ska öka till 40 "
+		               "procent till 2022,\n2. kommunen ska ta fram en strategi för upphandling av "
+		               "lokalproducerade livsmedel som ska vara klar senast vid utgången av verksamhetsåret "
+		               "efter beslutet i fullmäktige,\n3. strategin ska följas upp årligen.");
+		ASSERT_HAS(&r, "i kommunstyrelsen\n- kommunen ska rapportera till fullmäktige.");
+		/* a number that continues no numbering is text */
+		ASSERT_HAS(&r, "ökat från tidigare 20 till 6. Dessa är fler än förut.");
+		norm_result_release(&r);
+		buf_release(&b);
+	}
+}
+END_TEST
+
+/* A long line that ends on a preposition goes on, even on a page whose
+ * tables make the text look unwrapped. */
+START_TEST(dangling_preposition_joins)
+{
+	const char *s = "Kommunstyrelsens beslut\n"
+	                "Kommunstyrelsen beslutar att godkänna försäljning av del av Norrås 4:12 till\n"
+	                "Nordlog Fastigheter AB för 3 750 000 kronor.\n\n"
+	                "Omröstningsresultat\n"
+	                "                                          Ja          Nej       Avstår\n"
+	                "Marie Holmgren (S), ordförande            X\n"
+	                "Stefan Lund (M)                                       X\n"
+	                "Anders Backman (S)                        X\n"
+	                "Summa                                     2           1         0\n\n"
+	                "Beslutet skickas till\nNordlog Fastigheter AB\n";
+	norm_result_t r;
+	run_str(s, &r);
+	check_shape(&r);
+	ASSERT_HAS(&r, "Norrås 4:12 till Nordlog Fastigheter AB för 3 750 000 kronor.");
+	/* a short line is a deliberate end */
+	ASSERT_HAS(&r, "Beslutet skickas till\nNordlog Fastigheter AB");
+	norm_result_release(&r);
+}
+END_TEST
+
 /* ---- linear time on pathological input ---- */
 
 START_TEST(pathological_hyphen_lines)
@@ -852,6 +1157,12 @@ static Suite *normalize_suite(void)
 	tcase_add_test(c, form_feed_pages);
 	tcase_add_test(c, sida_av_pages);
 	tcase_add_test(c, kommun_layout_pages);
+	tcase_add_test(c, heading_lines_not_furniture);
+	tcase_add_test(c, first_header_recorded);
+	tcase_add_test(c, signature_footers);
+	tcase_add_test(c, signature_boxes);
+	tcase_add_test(c, numbered_points_sequence);
+	tcase_add_test(c, dangling_preposition_joins);
 	tcase_add_test(c, edit_kind_names);
 	tcase_add_test(c, random_documents);
 	suite_add_tcase(s, c);
