@@ -394,20 +394,6 @@ static value_t *complete(arena_t *a, const char *type, value_t *fields)
 	return o;
 }
 
-static int cmp_start(const void *x, const void *y)
-{
-	const record_t *a = x, *b = y;
-	if (a->start != b->start)
-		return a->start < b->start ? -1 : 1;
-	return 0;
-}
-
-/* A meeting date printed without its year ("14 september", kept as
- * "--09-14") gets the year of a full date in the text with the same month
- * and day, else the year most of the text's full dates (YYYY-MM-DD) have,
- * when one year leads; the inference is a document warning.  Bare years
- * are not evidence: they name plans and periods more often than the
- * meeting.  Otherwise the date stays null. */
 static value_t *complete_date(arena_t *a, const norm_result_t *nr, value_t *date, value_t *warnings)
 {
 	if (!date || date->k != V_STR || date->u.s.n != 7 || memcmp(date->u.s.s, "--", 2) != 0)
@@ -465,7 +451,7 @@ static value_t *complete_date(arena_t *a, const norm_result_t *nr, value_t *date
 }
 
 static void write_document(buf_t *out, const doc_result_t *d, value_t *docf, value_t *warnings,
-                           size_t nitems_numbered)
+                           size_t nitems_numbered, size_t nrecords)
 {
 	arena_t *a = d->arena;
 	const input_t *in = d->in;
@@ -499,7 +485,7 @@ static void write_document(buf_t *out, const doc_result_t *d, value_t *docf, val
 		v_set(a, st, "hyphens_kept", v_int(a, (long long)(s->hyphens_kept + s->suspended_kept)));
 		v_set(a, st, "headers_removed", v_int(a, (long long)s->headers_removed));
 		v_set(a, st, "tokens", v_int(a, (long long)d->ntokens));
-		v_set(a, st, "records", v_int(a, (long long)d->recs->n));
+		v_set(a, st, "records", v_int(a, (long long)nrecords));
 		v_set(a, o, "stats", st);
 	} else {
 		v_set(a, o, "pages", v_null(a));
@@ -526,11 +512,21 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	value_t *docf = v_obj(a);
 
 	if (!d->norm || d->in->error) {
-		write_document(out, d, docf, warnings, 0);
+		write_document(out, d, docf, warnings, 0, 0);
 		return;
 	}
-	if (rv->n > 1)
-		qsort(rv->v, rv->n, sizeof *rv->v, cmp_start); /* already near-sorted */
+	/* Records arrive sorted by window and, within one, by position; a stable
+	 * insertion sort keeps equal starts in arrival order (document
+	 * metadata from the first page's header first) in near-linear time. */
+	for (size_t i = 1; i < rv->n; i++) {
+		record_t r = rv->v[i];
+		size_t j = i;
+		while (j > 0 && rv->v[j - 1].start > r.start) {
+			rv->v[j] = rv->v[j - 1];
+			j--;
+		}
+		rv->v[j] = r;
+	}
 
 	/* 1. items */
 	item_ref_t *items = NULL;
@@ -622,7 +618,10 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	}
 
 	/* 5. output */
-	write_document(out, d, docf, warnings, numbered);
+	size_t nlive = 0;
+	for (size_t i = 0; i < rv->n; i++)
+		nlive += !dead[i];
+	write_document(out, d, docf, warnings, numbered, nlive);
 	size_t ntypes = sizeof TYPES / sizeof TYPES[0];
 	size_t *count = xcalloc(ntypes + 1, sizeof *count);
 	for (size_t i = 0; i < rv->n; i++) {

@@ -328,6 +328,38 @@ static window_t *run_windows(worker_t *w, const char *doc, const char *text, siz
 	return wins;
 }
 
+/* The first page's header was removed as furniture, but it is where many
+ * protocols print their body and meeting date.  Match the grammar over
+ * those lines alone and keep only what it says about the document. */
+static void furniture_metadata(worker_t *w, const input_t *in, const norm_result_t *nr, arena_t *arena)
+{
+	if (!nr->nfurniture)
+		return;
+	buf_t ft = BUF_INIT;
+	for (size_t k = 0; k < nr->nfurniture; k++) {
+		const norm_span_t *sp = &nr->furniture[k];
+		if (sp->end > sp->start && sp->end <= in->text.len)
+			buf_add(&ft, in->text.data + sp->start, sp->end - sp->start);
+		buf_add(&ft, "\n\n", 2);
+	}
+	tokenize(ft.data, ft.len, w->st, &w->toks);
+	grammar_annotate(w->o->grammar, &w->toks);
+	recvec_t tmp = RECVEC_INIT;
+	match_input_t mi = {ft.data, ft.len, &w->toks, arena};
+	matcher_run(w->m, &mi, &tmp, NULL, NULL);
+	for (size_t i = 0; i < tmp.n; i++) {
+		if (strcmp(tmp.v[i].type, "document") != 0)
+			continue;
+		record_t *r = recvec_push(&w->recs);
+		*r = tmp.v[i];
+		r->start = r->end = 0; /* merged into the document record */
+		r->tok_start = r->tok_end = 0;
+		r->merge = 1;
+	}
+	recvec_release(&tmp);
+	buf_release(&ft);
+}
+
 static void process(worker_t *w, const input_ref_t *ref, buf_t *out)
 {
 	const run_opts_t *o = w->o;
@@ -371,6 +403,8 @@ static void process(worker_t *w, const input_ref_t *ref, buf_t *out)
 			dump_edits(out, &in, &nr);
 		} else {
 			const char *text = nr.text.data ? nr.text.data : "";
+			if (o->grammar && o->dump == DUMP_NONE)
+				furniture_metadata(w, &in, &nr, &arena);
 			wins = run_windows(w, in.doc, text, nr.text.len, &nwins);
 			for (size_t k = 0; k < nwins; k++) {
 				window_t *win = &wins[k];
