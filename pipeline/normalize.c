@@ -20,7 +20,11 @@
  *    "gap"), whether a form feed did, its leading and trailing whitespace
  *    and its length in characters.  From the whole document we learn its
  *    measure W (the 95th percentile of line lengths: the width the
- *    typesetter filled), whether it is double spaced, and whether trailing
+ *    typesetter filled), whether it is double spaced (a blank line after
+ *    nearly every line, so that few lines are set tight; paragraphs
+ *    separated by blank lines leave many tight lines inside them and are
+ *    not double spacing, however many one-line paragraphs there are), and
+ *    whether trailing
  *    double spaces (Word's paragraph mark) and leading spaces (a bullet
  *    glyph pdftotext dropped, or the first line of a new page) carry
  *    information at all — a signal that is on almost every line is noise.
@@ -47,7 +51,7 @@
  *    propagated to the pages that print none.
  *    A footer set in columns ("Justerare      Utdragsbestyrkande") matches
  *    the lexicon when every column does.  A line carrying an item heading
- *    ("§ 45", "Ks § 38   Dnr 2023/512", "Paragraf 31", "Title   § 12") is
+ *    ("§ 45", "15 §", "Ks § 38   Dnr 2023/512", "Paragraf 31", "Title   § 12") is
  *    never furniture by the lexicon or by a folded key: where every § starts
  *    a page, "Ks § 38 …" and "Ks § 39 …" at two page tops share their key
  *    but are two items.  The one safe evidence is a repeat: the same line
@@ -71,8 +75,12 @@
  *    separator: nothing (hyphen removed or kept), one space (a broken line
  *    of a paragraph), a newline (a list item, a line of its own) or a
  *    paragraph break.  The rules look at shape only:
- *      - "§ 171" is a paragraph of its own, and the lines after it up to
- *        "Dnr …" are its title: joined into one line;
+ *      - "§ 171" (or "171 §") is a paragraph of its own, and the lines
+ *        after it up to "Dnr …" are its title: joined into one line; a
+ *        line opening with a heading ("§ 23      Dnr KS 2024/0877") after
+ *        a finished sentence starts a paragraph, and a heading set in
+ *        columns is long by its padding, so it is never a "full" line
+ *        that the next one would continue;
  *      - a numbered point ("1. ", "2) ", "a) ") or a bullet (a bullet
  *        character, or a leading space where a bullet glyph was lost)
  *        starts a line; after "…:" or another point, in the same paragraph.
@@ -80,7 +88,13 @@
  *        till" / "6. Dessa är") after a full line that ends no sentence is
  *        text, unless it continues the numbering of the point the previous
  *        line belongs to ("1. … till 2022," / "2. kommunen …", "a)" then
- *        "b)", a dash bullet after a dash bullet);
+ *        "b)", a dash bullet after a dash bullet); so is a number after a
+ *        line ending on a preposition or conjunction ("… senast under" /
+ *        "2. kvartalet"), except "att", which leads into points as often;
+ *      - a line indented to where the text of the point above starts
+ *        ("1. Fastigheten … för" / "   6 400 000 kronor …") is a hanging
+ *        indent: it continues the point, whatever it starts with, and is
+ *        neither a lost bullet nor a page-break trace;
  *      - a line starting with a lower-case letter continues the previous
  *        one; so does any line after a line that was full, i.e. the first
  *        word of B would not have fitted in W after A ("would it have
@@ -181,7 +195,7 @@ enum {
 	LF_FURN = 2,      /* removed as furniture */
 	LF_ANCHOR = 4,    /* strong printed page number ("Sida 13 (80)") */
 	LF_WEAKNUM = 8,   /* bare page number ("13", "- 13 -") */
-	LF_SECT = 16,     /* "§ 171" */
+	LF_SECT = 16,     /* "§ 171" or "171 §" alone on its line */
 	LF_ITEM = 32,     /* numbered point or bullet character */
 	LF_DNR = 64,      /* "Dnr 1310-2020" */
 	LF_NUMITEM = 128, /* LF_ITEM by a marker that also occurs in running text
@@ -190,6 +204,7 @@ enum {
 	LF_HEAD = 256,    /* carries an item heading ("Ks § 38  Dnr …", "Paragraf 31",
 	                     "Title   § 12"): furniture only as a repeat */
 	LF_BOX = 512,     /* part of a signature box ("Rättelse bestyrks", dates, signers) */
+	LF_HEADLEAD = 1024, /* LF_HEAD with the heading at the start of the line */
 };
 
 enum { SEP_END, SEP_SPACE, SEP_JOIN, SEP_KEEP, SEP_SUSP, SEP_NL, SEP_PARA };
@@ -270,6 +285,9 @@ static const char *const reasons[] = {
 	"dictionary budget of this document spent: word-internal break assumed",
 	"capitalised non-word before a word, joined form no word: a name in a compound",
 	"long line ends with a word no sentence ends with (preposition, conjunction, article)",
+	"hanging indent: the point's text continues",
+	"item heading after a sentence",
+	"number after a preposition or conjunction continues the sentence",
 };
 
 enum {
@@ -278,6 +296,7 @@ enum {
 	W_SHY, W_SUSP, W_DIGIT, W_ACRONYM, W_SINGLE, W_DOC_JOIN, W_DOC_HYPH,
 	W_CAPITAL, W_DICT_NORIGHT, W_DICT_JOIN, W_DICT_HALVES, W_DEFAULT_JOIN,
 	W_PUNCT, W_DICT_NOLEFT, W_COMMA, W_NO_BUDGET, W_DICT_NAME, W_DANGLING,
+	W_HANG, W_HEADLINE, W_NUMTEXT,
 	W_COUNT
 };
 
@@ -866,6 +885,31 @@ static long heading_number(const unsigned char *s, size_t n)
 	return heading_digits(s, n, d);
 }
 
+/* The heading a line carries stands at its start ("§ 45 …", "Ks § 38 …",
+ * "Paragraf 31"), not right of a title. */
+static bool heading_leads(const unsigned char *s, size_t n)
+{
+	if (n >= 2 && s[0] == 0xC2 && s[1] == 0xA7)
+		return true;
+	if (starts_ci(s, n, "paragraf"))
+		return true;
+	size_t j = 0, w;
+	while (j < n && j < 8 && (w = letter_at(s, n, j)) > 0)
+		j += w;
+	j = skip_sp(s, n, j);
+	return j + 1 < n && s[j] == 0xC2 && s[j + 1] == 0xA7;
+}
+
+/* A column gap (a tab, or two spaces) inside the line: a line set in
+ * columns, whose length says nothing about the measure. */
+static bool has_col_gap(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++)
+		if (s[i] == '\t' || (s[i] == ' ' && s[i + 1] == ' '))
+			return true;
+	return false;
+}
+
 static void classify(run_t *ru, nline_t *l)
 {
 	const unsigned char *s = ru->t + l->s;
@@ -883,6 +927,21 @@ static void classify(run_t *ru, nline_t *l)
 				i++;
 			if (i == n)
 				l->flags |= LF_SECT;
+		}
+	}
+	/* the number first: "15 §" */
+	{
+		long v;
+		size_t k = digits_at(s, n, 0, &v);
+		if (k && k <= 4 && v >= 1) {
+			size_t i = skip_sp(s, n, k);
+			if (i > k && i + 2 <= n && s[i] == 0xC2 && s[i + 1] == 0xA7) {
+				i += 2;
+				if (i < n && s[i] == '.')
+					i++;
+				if (i == n)
+					l->flags |= LF_SECT;
+			}
 		}
 	}
 	/* numbered point: "1. X", "12) X", "a) X" */
@@ -915,7 +974,7 @@ static void classify(run_t *ru, nline_t *l)
 	if (starts_ci(s, n, "dnr") && (n == 3 || s[3] == ' ' || s[3] == ':' || s[3] == '.'))
 		l->flags |= LF_DNR;
 	if (heading_number(s, n) >= 0)
-		l->flags |= LF_HEAD;
+		l->flags |= LF_HEAD | (heading_leads(s, n) ? LF_HEADLEAD : 0);
 }
 
 static inline uint64_t load8(const unsigned char *p)
@@ -1035,7 +1094,7 @@ static size_t scan_lines(run_t *ru)
 static void doc_shape(run_t *ru)
 {
 	size_t hist[1025] = {0};
-	size_t n = ru->n, big = 0, gap1 = 0, tr2 = 0, lead = 0;
+	size_t n = ru->n, big = 0, gap1 = 0, tight = 0, tr2 = 0, lead = 0;
 	for (size_t i = 0; i < n; i++) {
 		const nline_t *l = &ru->L[i];
 		unsigned c = l->clen > 1024 ? 1024 : l->clen;
@@ -1044,6 +1103,7 @@ static void doc_shape(run_t *ru)
 			big++;
 		}
 		gap1 += l->gap == 1;
+		tight += i > 0 && l->gap == 0;
 		tr2 += l->trail >= 2;
 		lead += l->lead >= 1;
 	}
@@ -1069,7 +1129,12 @@ static void doc_shape(run_t *ru)
 	for (size_t i = 1; i < n; i++)
 		gaps += ru->L[i].gap > 0;
 	ru->noblank = ru->wrapped && gaps * 20 < n;
-	ru->dbl = n > 2 && gap1 * 10 > n * 4;
+	/* Double spaced is a blank line after (nearly) every line, so that
+	 * lines set tight are rare; a text whose paragraphs are separated by
+	 * blank lines has many blank lines too, but also many tight pairs of
+	 * lines inside its paragraphs (and one-line paragraphs do not make
+	 * it double spaced). */
+	ru->dbl = n > 2 && gap1 * 10 > n * 4 && tight * 10 < n * 3;
 	ru->trail_sig = tr2 * 10 < n * 3;
 	ru->lead_sig = lead * 10 < n * 2;
 }
@@ -1829,6 +1894,13 @@ static bool dangling_word(const run_t *ru, const nline_t *l)
 	return false;
 }
 
+/* Line l ends with "att": "… beslutar att" leads into numbered points as
+ * often as "att" continues a sentence. */
+static bool dangling_att(const run_t *ru, const nline_t *l)
+{
+	return l->e - l->s >= 4 && memcmp(ru->t + l->e - 4, " att", 4) == 0;
+}
+
 /* The marker of a numbered point or bullet, for numbering sequences:
  * kind << 24 | style << 16 | value ("2." -> 1,'.',2; "b)" -> 2,')',2;
  * "(3)" -> 3,')',3; "– " -> 4,dash,0); 0 if the line has none. */
@@ -1858,6 +1930,38 @@ static bool mark_next(uint32_t a, uint32_t b)
 	return (a >> 24) == 4 ? (a & 0xFFFFu) == (b & 0xFFFFu) : (b & 0xFFFFu) == (a & 0xFFFFu) + 1;
 }
 
+/* Where the text of a point starts, in characters from the start of its
+ * line's content: past the marker and the space after it ("1. ", "a) ",
+ * "– "); 0 if the line has no marker. */
+static unsigned mark_width(const run_t *ru, const nline_t *l)
+{
+	const unsigned char *s = ru->t + l->s;
+	size_t n = l->e - l->s, i = 0;
+	long v;
+	size_t k = digits_at(s, n, 0, &v);
+	if (k)
+		i = k + 1;
+	else if (n >= 2 && s[1] == ')')
+		i = 2;
+	else if (s[0] == '(') {
+		while (i < n && s[i] != ')' && i < 5)
+			i++;
+		i++;
+	} else {
+		int m;
+		(void)cp_at(s, n, 0, &m);
+		i = (size_t)m;
+	}
+	if (i > n)
+		return 0;
+	unsigned c = (unsigned)count_chars(s, 0, i);
+	while (i < n && (s[i] == ' ' || s[i] == '\t')) {
+		i++;
+		c++;
+	}
+	return c;
+}
+
 static void decide(run_t *ru)
 {
 	nline_t *L = ru->L;
@@ -1865,6 +1969,7 @@ static void decide(run_t *ru)
 	normalizer_t *nz = ru->nz;
 	bool title = false, item = false;
 	uint32_t mark = 0; /* marker of the point the current line belongs to, 0 if none */
+	unsigned hang = 0; /* column where the text of that point starts, 0 if unknown */
 	unsigned title_lines = 0;
 	size_t ai = n, nhq = 0;
 	/* traces found here become page events; keep them apart and merge */
@@ -1877,6 +1982,7 @@ static void decide(run_t *ru)
 			ai = bi;
 			item = (L[bi].flags & LF_ITEM) != 0;
 			mark = item ? item_mark(ru, &L[bi]) : 0;
+			hang = (L[bi].flags & LF_ITEM) ? L[bi].lead + mark_width(ru, &L[bi]) : 0;
 			if (L[bi].flags & LF_SECT)
 				title = false;
 			continue;
@@ -1894,10 +2000,26 @@ static void decide(run_t *ru)
 		 * makes W approximate: a line ending a sentence must be well
 		 * filled and nearly at W; others get 10 % slack. */
 		unsigned fw = first_word(ru->t, B);
-		bool full_strict = ru->wrapped && A->clen + 1 + fw > ru->W && A->clen * 20 >= ru->W * 17;
-		bool full_loose = ru->wrapped && (A->clen + 1 + fw) * 10 > ru->W * 9 && A->clen * 10 >= ru->W * 8;
+		/* a heading set in columns ("§ 22      Dnr KS 2024/0612") is
+		 * long by its padding, not because it filled the measure */
+		bool measured = ru->wrapped &&
+		                !((A->flags & LF_HEAD) && has_col_gap(ru->t + A->s, A->e - A->s));
+		bool full_strict = measured && A->clen + 1 + fw > ru->W && A->clen * 20 >= ru->W * 17;
+		bool full_loose = measured && (A->clen + 1 + fw) * 10 > ru->W * 9 && A->clen * 10 >= ru->W * 8;
 		bool paramark = ru->trail_sig && A->trail >= 2;
-		bool leadb = ru->wrapped && ru->lead_sig && B->lead >= 1 && !(B->flags & (LF_SECT | LF_DNR));
+		/* a line indented to where the text of the point above starts
+		 * ("1. Fastigheten … för" / "   6 400 000 kronor …") continues
+		 * that point: a hanging indent, neither a bullet nor a page break */
+		bool hanging = item && hang >= 2 && !(B->flags & (LF_ITEM | LF_SECT | LF_DNR | LF_HEAD)) &&
+		               B->lead >= 2 && (unsigned)B->lead + 1 >= hang && B->lead <= hang + 1;
+		bool leadb = ru->wrapped && ru->lead_sig && B->lead >= 1 && !(B->flags & (LF_SECT | LF_DNR)) &&
+		             !hanging;
+		/* a number after "för", "till", "och" is the sentence's
+		 * ("… för\n6 400 000 kronor", "… till och med\n2. kvartalet"),
+		 * unless it continues a numbering or the line leads into points
+		 * ("… beslutar att\n1. …") */
+		bool numtext = (B->flags & LF_NUMITEM) && cp_digit(bc) && dangling_word(ru, A) &&
+		               !dangling_att(ru, A) && !mark_next(mark, item_mark(ru, B));
 		bool ff_between = (B->flags & LF_FF) != 0;
 		bool trace = false;
 		if (hk == 1 || hk == 2) {
@@ -1950,9 +2072,21 @@ static void decide(run_t *ru)
 				why = W_TITLE_END;
 				title = false;
 			}
+		} else if ((B->flags & LF_HEADLEAD) && !blower && ends_sentence(ac)) {
+			/* "… enligt bilaga." / "§ 23      Dnr KS 2024/0877": a heading
+			 * after a finished sentence starts its own paragraph, however
+			 * full the line before */
+			sep = SEP_PARA;
+			why = W_HEADLINE;
 		} else if (paramark && !blower) {
 			sep = SEP_PARA;
 			why = W_PARAMARK;
+		} else if (hanging) {
+			sep = SEP_SPACE;
+			why = W_HANG;
+		} else if (numtext) {
+			sep = SEP_SPACE;
+			why = W_NUMTEXT;
 		} else if ((B->flags & LF_ITEM) &&
 		           !((B->flags & LF_NUMITEM) && full_loose && !ends_sentence(ac) && ac != ')' &&
 		             !mark_next(mark, item_mark(ru, B)))) {
@@ -1962,7 +2096,8 @@ static void decide(run_t *ru)
 			sep = (ac == ':' || item || (!ends_sentence(ac) && ac != ')')) ? SEP_NL : SEP_PARA;
 			why = W_ITEM;
 		} else if (leadb) {
-			bool cont = (blower || ac == ',') && full_loose && !ends_sentence(ac) && !paramark;
+			bool cont = (blower || ac == ',' || (cp_digit(bc) && dangling_word(ru, A))) && full_loose &&
+			            !ends_sentence(ac) && !paramark;
 			if (cont) {
 				sep = SEP_SPACE;
 				why = W_TRACE;
@@ -2020,6 +2155,7 @@ static void decide(run_t *ru)
 			item = (B->flags & LF_ITEM) || (leadb && why == W_LEADBULLET) ||
 			       (leadb && why == W_ITEM);
 			mark = (B->flags & LF_ITEM) ? item_mark(ru, B) : 0;
+			hang = (B->flags & LF_ITEM) ? B->lead + mark_width(ru, B) : 0;
 			if (B->flags & LF_SECT)
 				title = false;
 		}

@@ -1010,6 +1010,164 @@ START_TEST(dangling_preposition_joins)
 }
 END_TEST
 
+/* Paragraphs separated by blank lines, several lines each, is not double
+ * spacing: a blank line still ends a paragraph.  A running header set in
+ * tabs, a "Sida N av M" footer and form feeds make one page each; a §
+ * heading set in columns after a finished sentence is its own paragraph,
+ * and the title under it stays its own line (probe kf_storviken_2025). */
+START_TEST(paragraph_spaced_pages_and_headings)
+{
+	const char *hdr = "Storvikens kommun\tProtokoll\tKommunfullmäktige 2025-03-24\n\n";
+	buf_t b = BUF_INIT;
+	buf_adds(&b, hdr);
+	buf_adds(&b, "Plats och tid: Storvikens folkets hus, kl. 18.00–22.40\n\n"
+	             "Beslutet är justerat och anslaget på kommunens digitala anslagstavla 2025-03-28.\n\n");
+	for (int p = 1; p <= 3; p++) {
+		if (p > 1) {
+			buf_printf(&b, "\f%s", hdr);
+		}
+		for (int k = 0; k < 2; k++) {
+			int sec = 20 + 2 * p + k;
+			buf_printf(&b, "§ %d                                                        Dnr KS 2024/06%02d\n\n", sec, sec);
+			buf_printf(&b, "Ärende nummer %d om ett reglemente\n\n", sec);
+			/* every page's text its own (digits fold to one key, so
+			 * words differ): only the header and footer recur */
+			static const char *const what[] = {"kommunstyrelsen", "valnämnden", "byggnadsnämnden",
+			                                   "kulturnämnden", "socialnämnden", "miljönämnden"};
+			const char *w = what[2 * (p - 1) + k];
+			buf_printf(&b, "Jäv\nGöran Vikström (S), som är ledamot i %s, anmäler jäv och\n"
+			           "deltar inte i handläggningen av ärendet.\n\n"
+			           "Ärendebeskrivning för %s\n"
+			           "Reglementet för %s har reviderats med anledning av den nya organisation som\n"
+			           "gäller från och med 2025-01-01 och antas i sin helhet enligt bilagan i dag.\n\n"
+			           "Beslut om %s\n"
+			           "Kommunfullmäktige antar reviderat reglemente för %s enligt bilaga.\n\n",
+			           w, w, w, w, w);
+		}
+		buf_printf(&b, "Justerares signatur: ____  ____\t\tSida %d av 3\n", p);
+	}
+	norm_result_t r;
+	run(b.data, b.len, NORM_LOG_EDITS, &r);
+	check_shape(&r);
+	ck_assert_uint_eq(r.npages, 3);
+	ASSERT_HASNT(&r, "Sida");
+	ASSERT_HASNT(&r, "Storvikens kommun");
+	ASSERT_HAS(&r, "anslagstavla 2025-03-28.\n\n§ 22 Dnr KS 2024/0622\n\nÄrende nummer 22 om ett reglemente\n\nJäv\n");
+	ASSERT_HAS(&r, "enligt bilaga.\n\n§ 23 Dnr KS 2024/0623\n\nÄrende nummer 23");
+	ASSERT_HAS(&r, "enligt bilaga.\n\n§ 24 Dnr KS 2024/0624\n\nÄrende nummer 24");
+	ASSERT_HAS(&r, "den nya organisation som gäller från och med 2025-01-01");
+	ck_assert_int_eq(norm_page_at(&r, (uint32_t)find(&r, "§ 26")), 3);
+	norm_result_release(&r);
+	/* single spaced, no blank lines: the heading's padding does not make
+	 * it a full line that the title would continue */
+	run_str("Kommunfullmäktige antar reviderat reglemente för kommunstyrelsen enligt bilagan.\n"
+	        "§ 23                                                        Dnr KS 2024/0877\n"
+	        "Försäljning av fastigheten Storviken 4:118 (Gamla brandstationen)\n"
+	        "Ärendebeskrivning\n"
+	        "Fastigheten har stått tom sedan 2021. Efter anbudsförfarande har högsta anbud\n"
+	        "lämnats av Kustbygg i Storviken AB med 6,4 miljoner kronor enligt protokollet.\n", &r);
+	check_shape(&r);
+	ASSERT_HAS(&r, "enligt bilagan.\n\n§ 23 Dnr KS 2024/0877\nFörsäljning av fastigheten Storviken 4:118 "
+	               "(Gamla brandstationen)\n");
+	norm_result_release(&r);
+	buf_release(&b);
+}
+END_TEST
+
+/* The lines of a numbered point indented to where its text starts are
+ * that point's text, whatever they start with: not bullets, not page
+ * breaks (probe kf_storviken_2025 § 23, § 25, § 27). */
+START_TEST(hanging_indent_points)
+{
+	const char *s =
+	    "Kommunstyrelsens förslag till kommunfullmäktige\n"
+	    "1. Fastigheten Storviken 4:118 säljs till Kustbygg i Storviken AB för\n"
+	    "   6 400 000 kronor enligt upprättat köpeavtal.\n"
+	    "2. Kommundirektören får i uppdrag att underteckna köpeavtal och köpebrev.\n\n"
+	    "Kommunfullmäktiges beslut\n"
+	    "1. Kommunens stämmoombud instrueras att vid årsstämman rösta för att fastställa\n"
+	    "   resultaträkning och balansräkning, att disponera resultatet enligt styrelsens\n"
+	    "   förslag och att bevilja styrelsen och verkställande direktören ansvarsfrihet\n"
+	    "   för räkenskapsåret 2024.\n"
+	    "2. Linn Ek (L) entledigas från uppdraget som ersättare i barn- och utbildnings-\n"
+	    "   nämnden.\n"
+	    "3. Till ny ersättare i barn- och utbildningsnämnden för tiden till och med\n"
+	    "   2026-12-31 väljs Oskar Brink (L).\n\n"
+	    "Paragrafen förklaras omedelbart justerad.\n";
+	norm_result_t r;
+	run_str(s, &r);
+	check_shape(&r);
+	ASSERT_HAS(&r, "kommunfullmäktige\n1. Fastigheten Storviken 4:118 säljs till Kustbygg i Storviken AB för "
+	               "6 400 000 kronor enligt upprättat köpeavtal.\n2. Kommundirektören");
+	ASSERT_HAS(&r, "rösta för att fastställa resultaträkning och balansräkning, att disponera resultatet "
+	               "enligt styrelsens förslag och att bevilja styrelsen och verkställande direktören "
+	               "ansvarsfrihet för räkenskapsåret 2024.\n2. Linn Ek (L) entledigas från uppdraget som "
+	               "ersättare i barn- och utbildningsnämnden.\n3. Till ny ersättare");
+	ASSERT_HAS(&r, "till och med 2026-12-31 väljs Oskar Brink (L).\n\nParagrafen");
+	ck_assert_uint_eq(r.npages, 1);
+	norm_result_release(&r);
+	/* dash points under a point ("instrueras att" / "   – fastställa …")
+	 * stay lines of the paragraph (probe kf_tornsjo_2019 § 40) */
+	run_str("Kommunfullmäktiges beslut\n"
+	        "1. Kommunens ombud vid årsstämman i Tornsjö Bostäder AB instrueras att\n"
+	        "   – fastställa resultaträkning och balansräkning för 2018,\n"
+	        "   – disponera vinsten enligt styrelsens förslag,\n"
+	        "   – bevilja styrelsen och verkställande direktören ansvarsfrihet för 2018.\n"
+	        "2. Till ombud vid stämman utses Gunnar Lilja (S) med Ingela Frisk (M) som ersättare.\n\n"
+	        "Paragrafen justeras omedelbart.\n", &r);
+	check_shape(&r);
+	ASSERT_HAS(&r, "instrueras att\n– fastställa resultaträkning och balansräkning för 2018,\n– disponera "
+	               "vinsten enligt styrelsens förslag,\n– bevilja styrelsen och verkställande direktören "
+	               "ansvarsfrihet för 2018.\n2. Till ombud");
+	ck_assert_uint_eq(r.npages, 1);
+	norm_result_release(&r);
+}
+END_TEST
+
+/* A number after a preposition or conjunction is the sentence's, unless
+ * it continues a numbering or "att" leads into points. */
+START_TEST(number_after_preposition)
+{
+	norm_result_t r;
+	run_str("Kommunstyrelsens beslut\n"
+	        "Uppföljningen ska redovisas för kommunstyrelsen senast under\n"
+	        "2. kvartalet 2025 tillsammans med bokslutet.\n\n"
+	        "Kommunstyrelsen beslutar att\n"
+	        "1. godkänna redovisningen, och\n"
+	        "2. lägga den till handlingarna.\n", &r);
+	check_shape(&r);
+	ASSERT_HAS(&r, "senast under 2. kvartalet 2025 tillsammans med bokslutet.");
+	ASSERT_HAS(&r, "beslutar att\n1. godkänna redovisningen, och\n2. lägga den till handlingarna.");
+	norm_result_release(&r);
+}
+END_TEST
+
+/* "14 §" alone is a heading like "§ 14": its own paragraph, and never
+ * furniture, even where "16 §" tops the next page (probe valn_hokarum_2018). */
+START_TEST(number_first_headings)
+{
+	const char *s =
+	    "Protokollet har justerats 2018-09-10. Anslaget sätts upp 2018-09-11 och tas ned 2018-10-03.\n\n"
+	    "Valnämnden                      2018-09-10                                  2 (3)\n\n"
+	    "14 §\nRapport från valdagen den 9 september 2018\nDnr VN 2018/4\n\n"
+	    "Valsamordnaren rapporterar om genomförandet av valdagen.\n\n"
+	    "Valnämndens beslut\nValnämnden noterar informationen.\n\n"
+	    "15 §\nOnsdagsräkning\nDnr VN 2018/4\n\n"
+	    "Valnämnden beslutar att onsdagsräkningen genomförs den 12 september 2018.\n\n"
+	    "Valnämnden                      2018-09-10                                  3 (3)\n\n"
+	    "16 §\nArvode till röstmottagare\nDnr VN 2018/7\n\n"
+	    "Valnämnden beslutar att arvodet höjs till 1 600 kronor.\n";
+	norm_result_t r;
+	run_str(s, &r);
+	check_shape(&r);
+	ASSERT_HAS(&r, "2018-10-03.\n\n14 §\n\nRapport från valdagen den 9 september 2018\n\nDnr VN 2018/4");
+	ASSERT_HAS(&r, "informationen.\n\n15 §\n\nOnsdagsräkning");
+	ASSERT_HAS(&r, "2018.\n\n16 §\n\nArvode till röstmottagare");
+	ASSERT_HASNT(&r, "(3)");
+	norm_result_release(&r);
+}
+END_TEST
+
 /* ---- linear time on pathological input ---- */
 
 START_TEST(pathological_hyphen_lines)
@@ -1163,6 +1321,10 @@ static Suite *normalize_suite(void)
 	tcase_add_test(c, signature_boxes);
 	tcase_add_test(c, numbered_points_sequence);
 	tcase_add_test(c, dangling_preposition_joins);
+	tcase_add_test(c, paragraph_spaced_pages_and_headings);
+	tcase_add_test(c, hanging_indent_points);
+	tcase_add_test(c, number_after_preposition);
+	tcase_add_test(c, number_first_headings);
 	tcase_add_test(c, edit_kind_names);
 	tcase_add_test(c, random_documents);
 	suite_add_tcase(s, c);
