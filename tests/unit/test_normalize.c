@@ -1168,6 +1168,34 @@ START_TEST(number_first_headings)
 }
 END_TEST
 
+/* "Forts. MHN § 24" under the running header of the page that goes on
+ * with § 24 is furniture; the item's own heading stays (probe
+ * mhn_savsjoholm_2012). */
+START_TEST(continuation_heading_furniture)
+{
+	const char *hdr = "SÄVSJÖHOLMS KOMMUN                          SAMMANTRÄDESPROTOKOLL             Sida %d\n"
+	                  "Miljö- och hälsoskyddsnämnden               2012-03-14\n\n";
+	buf_t b = BUF_INIT;
+	buf_printf(&b, hdr, 1);
+	buf_adds(&b, "Taxa för prövning och tillsyn enligt miljöbalken\nMHN § 24    Dnr M 2012-0113\n\n"
+	             "Ärendet\nMiljökontoret har tagit fram förslag till ny taxa baserad på underlaget.\n\n");
+	buf_printf(&b, hdr, 2);
+	buf_adds(&b, "Forts. MHN § 24\n\nNämnden har således beslutat enligt förslaget till beslut.\n\n"
+	             "Redovisning av delegationsbeslut\nMHN § 25\n\nBeslut\nNämnden godkänner redovisningen.\n\n");
+	buf_printf(&b, hdr, 3);
+	buf_adds(&b, "Forts § 25\n\nNämnden har inget mer att anföra i ärendet.\n");
+	norm_result_t r;
+	run(b.data, b.len, NORM_LOG_EDITS, &r);
+	check_shape(&r);
+	ASSERT_HASNT(&r, "Forts");
+	ASSERT_HAS(&r, "MHN § 24 Dnr M 2012-0113");
+	ASSERT_HAS(&r, "\nMHN § 25\n");
+	ck_assert_int_eq(norm_page_at(&r, (uint32_t)find(&r, "Nämnden har således")), 2);
+	norm_result_release(&r);
+	buf_release(&b);
+}
+END_TEST
+
 /* ---- linear time on pathological input ---- */
 
 START_TEST(pathological_hyphen_lines)
@@ -1325,6 +1353,7 @@ static Suite *normalize_suite(void)
 	tcase_add_test(c, hanging_indent_points);
 	tcase_add_test(c, number_after_preposition);
 	tcase_add_test(c, number_first_headings);
+	tcase_add_test(c, continuation_heading_furniture);
 	tcase_add_test(c, edit_kind_names);
 	tcase_add_test(c, random_documents);
 	suite_add_tcase(s, c);
