@@ -420,6 +420,10 @@ typedef struct act_ctx {
 	buf_t sbuf;            /* scratch string */
 } act_ctx_t;
 
+/* Test hook: share token signatures between tokens (on, the default) or
+ * give every token its own (off); the output is the same either way. */
+void matcher_share_signatures(matcher_t *m, int on);
+
 /* Build the capture tree of a match from its trail into *nodes (grown). */
 size_t capture_tree(const trail_ent_t *tr, size_t ntr, uint32_t start, uint32_t end,
                     const grammar_t *g, cnode_t **nodes, size_t *cap);

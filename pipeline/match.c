@@ -107,10 +107,22 @@
  * chains are evaluated along their spine without recursion; regex results
  * are cached per thread by the token's bytes (direct-mapped, across
  * documents: a regex on the same bytes always gives the same answer).
- * Every predicate tested directly by a rule, guard or token set (other
- * than a single compare) is remembered per token for the document, two
- * bits per token and predicate, so the forty rules that read the same
- * names test each token once.
+ *
+ * Signatures.  Every test a token gets before a rule runs — the
+ * prefilter lists, the guards, membership in the filters' token sets,
+ * the predicates — reads only the token itself: its symbol, stem symbol,
+ * class bits, kind, the flags some test reads, and (when the grammar has
+ * regexes) its bytes.  That tuple is the token's signature, and protocol
+ * text repeats them heavily (a few thousand distinct ones per document).
+ * Before the scan, each token of the document is mapped to its signature
+ * through a per-matcher hash table; each signature keeps, built at the
+ * first token that has it, the sorted candidate list with the rules whose
+ * guard fails already dropped, and two bits (known, value) per token set
+ * and per predicate worth remembering (other than a single compare), so
+ * the forty rules that read the same names test each distinct token once
+ * and a token set check is a bit test.  The answers depend on the
+ * signature only, so signatures are kept from document to document, and
+ * dropped when more than SIG_KEEP have accumulated.
  *
  * Conflicts: each group scans left to right independently.  At token i the
  * candidates of a group whose previous match ended at or before i are run;
@@ -123,8 +135,8 @@
  * searched for a trigger match; each such sentence yields one warning.
  *
  * Memory: the grammar is read-only; everything mutable (stacks, trail, the
- * best trail, stamps, filter cursors, the regex cache, capture tree, PCRE2
- * match data) lives in matcher_t
+ * best trail, stamps, filter cursors, the regex cache, the signatures,
+ * capture tree, PCRE2 match data) lives in matcher_t
  * and is reused from document to document, so matching allocates nothing
  * per token (records and values go to the caller's arena and vector).
  */
@@ -170,6 +182,18 @@ typedef struct tsstate {
 	uint32_t need_scan;  /* no member in [scan start, need_scan) */
 } tsstate_t;
 
+/* A token signature (see "Signatures"): everything a token-local test
+ * reads, with the cached answers of those tests. */
+typedef struct sig {
+	uint32_t sym, stem_sym;
+	uint64_t classes;
+	uint32_t flags;           /* masked by sig_flags */
+	uint32_t key, len;        /* bytes skey[key .. key + len) (sig_text only) */
+	uint32_t hash;
+	uint32_t cand, ncand;     /* cpool[cand .. cand + ncand): rules that may start, guards passed; cand == UINT32_MAX: not yet built */
+	uint8_t kind;
+} sig_t;
+
 struct matcher {
 	const grammar_t *g;
 	pcre2_match_data *md;     /* PCRE2 match data for regex predicates */
@@ -213,9 +237,28 @@ struct matcher {
 	rxc_t *rxc;               /* regex results by token text */
 	buf_t sbuf;               /* scratch text */
 	uint32_t *pmid;           /* per predicate: its memo slot, or UINT32_MAX (cheap leaves) */
-	uint32_t pmw;             /* memo words per token */
-	uint64_t *pm;             /* per token, pmw pairs (known, value) of predicate results */
-	size_t pm_cap;            /* words allocated */
+	uint32_t pmw;             /* predicate memo words per signature */
+	uint32_t tsw;             /* token set words per signature */
+	uint32_t sgw;             /* words per signature: (tsw + pmw) pairs (known, value) */
+	uint32_t sig_flags;       /* token flags any test reads (the rest are not in signatures) */
+	int sig_text;             /* signatures include the token's bytes (the grammar has regexes) */
+	int sig_off;              /* test mode: every token its own signature (no sharing) */
+	sig_t *sig;               /* distinct token signatures */
+	uint32_t nsig;
+	size_t sig_cap;
+	uint32_t *sigh;           /* open addressing: signature + 1, or 0 */
+	uint32_t sigh_cap;        /* a power of two */
+	uint64_t *sigb;           /* per signature, sgw words: token set and predicate results */
+	size_t sigb_cap;          /* words allocated */
+	char *skey;               /* token bytes of the signatures */
+	size_t nskey, skey_cap;
+	uint32_t *cpool;          /* candidate lists of the signatures */
+	size_t ncpool, cpool_cap;
+	uint32_t *tsig;           /* per token of the document: its signature */
+	size_t tsig_cap;
+	uint32_t *gsstamp;        /* per guard: tick of its last evaluation for a signature */
+	uint8_t *gsres;           /* per guard: the result then */
+	uint32_t gtick;
 	unsigned last_steps;      /* steps of the last vm_run */
 	rstat_t *rstats;          /* per rule, BESLUT_RULE_STATS=1 only (else NULL) */
 };
@@ -251,6 +294,20 @@ static void pm_init(matcher_t *m)
 			PM_MARK(g->tsv[g->toksets[k].pred + q]);
 #undef PM_MARK
 	m->pmw = (next + 63) / 64;
+	m->tsw = (g->ntoksets + 63) / 64;
+	m->sgw = 2 * (m->tsw + m->pmw);
+	/* the flags read by predicates and by the prefilter */
+	uint32_t fl = g->rix.flag_used;
+	int text = 0;
+	for (uint32_t p = 0; p < g->npreds; p++) {
+		fl |= g->preds[p].rflags;
+		if (g->preds[p].op == PR_TFLAG)
+			fl |= g->preds[p].a;
+		if (g->preds[p].op == PR_REGEX)
+			text = 1;
+	}
+	m->sig_flags = fl;
+	m->sig_text = text;
 }
 
 /* Rules with the same required-token filters share one answer per token. */
@@ -326,11 +383,18 @@ matcher_t *matcher_new(const grammar_t *g)
 	fl_init(m);
 	m->tss = xcalloc(g->ntoksets + 1, sizeof *m->tss);
 	m->rxc = xcalloc(RXC_SLOTS, sizeof *m->rxc);
+	m->gsstamp = xcalloc(g->nguards + 1, sizeof *m->gsstamp);
+	m->gsres = xcalloc(g->nguards + 1, 1);
 	pm_init(m);
 	const char *st = getenv("BESLUT_RULE_STATS");
 	if (st && *st && strcmp(st, "0") != 0)
 		m->rstats = xcalloc(g->nrules + 1, sizeof *m->rstats);
 	return m;
+}
+
+void matcher_share_signatures(matcher_t *m, int on)
+{
+	m->sig_off = !on;
 }
 
 static int rstat_cmp(const void *a, const void *b)
@@ -398,7 +462,14 @@ void matcher_free(matcher_t *m)
 	free(m->tss);
 	free(m->rxc);
 	free(m->pmid);
-	free(m->pm);
+	free(m->sig);
+	free(m->sigh);
+	free(m->sigb);
+	free(m->skey);
+	free(m->cpool);
+	free(m->tsig);
+	free(m->gsstamp);
+	free(m->gsres);
 	free(m->memo_gen);
 	free(m->actx.tmp);
 	buf_release(&m->actx.sbuf);
@@ -489,7 +560,7 @@ static int pred_eval(matcher_t *m, const match_input_t *in, uint32_t p, const to
 	return 0;
 }
 
-/* Predicate p on token pos, remembered per token for the document. */
+/* Predicate p on token pos, remembered per token signature. */
 static inline int pm_eval(matcher_t *m, const match_input_t *in, uint32_t p, uint32_t pos)
 {
 	const token_t *t = &in->toks->v[pos];
@@ -499,7 +570,7 @@ static inline int pm_eval(matcher_t *m, const match_input_t *in, uint32_t p, uin
 	const pred_t *pr = &m->g->preds[p];
 	if ((t->flags & pr->rflags) != pr->rflags || (pr->rkind && t->kind != pr->rkind))
 		return 0;
-	uint64_t *w = &m->pm[((size_t)pos * m->pmw + (id >> 6)) * 2];
+	uint64_t *w = &m->sigb[(size_t)m->tsig[pos] * m->sgw + 2 * (m->tsw + (id >> 6))];
 	uint64_t bit = 1ull << (id & 63);
 	if (w[0] & bit)
 		return (w[1] & bit) != 0;
@@ -604,13 +675,9 @@ static int memo_seen(matcher_t *m, uint64_t key)
 	return 0;
 }
 
-/* Can a rule with guard gd start at token i?  Evaluated once per token. */
-static int guard_ok(matcher_t *m, const match_input_t *in, uint32_t gd, uint32_t i)
+/* Does token i pass guard gd (one of its first-token tests)? */
+static int guard_eval(matcher_t *m, const match_input_t *in, uint32_t gd, uint32_t i)
 {
-	if (gd == GUARD_NONE)
-		return 1;
-	if (m->gstamp[gd] == i + 1)
-		return m->gres[gd];
 	const grammar_t *g = m->g;
 	const token_t *t = &in->toks->v[i];
 	int ok = 0;
@@ -625,6 +692,17 @@ static int guard_ok(matcher_t *m, const match_input_t *in, uint32_t gd, uint32_t
 		default: ok = 1; break;
 		}
 	}
+	return ok;
+}
+
+/* Can a trigger with guard gd start at token i?  Evaluated once per token. */
+static int guard_ok(matcher_t *m, const match_input_t *in, uint32_t gd, uint32_t i)
+{
+	if (gd == GUARD_NONE)
+		return 1;
+	if (m->gstamp[gd] == i + 1)
+		return m->gres[gd];
+	int ok = guard_eval(m, in, gd, i);
 	m->gstamp[gd] = i + 1;
 	m->gres[gd] = (uint8_t)ok;
 	return ok;
@@ -643,7 +721,7 @@ static inline int sorted_has(const uint32_t *v, uint32_t n, uint32_t key)
 	return lo < n && v[lo] == key;
 }
 
-static int tokset_has(matcher_t *m, const match_input_t *in, const tokset_t *s, uint32_t pos)
+static int tokset_eval(matcher_t *m, const match_input_t *in, const tokset_t *s, uint32_t pos)
 {
 	const grammar_t *g = m->g;
 	const token_t *t = &in->toks->v[pos];
@@ -661,6 +739,20 @@ static int tokset_has(matcher_t *m, const match_input_t *in, const tokset_t *s, 
 		if (pm_eval(m, in, g->tsv[s->pred + q], pos))
 			return 1;
 	return 0;
+}
+
+/* Is token pos in token set k?  Remembered per token signature. */
+static inline int tokset_has(matcher_t *m, const match_input_t *in, uint32_t k, uint32_t pos)
+{
+	uint64_t *w = &m->sigb[(size_t)m->tsig[pos] * m->sgw + 2 * (k >> 6)];
+	uint64_t bit = 1ull << (k & 63);
+	if (w[0] & bit)
+		return (w[1] & bit) != 0;
+	int r = tokset_eval(m, in, &m->g->toksets[k], pos);
+	w[0] |= bit;
+	if (r)
+		w[1] |= bit;
+	return r;
 }
 
 static void filters_reset(matcher_t *m)
@@ -688,7 +780,7 @@ static int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t
 		return m->fres[f];
 	const grammar_t *g = m->g;
 	const filter_t *fl = &g->filters[f];
-	const tokset_t *pre = &g->toksets[fl->pre], *need = &g->toksets[fl->need];
+	const tokset_t *pre = &g->toksets[fl->pre];
 	tsstate_t *ps = &m->tss[fl->pre], *ns = &m->tss[fl->need];
 	uint32_t n = (uint32_t)in->toks->n;
 	uint32_t want = n;
@@ -705,7 +797,7 @@ static int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t
 	}
 	if (!ps->brk_real && ps->brk < want) {
 		uint32_t p = ps->brk;
-		while (p < want && tokset_has(m, in, pre, p))
+		while (p < want && tokset_has(m, in, fl->pre, p))
 			p++;
 		ps->brk_real = p < want;
 		ps->brk = p;
@@ -716,7 +808,7 @@ static int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t
 		uint32_t p = ns->need_scan > i ? ns->need_scan : i;
 		ns->need_found = 0;
 		while (p <= lim && p < n) {
-			if (tokset_has(m, in, need, p)) {
+			if (tokset_has(m, in, fl->need, p)) {
 				ns->need_found = 1;
 				ns->need_pos = p;
 				break;
@@ -922,6 +1014,143 @@ static size_t candidates(matcher_t *m, const pindex_t *ix, const token_t *t, uin
 	return nc;
 }
 
+/* Signatures kept from document to document at most; beyond, the cache
+ * starts afresh at the next document. */
+#define SIG_KEEP 65536
+
+static void sig_clear(matcher_t *m)
+{
+	m->nsig = 0;
+	m->nskey = 0;
+	m->ncpool = 0;
+	if (m->sigh)
+		memset(m->sigh, 0, m->sigh_cap * sizeof *m->sigh);
+}
+
+static void sig_rehash(matcher_t *m)
+{
+	uint32_t nc = m->sigh_cap ? m->sigh_cap * 2 : 4096;
+	free(m->sigh);
+	m->sigh = xcalloc(nc, sizeof *m->sigh);
+	m->sigh_cap = nc;
+	for (uint32_t k = 0; k < m->nsig; k++) {
+		uint32_t j = m->sig[k].hash & (nc - 1);
+		while (m->sigh[j])
+			j = (j + 1) & (nc - 1);
+		m->sigh[j] = k + 1;
+	}
+}
+
+static uint32_t sig_add(matcher_t *m, const token_t *t, uint32_t fl, const char *txt, uint32_t h)
+{
+	if (m->nsig == m->sig_cap)
+		GROW(m->sig, m->sig_cap, (size_t)m->nsig + 1);
+	size_t words = ((size_t)m->nsig + 1) * m->sgw;
+	if (m->sigb_cap < words)
+		GROW(m->sigb, m->sigb_cap, words);
+	memset(m->sigb + (size_t)m->nsig * m->sgw, 0, m->sgw * sizeof *m->sigb);
+	sig_t *s = &m->sig[m->nsig];
+	*s = (sig_t){.sym = t->sym, .stem_sym = t->stem_sym, .classes = t->classes, .flags = fl,
+	             .key = 0, .len = 0, .hash = h, .cand = UINT32_MAX, .ncand = 0, .kind = t->kind};
+	if (m->sig_text) {
+		if (m->skey_cap < m->nskey + t->len)
+			GROW(m->skey, m->skey_cap, m->nskey + t->len);
+		if (t->len)
+			memcpy(m->skey + m->nskey, txt, t->len);
+		s->key = (uint32_t)m->nskey;
+		s->len = t->len;
+		m->nskey += t->len;
+	}
+	return m->nsig++;
+}
+
+/* The signature of every token of the document (see "Signatures"). */
+static void sig_prepare(matcher_t *m, const match_input_t *in)
+{
+	const token_t *v = in->toks->v;
+	uint32_t n = (uint32_t)in->toks->n;
+	if (m->tsig_cap < (size_t)n + 1)
+		GROW(m->tsig, m->tsig_cap, (size_t)n + 1);
+	if (m->nsig > SIG_KEEP || m->nskey > (size_t)SIG_KEEP * 16 || m->sig_off)
+		sig_clear(m);
+	for (uint32_t i = 0; i < n; i++) {
+		const token_t *t = &v[i];
+		const char *txt = in->text + t->off;
+		uint32_t fl = t->flags & m->sig_flags;
+		uint64_t x = 14695981039346656037ull;
+		if (m->sig_text)
+			for (uint32_t k = 0; k < t->len; k++)
+				x = (x ^ (unsigned char)txt[k]) * 1099511628211ull;
+		x ^= ((uint64_t)t->sym << 32 | t->stem_sym) * 0x9E3779B97F4A7C15ull;
+		x ^= t->classes * 0xC2B2AE3D27D4EB4Full;
+		x ^= ((uint64_t)fl << 8 | t->kind) * 0x165667B19E3779F9ull;
+		x ^= x >> 31;
+		x *= 0xD6E8FEB86659FD93ull;
+		uint32_t h = (uint32_t)(x >> 32);
+		if (m->sig_off) {
+			m->tsig[i] = sig_add(m, t, fl, txt, h);
+			continue;
+		}
+		if (((size_t)m->nsig + 1) * 2 > m->sigh_cap)
+			sig_rehash(m);
+		uint32_t mask = m->sigh_cap - 1, j = h & mask, id;
+		for (;;) {
+			id = m->sigh[j];
+			if (!id) {
+				id = sig_add(m, t, fl, txt, h);
+				m->sigh[j] = id + 1;
+				break;
+			}
+			const sig_t *s = &m->sig[id - 1];
+			if (s->hash == h && s->sym == t->sym && s->stem_sym == t->stem_sym &&
+			    s->classes == t->classes && s->flags == fl && s->kind == t->kind &&
+			    (!m->sig_text || (s->len == t->len && memcmp(m->skey + s->key, txt, t->len) == 0))) {
+				id--;
+				break;
+			}
+			j = (j + 1) & mask;
+		}
+		m->tsig[i] = id;
+	}
+}
+
+/* The rules that may start at token i: its signature's candidates whose
+ * guards pass, built at the first token with that signature. */
+static inline const uint32_t *sig_cands(matcher_t *m, const match_input_t *in, uint32_t i,
+                                        size_t *nc_out)
+{
+	sig_t *s = &m->sig[m->tsig[i]];
+	if (s->cand == UINT32_MAX) {
+		const grammar_t *g = m->g;
+		size_t nc = candidates(m, &g->rix, &in->toks->v[i], i + 1);
+		if (++m->gtick == 0) {
+			memset(m->gsstamp, 0, (g->nguards + 1) * sizeof *m->gsstamp);
+			m->gtick = 1;
+		}
+		if (m->cpool_cap < m->ncpool + nc)
+			GROW(m->cpool, m->cpool_cap, m->ncpool + nc);
+		uint32_t *out = m->cpool + m->ncpool;
+		size_t k = 0;
+		for (size_t q = 0; q < nc; q++) {
+			uint32_t gd = g->rules[m->cand[q]].guard;
+			if (gd != GUARD_NONE) {
+				if (m->gsstamp[gd] != m->gtick) {
+					m->gsstamp[gd] = m->gtick;
+					m->gsres[gd] = (uint8_t)guard_eval(m, in, gd, i);
+				}
+				if (!m->gsres[gd])
+					continue;
+			}
+			out[k++] = m->cand[q];
+		}
+		s->cand = (uint32_t)m->ncpool;
+		s->ncand = (uint32_t)k;
+		m->ncpool += k;
+	}
+	*nc_out = s->ncand;
+	return m->cpool + s->cand;
+}
+
 static void emit_match(matcher_t *m, const match_input_t *in, const rule_t *r, uint32_t start,
                        uint32_t end, recvec_t *out, buf_t *dump)
 {
@@ -1043,47 +1272,38 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
                  value_t *warnings)
 {
 	const grammar_t *g = m->g;
-	const token_t *v = in->toks->v;
 	uint32_t n = (uint32_t)in->toks->n;
 	size_t base = out->n;
 	memset(m->next_free, 0, (g->ngroups + 1) * sizeof *m->next_free);
 	memset(m->stamp, 0, (m->nstamp + 1) * sizeof *m->stamp);
 	memset(m->gstamp, 0, (g->nguards + 1) * sizeof *m->gstamp);
 	filters_reset(m);
-	if (m->pmw) {
-		size_t words = ((size_t)n + 1) * m->pmw * 2;
-		if (m->pm_cap < words)
-			GROW(m->pm, m->pm_cap, words);
-		memset(m->pm, 0, words * sizeof *m->pm);
-	}
+	sig_prepare(m, in);
 	for (uint32_t i = 0; i < n; i++) {
-		size_t nc = candidates(m, &g->rix, &v[i], i + 1);
+		size_t nc;
+		const uint32_t *cand = sig_cands(m, in, i, &nc);
 		size_t k = 0;
 		while (k < nc) {
-			uint32_t grp = m->rgrp[m->cand[k]];
+			uint32_t grp = m->rgrp[cand[k]];
 			int best = -1;
 			uint32_t best_end = 0;
 			if (m->next_free[grp] > i) {
 				/* inside the group's last match: none of its rules */
-				while (k < nc && m->rgrp[m->cand[k]] == grp)
+				while (k < nc && m->rgrp[cand[k]] == grp)
 					k++;
 				continue;
 			}
-			for (; k < nc && m->rgrp[m->cand[k]] == grp; k++) {
-				uint32_t l = m->rfl[m->cand[k]];
+			for (; k < nc && m->rgrp[cand[k]] == grp; k++) {
+				uint32_t l = m->rfl[cand[k]];
 				if (i < m->lskip[l])
 					continue;
-				const rule_t *r = &g->rules[m->cand[k]];
-				uint32_t gd = r->guard;
-				if (gd != GUARD_NONE &&
-				    !(m->gstamp[gd] == i + 1 ? m->gres[gd] : guard_ok(m, in, gd, i)))
-					continue;
+				const rule_t *r = &g->rules[cand[k]];
 				if (r->nfilt && !rule_filters_ok(m, in, r, l, i))
 					continue;
 				uint32_t e;
 				int hit = vm_run(m, in, r, i, &e);
 				if (m->rstats) {
-					rstat_t *st = &m->rstats[m->cand[k]];
+					rstat_t *st = &m->rstats[cand[k]];
 					st->attempts++;
 					st->steps += m->last_steps;
 					st->budget += m->last_steps > BESLUT_MATCH_STEP_BUDGET;
@@ -1093,7 +1313,7 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 					continue;
 				if (best < 0 || e > best_end ||
 				    (e == best_end && r->priority > g->rules[best].priority)) {
-					best = (int)m->cand[k];
+					best = (int)cand[k];
 					best_end = e;
 					if (m->best_cap < m->ntr)
 						GROW(m->best, m->best_cap, m->ntr);

@@ -349,6 +349,82 @@ START_TEST(regex_cache_by_text)
 }
 END_TEST
 
+/* Records of g over each text in turn with one matcher (signatures kept
+ * from text to text), written into dst. */
+static void run_docs(grammar_t *g, int share, const char *const *texts, size_t ntexts, buf_t *dst)
+{
+	stemmer_t *st = stemmer_new();
+	matcher_t *m = matcher_new(g);
+	matcher_share_signatures(m, share);
+	for (size_t d = 0; d < ntexts; d++) {
+		const char *text = texts[d];
+		tokens_t toks = TOKENS_INIT;
+		tokenize(text, strlen(text), st, &toks);
+		grammar_annotate(g, &toks);
+		arena_t a = ARENA_INIT;
+		recvec_t rv = RECVEC_INIT;
+		value_t *w = v_arr(&a);
+		match_input_t in = {text, strlen(text), &toks, &a};
+		buf_t dump = BUF_INIT;
+		matcher_run(m, &in, &rv, &dump, w);
+		for (size_t i = 0; i < rv.n; i++) {
+			buf_printf(dst, "%s %u %u ", rv.v[i].type, rv.v[i].tok_start, rv.v[i].tok_end);
+			json_write_value(dst, rv.v[i].fields);
+			buf_addc(dst, '\n');
+		}
+		for (size_t i = 0; i < w->u.a.n; i++)
+			buf_printf(dst, "warning: %s\n", w->u.a.v[i]->u.s.s);
+		buf_add(dst, dump.data ? dump.data : "", dump.len);
+		buf_release(&dump);
+		recvec_release(&rv);
+		arena_release(&a);
+		tokens_release(&toks);
+	}
+	matcher_free(m);
+	stemmer_free(st);
+}
+
+/* Token signatures (match.c, "Signatures") share candidate lists, guard,
+ * token set and predicate results between tokens that read alike: the
+ * same records with every token on its own, over texts that repeat
+ * words with other case, kind, flags and lexicon classes. */
+START_TEST(signature_cache_equivalence)
+{
+	const char *src =
+		"lexicon party = \"party.tsv\";\n"
+		"lexicon role = \"role.tsv\";\n"
+		"pattern name = CAP ( CAP ){0,2};\n"
+		"rule a: by:<name> ( \"(\" p:@party \")\" )? \"yrkar\" t:( !\".\" )+ => y { by = text(by), t = text(t) };\n"
+		"rule b: x:/Ab+/ => ab { v = text(x) };\n"
+		"rule c: x:( /ab+/i & !/Ab+/ ) ( \"yrkar\" )? => ab2 { v = text(x) };\n"
+		"rule d: r:@role ( . ){0,3}? \"beslut\" => rb { r = value(r) };\n"
+		"rule e: x:( UPPER & WORD ) => up { v = text(x) };\n"
+		"rule f: x:( NUM | SECT ) ( NUM )? => num { v = text(x) };\n"
+		"trigger tr = ~yrka;\n";
+	static const char *const texts[] = {
+		"Anna Ek yrkar bifall. Abb abb ABB aBB Abbb. Vice ordföranden tog beslut. Ek (s) yrkar avslag.\n"
+		"KS Ks ks § 12 12 § Anna yrkar. ordförande A b beslut.\n\nYrkar Ek? Ek yrkande.",
+		"Abb Abb abb. Per Ek (m) yrkar bifall. KS beslut § 3. Ordföranden ordföranden beslut.\n"
+		"Eva yrkade. Anna Ek yrkar\n",
+		"",
+		"abb ABB Abb. Yrkar Per.",
+	};
+	grammar_t *g = must_compile(src);
+	buf_t on = BUF_INIT, off = BUF_INIT;
+	run_docs(g, 1, texts, sizeof texts / sizeof *texts, &on);
+	run_docs(g, 0, texts, sizeof texts / sizeof *texts, &off);
+	ck_assert_ptr_nonnull(on.data);
+	ck_assert_str_eq(on.data, off.data);
+	ck_assert_ptr_nonnull(strstr(on.data, "\"by\": \"Anna Ek\""));
+	ck_assert_ptr_nonnull(strstr(on.data, "ab 5 6 {\"v\": \"Abb\"}"));
+	ck_assert_ptr_nonnull(strstr(on.data, "ab2 7 8 {\"v\": \"ABB\"}"));
+	ck_assert_ptr_nonnull(strstr(on.data, "up 23 24 {\"v\": \"KS\"}"));
+	buf_release(&on);
+	buf_release(&off);
+	grammar_free(g);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- actions */
 
 START_TEST(actions_text_int_date_lower)
@@ -460,6 +536,7 @@ static Suite *suite(void)
 	tcase_add_test(t, filter_far_and_absent);
 	tcase_add_test(t, filter_equivalence);
 	tcase_add_test(t, regex_cache_by_text);
+	tcase_add_test(t, signature_cache_equivalence);
 	tcase_add_test(t, actions_text_int_date_lower);
 	tcase_add_test(t, actions_actors_list_each);
 	tcase_add_test(t, actions_exists_if_option_index_merge);
