@@ -43,7 +43,10 @@
  * registers (loops whose body can match nothing), so rules with registers
  * run unmemoized.  With memoization an attempt costs at most
  * O(instructions × tokens) steps (selective memoization after Davis et al.,
- * "Using Selective Memoization to Defeat ReDoS", 2021).
+ * "Using Selective Memoization to Defeat ReDoS", 2021).  Positions less
+ * than 64 tokens past the start, where nearly all states lie, are kept
+ * in a direct table, one 64-bit word per instruction of the rule stamped
+ * with the attempt number (no clearing); the others in a hash table.
  *
  * Backtracking can still be slow on pathological patterns such as
  * (.*)*x.  Every attempt (one rule at one start token) therefore has a
@@ -117,12 +120,16 @@
  * Before the scan, each token of the document is mapped to its signature
  * through a per-matcher hash table; each signature keeps, built at the
  * first token that has it, the sorted candidate list with the rules whose
- * guard fails already dropped, and two bits (known, value) per token set
- * and per predicate worth remembering (other than a single compare), so
- * the forty rules that read the same names test each distinct token once
- * and a token set check is a bit test.  The answers depend on the
- * signature only, so signatures are kept from document to document, and
- * dropped when more than SIG_KEEP have accumulated.
+ * guard fails already dropped, its membership in every token set (about
+ * a hundred tests, once per signature), and two bits (known, value) per
+ * predicate worth remembering (other than a single compare), so the forty
+ * rules that read the same names test each distinct token once.  The scan
+ * that maps tokens to signatures also copies each token's token set bits
+ * and candidate list position into per-token arrays, so the filters'
+ * cursors and the main loop read consecutive memory and a token set check
+ * is a bit test.  The answers depend on the signature only, so signatures
+ * are kept from document to document, and dropped when more than
+ * SIG_KEEP have accumulated.
  *
  * Conflicts: each group scans left to right independently.  At token i the
  * candidates of a group whose previous match ended at or before i are run;
@@ -192,6 +199,7 @@ typedef struct sig {
 	uint32_t hash;
 	uint32_t cand, ncand;     /* cpool[cand .. cand + ncand): rules that may start, guards passed; cand == UINT32_MAX: not yet built */
 	uint8_t kind;
+	uint8_t ts_done;          /* its token set bits are computed */
 } sig_t;
 
 struct matcher {
@@ -222,6 +230,9 @@ struct matcher {
 	uint32_t memo_cap;        /* slots, a power of two */
 	uint32_t memo_n;          /* slots used by the current attempt */
 	uint32_t gen;             /* current attempt number */
+	uint32_t *dgen;           /* per instruction of a rule (pc - entry): attempt that wrote dbits */
+	uint64_t *dbits;          /* its failed positions start + 0..63 in that attempt */
+	uint32_t dmax;            /* instructions of the longest rule or trigger */
 	uint32_t *gstamp;         /* per guard: token + 1 it was evaluated at */
 	uint8_t *gres;            /* per guard: its result there */
 	uint32_t *fstamp;         /* per filter: token + 1 of its last check */
@@ -239,7 +250,7 @@ struct matcher {
 	uint32_t *pmid;           /* per predicate: its memo slot, or UINT32_MAX (cheap leaves) */
 	uint32_t pmw;             /* predicate memo words per signature */
 	uint32_t tsw;             /* token set words per signature */
-	uint32_t sgw;             /* words per signature: (tsw + pmw) pairs (known, value) */
+	uint32_t sgw;             /* words per signature: tsw token set bits, then pmw pairs (known, value) */
 	uint32_t sig_flags;       /* token flags any test reads (the rest are not in signatures) */
 	int sig_text;             /* signatures include the token's bytes (the grammar has regexes) */
 	int sig_off;              /* test mode: every token its own signature (no sharing) */
@@ -256,6 +267,10 @@ struct matcher {
 	size_t ncpool, cpool_cap;
 	uint32_t *tsig;           /* per token of the document: its signature */
 	size_t tsig_cap;
+	uint64_t *tsb;            /* per token of the document, tsw words: its token sets */
+	size_t tsb_cap;
+	uint32_t *tcand;          /* per token of the document: its candidate list (offset, count in cpool) */
+	size_t tcand_cap;
 	uint32_t *gsstamp;        /* per guard: tick of its last evaluation for a signature */
 	uint8_t *gsres;           /* per guard: the result then */
 	uint32_t gtick;
@@ -295,7 +310,7 @@ static void pm_init(matcher_t *m)
 #undef PM_MARK
 	m->pmw = (next + 63) / 64;
 	m->tsw = (g->ntoksets + 63) / 64;
-	m->sgw = 2 * (m->tsw + m->pmw);
+	m->sgw = m->tsw + 2 * m->pmw;
 	/* the flags read by predicates and by the prefilter */
 	uint32_t fl = g->rix.flag_used;
 	int text = 0;
@@ -383,6 +398,14 @@ matcher_t *matcher_new(const grammar_t *g)
 	fl_init(m);
 	m->tss = xcalloc(g->ntoksets + 1, sizeof *m->tss);
 	m->rxc = xcalloc(RXC_SLOTS, sizeof *m->rxc);
+	for (uint32_t r = 0; r < g->nrules; r++)
+		if (g->rules[r].ncode > m->dmax)
+			m->dmax = g->rules[r].ncode;
+	for (uint32_t r = 0; r < g->ntrigs; r++)
+		if (g->trigs[r].ncode > m->dmax)
+			m->dmax = g->trigs[r].ncode;
+	m->dgen = xcalloc(m->dmax + 1, sizeof *m->dgen);
+	m->dbits = xcalloc(m->dmax + 1, sizeof *m->dbits);
 	m->gsstamp = xcalloc(g->nguards + 1, sizeof *m->gsstamp);
 	m->gsres = xcalloc(g->nguards + 1, 1);
 	pm_init(m);
@@ -468,9 +491,13 @@ void matcher_free(matcher_t *m)
 	free(m->skey);
 	free(m->cpool);
 	free(m->tsig);
+	free(m->tsb);
+	free(m->tcand);
 	free(m->gsstamp);
 	free(m->gsres);
 	free(m->memo_gen);
+	free(m->dgen);
+	free(m->dbits);
 	free(m->actx.tmp);
 	buf_release(&m->actx.sbuf);
 	buf_release(&m->sbuf);
@@ -570,7 +597,7 @@ static inline int pm_eval(matcher_t *m, const match_input_t *in, uint32_t p, uin
 	const pred_t *pr = &m->g->preds[p];
 	if ((t->flags & pr->rflags) != pr->rflags || (pr->rkind && t->kind != pr->rkind))
 		return 0;
-	uint64_t *w = &m->sigb[(size_t)m->tsig[pos] * m->sgw + 2 * (m->tsw + (id >> 6))];
+	uint64_t *w = &m->sigb[(size_t)m->tsig[pos] * m->sgw + m->tsw + 2 * (id >> 6)];
 	uint64_t bit = 1ull << (id & 63);
 	if (w[0] & bit)
 		return (w[1] & bit) != 0;
@@ -636,6 +663,7 @@ static void memo_reset(matcher_t *m)
 	if (++m->gen == 0) {
 		/* wrapped: forget all old stamps */
 		memset(m->memo_gen, 0, m->memo_cap * sizeof *m->memo_gen);
+		memset(m->dgen, 0, (m->dmax + 1) * sizeof *m->dgen);
 		m->gen = 1;
 	}
 	m->memo_n = 0;
@@ -741,18 +769,12 @@ static int tokset_eval(matcher_t *m, const match_input_t *in, const tokset_t *s,
 	return 0;
 }
 
-/* Is token pos in token set k?  Remembered per token signature. */
+/* Is token pos in token set k?  Read from the token's bits (see
+ * "Signatures"). */
 static inline int tokset_has(matcher_t *m, const match_input_t *in, uint32_t k, uint32_t pos)
 {
-	uint64_t *w = &m->sigb[(size_t)m->tsig[pos] * m->sgw + 2 * (k >> 6)];
-	uint64_t bit = 1ull << (k & 63);
-	if (w[0] & bit)
-		return (w[1] & bit) != 0;
-	int r = tokset_eval(m, in, &m->g->toksets[k], pos);
-	w[0] |= bit;
-	if (r)
-		w[1] |= bit;
-	return r;
+	(void)in;
+	return (m->tsb[(size_t)pos * m->tsw + (k >> 6)] >> (k & 63)) & 1;
 }
 
 static void filters_reset(matcher_t *m)
@@ -902,8 +924,23 @@ static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32
 		case OP_SPLIT:
 			/* A SPLIT met again at the same position: everything after it
 			 * has been tried and failed (see "Memoization" above). */
-			if (memo && memo_seen(m, (uint64_t)pc << 32 | pos))
-				goto fail;
+			if (memo) {
+				/* positions near the start: a direct table per instruction */
+				uint32_t d = pos - start, slot = pc - r->entry;
+				if (d < 64 && slot < r->ncode) {
+					uint64_t bit = 1ull << d;
+					if (m->dgen[slot] != m->gen) {
+						m->dgen[slot] = m->gen;
+						m->dbits[slot] = bit;
+					} else if (m->dbits[slot] & bit) {
+						goto fail;
+					} else {
+						m->dbits[slot] |= bit;
+					}
+				} else if (memo_seen(m, (uint64_t)pc << 32 | pos)) {
+					goto fail;
+				}
+			}
 			bt_push(m, &sp, BT_BRANCH, in_->b, pos, (uint32_t)m->ntr);
 			pc = in_->a;
 			continue;
@@ -1051,7 +1088,8 @@ static uint32_t sig_add(matcher_t *m, const token_t *t, uint32_t fl, const char 
 	memset(m->sigb + (size_t)m->nsig * m->sgw, 0, m->sgw * sizeof *m->sigb);
 	sig_t *s = &m->sig[m->nsig];
 	*s = (sig_t){.sym = t->sym, .stem_sym = t->stem_sym, .classes = t->classes, .flags = fl,
-	             .key = 0, .len = 0, .hash = h, .cand = UINT32_MAX, .ncand = 0, .kind = t->kind};
+	             .key = 0, .len = 0, .hash = h, .cand = UINT32_MAX, .ncand = 0, .kind = t->kind,
+	             .ts_done = 0};
 	if (m->sig_text) {
 		if (m->skey_cap < m->nskey + t->len)
 			GROW(m->skey, m->skey_cap, m->nskey + t->len);
@@ -1064,6 +1102,45 @@ static uint32_t sig_add(matcher_t *m, const token_t *t, uint32_t fl, const char 
 	return m->nsig++;
 }
 
+/* The rules that may start at token i (of signature s): the candidates
+ * whose guards pass, built at the first token with that signature. */
+static void sig_cands(matcher_t *m, const match_input_t *in, sig_t *s, uint32_t i)
+{
+	const grammar_t *g = m->g;
+	size_t nc = candidates(m, &g->rix, &in->toks->v[i], i + 1);
+	if (++m->gtick == 0) {
+		memset(m->gsstamp, 0, (g->nguards + 1) * sizeof *m->gsstamp);
+		m->gtick = 1;
+	}
+	if (m->cpool_cap < m->ncpool + nc)
+		GROW(m->cpool, m->cpool_cap, m->ncpool + nc);
+	uint32_t *out = m->cpool + m->ncpool;
+	size_t k = 0;
+	for (size_t q = 0; q < nc; q++) {
+		uint32_t gd = g->rules[m->cand[q]].guard;
+		if (gd != GUARD_NONE) {
+			if (m->gsstamp[gd] != m->gtick) {
+				m->gsstamp[gd] = m->gtick;
+				m->gsres[gd] = (uint8_t)guard_eval(m, in, gd, i);
+			}
+			if (!m->gsres[gd])
+				continue;
+		}
+		out[k++] = m->cand[q];
+	}
+	s->cand = (uint32_t)m->ncpool;
+	s->ncand = (uint32_t)k;
+	m->ncpool += k;
+}
+
+static inline int same_bytes(const char *a, const char *b, uint32_t n)
+{
+	for (uint32_t k = 0; k < n; k++)
+		if (a[k] != b[k])
+			return 0;
+	return 1;
+}
+
 /* The signature of every token of the document (see "Signatures"). */
 static void sig_prepare(matcher_t *m, const match_input_t *in)
 {
@@ -1071,6 +1148,10 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 	uint32_t n = (uint32_t)in->toks->n;
 	if (m->tsig_cap < (size_t)n + 1)
 		GROW(m->tsig, m->tsig_cap, (size_t)n + 1);
+	if (m->tsb_cap < ((size_t)n + 1) * m->tsw)
+		GROW(m->tsb, m->tsb_cap, ((size_t)n + 1) * m->tsw);
+	if (m->tcand_cap < ((size_t)n + 1) * 2)
+		GROW(m->tcand, m->tcand_cap, ((size_t)n + 1) * 2);
 	if (m->nsig > SIG_KEEP || m->nskey > (size_t)SIG_KEEP * 16 || m->sig_off)
 		sig_clear(m);
 	for (uint32_t i = 0; i < n; i++) {
@@ -1087,13 +1168,14 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 		x ^= x >> 31;
 		x *= 0xD6E8FEB86659FD93ull;
 		uint32_t h = (uint32_t)(x >> 32);
+		uint32_t id;
 		if (m->sig_off) {
-			m->tsig[i] = sig_add(m, t, fl, txt, h);
-			continue;
+			id = sig_add(m, t, fl, txt, h);
+			goto found;
 		}
 		if (((size_t)m->nsig + 1) * 2 > m->sigh_cap)
 			sig_rehash(m);
-		uint32_t mask = m->sigh_cap - 1, j = h & mask, id;
+		uint32_t mask = m->sigh_cap - 1, j = h & mask;
 		for (;;) {
 			id = m->sigh[j];
 			if (!id) {
@@ -1104,51 +1186,29 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 			const sig_t *s = &m->sig[id - 1];
 			if (s->hash == h && s->sym == t->sym && s->stem_sym == t->stem_sym &&
 			    s->classes == t->classes && s->flags == fl && s->kind == t->kind &&
-			    (!m->sig_text || (s->len == t->len && memcmp(m->skey + s->key, txt, t->len) == 0))) {
+			    (!m->sig_text || (s->len == t->len && same_bytes(m->skey + s->key, txt, t->len)))) {
 				id--;
 				break;
 			}
 			j = (j + 1) & mask;
 		}
+	found:
 		m->tsig[i] = id;
-	}
-}
-
-/* The rules that may start at token i: its signature's candidates whose
- * guards pass, built at the first token with that signature. */
-static inline const uint32_t *sig_cands(matcher_t *m, const match_input_t *in, uint32_t i,
-                                        size_t *nc_out)
-{
-	sig_t *s = &m->sig[m->tsig[i]];
-	if (s->cand == UINT32_MAX) {
-		const grammar_t *g = m->g;
-		size_t nc = candidates(m, &g->rix, &in->toks->v[i], i + 1);
-		if (++m->gtick == 0) {
-			memset(m->gsstamp, 0, (g->nguards + 1) * sizeof *m->gsstamp);
-			m->gtick = 1;
+		uint64_t *b = m->sigb + (size_t)id * m->sgw;
+		if (!m->sig[id].ts_done) {
+			/* every token set, once per signature */
+			for (uint32_t k = 0; k < m->g->ntoksets; k++)
+				if (tokset_eval(m, in, &m->g->toksets[k], i))
+					b[k >> 6] |= 1ull << (k & 63);
+			m->sig[id].ts_done = 1;
 		}
-		if (m->cpool_cap < m->ncpool + nc)
-			GROW(m->cpool, m->cpool_cap, m->ncpool + nc);
-		uint32_t *out = m->cpool + m->ncpool;
-		size_t k = 0;
-		for (size_t q = 0; q < nc; q++) {
-			uint32_t gd = g->rules[m->cand[q]].guard;
-			if (gd != GUARD_NONE) {
-				if (m->gsstamp[gd] != m->gtick) {
-					m->gsstamp[gd] = m->gtick;
-					m->gsres[gd] = (uint8_t)guard_eval(m, in, gd, i);
-				}
-				if (!m->gsres[gd])
-					continue;
-			}
-			out[k++] = m->cand[q];
-		}
-		s->cand = (uint32_t)m->ncpool;
-		s->ncand = (uint32_t)k;
-		m->ncpool += k;
+		for (uint32_t w = 0; w < m->tsw; w++)
+			m->tsb[(size_t)i * m->tsw + w] = b[w];
+		if (m->sig[id].cand == UINT32_MAX)
+			sig_cands(m, in, &m->sig[id], i);
+		m->tcand[2 * i] = m->sig[id].cand;
+		m->tcand[2 * i + 1] = m->sig[id].ncand;
 	}
-	*nc_out = s->ncand;
-	return m->cpool + s->cand;
 }
 
 static void emit_match(matcher_t *m, const match_input_t *in, const rule_t *r, uint32_t start,
@@ -1280,8 +1340,8 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 	filters_reset(m);
 	sig_prepare(m, in);
 	for (uint32_t i = 0; i < n; i++) {
-		size_t nc;
-		const uint32_t *cand = sig_cands(m, in, i, &nc);
+		const uint32_t *cand = m->cpool + m->tcand[2 * i];
+		size_t nc = m->tcand[2 * i + 1];
 		size_t k = 0;
 		while (k < nc) {
 			uint32_t grp = m->rgrp[cand[k]];
