@@ -243,7 +243,8 @@ struct matcher {
 	uint32_t *lstamp;         /* per filter list: token + 1 of its last check */
 	uint8_t *lres;            /* per filter list: the answer there */
 	uint32_t nfl;             /* filter lists */
-	uint32_t *rgrp;           /* per rule: its group (a compact copy) */
+	uint32_t *rgrp;           /* per rule: its group, its filter list (compact copies) */
+	uint32_t *lfilt;          /* per filter list: first index in g->rfilt, count */
 	tsstate_t *tss;           /* per token set: cursors over the document */
 	rxc_t *rxc;               /* regex results by token text */
 	buf_t sbuf;               /* scratch text */
@@ -348,6 +349,18 @@ static void fl_init(matcher_t *m)
 			m->nfl++;
 		m->rfl[r] = id;
 	}
+	m->lfilt = xcalloc(2 * ((size_t)m->nfl + 1), sizeof *m->lfilt);
+	for (uint32_t r = 0; r < g->nrules; r++) {
+		m->lfilt[2 * m->rfl[r]] = g->rules[r].filt;
+		m->lfilt[2 * m->rfl[r] + 1] = g->rules[r].nfilt;
+	}
+	uint32_t *rg = xmalloc(2 * ((size_t)g->nrules + 1) * sizeof *rg);
+	for (uint32_t r = 0; r < g->nrules; r++) {
+		rg[2 * r] = m->rgrp[r];
+		rg[2 * r + 1] = m->rfl[r];
+	}
+	free(m->rgrp);
+	m->rgrp = rg;
 	m->lskip = xcalloc(m->nfl + 1, sizeof *m->lskip);
 	m->lstamp = xcalloc(m->nfl + 1, sizeof *m->lstamp);
 	m->lres = xcalloc(m->nfl + 1, 1);
@@ -355,22 +368,21 @@ static void fl_init(matcher_t *m)
 
 /* Can rule r match at token i as far as its filters can tell? */
 static int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t i);
-static inline int rule_filters_ok(matcher_t *m, const match_input_t *in, const rule_t *r,
-                                  uint32_t l, uint32_t i)
+static inline int rule_filters_ok(matcher_t *m, const match_input_t *in, uint32_t l, uint32_t i)
 {
 	if (m->lstamp[l] == i + 1)
 		return m->lres[l];
-	const grammar_t *g = m->g;
+	const uint32_t *fv = m->g->rfilt + m->lfilt[2 * l], nf = m->lfilt[2 * l + 1];
 	uint32_t q = 0;
-	while (q < r->nfilt && !filter_ok(m, in, g->rfilt[r->filt + q], i))
+	while (q < nf && !filter_ok(m, in, fv[q], i))
 		q++;
-	int ok = q < r->nfilt;
+	int ok = q < nf;
 	if (!ok) {
 		/* none passes before the first of their skips */
 		uint32_t skip = UINT32_MAX;
-		for (q = 0; q < r->nfilt; q++)
-			if (m->fskip[g->rfilt[r->filt + q]] < skip)
-				skip = m->fskip[g->rfilt[r->filt + q]];
+		for (q = 0; q < nf; q++)
+			if (m->fskip[fv[q]] < skip)
+				skip = m->fskip[fv[q]];
 		m->lskip[l] = skip;
 	}
 	m->lstamp[l] = i + 1;
@@ -479,6 +491,7 @@ void matcher_free(matcher_t *m)
 	free(m->fskip);
 	free(m->rfl);
 	free(m->rgrp);
+	free(m->lfilt);
 	free(m->lskip);
 	free(m->lstamp);
 	free(m->lres);
@@ -1085,7 +1098,8 @@ static uint32_t sig_add(matcher_t *m, const token_t *t, uint32_t fl, const char 
 	size_t words = ((size_t)m->nsig + 1) * m->sgw;
 	if (m->sigb_cap < words)
 		GROW(m->sigb, m->sigb_cap, words);
-	memset(m->sigb + (size_t)m->nsig * m->sgw, 0, m->sgw * sizeof *m->sigb);
+	if (m->sgw)
+		memset(m->sigb + (size_t)m->nsig * m->sgw, 0, m->sgw * sizeof *m->sigb);
 	sig_t *s = &m->sig[m->nsig];
 	*s = (sig_t){.sym = t->sym, .stem_sym = t->stem_sym, .classes = t->classes, .flags = fl,
 	             .key = 0, .len = 0, .hash = h, .cand = UINT32_MAX, .ncand = 0, .kind = t->kind,
@@ -1344,22 +1358,22 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 		size_t nc = m->tcand[2 * i + 1];
 		size_t k = 0;
 		while (k < nc) {
-			uint32_t grp = m->rgrp[cand[k]];
+			uint32_t grp = m->rgrp[2 * cand[k]];
 			int best = -1;
 			uint32_t best_end = 0;
 			if (m->next_free[grp] > i) {
 				/* inside the group's last match: none of its rules */
-				while (k < nc && m->rgrp[cand[k]] == grp)
+				while (k < nc && m->rgrp[2 * cand[k]] == grp)
 					k++;
 				continue;
 			}
-			for (; k < nc && m->rgrp[cand[k]] == grp; k++) {
-				uint32_t l = m->rfl[cand[k]];
+			for (; k < nc && m->rgrp[2 * cand[k]] == grp; k++) {
+				uint32_t l = m->rgrp[2 * cand[k] + 1];
 				if (i < m->lskip[l])
 					continue;
-				const rule_t *r = &g->rules[cand[k]];
-				if (r->nfilt && !rule_filters_ok(m, in, r, l, i))
+				if (m->lfilt[2 * l + 1] && !rule_filters_ok(m, in, l, i))
 					continue;
+				const rule_t *r = &g->rules[cand[k]];
 				uint32_t e;
 				int hit = vm_run(m, in, r, i, &e);
 				if (m->rstats) {
