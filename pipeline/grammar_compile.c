@@ -51,8 +51,15 @@ uint32_t sym_find(const grammar_t *g, const char *s, size_t n)
 		uint32_t id = g->symhash[i];
 		if (!id)
 			return 0;
-		if (g->symlen[id] == n && memcmp(g->syms[id], s, n) == 0)
-			return id;
+		if (g->symlen[id] == n) {
+			/* words are short: compare in place */
+			const char *y = g->syms[id];
+			size_t k = 0;
+			while (k < n && y[k] == s[k])
+				k++;
+			if (k == n)
+				return id;
+		}
 		i = (i + 1) & mask;
 	}
 }
@@ -63,6 +70,25 @@ static void symhash_put(grammar_t *g, uint32_t id)
 	while (g->symhash[i])
 		i = (i + 1) & mask;
 	g->symhash[i] = id;
+}
+
+/* After compilation: a sparser symbol table, since the lookups of
+ * grammar_annotate mostly miss (most words are no symbol) and a miss ends
+ * at the first empty slot. */
+static void symhash_spread(grammar_t *g)
+{
+	uint32_t nc = g->symhash_cap;
+	if (!nc)
+		return;
+	while (nc < 4 * (g->nsyms + 1))
+		nc *= 2;
+	if (nc == g->symhash_cap)
+		return;
+	free(g->symhash);
+	g->symhash = xcalloc(nc, sizeof *g->symhash);
+	g->symhash_cap = nc;
+	for (uint32_t j = 1; j < g->nsyms; j++)
+		symhash_put(g, j);
 }
 
 static uint32_t sym_intern(grammar_t *g, const char *s, size_t n)
@@ -1847,6 +1873,7 @@ grammar_t *grammar_compile(const char *const *files, size_t nfiles, const char *
 		grammar_free(g);
 		return NULL;
 	}
+	symhash_spread(g);
 	return g;
 }
 
