@@ -751,15 +751,7 @@ static int guard_ok(matcher_t *m, const match_input_t *in, uint32_t gd, uint32_t
 
 static inline int sorted_has(const uint32_t *v, uint32_t n, uint32_t key)
 {
-	uint32_t lo = 0, hi = n;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (v[mid] < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && v[lo] == key;
+	return set_find(v, 0, n, key);
 }
 
 static int tokset_eval(matcher_t *m, const match_input_t *in, const tokset_t *s, uint32_t pos)

@@ -1366,11 +1366,9 @@ static Suite *normalize_suite(void)
 	return s;
 }
 
-int main(void)
+static Suite *suite(void)
 {
-	SRunner *sr = srunner_create(normalize_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return normalize_suite();
 }
+
+#include "check_main.h"
