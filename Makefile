@@ -28,7 +28,7 @@ endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  += $(STD) $(WARN) $(OPT) $(PKG_CFLAGS) -iquote pipeline -MMD -MP
-LDLIBS  += $(PKG_LIBS) -lstemmer -lhyphen -lpthread -lm
+LDLIBS  += $(PKG_LIBS) -lstemmer -lpthread -lm
 LDFLAGS += $(filter -fsanitize=%,$(OPT))
 
 LIB_SRC  := $(filter-out pipeline/main.c,$(wildcard pipeline/*.c))
