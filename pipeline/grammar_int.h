@@ -423,6 +423,10 @@ typedef struct act_ctx {
 /* Test hook: share token signatures between tokens (on, the default) or
  * give every token its own (off); the output is the same either way. */
 void matcher_share_signatures(matcher_t *m, int on);
+/* Test hook: was rule r among the candidates of some token of the last
+ * document matched (after the prefilter, guards and the document's
+ * absent required tokens)? */
+int matcher_rule_offered(const matcher_t *m, uint32_t r);
 
 /* Build the capture tree of a match from its trail into *nodes (grown). */
 size_t capture_tree(const trail_ent_t *tr, size_t ntr, uint32_t start, uint32_t end,

@@ -104,6 +104,18 @@
  * sleeps until then; rules with the same filters share one answer and
  * one such skip per token.
  *
+ * Absent required tokens.  A rule led by a capitalised word or a lexicon
+ * class is a candidate at every such token, and with many rules even an
+ * O(1) sleeping check per candidate and token adds up.  The scan that maps
+ * tokens to signatures therefore also ORs their token set bits into the
+ * set of token sets present in the document; a filter list none of whose
+ * `need` sets is present can pass nowhere in it, so its rules are asleep
+ * for the whole document.  When some are, each signature met in the
+ * document gets, once, a copy of its candidate list without them, and the
+ * main loop reads those copies: such rules cost one test per signature
+ * and document, not one per token.  (Their filters would have failed at
+ * every token, so the output is the same.)
+ *
  * Token tests are cheap: symbols through a 64-bit quick mask before a
  * binary search; each predicate carries the kind and flags that every
  * token it accepts has (a quick no: most words are not CAP); AND/OR
@@ -198,6 +210,8 @@ typedef struct sig {
 	uint32_t key, len;        /* bytes skey[key .. key + len) (sig_text only) */
 	uint32_t hash;
 	uint32_t cand, ncand;     /* cpool[cand .. cand + ncand): rules that may start, guards passed; cand == UINT32_MAX: not yet built */
+	uint32_t dstamp;          /* document number its list below was made for */
+	uint32_t dcand, dncand;   /* dpool[dcand .. dcand + dncand): cand without the rules asleep in the document */
 	uint8_t kind;
 	uint8_t ts_done;          /* its token set bits are computed */
 } sig_t;
@@ -270,8 +284,15 @@ struct matcher {
 	size_t tsig_cap;
 	uint64_t *tsb;            /* per token of the document, tsw words: its token sets */
 	size_t tsb_cap;
-	uint32_t *tcand;          /* per token of the document: its candidate list (offset, count in cpool) */
+	uint32_t *tcand;          /* per token of the document: its candidate list (offset, count in cbase) */
 	size_t tcand_cap;
+	const uint32_t *cbase;    /* cpool, or dpool when rules are asleep in the document */
+	uint32_t *dpool;          /* candidate lists of the document's signatures without the sleeping rules */
+	size_t ndpool, dpool_cap;
+	uint64_t *tspres;         /* tsw words: token sets with a member in the document */
+	uint8_t *ldead;           /* per filter list: no `need` of its filters occurs in the document */
+	uint32_t docno;           /* documents prepared (stamps dstamp) */
+	uint32_t last_n;          /* tokens of the last document (test hook) */
 	uint32_t *gsstamp;        /* per guard: tick of its last evaluation for a signature */
 	uint8_t *gsres;           /* per guard: the result then */
 	uint32_t gtick;
@@ -364,6 +385,7 @@ static void fl_init(matcher_t *m)
 	m->lskip = xcalloc(m->nfl + 1, sizeof *m->lskip);
 	m->lstamp = xcalloc(m->nfl + 1, sizeof *m->lstamp);
 	m->lres = xcalloc(m->nfl + 1, 1);
+	m->ldead = xcalloc(m->nfl + 1, 1);
 }
 
 /* Can rule r match at token i as far as its filters can tell? */
@@ -505,6 +527,9 @@ void matcher_free(matcher_t *m)
 	free(m->cpool);
 	free(m->tsig);
 	free(m->tsb);
+	free(m->dpool);
+	free(m->tspres);
+	free(m->ldead);
 	free(m->tcand);
 	free(m->gsstamp);
 	free(m->gsres);
@@ -1095,7 +1120,7 @@ static uint32_t sig_add(matcher_t *m, const token_t *t, uint32_t fl, const char 
 	sig_t *s = &m->sig[m->nsig];
 	*s = (sig_t){.sym = t->sym, .stem_sym = t->stem_sym, .classes = t->classes, .flags = fl,
 	             .key = 0, .len = 0, .hash = h, .cand = UINT32_MAX, .ncand = 0, .kind = t->kind,
-	             .ts_done = 0};
+	             .dstamp = 0, .dcand = 0, .dncand = 0, .ts_done = 0};
 	if (m->sig_text) {
 		if (m->skey_cap < m->nskey + t->len)
 			GROW(m->skey, m->skey_cap, m->nskey + t->len);
@@ -1160,6 +1185,10 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 		GROW(m->tcand, m->tcand_cap, ((size_t)n + 1) * 2);
 	if (m->nsig > SIG_KEEP || m->nskey > (size_t)SIG_KEEP * 16 || m->sig_off)
 		sig_clear(m);
+	if (!m->tspres)
+		m->tspres = xcalloc(m->tsw + 1, sizeof *m->tspres);
+	memset(m->tspres, 0, (m->tsw + 1) * sizeof *m->tspres);
+	m->last_n = n;
 	for (uint32_t i = 0; i < n; i++) {
 		const token_t *t = &v[i];
 		const char *txt = in->text + t->off;
@@ -1208,13 +1237,65 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 					b[k >> 6] |= 1ull << (k & 63);
 			m->sig[id].ts_done = 1;
 		}
-		for (uint32_t w = 0; w < m->tsw; w++)
+		for (uint32_t w = 0; w < m->tsw; w++) {
 			m->tsb[(size_t)i * m->tsw + w] = b[w];
+			m->tspres[w] |= b[w];
+		}
 		if (m->sig[id].cand == UINT32_MAX)
 			sig_cands(m, in, &m->sig[id], i);
 		m->tcand[2 * i] = m->sig[id].cand;
 		m->tcand[2 * i + 1] = m->sig[id].ncand;
 	}
+	m->cbase = m->cpool;
+	/* rules asleep in the whole document (see "Absent required tokens") */
+	const grammar_t *g = m->g;
+	uint32_t ndead = 0;
+	for (uint32_t l = 0; l < m->nfl; l++) {
+		const uint32_t *fv = g->rfilt + m->lfilt[2 * l], nf = m->lfilt[2 * l + 1];
+		uint32_t q = 0;
+		while (q < nf && !((m->tspres[g->filters[fv[q]].need >> 6] >> (g->filters[fv[q]].need & 63)) & 1))
+			q++;
+		m->ldead[l] = (uint8_t)(nf > 0 && q == nf);
+		ndead += m->ldead[l];
+	}
+	if (!ndead)
+		return;
+	if (++m->docno == 0) {
+		for (uint32_t k = 0; k < m->nsig; k++)
+			m->sig[k].dstamp = 0;
+		m->docno = 1;
+	}
+	m->ndpool = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		sig_t *s = &m->sig[m->tsig[i]];
+		if (s->dstamp != m->docno) {
+			if (m->dpool_cap < m->ndpool + s->ncand)
+				GROW(m->dpool, m->dpool_cap, m->ndpool + s->ncand);
+			const uint32_t *c = m->cpool + s->cand;
+			uint32_t k = 0;
+			for (uint32_t q = 0; q < s->ncand; q++)
+				if (!m->ldead[m->rgrp[2 * c[q] + 1]])
+					m->dpool[m->ndpool + k++] = c[q];
+			s->dstamp = m->docno;
+			s->dcand = (uint32_t)m->ndpool;
+			s->dncand = k;
+			m->ndpool += k;
+		}
+		m->tcand[2 * i] = s->dcand;
+		m->tcand[2 * i + 1] = s->dncand;
+	}
+	m->cbase = m->dpool;
+}
+
+int matcher_rule_offered(const matcher_t *m, uint32_t r)
+{
+	for (uint32_t i = 0; i < m->last_n; i++) {
+		const uint32_t *c = m->cbase + m->tcand[2 * i];
+		for (uint32_t q = 0; q < m->tcand[2 * i + 1]; q++)
+			if (c[q] == r)
+				return 1;
+	}
+	return 0;
 }
 
 static void emit_match(matcher_t *m, const match_input_t *in, const rule_t *r, uint32_t start,
@@ -1346,7 +1427,7 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 	filters_reset(m);
 	sig_prepare(m, in);
 	for (uint32_t i = 0; i < n; i++) {
-		const uint32_t *cand = m->cpool + m->tcand[2 * i];
+		const uint32_t *cand = m->cbase + m->tcand[2 * i];
 		size_t nc = m->tcand[2 * i + 1];
 		size_t k = 0;
 		while (k < nc) {

@@ -336,6 +336,54 @@ START_TEST(filter_equivalence)
 }
 END_TEST
 
+/* A rule whose required word occurs nowhere in the document is not even
+ * offered as a candidate (match.c, "Absent required tokens"), though its
+ * first token (CAP, a lexicon class) is everywhere; a rule of the same
+ * shape whose required word is there still matches. */
+START_TEST(filter_absent_document)
+{
+	const char *src =
+		"lexicon party = \"party.tsv\";\n"
+		"rule a: x:( CAP CAP ) \"qzxabsent\" => ta { };\n"
+		"rule b: x:@party \"qzxabsent2\" => tb { };\n"
+		"rule c: x:( CAP CAP ) \"yrkar\" => tc { x = text(x) };\n";
+	const char *text = "Anna Ek yrkar bifall. Per Berg (s) tycker. Eva Ek yrkar avslag.";
+	grammar_t *g = must_compile(src);
+	stemmer_t *st = stemmer_new();
+	tokens_t toks = TOKENS_INIT;
+	tokenize(text, strlen(text), st, &toks);
+	grammar_annotate(g, &toks);
+	matcher_t *m = matcher_new(g);
+	arena_t a = ARENA_INIT;
+	recvec_t rv = RECVEC_INIT;
+	match_input_t in = {text, strlen(text), &toks, &a};
+	matcher_run(m, &in, &rv, NULL, NULL);
+	uint32_t seen = 0;
+	for (uint32_t r = 0; r < g->nrules; r++) {
+		const char *nm = g->rules[r].name;
+		if (strcmp(nm, "a") == 0 || strcmp(nm, "b") == 0) {
+			ck_assert_uint_ne(g->rules[r].nfilt, 0);
+			ck_assert_int_eq(matcher_rule_offered(m, r), 0);
+			seen++;
+		} else if (strcmp(nm, "c") == 0) {
+			ck_assert_int_eq(matcher_rule_offered(m, r), 1);
+			seen++;
+		}
+	}
+	ck_assert_uint_eq(seen, 3);
+	ck_assert_uint_eq(rv.n, 2);
+	ck_assert_str_eq(rv.v[0].type, "tc");
+	recvec_release(&rv);
+	arena_release(&a);
+	matcher_free(m);
+	tokens_release(&toks);
+	stemmer_free(st);
+	/* the same rules, the required word present: a and b match */
+	ck_assert_str_eq(run(src, "Anna Ek qzxabsent. Per Ek yrkar."), "ta {}\ntc {\"x\": \"Per Ek\"}\n");
+	grammar_free(g);
+}
+END_TEST
+
 START_TEST(regex_cache_by_text)
 {
 	/* the same regex over the same and over differently cased text */
@@ -535,6 +583,7 @@ static Suite *suite(void)
 	tcase_add_test(t, filter_structure);
 	tcase_add_test(t, filter_far_and_absent);
 	tcase_add_test(t, filter_equivalence);
+	tcase_add_test(t, filter_absent_document);
 	tcase_add_test(t, regex_cache_by_text);
 	tcase_add_test(t, signature_cache_equivalence);
 	tcase_add_test(t, actions_text_int_date_lower);
