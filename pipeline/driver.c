@@ -143,7 +143,6 @@ typedef struct worker {
 	matcher_t *m;
 	tokens_t toks;
 	recvec_t recs;
-	buf_t dump;
 	run_stats_t stats;
 	struct worker *helpers;  /* extra workers for the windows of one large document */
 	int nhelpers;
@@ -526,7 +525,6 @@ static void worker_release(worker_t *w, run_stats_t *total)
 		matcher_free(w->m);
 	tokens_release(&w->toks);
 	recvec_release(&w->recs);
-	buf_release(&w->dump);
 }
 
 int run(const run_opts_t *o, run_stats_t *stats)
