@@ -149,17 +149,35 @@ static void cp1252_table(uint32_t tab[128])
 		ucnv_close(cv);
 }
 
-/* How many of the first bytes look like binary data (NUL or other C0
- * control characters besides tab, LF, CR, FF). */
+/* Whether the first bytes look like binary data rather than text.  Text,
+ * whatever its encoding, has almost no C0 control characters besides tab,
+ * LF, CR and FF (a stray NUL is removed with a warning, not refused).
+ * Random or compressed bytes have about 11 % of them and are mostly invalid
+ * UTF-8, so either over 5 % controls, or over 1 % controls together with
+ * over 20 % invalid UTF-8, is binary; both thresholds are many standard
+ * deviations away from what an 8 KB sample of either kind gives. */
 static int looks_binary(const unsigned char *s, size_t n)
 {
-	size_t probe = n < 8192 ? n : 8192, bad = 0;
-	for (size_t i = 0; i < probe; i++) {
+	size_t probe = n < 8192 ? n : 8192, ctl = 0, inval = 0;
+	for (size_t i = 0; i < probe;) {
 		unsigned c = s[i];
 		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
-			bad++;
+			ctl++;
+		if (c >= 0x80) {
+			int len;
+			if (utf8_decode(s + i, n - i, &len) < 0) {
+				inval++;
+				i++;
+			} else {
+				i += (size_t)len;
+			}
+			continue;
+		}
+		i++;
 	}
-	return probe && bad * 10 > probe; /* over 10 % control bytes */
+	if (!probe)
+		return 0;
+	return ctl * 20 > probe || (ctl * 100 > probe && inval * 5 > probe);
 }
 
 static void decode(input_t *in)
@@ -234,7 +252,7 @@ static int finish(input_t *in, const char *path)
 	if (in->src.len == 0)
 		return fail(in, "%s: empty input (0 bytes)", path);
 	if (looks_binary((const unsigned char *)in->src.data, in->src.len))
-		return fail(in, "%s: binary data, not text (over 10%% control bytes in the first %zu)",
+		return fail(in, "%s: binary data, not text (control bytes and invalid UTF-8 in the first %zu bytes)",
 		            path, in->src.len < 8192 ? in->src.len : (size_t)8192);
 	decode(in);
 	return 0;
