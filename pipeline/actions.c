@@ -473,6 +473,77 @@ static value_t *option_index(act_ctx_t *c, int32_t scope, const expr_t *e)
 	return found >= 0 ? v_int(a, found) : v_null(a);
 }
 
+/* Display column of the middle of token p on its printed line (tabs to
+ * the next multiple of 8, one column per character), or -1 when the text
+ * before normalization is unknown. */
+static long token_column(const match_input_t *in, uint32_t p)
+{
+	if (!in->orig)
+		return -1;
+	const token_t *t = &in->toks->v[p];
+	uint32_t a = in->omap ? omap_point(in->omap, t->off) : t->off;
+	if (a > in->origlen)
+		return -1;
+	size_t ls = a;
+	while (ls > 0 && in->orig[ls - 1] != '\n')
+		ls--;
+	long col = 0;
+	for (size_t i = ls; i < a; i++) {
+		unsigned char b = (unsigned char)in->orig[i];
+		if (b == '\t')
+			col = (col / 8 + 1) * 8;
+		else if ((b & 0xC0) != 0x80)
+			col++;
+	}
+	long w = 0;
+	for (uint32_t i = 0; i < t->len; i++)
+		w += ((unsigned char)in->text[t->off + i] & 0xC0) != 0x80;
+	return col + w / 2;
+}
+
+/* column(x, h): the lexicon value of the token of capture h whose column
+ * on its printed line is nearest to that of capture x's first token — a
+ * mark under a table's column head ("Ja  Nej  Avstår" … "X").  h is looked
+ * up in the element first, then in the whole match (the head is printed
+ * once, above the rows).  null when either is missing, columns are
+ * unknown, or the nearest head token has no lexicon value. */
+static value_t *column_of(act_ctx_t *c, int32_t scope, const expr_t *e)
+{
+	arena_t *a = c->in->arena;
+	int32_t x = find_first(c, scope, e->args[0]->cap);
+	int32_t h = find_first(c, scope, e->args[1]->cap);
+	if (h < 0)
+		h = find_first(c, 0, e->args[1]->cap);
+	if (x < 0 || h < 0 || c->nodes[x].start >= c->nodes[x].end)
+		return v_null(a);
+	long xc = token_column(c->in, c->nodes[x].start);
+	if (xc < 0)
+		return v_null(a);
+	const grammar_t *g = c->g;
+	const token_t *v = c->in->toks->v;
+	uint64_t mask = g->capdefs[c->nodes[h].capdef].classes;
+	if (!mask)
+		mask = ~0ull;
+	long best = -1;
+	int32_t bval = -1;
+	for (uint32_t p = c->nodes[h].start; p < c->nodes[h].end; p++) {
+		int32_t val = -1;
+		for (uint32_t k = 0; k < g->nclasses && val < 0; k++)
+			if ((mask >> k & 1) && (v[p].classes >> k & 1))
+				lex_longest(g, k, v, p, p + 1, &val);
+		if (val < 0)
+			continue;
+		long d = token_column(c->in, p) - xc;
+		if (d < 0)
+			d = -d;
+		if (best < 0 || d < best) {
+			best = d;
+			bval = val;
+		}
+	}
+	return bval >= 0 ? v_cstr(a, g->lexval[bval]) : v_null(a);
+}
+
 static value_t *eval(act_ctx_t *c, const expr_t *e, int32_t scope);
 
 static value_t *eval_obj(act_ctx_t *c, const expr_t *o, int32_t scope)
@@ -521,6 +592,7 @@ static value_t *eval(act_ctx_t *c, const expr_t *e, int32_t scope)
 	case FN_IF:
 		return find_first(c, scope, cap) >= 0 ? eval(c, e->args[1], scope) : eval(c, e->args[2], scope);
 	case FN_OPTION_INDEX: return option_index(c, scope, e);
+	case FN_COLUMN: return column_of(c, scope, e);
 	case FN_ACTORS:
 	case FN_LIST: {
 		size_t base = c->tmp_n, top = base;

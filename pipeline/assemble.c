@@ -282,8 +282,21 @@ static void resolve_counted(arena_t *a, value_t *f)
 			idx[k] = (long)x->u.i;
 		else if (x && x->k == V_STR)
 			idx[k] = option_for_label(opts, x);
-		v_set(a, f, keys[k], idx[k] >= 0 ? v_int(a, idx[k]) : v_null(a));
 	}
+	/* Two options put against each other: a Ja and a Nej that both have a
+	 * label mean different options, so one named option gives the other
+	 * ("Ja för bifall till förslaget, nej för avslag"). */
+	const value_t *xj = v_get(f, "ja"), *xn = v_get(f, "nej");
+	if (opts && opts->k == V_ARR && opts->u.a.n == 2 && xj && xn && xj->k != V_NULL && xn->k != V_NULL) {
+		if (idx[0] >= 0 && idx[1] < 0 && idx[0] < 2)
+			idx[1] = 1 - idx[0];
+		else if (idx[1] >= 0 && idx[0] < 0 && idx[1] < 2)
+			idx[0] = 1 - idx[1];
+	}
+	if (idx[0] >= 0 && idx[0] == idx[1])
+		idx[0] = idx[1] = -1; /* a label that names both options decides nothing */
+	for (int k = 0; k < 2; k++)
+		v_set(a, f, keys[k], idx[k] >= 0 ? v_int(a, idx[k]) : v_null(a));
 	const value_t *c = v_get(f, "counts");
 	const value_t *cj = v_get(c, "ja"), *cn = v_get(c, "nej");
 	if (idx[0] >= 0 && idx[1] >= 0 && cj && cn && cj->k == V_INT && cn->k == V_INT && cj->u.i != cn->u.i)

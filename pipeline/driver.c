@@ -243,6 +243,9 @@ typedef struct window_job {
 	const char *doc;
 	const char *text;
 	size_t len;
+	const char *orig;      /* text before normalization, and the map to it */
+	size_t origlen;
+	const omap_t *omap;
 	window_t *wins;
 	size_t nwins;
 	pthread_mutex_t mu;
@@ -263,7 +266,7 @@ static void run_window(worker_t *w, const window_job_t *j, window_t *win)
 			grammar_annotate(o->grammar, &w->toks);
 		dump_tokens(&win->dump, j->doc, j->text, &w->toks);
 	} else if (o->grammar) {
-		match_input_t mi = {j->text, j->len, &w->toks, &win->arena};
+		match_input_t mi = {j->text, j->len, &w->toks, &win->arena, j->orig, j->origlen, j->omap};
 		grammar_annotate(o->grammar, &w->toks);
 		matcher_run(w->m, &mi, &win->recs, o->dump == DUMP_MATCHES ? &win->dump : NULL, win->warnings);
 		win->t_match = now() - tb;
@@ -288,7 +291,8 @@ static void *window_thread(void *p)
 
 /* Cut the normalized text into windows and run them, on the worker's
  * helpers too when there is more than one window. */
-static window_t *run_windows(worker_t *w, const char *doc, const char *text, size_t len, size_t *nwins)
+static window_t *run_windows(worker_t *w, const char *doc, const char *text, size_t len,
+                             const input_t *in, const omap_t *omap, size_t *nwins)
 {
 	size_t n = 0, cap = 0, pos = 0;
 	uint32_t line = 1;
@@ -305,7 +309,8 @@ static window_t *run_windows(worker_t *w, const char *doc, const char *text, siz
 			line++;
 		pos = end;
 	}
-	window_job_t j = {w->o, doc, text, len, wins, n, PTHREAD_MUTEX_INITIALIZER, 0};
+	window_job_t j = {w->o, doc, text, len, in->text.data, in->text.len, omap,
+	                  wins, n, PTHREAD_MUTEX_INITIALIZER, 0};
 	int extra = n > 1 ? w->nhelpers : 0;
 	if ((size_t)extra > n - 1)
 		extra = (int)(n - 1);
@@ -344,7 +349,7 @@ static void furniture_metadata(worker_t *w, const input_t *in, const norm_result
 	tokenize(ft.data, ft.len, w->st, &w->toks);
 	grammar_annotate(w->o->grammar, &w->toks);
 	recvec_t tmp = RECVEC_INIT;
-	match_input_t mi = {ft.data, ft.len, &w->toks, arena};
+	match_input_t mi = {ft.data, ft.len, &w->toks, arena, NULL, 0, NULL};
 	matcher_run(w->m, &mi, &tmp, NULL, NULL);
 	for (size_t i = 0; i < tmp.n; i++) {
 		if (strcmp(tmp.v[i].type, "document") != 0)
@@ -404,7 +409,7 @@ static void process(worker_t *w, const input_ref_t *ref, buf_t *out)
 			const char *text = nr.text.data ? nr.text.data : "";
 			if (o->grammar && o->dump == DUMP_NONE)
 				furniture_metadata(w, &in, &nr, &arena);
-			wins = run_windows(w, in.doc, text, nr.text.len, &nwins);
+			wins = run_windows(w, in.doc, text, nr.text.len, &in, &nr.map, &nwins);
 			for (size_t k = 0; k < nwins; k++) {
 				window_t *win = &wins[k];
 				for (size_t i = 0; i < win->recs.n; i++) {

@@ -114,7 +114,7 @@ typedef enum ex_kind {
 
 enum fn_code {
 	FN_TEXT, FN_INT, FN_DATE, FN_VALUE, FN_LOWER, FN_ACTOR, FN_ACTORS,
-	FN_LIST, FN_EXISTS, FN_COUNT, FN_IF, FN_OPTION_INDEX, FN__COUNT
+	FN_LIST, FN_EXISTS, FN_COUNT, FN_IF, FN_OPTION_INDEX, FN_COLUMN, FN__COUNT
 };
 
 typedef struct expr expr_t;

@@ -413,6 +413,7 @@ static const struct fninfo {
 	[FN_VALUE] = {"value", "C"}, [FN_LOWER] = {"lower", "C"}, [FN_ACTOR] = {"actor", "C"},
 	[FN_ACTORS] = {"actors", "C"}, [FN_LIST] = {"list", "C"}, [FN_EXISTS] = {"exists", "C"},
 	[FN_COUNT] = {"count", "C"}, [FN_IF] = {"if", "CEE"}, [FN_OPTION_INDEX] = {"option_index", "CC"},
+	[FN_COLUMN] = {"column", "CC"},
 };
 
 static expr_t *ex_new(parser_t *p, ex_kind_t k, loc_t at)

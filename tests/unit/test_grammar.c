@@ -64,7 +64,7 @@ static const char *run_g(grammar_t *g, const char *text, recvec_t *keep)
 	arena_t a = ARENA_INIT;
 	recvec_t rv = RECVEC_INIT;
 	value_t *w = v_arr(&a);
-	match_input_t in = {text, strlen(text), &toks, &a};
+	match_input_t in = {text, strlen(text), &toks, &a, text, strlen(text), NULL};
 	matcher_run(m, &in, &rv, NULL, w);
 	buf_t o = BUF_INIT;
 	for (size_t i = 0; i < rv.n; i++) {
@@ -356,7 +356,7 @@ START_TEST(filter_absent_document)
 	matcher_t *m = matcher_new(g);
 	arena_t a = ARENA_INIT;
 	recvec_t rv = RECVEC_INIT;
-	match_input_t in = {text, strlen(text), &toks, &a};
+	match_input_t in = {text, strlen(text), &toks, &a, text, strlen(text), NULL};
 	matcher_run(m, &in, &rv, NULL, NULL);
 	uint32_t seen = 0;
 	for (uint32_t r = 0; r < g->nrules; r++) {
@@ -412,7 +412,7 @@ static void run_docs(grammar_t *g, int share, const char *const *texts, size_t n
 		arena_t a = ARENA_INIT;
 		recvec_t rv = RECVEC_INIT;
 		value_t *w = v_arr(&a);
-		match_input_t in = {text, strlen(text), &toks, &a};
+		match_input_t in = {text, strlen(text), &toks, &a, text, strlen(text), NULL};
 		buf_t dump = BUF_INIT;
 		matcher_run(m, &in, &rv, &dump, w);
 		for (size_t i = 0; i < rv.n; i++) {
@@ -521,6 +521,26 @@ START_TEST(actions_exists_if_option_index_merge)
 }
 END_TEST
 
+START_TEST(actions_column)
+{
+	/* column(x, h): the head above the mark, by printed column; the head
+	 * is found outside the row element; tabs count to the next multiple
+	 * of 8 and å/ä/ö as one column each. */
+	const char *g = "lexicon vote = \"vote.tsv\";\n"
+	                "rule r: ^line CAP hd:( @vote @vote @vote @vote ) $line "
+	                "( ^line b:( nm:CAP x:\"X\" ) $line )+ "
+	                "=> t { v = list(b) { n = text(nm), v = column(x, hd) } };";
+	const char *text = "Namn   Ja   Nej   Avstår   Frånvarande\n"
+	                   "Åsa   X\n"
+	                   "Öberg        X\n"
+	                   "Ek\t\t\tX\n"
+	                   "Björk                               X\n";
+	ck_assert_str_eq(run(g, text),
+	                 "t {\"v\": [{\"n\": \"Åsa\", \"v\": \"ja\"}, {\"n\": \"Öberg\", \"v\": \"nej\"}, "
+	                 "{\"n\": \"Ek\", \"v\": \"avstår\"}, {\"n\": \"Björk\", \"v\": \"frånvarande\"}]}\n");
+}
+END_TEST
+
 START_TEST(records_spans)
 {
 	grammar_t *g = must_compile("rule r: \"b\" \"c\" => t { };");
@@ -589,6 +609,7 @@ static Suite *suite(void)
 	tcase_add_test(t, actions_text_int_date_lower);
 	tcase_add_test(t, actions_actors_list_each);
 	tcase_add_test(t, actions_exists_if_option_index_merge);
+	tcase_add_test(t, actions_column);
 	tcase_add_test(t, records_spans);
 	tcase_add_test(t, triggers_uncovered);
 	tcase_add_test(t, lexicon_value_and_dump);
