@@ -134,6 +134,40 @@ static void base_form(arena_t *a, const persons_t *ps, value_t *actor)
 		v_set(a, actor, "name", v_str(a, s, n - 1));
 }
 
+/* A person named by one word ("Carinas yrkande", "Berggårds förslag"):
+ * the one person of the item, else of the document, whose first or last
+ * name that is; NULL when none or more than one. */
+static const person_t *by_one_name(const persons_t *ps, const char *s, size_t n, long item)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		const person_t *hit = NULL;
+		int many = 0;
+		for (size_t i = 0; i < ps->n; i++) {
+			const person_t *p = &ps->v[i];
+			if (pass == 0 && p->item != item)
+				continue;
+			const char *sp = memchr(p->name, ' ', p->nlen);
+			if (!sp)
+				continue;
+			const char *ls = p->name + p->nlen;
+			while (ls > p->name && ls[-1] != ' ')
+				ls--;
+			int first = (size_t)(sp - p->name) == n && memcmp(p->name, s, n) == 0;
+			int last = (size_t)(p->name + p->nlen - ls) == n && memcmp(ls, s, n) == 0;
+			if (!first && !last)
+				continue;
+			if (hit && !(hit->nlen == p->nlen && memcmp(hit->name, p->name, p->nlen) == 0))
+				many = 1;
+			hit = p;
+		}
+		if (hit && !many)
+			return hit;
+		if (many)
+			return NULL;
+	}
+	return NULL;
+}
+
 static void fix_actors(arena_t *a, const persons_t *ps, value_t *v, long item)
 {
 	if (!v)
@@ -150,6 +184,13 @@ static void fix_actors(arena_t *a, const persons_t *ps, value_t *v, long item)
 		if (g && g->k == V_BOOL && g->u.b)
 			base_form(a, ps, v);
 		const value_t *nm = str_or_null(v_get(v, "name"));
+		if (nm && !memchr(nm->u.s.s, ' ', nm->u.s.n) && !known(ps, nm->u.s.s, nm->u.s.n)) {
+			const person_t *p = by_one_name(ps, nm->u.s.s, nm->u.s.n, item);
+			if (p) {
+				v_set(a, v, "name", v_str(a, p->name, p->nlen));
+				nm = v_get(v, "name");
+			}
+		}
 		if (nm && v_is_null(v_get(v, "party"))) {
 			const value_t *p = party_of(ps, nm->u.s.s, nm->u.s.n, item);
 			if (p)
@@ -295,6 +336,27 @@ static void resolve_counted(arena_t *a, value_t *f)
 	}
 	if (idx[0] >= 0 && idx[0] == idx[1])
 		idx[0] = idx[1] = -1; /* a label that names both options decides nothing */
+	/* A side whose label names none of the options put ("ställer
+	 * proposition på förslagen", then "Nej för Eriks yrkande") is an
+	 * option of its own, added after them. */
+	value_t *ov = (value_t *)opts;
+	for (int k = 0; k < 2; k++) {
+		const value_t *x = v_get(f, keys[k]);
+		if (idx[k] >= 0 || !x || x->k != V_STR || !x->u.s.n)
+			continue;
+		if (!ov || ov->k != V_ARR) {
+			ov = v_arr(a);
+			v_set(a, f, "options", ov);
+		}
+		if (ov->u.a.n >= 2 || (idx[1 - k] < 0 && ov->u.a.n >= 1))
+			continue; /* never more than two options from a Ja/Nej pair */
+		value_t *o = v_obj(a);
+		v_set(a, o, "label", (value_t *)x);
+		v_set(a, o, "by", v_null(a));
+		v_set(a, o, "standing", v_bool(a, 0));
+		v_push(a, ov, o);
+		idx[k] = (long)ov->u.a.n - 1;
+	}
 	for (int k = 0; k < 2; k++)
 		v_set(a, f, keys[k], idx[k] >= 0 ? v_int(a, idx[k]) : v_null(a));
 	const value_t *c = v_get(f, "counts");
@@ -379,10 +441,14 @@ static void write_fields(buf_t *out, const value_t *fields)
 static void merge_fields(arena_t *a, value_t *dst, const value_t *src)
 {
 	for (size_t i = 0; i < src->u.o.n; i++) {
-		if (v_is_null(src->u.o.v[i]))
+		const value_t *x = src->u.o.v[i];
+		if (v_is_null(x))
 			continue;
-		if (v_is_null(v_get(dst, src->u.o.key[i])))
-			v_set(a, dst, src->u.o.key[i], src->u.o.v[i]);
+		/* a counted vote found later makes the proposition a counted one */
+		int counted = strcmp(src->u.o.key[i], "method") == 0 && x->k == V_STR &&
+		              strcmp(x->u.s.s, "omröstning") == 0;
+		if (counted || v_is_null(v_get(dst, src->u.o.key[i])))
+			v_set(a, dst, src->u.o.key[i], (value_t *)x);
 	}
 }
 
