@@ -144,13 +144,48 @@ static int32_t find_first(act_ctx_t *c, int32_t scope, int32_t name)
 	return k ? c->tmp[base] : -1;
 }
 
-/* Elements of capture `name` in scope, appended to tmp; returns the count. */
+static size_t elements_of_one(act_ctx_t *c, size_t base, size_t *top);
+
+/* Elements of capture `name` in scope, appended to tmp; returns the count:
+ * the occurrences of the capture, or, when it occurs once, its elements. */
 static size_t elements(act_ctx_t *c, int32_t scope, int32_t name, size_t *top)
 {
 	size_t base = *top;
 	size_t k = find_all(c, scope, name, top);
 	if (k != 1)
 		return k;
+	return elements_of_one(c, base, top);
+}
+
+/* For actors(): a capture that occurs more than once in scope ("X (S)
+ * yrkar, med instämmande av Y (V), …": `by` twice) gives the elements of
+ * each occurrence, in order. */
+static size_t actor_elements(act_ctx_t *c, int32_t scope, int32_t name, size_t *top)
+{
+	size_t base = *top;
+	size_t k = find_all(c, scope, name, top);
+	if (k <= 1)
+		return k ? elements_of_one(c, base, top) : 0;
+	/* the occurrences are tmp[base…base+k); expand each after them, then
+	 * move the result down */
+	size_t out = *top;
+	for (size_t i = 0; i < k; i++) {
+		size_t b = *top;
+		int32_t occ = c->tmp[base + i];
+		tmp_push(c, top, occ);
+		elements_of_one(c, b, top);
+	}
+	size_t n = *top - out;
+	memmove(c->tmp + base, c->tmp + out, n * sizeof *c->tmp);
+	*top = base + n;
+	return n;
+}
+
+/* tmp[base] is the one occurrence of a capture: replace it by its
+ * elements (its children, when they are all captures of one name);
+ * returns the count. */
+static size_t elements_of_one(act_ctx_t *c, size_t base, size_t *top)
+{
 	const cnode_t *x = &c->nodes[c->tmp[base]];
 	size_t nk = 0;
 	int32_t nm = -1, same = 1, deep = 0;
@@ -596,7 +631,7 @@ static value_t *eval(act_ctx_t *c, const expr_t *e, int32_t scope)
 	case FN_ACTORS:
 	case FN_LIST: {
 		size_t base = c->tmp_n, top = base;
-		size_t k = elements(c, scope, cap, &top);
+		size_t k = e->fn == FN_ACTORS ? actor_elements(c, scope, cap, &top) : elements(c, scope, cap, &top);
 		c->tmp_n = top;
 		value_t *arr = v_arr(a);
 		for (size_t i = 0; i < k; i++) {

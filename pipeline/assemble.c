@@ -671,6 +671,25 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 			dead[i] = 1;
 		}
 
+	/* 2b. a decision printed twice in an item (the preparing body's
+	 * förslag, then the meeting's beslut in the same words) is one set of
+	 * att-satser: the later copy is kept */
+	for (size_t i = 0; i < rv->n; i++) {
+		if (dead[i] || !is_type(&rv->v[i], "att_sats") || item_of[i] < 0 || items[item_of[i]].number < 0)
+			continue; /* only under a § heading (summary topics repeat phrases) */
+		const value_t *fi = rv->v[i].fields;
+		for (size_t j = i + 1; j < rv->n && item_of[j] == item_of[i]; j++) {
+			if (dead[j] || !is_type(&rv->v[j], "att_sats"))
+				continue;
+			const value_t *fj = rv->v[j].fields;
+			if (v_equal(v_get(fi, "of"), v_get(fj, "of")) && v_equal(v_get(fi, "number"), v_get(fj, "number")) &&
+			    v_equal(v_get(fi, "text"), v_get(fj, "text"))) {
+				dead[i] = 1;
+				break;
+			}
+		}
+	}
+
 	/* 3. actors */
 	persons_t ps = {NULL, 0, 0};
 	for (size_t i = 0; i < rv->n; i++)
