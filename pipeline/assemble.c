@@ -447,7 +447,10 @@ static void merge_fields(arena_t *a, value_t *dst, const value_t *src)
 		/* a counted vote found later makes the proposition a counted one */
 		int counted = strcmp(src->u.o.key[i], "method") == 0 && x->k == V_STR &&
 		              strcmp(x->u.s.s, "omröstning") == 0;
-		if (counted || v_is_null(v_get(dst, src->u.o.key[i])))
+		value_t *d = v_get(dst, src->u.o.key[i]);
+		if (d && d->k == V_OBJ && x->k == V_OBJ)
+			merge_fields(a, d, x); /* counts from the text, completed by a table */
+		else if (counted || v_is_null(d))
 			v_set(a, dst, src->u.o.key[i], (value_t *)x);
 	}
 }
@@ -642,24 +645,19 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 				merge_fields(a, items[item_of[i]].rec->fields, r->fields);
 			continue;
 		}
-		/* nearest live record of the same type in the same item (records
-		 * are sorted, so an item's records are contiguous) */
+		/* the live record of the same type before it in the same item
+		 * (what a vote's count or voting list describes comes before it;
+		 * records are sorted, so an item's records are contiguous), else
+		 * the first one after it */
 		long best = -1;
-		for (size_t dist = 1; best < 0; dist++) {
-			int in_item = 0;
-			if (dist <= i && item_of[i - dist] == item_of[i]) {
-				in_item = 1;
-				if (!dead[i - dist] && is_type(&rv->v[i - dist], r->type))
-					best = (long)(i - dist);
-			}
-			if (best < 0 && i + dist < rv->n && item_of[i + dist] == item_of[i]) {
-				in_item = 1;
-				if (!rv->v[i + dist].merge && is_type(&rv->v[i + dist], r->type))
-					best = (long)(i + dist);
-			}
-			if (!in_item)
+		for (size_t k = i; k-- > 0 && item_of[k] == item_of[i];)
+			if (!dead[k] && is_type(&rv->v[k], r->type)) {
+				best = (long)k;
 				break;
-		}
+			}
+		for (size_t k = i + 1; best < 0 && k < rv->n && item_of[k] == item_of[i]; k++)
+			if (!rv->v[k].merge && is_type(&rv->v[k], r->type))
+				best = (long)k;
 		if (best >= 0)
 			merge_fields(a, rv->v[best].fields, r->fields);
 		else

@@ -666,6 +666,24 @@ static bool starts_ci(const unsigned char *s, size_t n, const char *w)
 	return true;
 }
 
+/* "att" or "Att" followed by a tab or at least two spaces, then text: the
+ * marker of an att-sats printed as a list item. */
+static bool att_marker(const unsigned char *s, size_t n)
+{
+	if (n < 6 || (s[0] != 'a' && s[0] != 'A') || s[1] != 't' || s[2] != 't')
+		return false;
+	size_t i = 3;
+	if (s[i] == '\t')
+		i++;
+	else if (s[i] == ' ' && s[i + 1] == ' ')
+		i += 2;
+	else
+		return false;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i < n;
+}
+
 static size_t digits_at(const unsigned char *s, size_t n, size_t i, long *val)
 {
 	size_t j = i;
@@ -971,6 +989,10 @@ static void classify(run_t *ru, nline_t *l)
 		               c == 0x2022))
 			l->flags |= LF_ITEM | (c == 0x2013 || c == 0x2014 ? LF_NUMITEM : 0);
 	}
+	/* an att-sats set as a list: "att<tab>text", "att    text" (the word,
+	 * then a column gap) */
+	if (att_marker(s, n))
+		l->flags |= LF_ITEM;
 	if (starts_ci(s, n, "dnr") && (n == 3 || s[3] == ' ' || s[3] == ':' || s[3] == '.'))
 		l->flags |= LF_DNR;
 	if (heading_number(s, n) >= 0)
@@ -1916,6 +1938,8 @@ static uint32_t item_mark(const run_t *ru, const nline_t *l)
 		return 2u << 24 | (uint32_t)(s[0] >= 'a' ? 'a' : 'A') << 16 | (uint32_t)((s[0] | 0x20) - 'a' + 1);
 	if (n >= 4 && s[0] == '(' && digits_at(s, n, 1, &v) && v < 100)
 		return 3u << 24 | (uint32_t)')' << 16 | (uint32_t)v;
+	if (att_marker(s, n))
+		return 4u << 24 | (uint32_t)'@' << 16 | 'a'; /* every "att" the same mark */
 	int m;
 	int32_t c = cp_at(s, n, 0, &m);
 	return 4u << 24 | ((uint32_t)c & 0xFFFFu);
@@ -1941,6 +1965,8 @@ static unsigned mark_width(const run_t *ru, const nline_t *l)
 	size_t k = digits_at(s, n, 0, &v);
 	if (k)
 		i = k + 1;
+	else if (att_marker(s, n))
+		i = 3;
 	else if (n >= 2 && s[1] == ')')
 		i = 2;
 	else if (s[0] == '(') {
