@@ -1113,6 +1113,21 @@ static size_t scan_lines(run_t *ru)
 	return nlines;
 }
 
+/* A gap of four or more spaces, or a tab, inside the line (justified
+ * text widens its gaps to two or three spaces at most). */
+static bool wide_gap(const unsigned char *s, size_t n)
+{
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\t')
+			return true;
+		run = s[i] == ' ' ? run + 1 : 0;
+		if (run >= 4)
+			return true;
+	}
+	return false;
+}
+
 static void doc_shape(run_t *ru)
 {
 	size_t hist[1025] = {0};
@@ -1120,7 +1135,9 @@ static void doc_shape(run_t *ru)
 	for (size_t i = 0; i < n; i++) {
 		const nline_t *l = &ru->L[i];
 		unsigned c = l->clen > 1024 ? 1024 : l->clen;
-		if (c >= 20) {
+		/* a row of a table or a header set in columns is no measure of
+		 * the running text: its width is the columns' */
+		if (c >= 20 && !wide_gap(ru->t + l->s, l->e - l->s)) {
 			hist[c]++;
 			big++;
 		}
@@ -1923,6 +1940,30 @@ static bool dangling_att(const run_t *ru, const nline_t *l)
 	return l->e - l->s >= 4 && memcmp(ru->t + l->e - 4, " att", 4) == 0;
 }
 
+static uint32_t item_mark(const run_t *ru, const nline_t *l);
+static bool mark_next(uint32_t a, uint32_t b);
+
+/* Line bi is a "1." (or "a)", "(1)") that a "2." of the same style
+ * follows within the next lines: the first point of a list, whatever
+ * the line before it ("… beslutar\n1. att …"). */
+static bool list_starts(const run_t *ru, size_t bi, size_t n)
+{
+	const nline_t *L = ru->L;
+	uint32_t m = item_mark(ru, &L[bi]);
+	if (!m || (m >> 24) > 3 || (m & 0xFFFFu) != 1)
+		return false;
+	size_t end = bi + 40 < n ? bi + 40 : n;
+	for (size_t j = bi + 1; j < end; j++) {
+		if (L[j].flags & LF_FURN)
+			continue;
+		if ((L[j].flags & LF_ITEM) && mark_next(m, item_mark(ru, &L[j])))
+			return true;
+		if (L[j].flags & (LF_SECT | LF_HEAD))
+			return false;
+	}
+	return false;
+}
+
 /* The marker of a numbered point or bullet, for numbering sequences:
  * kind << 24 | style << 16 | value ("2." -> 1,'.',2; "b)" -> 2,')',2;
  * "(3)" -> 3,')',3; "– " -> 4,dash,0); 0 if the line has none. */
@@ -2029,7 +2070,8 @@ static void decide(run_t *ru)
 		/* a heading set in columns ("§ 22      Dnr KS 2024/0612") is
 		 * long by its padding, not because it filled the measure */
 		bool measured = ru->wrapped &&
-		                !((A->flags & LF_HEAD) && has_col_gap(ru->t + A->s, A->e - A->s));
+		                !((A->flags & LF_HEAD) && has_col_gap(ru->t + A->s, A->e - A->s)) &&
+		                !wide_gap(ru->t + A->s, A->e - A->s); /* nor is a row of a table */
 		bool full_strict = measured && A->clen + 1 + fw > ru->W && A->clen * 20 >= ru->W * 17;
 		bool full_loose = measured && (A->clen + 1 + fw) * 10 > ru->W * 9 && A->clen * 10 >= ru->W * 8;
 		bool paramark = ru->trail_sig && A->trail >= 2;
@@ -2045,7 +2087,7 @@ static void decide(run_t *ru)
 		 * unless it continues a numbering or the line leads into points
 		 * ("… beslutar att\n1. …") */
 		bool numtext = (B->flags & LF_NUMITEM) && cp_digit(bc) && dangling_word(ru, A) &&
-		               !dangling_att(ru, A) && !mark_next(mark, item_mark(ru, B));
+		               !dangling_att(ru, A) && !mark_next(mark, item_mark(ru, B)) && !list_starts(ru, bi, n);
 		bool ff_between = (B->flags & LF_FF) != 0;
 		bool trace = false;
 		if (hk == 1 || hk == 2) {
@@ -2115,7 +2157,7 @@ static void decide(run_t *ru)
 			why = W_NUMTEXT;
 		} else if ((B->flags & LF_ITEM) &&
 		           !((B->flags & LF_NUMITEM) && full_loose && !ends_sentence(ac) && ac != ')' &&
-		             !mark_next(mark, item_mark(ru, B)))) {
+		             !mark_next(mark, item_mark(ru, B)) && !list_starts(ru, bi, n))) {
 			/* a marker that also occurs in running text ("till\n6. Dessa")
 			 * after a full line is text, unless it continues the
 			 * numbering of the point before ("1. … till 2022,\n2. …") */
