@@ -2192,6 +2192,13 @@ static void decide(run_t *ru)
 		} else if (B->flags & LF_DNR) {
 			sep = SEP_PARA;
 			why = W_DNR;
+		} else if (B->gap == 1 && full_loose && A->clen * 10 >= ru->W * 9 && !ends_sentence(ac) &&
+		           ac != ':' && !(B->flags & (LF_ITEM | LF_HEAD)) && !heading_like(ru, bi)) {
+			/* a full line that ends mid-sentence goes on after a blank
+			 * line (extractions that put blank lines after most lines
+			 * but not after headings are not "double spaced") */
+			sep = SEP_SPACE;
+			why = W_FULL;
 		} else if ((!ru->dbl || !ru->wrapped) && B->gap >= 1) {
 			sep = SEP_PARA;
 			why = W_DELIB;
