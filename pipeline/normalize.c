@@ -1128,6 +1128,19 @@ static bool wide_gap(const unsigned char *s, size_t n)
 	return false;
 }
 
+/* The line is one capitalised word ("Reservationer", "Yrkanden"). */
+static bool one_cap_word(const run_t *ru, const nline_t *l)
+{
+	const unsigned char *s = ru->t + l->s;
+	size_t n = l->e - l->s;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == ':'))
+		n--;
+	if (n < 3 || memchr(s, ' ', n))
+		return false;
+	int m;
+	return cp_upper(cp_at(s, n, 0, &m));
+}
+
 static void doc_shape(run_t *ru)
 {
 	size_t hist[1025] = {0};
@@ -2175,7 +2188,10 @@ static void decide(run_t *ru)
 				why = W_LEADBULLET;
 			}
 		} else if ((blower || bc == '(' || bc == ')' || bc == ',' || bc == ';') &&
-		           !(ac == ':' && !full_loose) && !(bc == '(' && ends_sentence(ac))) {
+		           !(ac == ':' && !full_loose) && !(bc == '(' && ends_sentence(ac)) &&
+		           !(bc == '(' && one_cap_word(ru, A))) {
+			/* ("Reservationer\n(M)-ledamöterna …": a heading word, then
+			 * a line that starts with a party code) */
 			sep = SEP_SPACE;
 			why = W_LOWER;
 		} else if (ac == ',' && !(B->flags & LF_DNR)) {
