@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Fields of each type, in output order; flags default to false. */
 typedef struct type_fields {
@@ -365,6 +366,60 @@ static void resolve_counted(arena_t *a, value_t *f)
 		v_set(a, f, "adopted", v_int(a, cj->u.i > cn->u.i ? idx[0] : idx[1]));
 }
 
+/* The proposal kind an option label names by its noun alone
+ * ("återremissyrkandet", "det avslagsyrkandet"), or NULL. */
+static const char *label_kind(const value_t *lab)
+{
+	static const struct { const char *prefix, *kind; } k[] = {
+		{"återremissyrkande", "återremiss"}, {"avslagsyrkande", "avslag"},
+		{"bordläggningsyrkande", "bordläggning"}, {"tilläggsyrkande", "tillägg"},
+		{"ändringsyrkande", "ändring"}, {"tilläggsförslag", "tillägg"}, {"ändringsförslag", "ändring"},
+	};
+	if (!lab || lab->k != V_STR)
+		return NULL;
+	const char *s = lab->u.s.s;
+	size_t n = lab->u.s.n;
+	if (n > 4 && strncasecmp(s, "det ", 4) == 0)
+		s += 4, n -= 4;
+	for (size_t j = 0; j < sizeof k / sizeof k[0]; j++) {
+		size_t pl = strlen(k[j].prefix);
+		if (n >= pl && n <= pl + 2 && strncasecmp(s, k[j].prefix, pl) == 0 && !memchr(s, ' ', n))
+			return k[j].kind;
+	}
+	return NULL;
+}
+
+static void own_options(arena_t *a, recvec_t *rv, const char *dead, const long *item_of, size_t vi)
+{
+	value_t *opts = v_get(rv->v[vi].fields, "options");
+	if (!opts || opts->k != V_ARR || item_of[vi] < 0)
+		return;
+	for (size_t o = 0; o < opts->u.a.n; o++) {
+		value_t *opt = opts->u.a.v[o];
+		const value_t *st = v_get(opt, "standing");
+		if (!v_is_null(v_get(opt, "by")) || (st && st->k == V_BOOL && st->u.b))
+			continue;
+		const char *kind = label_kind(v_get(opt, "label"));
+		if (!kind)
+			continue;
+		const value_t *who = NULL;
+		int many = 0;
+		for (size_t j = 0; j < rv->n; j++) {
+			if (dead[j] || item_of[j] != item_of[vi] || !is_type(&rv->v[j], "proposal"))
+				continue;
+			const value_t *kj = v_get(rv->v[j].fields, "kind");
+			const value_t *by = v_get(rv->v[j].fields, "by");
+			if (!kj || kj->k != V_STR || strcmp(kj->u.s.s, kind) != 0 || !by || by->k != V_ARR || !by->u.a.n)
+				continue;
+			if (who && !v_equal(who, by->u.a.v[0]))
+				many = 1;
+			who = by->u.a.v[0];
+		}
+		if (who && !many)
+			v_set(a, opt, "by", (value_t *)who);
+	}
+}
+
 /* ---- envelope ---- */
 
 typedef struct item_ref {
@@ -696,6 +751,13 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	for (size_t i = 0; i < rv->n; i++)
 		if (!dead[i])
 			fix_actors(a, &ps, rv->v[i].fields, item_of[i]);
+
+	/* 3b. an option named by the kind of yrkande alone ("ställer
+	 * proposition på återremissyrkandet") belongs to the one who made the
+	 * only yrkande of that kind in the item */
+	for (size_t i = 0; i < rv->n; i++)
+		if (!dead[i] && is_type(&rv->v[i], "vote"))
+			own_options(a, rv, dead, item_of, i);
 
 	/* 4. complete the fields; vote checks add document warnings */
 	for (size_t i = 0; i < rv->n; i++) {

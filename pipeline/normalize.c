@@ -1128,6 +1128,25 @@ static bool wide_gap(const unsigned char *s, size_t n)
 	return false;
 }
 
+/* Every letter of the line is a capital, and it has three or more
+ * ("YTTRANDE ÖVER ANSÖKAN OM", "HÄLLBERGET"). */
+static bool caps_line(const run_t *ru, const nline_t *l)
+{
+	const unsigned char *s = ru->t + l->s;
+	size_t n = l->e - l->s, i = 0, letters = 0;
+	while (i < n) {
+		int m;
+		int32_t c = cp_at(s, n, i, &m);
+		if (cp_alpha(c)) {
+			if (!cp_upper(c))
+				return false;
+			letters++;
+		}
+		i += (size_t)(m > 0 ? m : 1);
+	}
+	return letters >= 3;
+}
+
 /* The line is one capitalised word ("Reservationer", "Yrkanden"). */
 static bool one_cap_word(const run_t *ru, const nline_t *l)
 {
@@ -2144,7 +2163,10 @@ static void decide(run_t *ru)
 				why = W_TITLE_END;
 				title = false;
 			} else if (!ends_sentence(ac) && title_lines < 6 &&
-			           (blower || (ru->dbl && B->gap == 0 && !(A->flags & LF_DNR)))) {
+			           (blower || (ru->dbl && B->gap == 0 && !(A->flags & LF_DNR)) ||
+			            (B->gap <= 1 && caps_line(ru, A) && caps_line(ru, B)))) {
+				/* (a title in capitals goes on in capitals, across the
+				 * blank line of a double-spaced extraction) */
 				sep = SEP_SPACE;
 				why = W_TITLE;
 				title_lines++;
