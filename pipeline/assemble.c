@@ -420,6 +420,38 @@ static void own_options(arena_t *a, recvec_t *rv, const char *dead, const long *
 	}
 }
 
+static int same_str_ci(const value_t *x, const value_t *y)
+{
+	return x && y && x->k == V_STR && y->k == V_STR && x->u.s.n && x->u.s.n == y->u.s.n &&
+	       strncasecmp(x->u.s.s, y->u.s.s, x->u.s.n) == 0;
+}
+
+static int same_int(const value_t *x, const value_t *y)
+{
+	return x && y && x->k == V_INT && y->k == V_INT && x->u.i == y->u.i;
+}
+
+/* A vote printed again away from its item (a voting list in an
+ * appendix, "Ja-röst för A, Nej-röst för B" over it): the live vote of the
+ * document with the same Ja and Nej labels, or the same Ja and Nej
+ * counts; -1 if none. */
+static long same_vote(const recvec_t *rv, const char *dead, size_t i)
+{
+	const value_t *f = rv->v[i].fields;
+	const value_t *cj = v_get(v_get(f, "counts"), "ja"), *cn = v_get(v_get(f, "counts"), "nej");
+	for (size_t j = 0; j < rv->n; j++) {
+		if (j == i || dead[j] || rv->v[j].merge || !is_type(&rv->v[j], "vote"))
+			continue;
+		const value_t *g = rv->v[j].fields;
+		if (same_str_ci(v_get(f, "ja"), v_get(g, "ja")) && same_str_ci(v_get(f, "nej"), v_get(g, "nej")))
+			return (long)j;
+		const value_t *gc = v_get(g, "counts");
+		if (same_int(cj, v_get(gc, "ja")) && same_int(cn, v_get(gc, "nej")))
+			return (long)j;
+	}
+	return -1;
+}
+
 /* ---- envelope ---- */
 
 typedef struct item_ref {
@@ -686,6 +718,7 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	long *item_of = xmalloc((rv->n ? rv->n : 1) * sizeof *item_of);
 	for (size_t i = 0; i < rv->n; i++)
 		item_of[i] = item_index(items, nitems, rv->v[i].start);
+	long moved_item = -2, moved_to = -1; /* a vote merged into another item */
 	for (size_t i = 0; i < rv->n; i++) {
 		record_t *r = &rv->v[i];
 		if (!r->merge)
@@ -713,6 +746,15 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 		for (size_t k = i + 1; best < 0 && k < rv->n && item_of[k] == item_of[i]; k++)
 			if (!rv->v[k].merge && is_type(&rv->v[k], r->type))
 				best = (long)k;
+		if (best < 0 && is_type(r, "vote") && item_of[i] == moved_item)
+			best = moved_to; /* the rest of a vote printed away from its item */
+		if (best < 0 && is_type(r, "vote")) {
+			best = same_vote(rv, dead, i);
+			if (best >= 0) {
+				moved_item = item_of[i];
+				moved_to = best;
+			}
+		}
 		if (best >= 0)
 			merge_fields(a, rv->v[best].fields, r->fields);
 		else

@@ -2241,7 +2241,7 @@ static void decide(run_t *ru)
 			sep = SEP_PARA;
 			why = W_DELIB;
 		} else if (ends_sentence(ac)) {
-			if (full_strict && !paramark && ac != ':') {
+			if (full_strict && !paramark && ac != ':' && !(item && !cp_lower(bc))) {
 				if (heading_like(ru, bi)) {
 					why = W_HEADNEXT;
 				} else {
