@@ -537,6 +537,9 @@ static void merge_fields(arena_t *a, value_t *dst, const value_t *src)
 		value_t *d = v_get(dst, src->u.o.key[i]);
 		if (d && d->k == V_OBJ && x->k == V_OBJ)
 			merge_fields(a, d, x); /* counts from the text, completed by a table */
+		else if (d && d->k == V_ARR && x->k == V_ARR && strcmp(src->u.o.key[i], "ballots") == 0)
+			for (size_t k = 0; k < x->u.a.n; k++) /* a voting list over two pages */
+				v_push(a, d, x->u.a.v[k]);
 		else if (counted || v_is_null(d))
 			v_set(a, dst, src->u.o.key[i], (value_t *)x);
 	}
