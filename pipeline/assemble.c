@@ -308,6 +308,20 @@ static long option_for_label(const value_t *opts, const value_t *label)
 	return tie ? -1 : best;
 }
 
+/* A Ja/Nej side that means rejecting: "att avslå …", "avslag på …". */
+static int rejects(const value_t *label)
+{
+	const char *s = label->u.s.s;
+	size_t n = label->u.s.n;
+	if (n > 4 && strncasecmp(s, "att ", 4) == 0)
+		s += 4, n -= 4;
+	static const char *const w[] = {"avslå", "avslag"};
+	for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+		if (n >= strlen(w[i]) && strncasecmp(s, w[i], strlen(w[i])) == 0)
+			return 1;
+	return 0;
+}
+
 /* A counted vote: ja/nej name options (as labels from the text, or already
  * as indexes); the count decides what was adopted. */
 static void resolve_counted(arena_t *a, value_t *f)
@@ -343,8 +357,8 @@ static void resolve_counted(arena_t *a, value_t *f)
 	value_t *ov = (value_t *)opts;
 	for (int k = 0; k < 2; k++) {
 		const value_t *x = v_get(f, keys[k]);
-		if (idx[k] >= 0 || !x || x->k != V_STR || !x->u.s.n)
-			continue;
+		if (idx[k] >= 0 || !x || x->k != V_STR || !x->u.s.n || rejects(x))
+			continue; /* ("Ja-röst för att avslå tilläggsyrkandet" names no option) */
 		if (!ov || ov->k != V_ARR) {
 			ov = v_arr(a);
 			v_set(a, f, "options", ov);
@@ -364,6 +378,26 @@ static void resolve_counted(arena_t *a, value_t *f)
 	const value_t *cj = v_get(c, "ja"), *cn = v_get(c, "nej");
 	if (idx[0] >= 0 && idx[1] >= 0 && cj && cn && cj->k == V_INT && cn->k == V_INT && cj->u.i != cn->u.i)
 		v_set(a, f, "adopted", v_int(a, cj->u.i > cn->u.i ? idx[0] : idx[1]));
+}
+
+static void party_proposal(arena_t *a, value_t *f)
+{
+	const value_t *owners = v_get(f, "_owners"), *kind = v_get(f, "kind"), *by = v_get(f, "by");
+	if (!owners || owners->k != V_ARR || !owners->u.a.n || !kind || kind->k != V_STR ||
+	    strcmp(kind->u.s.s, "eget_förslag") != 0 || !by || by->k != V_ARR)
+		return;
+	int known_party = 0;
+	for (size_t i = 0; i < by->u.a.n; i++) {
+		const value_t *bp = v_get(by->u.a.v[i], "party");
+		if (!bp || bp->k != V_STR)
+			continue;
+		known_party = 1;
+		for (size_t j = 0; j < owners->u.a.n; j++)
+			if (v_equal(bp, v_get(owners->u.a.v[j], "party")))
+				return; /* the speaker's own party */
+	}
+	if (known_party)
+		v_set(a, f, "kind", v_cstr(a, "bifall"));
 }
 
 /* The proposal kind an option label names by its noun alone
@@ -796,6 +830,13 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	for (size_t i = 0; i < rv->n; i++)
 		if (!dead[i])
 			fix_actors(a, &ps, rv->v[i].fields, item_of[i]);
+
+	/* 3a. "bifall till Moderaternas förslag" is the speaker's own
+	 * alternative only from a member of that party; from another it backs
+	 * a proposal (bifall) */
+	for (size_t i = 0; i < rv->n; i++)
+		if (!dead[i] && is_type(&rv->v[i], "proposal"))
+			party_proposal(a, rv->v[i].fields);
 
 	/* 3b. an option named by the kind of yrkande alone ("ställer
 	 * proposition på återremissyrkandet") belongs to the one who made the
