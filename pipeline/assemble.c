@@ -400,6 +400,18 @@ static void party_proposal(arena_t *a, value_t *f)
 		v_set(a, f, "kind", v_cstr(a, "bifall"));
 }
 
+static int is_prop(const value_t *f)
+{
+	const value_t *p = v_get(f, "_prop");
+	return p && p->k == V_BOOL && p->u.b;
+}
+
+static int is_decision(const value_t *f)
+{
+	const value_t *o = v_get(f, "of");
+	return o && o->k == V_STR && strcmp(o->u.s.s, "decision") == 0;
+}
+
 /* The proposal kind an option label names by its noun alone
  * ("återremissyrkandet", "det avslagsyrkandet"), or NULL. */
 static const char *label_kind(const value_t *lab)
@@ -755,6 +767,23 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	long *item_of = xmalloc((rv->n ? rv->n : 1) * sizeof *item_of);
 	for (size_t i = 0; i < rv->n; i++)
 		item_of[i] = item_index(items, nitems, rv->v[i].start);
+	/* A § number printed again further on ("Omröstningslista KF § 59",
+	 * a continuation page's "§ 59 (forts.)") goes on with that item: its
+	 * records belong to the first heading, the repeat is no item. */
+	long *canon = xmalloc((nitems ? nitems : 1) * sizeof *canon);
+	for (size_t k = 0; k < nitems; k++) {
+		canon[k] = (long)k;
+		for (size_t j = 0; j < k && items[k].number >= 0; j++)
+			if (items[j].number == items[k].number) {
+				canon[k] = canon[j];
+				dead[items[k].rec - rv->v] = 1;
+				break;
+			}
+	}
+	for (size_t i = 0; i < rv->n; i++)
+		if (item_of[i] >= 0)
+			item_of[i] = canon[item_of[i]];
+	free(canon);
 	long moved_item = -2, moved_to = -1; /* a vote merged into another item */
 	for (size_t i = 0; i < rv->n; i++) {
 		record_t *r = &rv->v[i];
@@ -820,6 +849,19 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 				break;
 			}
 		}
+	}
+
+	/* 2c. the points of a proposal printed before the decision ("Förslag
+	 * till beslut") count only in an item without a decision of its own */
+	for (size_t i = 0; i < rv->n; i++) {
+		if (dead[i] || !is_type(&rv->v[i], "att_sats") || !is_prop(rv->v[i].fields))
+			continue;
+		for (size_t j = 0; j < rv->n; j++)
+			if (!dead[j] && item_of[j] == item_of[i] && is_type(&rv->v[j], "att_sats") &&
+			    !is_prop(rv->v[j].fields) && is_decision(rv->v[j].fields)) {
+				dead[i] = 1;
+				break;
+			}
 	}
 
 	/* 3. actors */
