@@ -25,7 +25,9 @@ static void dump_pred(const grammar_t *g, uint32_t p, FILE *out)
 	case PR_REGEX: fprintf(out, "/%s/", g->re_src[pr->a]); break;
 	case PR_ANY: fputc('.', out); break;
 	case PR_KIND: fputs(tok_kind_name((tok_kind_t)pr->a), out); break;
-	case PR_TFLAG: fputs(pr->a == TF_CAP ? "CAP" : pr->a == TF_UPPER ? "UPPER" : "LSTART", out); break;
+	case PR_TFLAG:
+		fputs(pr->a == TF_CAP ? "CAP" : pr->a == TF_UPPER ? "UPPER" : pr->a == TF_LINE_START ? "LSTART" : "PSTART", out);
+		break;
 	case PR_NOT: fputc('!', out); dump_pred(g, pr->a, out); break;
 	case PR_AND:
 	case PR_OR:

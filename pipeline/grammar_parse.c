@@ -169,7 +169,7 @@ static pnode_t *p_primary(parser_t *p)
 			{"WORD", PN_KIND, TK_WORD}, {"NUM", PN_KIND, TK_NUM},
 			{"SECT", PN_KIND, TK_SECT}, {"PUNCT", PN_KIND, TK_PUNCT},
 			{"CAP", PN_TFLAG, TF_CAP}, {"UPPER", PN_TFLAG, TF_UPPER},
-			{"LSTART", PN_TFLAG, TF_LINE_START},
+			{"LSTART", PN_TFLAG, TF_LINE_START}, {"PSTART", PN_TFLAG, TF_PARA_START},
 			{"HEAD", PN_ASSERT, AS_HEAD},
 		};
 		for (size_t j = 0; j < sizeof kw / sizeof kw[0]; j++)
