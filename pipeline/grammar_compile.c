@@ -1280,12 +1280,14 @@ static void flatten(cg_t *cg, const pnode_t *n, felvec_t *v)
 }
 
 /* Is a predicate likely to accept few tokens?  Only a guess (it decides
- * which filter a rule gets, never whether a match is found). */
+ * which filter a rule gets, never whether a match is found).  Of the token
+ * kinds only SECT is rare: a § mark stands in headings and citations. */
 static int pred_narrow(const grammar_t *g, uint32_t p)
 {
 	const pred_t *pr = &g->preds[p];
 	switch (pr->op) {
 	case PR_LIT: case PR_STEM: case PR_CLASS1: return 1;
+	case PR_KIND: return pr->a == TK_SECT;
 	case PR_REGEX: {
 		const unsigned char *s = (const unsigned char *)g->re_src[pr->a];
 		if (s[0] == '(')
