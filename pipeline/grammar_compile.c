@@ -1622,6 +1622,53 @@ static void pred_requirements(grammar_t *g)
 	}
 }
 
+/* ------------------------------------------------------ shared openings */
+
+/* Do instruction k of rules a and b do the same thing?  The same operation
+ * and operand, branch targets at the same offset from the entry; capture
+ * sites may differ (they do not steer the matcher). */
+static int insn_same(const grammar_t *g, const rule_t *a, const rule_t *b, uint32_t k)
+{
+	const insn_t *x = &g->code[a->entry + k], *y = &g->code[b->entry + k];
+	if (x->op != y->op)
+		return 0;
+	switch (x->op) {
+	case OP_SPLIT: return x->a - a->entry == y->a - b->entry && x->b - a->entry == y->b - b->entry;
+	case OP_JMP: return x->a - a->entry == y->a - b->entry;
+	case OP_OPEN: case OP_CLOSE: case OP_FLAG: case OP_ANY: case OP_MATCH: return 1;
+	default: return x->a == y->a;
+	}
+}
+
+/* Openings shorter than this are not recorded: a failure within them costs
+ * about as little as the check. */
+#define OPENING_MIN 4
+
+/* For every rule, the earlier rules whose programs begin like its own, and
+ * for how many instructions (see match.c, "Shared openings").  Rules are
+ * sorted by group and source order by now, which is the order the matcher
+ * tries the candidates of a token in. */
+static void openings_build(grammar_t *g)
+{
+	for (uint32_t r = 0; r < g->nrules; r++) {
+		rule_t *x = &g->rules[r];
+		x->open = g->nopens;
+		x->nopen = 0;
+		for (uint32_t o = 0; o < r; o++) {
+			rule_t *y = &g->rules[o];
+			uint32_t k = 0, lim = x->ncode < y->ncode ? x->ncode : y->ncode;
+			while (k < lim && insn_same(g, y, x, k))
+				k++;
+			if (k < OPENING_MIN)
+				continue;
+			GROW(g->opens, g->opens_cap, g->nopens + 1);
+			g->opens[g->nopens++] = (opening_t){.rule = o, .len = k};
+			x->nopen++;
+			y->opener = 1;
+		}
+	}
+}
+
 /* ------------------------------------------------------------- driver */
 
 static int rule_cmp(const void *a, const void *b)
@@ -1780,6 +1827,7 @@ static void compile_all(compile_t *c, grammar_t *g)
 	for (uint32_t i = 0; i < g->nrules; i++)
 		filter_build(&cg, &g->rules[i], c->decls[g->rules[i].order].pat);
 	pred_requirements(g);
+	openings_build(g);
 	kv.n = 0;
 	for (uint32_t i = 0; i < g->ntrigs; i++) {
 		rule_t *r = &g->trigs[i];
@@ -1820,6 +1868,7 @@ void grammar_free(grammar_t *g)
 	free(g->toksets);
 	free(g->rfilt);
 	free(g->tsv);
+	free(g->opens);
 	free(g->tnodes);
 	free(g->tedges);
 	free(g->lexval);
