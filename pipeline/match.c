@@ -1001,6 +1001,43 @@ static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32
 					goto fail;
 				}
 			}
+			{
+				/* The first branch begins with a one-token test or an
+				 * assertion: run it here.  On failure the backtracking would
+				 * resume at b at once, so go there without the choice point;
+				 * on success push it and go on after the test.  Either way
+				 * the test counts as the step it is (see "Shared openings"
+				 * for hi). */
+				const insn_t *x = &code[in_->a];
+				int ok, adv = 1;
+				switch (x->op) {
+				case OP_LIT: ok = pos < n && v[pos].sym == x->a; break;
+				case OP_STEM: ok = pos < n && v[pos].stem_sym == x->a; break;
+				case OP_SET: ok = pos < n && set_has(g, x->a, &v[pos]); break;
+				case OP_PRED: ok = pos < n && pm_eval(m, in, x->a, pos); break;
+				case OP_ANY: ok = pos < n; break;
+				case OP_ASSERT: ok = assert_ok(v, n, pos, x->a), adv = 0; break;
+				default: ok = -1; break;
+				}
+				if (ok >= 0) {
+					if (++steps > BESLUT_MATCH_STEP_BUDGET) {
+						m->budget_hits++;
+						m->last_steps = steps;
+						m->last_reach = hi - r->entry;
+						return 0;
+					}
+					if (in_->a > hi)
+						hi = in_->a;
+					if (!ok) {
+						pc = in_->b;
+						continue;
+					}
+					bt_push(m, &sp, BT_BRANCH, in_->b, pos, (uint32_t)m->ntr);
+					pos += (uint32_t)adv;
+					pc = in_->a + 1;
+					continue;
+				}
+			}
 			bt_push(m, &sp, BT_BRANCH, in_->b, pos, (uint32_t)m->ntr);
 			pc = in_->a;
 			continue;
