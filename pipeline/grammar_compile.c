@@ -1641,8 +1641,11 @@ static int insn_same(const grammar_t *g, const rule_t *a, const rule_t *b, uint3
 }
 
 /* Openings shorter than this are not recorded: a failure within them costs
- * about as little as the check. */
+ * about as little as the check.  A rule keeps at most OPENING_MAX of them
+ * (the longest, then the nearest): the matcher reads them all before each
+ * attempt. */
 #define OPENING_MIN 4
+#define OPENING_MAX 8
 
 /* For every rule, the earlier rules whose programs begin like its own, and
  * for how many instructions (see match.c, "Shared openings").  Rules are
@@ -1654,18 +1657,32 @@ static void openings_build(grammar_t *g)
 		rule_t *x = &g->rules[r];
 		x->open = g->nopens;
 		x->nopen = 0;
-		for (uint32_t o = 0; o < r; o++) {
+		for (uint32_t o = r; o-- > 0;) {
 			rule_t *y = &g->rules[o];
 			uint32_t k = 0, lim = x->ncode < y->ncode ? x->ncode : y->ncode;
 			while (k < lim && insn_same(g, y, x, k))
 				k++;
 			if (k < OPENING_MIN)
 				continue;
+			/* nearest first; a full list gives up its shortest opening */
+			opening_t *v = g->opens + x->open;
+			if (x->nopen == OPENING_MAX) {
+				uint32_t w = 0;
+				for (uint32_t q = 1; q < x->nopen; q++)
+					if (v[q].len <= v[w].len)
+						w = q;
+				if (v[w].len >= k)
+					continue;
+				memmove(v + w, v + w + 1, (x->nopen - w - 1) * sizeof *v);
+				x->nopen--;
+				g->nopens--;
+			}
 			GROW(g->opens, g->opens_cap, g->nopens + 1);
 			g->opens[g->nopens++] = (opening_t){.rule = o, .len = k};
 			x->nopen++;
-			y->opener = 1;
 		}
+		for (uint32_t q = 0; q < x->nopen; q++)
+			g->rules[g->opens[x->open + q].rule].opener = 1;
 	}
 }
 
