@@ -1280,12 +1280,14 @@ static void flatten(cg_t *cg, const pnode_t *n, felvec_t *v)
 }
 
 /* Is a predicate likely to accept few tokens?  Only a guess (it decides
- * which filter a rule gets, never whether a match is found). */
+ * which filter a rule gets, never whether a match is found).  Of the token
+ * kinds only SECT is rare: a § mark stands in headings and citations. */
 static int pred_narrow(const grammar_t *g, uint32_t p)
 {
 	const pred_t *pr = &g->preds[p];
 	switch (pr->op) {
 	case PR_LIT: case PR_STEM: case PR_CLASS1: return 1;
+	case PR_KIND: return pr->a == TK_SECT;
 	case PR_REGEX: {
 		const unsigned char *s = (const unsigned char *)g->re_src[pr->a];
 		if (s[0] == '(')
@@ -1620,6 +1622,70 @@ static void pred_requirements(grammar_t *g)
 	}
 }
 
+/* ------------------------------------------------------ shared openings */
+
+/* Do instruction k of rules a and b do the same thing?  The same operation
+ * and operand, branch targets at the same offset from the entry; capture
+ * sites may differ (they do not steer the matcher). */
+static int insn_same(const grammar_t *g, const rule_t *a, const rule_t *b, uint32_t k)
+{
+	const insn_t *x = &g->code[a->entry + k], *y = &g->code[b->entry + k];
+	if (x->op != y->op)
+		return 0;
+	switch (x->op) {
+	case OP_SPLIT: return x->a - a->entry == y->a - b->entry && x->b - a->entry == y->b - b->entry;
+	case OP_JMP: return x->a - a->entry == y->a - b->entry;
+	case OP_OPEN: case OP_CLOSE: case OP_FLAG: case OP_ANY: case OP_MATCH: return 1;
+	default: return x->a == y->a;
+	}
+}
+
+/* Openings shorter than this are not recorded: a failure within them costs
+ * about as little as the check.  A rule keeps at most OPENING_MAX of them
+ * (the longest, then the nearest): the matcher reads them all before each
+ * attempt. */
+#define OPENING_MIN 4
+#define OPENING_MAX 8
+
+/* For every rule, the earlier rules whose programs begin like its own, and
+ * for how many instructions (see match.c, "Shared openings").  Rules are
+ * sorted by group and source order by now, which is the order the matcher
+ * tries the candidates of a token in. */
+static void openings_build(grammar_t *g)
+{
+	for (uint32_t r = 0; r < g->nrules; r++) {
+		rule_t *x = &g->rules[r];
+		x->open = g->nopens;
+		x->nopen = 0;
+		for (uint32_t o = r; o-- > 0;) {
+			rule_t *y = &g->rules[o];
+			uint32_t k = 0, lim = x->ncode < y->ncode ? x->ncode : y->ncode;
+			while (k < lim && insn_same(g, y, x, k))
+				k++;
+			if (k < OPENING_MIN)
+				continue;
+			/* nearest first; a full list gives up its shortest opening */
+			opening_t *v = g->opens + x->open;
+			if (x->nopen == OPENING_MAX) {
+				uint32_t w = 0;
+				for (uint32_t q = 1; q < x->nopen; q++)
+					if (v[q].len <= v[w].len)
+						w = q;
+				if (v[w].len >= k)
+					continue;
+				memmove(v + w, v + w + 1, (x->nopen - w - 1) * sizeof *v);
+				x->nopen--;
+				g->nopens--;
+			}
+			GROW(g->opens, g->opens_cap, g->nopens + 1);
+			g->opens[g->nopens++] = (opening_t){.rule = o, .len = k};
+			x->nopen++;
+		}
+		for (uint32_t q = 0; q < x->nopen; q++)
+			g->rules[g->opens[x->open + q].rule].opener = 1;
+	}
+}
+
 /* ------------------------------------------------------------- driver */
 
 static int rule_cmp(const void *a, const void *b)
@@ -1778,6 +1844,7 @@ static void compile_all(compile_t *c, grammar_t *g)
 	for (uint32_t i = 0; i < g->nrules; i++)
 		filter_build(&cg, &g->rules[i], c->decls[g->rules[i].order].pat);
 	pred_requirements(g);
+	openings_build(g);
 	kv.n = 0;
 	for (uint32_t i = 0; i < g->ntrigs; i++) {
 		rule_t *r = &g->trigs[i];
@@ -1818,6 +1885,7 @@ void grammar_free(grammar_t *g)
 	free(g->toksets);
 	free(g->rfilt);
 	free(g->tsv);
+	free(g->opens);
 	free(g->tnodes);
 	free(g->tedges);
 	free(g->lexval);

@@ -240,7 +240,19 @@ typedef struct rule {
 	uint8_t nullable;     /* can match the empty string */
 	uint32_t guard;       /* first-token guard (shared between rules), GUARD_NONE if any token may start */
 	uint32_t filt, nfilt; /* required-token filters g->rfilt[filt .. filt + nfilt): one must pass (none: no filter) */
+	uint32_t open, nopen; /* shared openings g->opens[open .. open + nopen) (rules only, see match.c) */
+	uint8_t opener;       /* some later rule lists this one among its shared openings */
 } rule_t;
+
+/* A shared opening: the program of a rule begins with the same `len`
+ * instructions as that of the earlier rule `rule` (same operations and
+ * tests, branch targets at the same offsets; capture sites may differ).
+ * An attempt of `rule` that failed without executing an instruction past
+ * offset len - 1 tells that the later rule fails at that token too. */
+typedef struct opening {
+	uint32_t rule;        /* index of the earlier rule */
+	uint32_t len;         /* instructions in common */
+} opening_t;
 
 #define GUARD_NONE UINT32_MAX
 #define REACH_INF UINT32_MAX
@@ -377,6 +389,9 @@ struct grammar {
 	uint32_t *tsv;          /* members of the filters' token sets */
 	uint32_t ntsv;
 	size_t tsv_cap;
+	opening_t *opens;       /* shared openings of the rules */
+	uint32_t nopens;
+	size_t opens_cap;
 	uint32_t max_regs;
 	int class_month, class_party, class_role; /* class index or -1 */
 };

@@ -143,6 +143,25 @@
  * are kept from document to document, and dropped when more than
  * SIG_KEEP have accumulated.
  *
+ * Shared openings.  Families of rules begin alike: twenty proposal rules
+ * open with the same speaker and verb phrase, four motion rules with the
+ * same lead-in, and differ only after it.  Where the opening does not
+ * match, each of them used to discover that anew at the same token.  At
+ * compile time each rule gets the list of earlier rules whose programs
+ * begin with the same instructions (grammar_compile.c, openings_build:
+ * same operations and tests, branch targets at the same offsets), and
+ * for how many.  The machine's path through a program depends only on the
+ * instructions it executes and the tokens, so when an attempt of rule A
+ * at token i fails without executing any instruction beyond the first L
+ * A shares with B, an attempt of B at i would execute the same
+ * instructions, never leave them either, and fail too (with or without
+ * memoization, and within the step budget or not: it cannot match).
+ * Each attempt therefore notes the furthest instruction it executed; a
+ * rule is not attempted at a token where one of its openings failed
+ * within the shared part, and it counts as failed there the same way for
+ * the rules after it.  Matches are not shared (only failures), and an
+ * attempt that ran out of budget tells nothing.
+ *
  * Conflicts: each group scans left to right independently.  At token i the
  * candidates of a group whose previous match ended at or before i are run;
  * the longest match wins, then the higher priority, then the earlier rule.
@@ -297,6 +316,9 @@ struct matcher {
 	uint8_t *gsres;           /* per guard: the result then */
 	uint32_t gtick;
 	unsigned last_steps;      /* steps of the last vm_run */
+	uint32_t last_reach;      /* furthest instruction (offset from the entry) the last vm_run executed */
+	uint32_t *ostamp;         /* per rule: token + 1 where it failed, or would have (see "Shared openings") */
+	uint32_t *oreach;         /* per rule: the furthest instruction offset that failure executed */
 	rstat_t *rstats;          /* per rule, BESLUT_RULE_STATS=1 only (else NULL) */
 };
 
@@ -442,6 +464,8 @@ matcher_t *matcher_new(const grammar_t *g)
 	m->dbits = xcalloc(m->dmax + 1, sizeof *m->dbits);
 	m->gsstamp = xcalloc(g->nguards + 1, sizeof *m->gsstamp);
 	m->gsres = xcalloc(g->nguards + 1, 1);
+	m->ostamp = xcalloc(g->nrules + 1, sizeof *m->ostamp);
+	m->oreach = xcalloc(g->nrules + 1, sizeof *m->oreach);
 	pm_init(m);
 	const char *st = getenv("BESLUT_RULE_STATS");
 	if (st && *st && strcmp(st, "0") != 0)
@@ -533,6 +557,8 @@ void matcher_free(matcher_t *m)
 	free(m->tcand);
 	free(m->gsstamp);
 	free(m->gsres);
+	free(m->ostamp);
+	free(m->oreach);
 	free(m->memo_gen);
 	free(m->dgen);
 	free(m->dbits);
@@ -887,7 +913,8 @@ static int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t
 }
 
 /* Run rule r at token start.  Returns 1 and the end token on a match; the
- * trail (m->tr, m->ntr) then holds the match's capture events. */
+ * trail (m->tr, m->ntr) then holds the match's capture events.  Sets
+ * last_steps and last_reach (see "Shared openings"). */
 static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32_t start,
                   uint32_t *end_out)
 {
@@ -895,7 +922,7 @@ static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32
 	const insn_t *code = g->code;
 	const token_t *v = in->toks->v;
 	uint32_t n = (uint32_t)in->toks->n;
-	uint32_t pc = r->entry, pos = start;
+	uint32_t pc = r->entry, pos = start, hi = r->entry;
 	size_t sp = 0;
 	unsigned steps = 0;
 	int memo = r->nregs == 0;
@@ -908,8 +935,11 @@ static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32
 		if (++steps > BESLUT_MATCH_STEP_BUDGET) {
 			m->budget_hits++;
 			m->last_steps = steps;
+			m->last_reach = hi - r->entry;
 			return 0;
 		}
+		if (pc > hi)
+			hi = pc;
 		const insn_t *in_ = &code[pc];
 		switch (in_->op) {
 		case OP_LIT:
@@ -971,6 +1001,43 @@ static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32
 					goto fail;
 				}
 			}
+			{
+				/* The first branch begins with a one-token test or an
+				 * assertion: run it here.  On failure the backtracking would
+				 * resume at b at once, so go there without the choice point;
+				 * on success push it and go on after the test.  Either way
+				 * the test counts as the step it is (see "Shared openings"
+				 * for hi). */
+				const insn_t *x = &code[in_->a];
+				int ok, adv = 1;
+				switch (x->op) {
+				case OP_LIT: ok = pos < n && v[pos].sym == x->a; break;
+				case OP_STEM: ok = pos < n && v[pos].stem_sym == x->a; break;
+				case OP_SET: ok = pos < n && set_has(g, x->a, &v[pos]); break;
+				case OP_PRED: ok = pos < n && pm_eval(m, in, x->a, pos); break;
+				case OP_ANY: ok = pos < n; break;
+				case OP_ASSERT: ok = assert_ok(v, n, pos, x->a), adv = 0; break;
+				default: ok = -1; break;
+				}
+				if (ok >= 0) {
+					if (++steps > BESLUT_MATCH_STEP_BUDGET) {
+						m->budget_hits++;
+						m->last_steps = steps;
+						m->last_reach = hi - r->entry;
+						return 0;
+					}
+					if (in_->a > hi)
+						hi = in_->a;
+					if (!ok) {
+						pc = in_->b;
+						continue;
+					}
+					bt_push(m, &sp, BT_BRANCH, in_->b, pos, (uint32_t)m->ntr);
+					pos += (uint32_t)adv;
+					pc = in_->a + 1;
+					continue;
+				}
+			}
 			bt_push(m, &sp, BT_BRANCH, in_->b, pos, (uint32_t)m->ntr);
 			pc = in_->a;
 			continue;
@@ -1008,12 +1075,14 @@ static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32
 		case OP_MATCH:
 			*end_out = pos;
 			m->last_steps = steps;
+			m->last_reach = hi - r->entry;
 			return 1;
 		}
 	fail:
 		for (;;) {
 			if (sp == 0) {
 				m->last_steps = steps;
+				m->last_reach = hi - r->entry;
 				return 0;
 			}
 			bt_t *b = &m->bt[--sp];
@@ -1415,6 +1484,21 @@ static void run_triggers(matcher_t *m, const match_input_t *in, const recvec_t *
 	}
 }
 
+/* Has rule r (index ri) failed at token i already, through an earlier
+ * rule it shares its opening with (see "Shared openings")?  Then it is
+ * noted as failed there itself, for the rules after it. */
+static inline int opening_failed(matcher_t *m, const rule_t *r, uint32_t ri, uint32_t i)
+{
+	const opening_t *o = m->g->opens + r->open;
+	for (uint32_t q = 0; q < r->nopen; q++)
+		if (m->ostamp[o[q].rule] == i + 1 && m->oreach[o[q].rule] < o[q].len) {
+			m->ostamp[ri] = i + 1;
+			m->oreach[ri] = m->oreach[o[q].rule];
+			return 1;
+		}
+	return 0;
+}
+
 void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *dump,
                  value_t *warnings)
 {
@@ -1424,6 +1508,7 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 	memset(m->next_free, 0, (g->ngroups + 1) * sizeof *m->next_free);
 	memset(m->stamp, 0, (m->nstamp + 1) * sizeof *m->stamp);
 	memset(m->gstamp, 0, (g->nguards + 1) * sizeof *m->gstamp);
+	memset(m->ostamp, 0, (g->nrules + 1) * sizeof *m->ostamp);
 	filters_reset(m);
 	sig_prepare(m, in);
 	for (uint32_t i = 0; i < n; i++) {
@@ -1444,11 +1529,17 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 				uint32_t l = m->rgrp[2 * cand[k] + 1];
 				if (i < m->lskip[l])
 					continue;
+				const rule_t *r = &g->rules[cand[k]];
+				if (r->nopen && opening_failed(m, r, cand[k], i))
+					continue;
 				if (m->lfilt[2 * l + 1] && !rule_filters_ok(m, in, l, i))
 					continue;
-				const rule_t *r = &g->rules[cand[k]];
 				uint32_t e;
 				int hit = vm_run(m, in, r, i, &e);
+				if (!hit && r->opener && m->last_steps <= BESLUT_MATCH_STEP_BUDGET) {
+					m->ostamp[cand[k]] = i + 1;
+					m->oreach[cand[k]] = m->last_reach;
+				}
 				if (m->rstats) {
 					rstat_t *st = &m->rstats[cand[k]];
 					st->attempts++;

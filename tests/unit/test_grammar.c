@@ -475,6 +475,64 @@ END_TEST
 
 /* ---------------------------------------------------------------- actions */
 
+/* Rules that open alike (match.c, "Shared openings") skip the attempts
+ * an earlier rule's failure within the common opening rules out: the same
+ * records and matches as with openings made different (a predicate of the
+ * same meaning in each rule's copy of the name pattern), within a group
+ * and across groups. */
+START_TEST(shared_openings_equivalence)
+{
+	static const char *const shared =
+		"pattern name = CAP ( CAP ){0,2};\n"
+		"pattern names = <name> ( ( \",\" | \"och\" ) <name> ){0,3};\n"
+		"rule a group g1: by:<names> \"yrkar\" \"bifall\" => a { by = text(by) };\n"
+		"rule b group g1: by:<names> \"yrkar\" t:( !\".\" )+ => b { by = text(by), t = text(t) };\n"
+		"rule c group g2: who:<names> \"yrkar\" \"avslag\" => c { who = text(who) };\n"
+		"rule d group g2: who:<names> ( \"tycker\" | \"anser\" ) => d { who = text(who) };\n"
+		"rule e group g3: who:<names> ( \",\" )? ( \"tycker\" | \"yrkar\" ) => e { who = text(who) };\n";
+	static const char *const apart =
+		"pattern namea = CAP ( CAP ){0,2};\n"
+		"pattern nameb = ( CAP & !\"zzb\" ) ( CAP ){0,2};\n"
+		"pattern namec = ( CAP & !\"zzc\" ) ( CAP ){0,2};\n"
+		"pattern named = ( CAP & !\"zzd\" ) ( CAP ){0,2};\n"
+		"pattern namee = ( CAP & !\"zze\" ) ( CAP ){0,2};\n"
+		"pattern namesa = <namea> ( ( \",\" | \"och\" ) <namea> ){0,3};\n"
+		"pattern namesb = <nameb> ( ( \",\" | \"och\" ) <nameb> ){0,3};\n"
+		"pattern namesc = <namec> ( ( \",\" | \"och\" ) <namec> ){0,3};\n"
+		"pattern namesd = <named> ( ( \",\" | \"och\" ) <named> ){0,3};\n"
+		"pattern namese = <namee> ( ( \",\" | \"och\" ) <namee> ){0,3};\n"
+		"rule a group g1: by:<namesa> \"yrkar\" \"bifall\" => a { by = text(by) };\n"
+		"rule b group g1: by:<namesb> \"yrkar\" t:( !\".\" )+ => b { by = text(by), t = text(t) };\n"
+		"rule c group g2: who:<namesc> \"yrkar\" \"avslag\" => c { who = text(who) };\n"
+		"rule d group g2: who:<namesd> ( \"tycker\" | \"anser\" ) => d { who = text(who) };\n"
+		"rule e group g3: who:<namese> ( \",\" )? ( \"tycker\" | \"yrkar\" ) => e { who = text(who) };\n";
+	static const char *const texts[] = {
+		"Anna Ek yrkar bifall. Per Berg och Eva yrkar avslag. Olle tycker. Eva, Per anser.\n"
+		"Kalle Ek Berg Lind yrkar x y. Anna Ek Berg, Per och Eva Lind, yrkar. Ek och. Ek, tycker",
+		"Per Ek. Anna yrkar bifall till Per Ek. Yrkar Anna? Eva Ek Lind Berg Ek yrkar avslag.",
+	};
+	grammar_t *gs = must_compile(shared), *ga = must_compile(apart);
+	uint32_t nopen = 0;
+	for (uint32_t r = 0; r < gs->nrules; r++)
+		nopen += gs->rules[r].nopen;
+	ck_assert_uint_ge(nopen, 4);
+	for (uint32_t r = 0; r < ga->nrules; r++)
+		ck_assert_uint_eq(ga->rules[r].nopen, 0);
+	buf_t on = BUF_INIT, off = BUF_INIT;
+	run_docs(gs, 1, texts, sizeof texts / sizeof *texts, &on);
+	run_docs(ga, 1, texts, sizeof texts / sizeof *texts, &off);
+	ck_assert_ptr_nonnull(on.data);
+	ck_assert_str_eq(on.data, off.data);
+	ck_assert_ptr_nonnull(strstr(on.data, "a 0 4 {\"by\": \"Anna Ek\"}"));
+	ck_assert_ptr_nonnull(strstr(on.data, "d "));
+	ck_assert_ptr_nonnull(strstr(on.data, "c "));
+	buf_release(&on);
+	buf_release(&off);
+	grammar_free(gs);
+	grammar_free(ga);
+}
+END_TEST
+
 START_TEST(actions_text_int_date_lower)
 {
 	ck_assert_str_eq(run("rule r: \"x\" c:( . . . ) => t { v = text(c) };", "x ett\ntvå  tre"),
@@ -606,6 +664,7 @@ static Suite *suite(void)
 	tcase_add_test(t, filter_absent_document);
 	tcase_add_test(t, regex_cache_by_text);
 	tcase_add_test(t, signature_cache_equivalence);
+	tcase_add_test(t, shared_openings_equivalence);
 	tcase_add_test(t, actions_text_int_date_lower);
 	tcase_add_test(t, actions_actors_list_each);
 	tcase_add_test(t, actions_exists_if_option_index_merge);
