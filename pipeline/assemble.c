@@ -400,6 +400,35 @@ static void party_proposal(arena_t *a, value_t *f)
 		v_set(a, f, "kind", v_cstr(a, "bifall"));
 }
 
+/* The last word of s[0..n) lower-cased into w (ASCII case only; å ä ö
+ * are compared as printed). */
+static size_t last_word(const char *s, size_t n, char *w, size_t cap)
+{
+	size_t b = n;
+	while (b > 0 && s[b - 1] != ' ')
+		b--;
+	size_t k = 0;
+	for (size_t i = b; i < n && k + 1 < cap; i++)
+		w[k++] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
+	w[k] = '\0';
+	return k;
+}
+
+/* A body named in a heading is the document's body: "Regionstyrelsen" in
+ * Regionstyrelsen's protocol, "Arbetsutskottet" in "Kommunstyrelsens
+ * arbetsutskott" (the last words agree up to a definite ending). */
+static int same_body(const value_t *x, const value_t *doc)
+{
+	if (!x || !doc || x->k != V_STR || doc->k != V_STR)
+		return 0;
+	char a[64], b[64];
+	size_t na = last_word(x->u.s.s, x->u.s.n, a, sizeof a), nb = last_word(doc->u.s.s, doc->u.s.n, b, sizeof b);
+	size_t m = na < nb ? na : nb;
+	if (m < 5 || (na > nb ? na - nb : nb - na) > 3)
+		return 0;
+	return strncmp(a, b, m) == 0;
+}
+
 static int is_prop(const value_t *f)
 {
 	const value_t *p = v_get(f, "_prop");
@@ -856,6 +885,8 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	for (size_t i = 0; i < rv->n; i++) {
 		if (dead[i] || !is_type(&rv->v[i], "att_sats") || !is_prop(rv->v[i].fields))
 			continue;
+		if (same_body(v_get(rv->v[i].fields, "_from"), v_get(docf, "body")))
+			continue; /* the document's own body proposes: its decision */
 		for (size_t j = 0; j < rv->n; j++)
 			if (!dead[j] && item_of[j] == item_of[i] && is_type(&rv->v[j], "att_sats") &&
 			    !is_prop(rv->v[j].fields) && is_decision(rv->v[j].fields)) {

@@ -2127,7 +2127,12 @@ static void decide(run_t *ru)
 			    !(leadb && !blower && !cp_digit(bc)))
 				hs = hyphen_shape(ru, A, hp, B, &hwhy);
 		}
-		if (B->flags & LF_SECT) {
+		if ((B->flags & LF_SECT) && ac == ',' && !(A->flags & (LF_SECT | LF_HEAD))) {
+			/* "… som fullmäktige fastställde 2017-11-21,\n§ 142." (a page
+			 * break before it): a citation going on, not a heading */
+			sep = SEP_SPACE;
+			why = W_COMMA;
+		} else if (B->flags & LF_SECT) {
 			sep = SEP_PARA;
 			why = W_SECT;
 			title = false;
