@@ -589,6 +589,22 @@ static value_t *eval_obj(act_ctx_t *c, const expr_t *o, int32_t scope)
 	return v;
 }
 
+/* The capture a field reads: found in scope; in the body of an `each`,
+ * also a capture of the whole match that lies in no element ("each p
+ * att_sats { …, _from = value(pb) }" with pb in the heading before the
+ * points). */
+static int32_t find_field(act_ctx_t *c, int32_t scope, int32_t cap)
+{
+	int32_t x = find_first(c, scope, cap);
+	if (x >= 0 || scope != c->each_node || scope <= 0)
+		return x;
+	x = find_first(c, 0, cap);
+	for (int32_t y = x; y >= 0; y = c->nodes[y].parent)
+		if (c->nodes[y].name == c->each_cap)
+			return -1;
+	return x;
+}
+
 static value_t *eval(act_ctx_t *c, const expr_t *e, int32_t scope)
 {
 	arena_t *a = c->in->arena;
@@ -598,34 +614,34 @@ static value_t *eval(act_ctx_t *c, const expr_t *e, int32_t scope)
 	case EX_BOOL: return v_bool(a, (int)e->i);
 	case EX_NULL: return v_null(a);
 	case EX_OBJ: return eval_obj(c, e, scope);
-	case EX_CAP: return text_of(c, find_first(c, scope, e->cap));
+	case EX_CAP: return text_of(c, find_field(c, scope, e->cap));
 	case EX_CALL: break;
 	}
 	int32_t cap = e->nargs ? e->args[0]->cap : -1;
 	switch (e->fn) {
-	case FN_TEXT: return text_of(c, find_first(c, scope, cap));
-	case FN_INT: return int_of(c, find_first(c, scope, cap));
-	case FN_DATE: return date_of(c, find_first(c, scope, cap));
-	case FN_VALUE: return value_of(c, find_first(c, scope, cap));
+	case FN_TEXT: return text_of(c, find_field(c, scope, cap));
+	case FN_INT: return int_of(c, find_field(c, scope, cap));
+	case FN_DATE: return date_of(c, find_field(c, scope, cap));
+	case FN_VALUE: return value_of(c, find_field(c, scope, cap));
 	case FN_LOWER: {
-		int32_t x = find_first(c, scope, cap);
+		int32_t x = find_field(c, scope, cap);
 		if (x < 0)
 			return v_null(a);
 		lower_text(c, c->nodes[x].start, c->nodes[x].end, &c->sbuf);
 		return v_str(a, c->sbuf.data, c->sbuf.len);
 	}
 	case FN_ACTOR: {
-		int32_t x = find_first(c, scope, cap);
+		int32_t x = find_field(c, scope, cap);
 		return x < 0 ? v_null(a) : actor_of(c, x);
 	}
-	case FN_EXISTS: return v_bool(a, find_first(c, scope, cap) >= 0);
+	case FN_EXISTS: return v_bool(a, find_field(c, scope, cap) >= 0);
 	case FN_COUNT: {
 		size_t top = c->tmp_n;
 		size_t k = find_all(c, scope, cap, &top);
 		return v_int(a, (long long)k);
 	}
 	case FN_IF:
-		return find_first(c, scope, cap) >= 0 ? eval(c, e->args[1], scope) : eval(c, e->args[2], scope);
+		return find_field(c, scope, cap) >= 0 ? eval(c, e->args[1], scope) : eval(c, e->args[2], scope);
 	case FN_OPTION_INDEX: return option_index(c, scope, e);
 	case FN_COLUMN: return column_of(c, scope, e);
 	case FN_ACTORS:
@@ -657,6 +673,7 @@ static void span_bytes(const match_input_t *in, uint32_t s, uint32_t e, record_t
 void actions_run(act_ctx_t *c, const rule_t *r, recvec_t *out)
 {
 	c->tmp_n = 0;
+	c->each_node = -1;
 	for (size_t i = 0; i < r->nacts; i++) {
 		const action_t *ac = &r->acts[i];
 		if (!ac->each) {
@@ -674,7 +691,10 @@ void actions_run(act_ctx_t *c, const rule_t *r, recvec_t *out)
 		c->tmp_n = top;
 		for (size_t j = 0; j < k; j++) {
 			int32_t x = c->tmp[base + j];
+			c->each_node = x;
+			c->each_cap = c->nodes[x].name;
 			value_t *f = eval_obj(c, ac->obj, x);
+			c->each_node = -1;
 			record_t *rec = recvec_push(out);
 			rec->type = ac->type;
 			rec->rule = r->name;

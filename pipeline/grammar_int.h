@@ -433,6 +433,8 @@ typedef struct act_ctx {
 	int32_t *tmp;          /* stack of node ids: element lists of nested list()/each */
 	size_t tmp_n, tmp_cap; /* in use / allocated */
 	buf_t sbuf;            /* scratch string */
+	int32_t each_node;     /* the element an `each` action is building, -1 */
+	int32_t each_cap;      /* its capture name */
 } act_ctx_t;
 
 /* Test hook: share token signatures between tokens (on, the default) or
