@@ -351,9 +351,14 @@ static value_t *date_of(act_ctx_t *c, int32_t node)
 			continue;
 		}
 		if (n <= 2 && all_digits(s, n) && g->class_month >= 0 && p + 1 < x->end) {
+			/* a span of days, "16–17 juni 2020": the first day */
+			uint32_t mp = p + 1;
+			if (mp + 1 < x->end && v[mp].kind == TK_PUNCT && v[mp + 1].kind == TK_NUM && v[mp + 1].len <= 2 &&
+			    (text[v[mp].off] == '-' || (v[mp].len == 3 && memcmp(text + v[mp].off, "\xe2\x80\x93", 3) == 0)))
+				mp += 2;
 			int32_t val = -1;
-			uint32_t e = lex_longest(g, (uint32_t)g->class_month, v, p + 1, x->end, &val);
-			if (e <= p + 1)
+			uint32_t e = lex_longest(g, (uint32_t)g->class_month, v, mp, x->end, &val);
+			if (e <= mp)
 				continue;
 			int has_year = e < x->end && v[e].kind == TK_NUM && v[e].len == 4 &&
 			               all_digits(text + v[e].off, 4);

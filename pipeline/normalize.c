@@ -1147,6 +1147,34 @@ static bool caps_line(const run_t *ru, const nline_t *l)
 	return letters >= 3;
 }
 
+/* The line holds running-text punctuation inside it (". ", ", ", ": "):
+ * prose, not a heading that happens to fill the measure. */
+static bool inner_punct(const run_t *ru, const nline_t *l)
+{
+	const unsigned char *s = ru->t + l->s;
+	size_t n = l->e - l->s;
+	for (size_t i = 0; i + 1 < n; i++)
+		if ((s[i] == '.' || s[i] == ',' || s[i] == ':' || s[i] == ')') && s[i + 1] == ' ')
+			return true;
+	return false;
+}
+
+/* A name broken over the line end: A ends on a capitalised word and B
+ * opens with one followed by a party in parentheses ("… från Kristoffer" /
+ * "Nyström (SD) och …"). */
+static bool name_split(const run_t *ru, const nline_t *A, const nline_t *B)
+{
+	const unsigned char *a = ru->t + A->s, *b = ru->t + B->s;
+	size_t na = A->e - A->s, nb = B->e - B->s, i = na;
+	while (i > 0 && a[i - 1] != ' ')
+		i--;
+	int m;
+	if (i == na || !cp_upper(cp_at(a, na, i, &m)) || !nb || !cp_upper(cp_at(b, nb, 0, &m)))
+		return false;
+	const unsigned char *sp = memchr(b, ' ', nb);
+	return sp && (size_t)(sp - b) + 1 < nb && sp[1] == '(';
+}
+
 /* The line is one capitalised word ("Reservationer", "Yrkanden"). */
 static bool one_cap_word(const run_t *ru, const nline_t *l)
 {
@@ -2236,7 +2264,8 @@ static void decide(run_t *ru)
 			sep = SEP_PARA;
 			why = W_DNR;
 		} else if (B->gap == 1 && full_loose && A->clen * 10 >= ru->W * 9 && !ends_sentence(ac) &&
-		           ac != ':' && !(B->flags & (LF_ITEM | LF_HEAD)) && !heading_like(ru, bi)) {
+		           ac != ':' && !(B->flags & (LF_ITEM | LF_HEAD)) && !heading_like(ru, bi) &&
+		           (inner_punct(ru, A) || cp_digit(bc) || name_split(ru, A, B))) {
 			/* a full line that ends mid-sentence goes on after a blank
 			 * line (extractions that put blank lines after most lines
 			 * but not after headings are not "double spaced") */
