@@ -796,18 +796,18 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	long *item_of = xmalloc((rv->n ? rv->n : 1) * sizeof *item_of);
 	for (size_t i = 0; i < rv->n; i++)
 		item_of[i] = item_index(items, nitems, rv->v[i].start);
-	/* A § number printed again further on ("Omröstningslista KF § 59",
-	 * a continuation page's "§ 59 (forts.)") goes on with that item: its
-	 * records belong to the first heading, the repeat is no item. */
+	/* The § number of the item before printed again ("Omröstningslista
+	 * KF § 59", a continuation page's "§ 59 (forts.)") goes on with that
+	 * item: its records belong to the first heading, the repeat is no
+	 * item.  (A number seen earlier but not just before starts an item:
+	 * a file may hold several protocols.) */
 	long *canon = xmalloc((nitems ? nitems : 1) * sizeof *canon);
 	for (size_t k = 0; k < nitems; k++) {
 		canon[k] = (long)k;
-		for (size_t j = 0; j < k && items[k].number >= 0; j++)
-			if (items[j].number == items[k].number) {
-				canon[k] = canon[j];
-				dead[items[k].rec - rv->v] = 1;
-				break;
-			}
+		if (k > 0 && items[k].number >= 0 && items[canon[k - 1]].number == items[k].number) {
+			canon[k] = canon[k - 1];
+			dead[items[k].rec - rv->v] = 1;
+		}
 	}
 	for (size_t i = 0; i < rv->n; i++)
 		if (item_of[i] >= 0)

@@ -144,6 +144,63 @@ START_TEST(merges_into_item_and_document)
 }
 END_TEST
 
+/* A § number printed again right after its item goes on with that item;
+ * printed again after other items it starts a new one (a second protocol
+ * in the same file). */
+START_TEST(repeated_section_numbers)
+{
+	static const unsigned starts[] = {0, 20, 40, 60, 80};
+	static const long nums[] = {12, 12, 13, 12, 13};
+	for (int i = 0; i < 5; i++) {
+		record_t *it = add("item", starts[i], starts[i] + 5, 0);
+		v_set(&F.a, it->fields, "number", v_int(&F.a, nums[i]));
+		record_t *r = add("reservation", starts[i] + 10, starts[i] + 15, 0);
+		value_t *by = v_arr(&F.a);
+		v_push(&F.a, by, actor("Anna Ek", "S", 0));
+		v_set(&F.a, r->fields, "by", by);
+	}
+	run_asm(0);
+	int items = 0;
+	for (const char *p = F.out.data; (p = strstr(p, "\"type\": \"item\"")); p++)
+		items++;
+	ck_assert_int_eq(items, 4); /* 12, 13, 12, 13: the repeat of 12 right after 12 is no item */
+	ck_assert_ptr_nonnull(strstr(line(1), "\"item\": 12"));
+	ck_assert_ptr_nonnull(strstr(line(3), "\"type\": \"reservation\", \"schema\": 1, \"doc\": \"doc.txt\", \"id\": \"doc.txt#reservation/2\", \"item\": 12"));
+	ck_assert_ptr_nonnull(strstr(line(4), "\"item\": 13"));
+}
+END_TEST
+
+/* Points of a "förslag till beslut" block count where the document's body
+ * proposes, or where the item has no decision of its own. */
+START_TEST(proposal_block_points)
+{
+	record_t *d = add("document", 0, 5, 1);
+	v_set(&F.a, d->fields, "body", v_cstr(&F.a, "Kommunfullmäktige"));
+	record_t *i1 = add("item", 0, 4, 0);
+	v_set(&F.a, i1->fields, "number", v_int(&F.a, 1));
+	record_t *p1 = add("att_sats", 10, 20, 0); /* KS proposal, KF decides below */
+	v_set(&F.a, p1->fields, "of", v_cstr(&F.a, "decision"));
+	v_set(&F.a, p1->fields, "text", v_cstr(&F.a, "anta planen"));
+	v_set(&F.a, p1->fields, "_prop", v_bool(&F.a, 1));
+	v_set(&F.a, p1->fields, "_from", v_cstr(&F.a, "Kommunstyrelsen"));
+	record_t *d1 = add("att_sats", 30, 40, 0);
+	v_set(&F.a, d1->fields, "of", v_cstr(&F.a, "decision"));
+	v_set(&F.a, d1->fields, "text", v_cstr(&F.a, "anta planen med ändringen"));
+	record_t *i2 = add("item", 50, 54, 0);
+	v_set(&F.a, i2->fields, "number", v_int(&F.a, 2));
+	record_t *p2 = add("att_sats", 60, 70, 0); /* no decision of its own */
+	v_set(&F.a, p2->fields, "of", v_cstr(&F.a, "decision"));
+	v_set(&F.a, p2->fields, "text", v_cstr(&F.a, "sälja marken"));
+	v_set(&F.a, p2->fields, "_prop", v_bool(&F.a, 1));
+	v_set(&F.a, p2->fields, "_from", v_cstr(&F.a, "Kommunstyrelsen"));
+	run_asm(0);
+	ck_assert_ptr_null(strstr(F.out.data, "\"text\": \"anta planen\""));
+	ck_assert_ptr_nonnull(strstr(F.out.data, "\"text\": \"anta planen med ändringen\""));
+	ck_assert_ptr_nonnull(strstr(F.out.data, "\"text\": \"sälja marken\""));
+	ck_assert_ptr_null(strstr(F.out.data, "_prop"));
+}
+END_TEST
+
 START_TEST(genitive_names_and_missing_parties)
 {
 	record_t *i12 = add("item", 0, 4, 0);
@@ -257,6 +314,8 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_add_test(t, envelope_items_and_ids);
 	tcase_add_test(t, merges_into_item_and_document);
+	tcase_add_test(t, repeated_section_numbers);
+	tcase_add_test(t, proposal_block_points);
 	tcase_add_test(t, genitive_names_and_missing_parties);
 	tcase_add_test(t, counted_vote_checks);
 	tcase_add_test(t, error_document_only);
