@@ -2000,6 +2000,20 @@ static bool dangling_att(const run_t *ru, const nline_t *l)
 	return l->e - l->s >= 4 && memcmp(ru->t + l->e - 4, " att", 4) == 0;
 }
 
+/* Line l ends on the lead-in of a decision: "… beslutar", "… besluta",
+ * "… föreslår", "… följande" (points follow on the next lines). */
+static bool lead_in_end(const run_t *ru, const nline_t *l)
+{
+	static const char *const w[] = {" beslutar", " besluta", " föreslår", " följande", " beslutade"};
+	size_t n = l->e - l->s;
+	for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
+		size_t k = strlen(w[i]);
+		if (n >= k && memcmp(ru->t + l->e - k, w[i], k) == 0)
+			return true;
+	}
+	return dangling_att(ru, l);
+}
+
 static uint32_t item_mark(const run_t *ru, const nline_t *l);
 static bool mark_next(uint32_t a, uint32_t b);
 
@@ -2225,7 +2239,7 @@ static void decide(run_t *ru)
 			why = W_NUMTEXT;
 		} else if ((B->flags & LF_ITEM) &&
 		           !((B->flags & LF_NUMITEM) && full_loose && !ends_sentence(ac) && ac != ')' &&
-		             !mark_next(mark, item_mark(ru, B)) && !list_starts(ru, bi, n))) {
+		             !mark_next(mark, item_mark(ru, B)) && !list_starts(ru, bi, n) && !lead_in_end(ru, A))) {
 			/* a marker that also occurs in running text ("till\n6. Dessa")
 			 * after a full line is text, unless it continues the
 			 * numbering of the point before ("1. … till 2022,\n2. …") */
