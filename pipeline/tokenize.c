@@ -307,12 +307,22 @@ void tokenize_range(const char *text, size_t start, size_t end, uint32_t first_l
 				t->v[j].flags |= TF_HEADING;
 		ls = le + 1;
 	}
+	size_t line_first = 0; /* first token of the line of token j */
 	for (size_t j = 0; j < t->n; j++) {
 		token_t *k = &t->v[j];
 		token_t *nx = j + 1 < t->n ? &t->v[j + 1] : NULL;
+		if (k->flags & TF_LINE_START)
+			line_first = j;
+		const token_t *lf = &t->v[line_first];
+		/* the line is a point of a list: "- …", "• …", "1. …" */
+		int point = (lf->kind == TK_PUNCT && (text[lf->off] == '-' || (unsigned char)text[lf->off] >= 0x80)) ||
+		            (lf->kind == TK_NUM && line_first + 1 < t->n && t->v[line_first + 1].kind == TK_PUNCT &&
+		             (text[t->v[line_first + 1].off] == '.' || text[t->v[line_first + 1].off] == ')'));
 		int end_here = 0;
 		if (k->flags & TF_PARA_END)
 			end_here = 1;
+		else if ((k->flags & TF_LINE_END) && point && nx && (nx->flags & TF_CAP))
+			end_here = 1; /* a list point ends where a capitalised line follows */
 		else if ((k->flags & TF_LINE_END) && ((k->flags & TF_HEADING) || (nx && (nx->flags & TF_HEADING))))
 			end_here = 1;
 		else if ((k->flags & TF_LINE_END) && nx &&
