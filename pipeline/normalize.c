@@ -1175,6 +1175,16 @@ static bool name_split(const run_t *ru, const nline_t *A, const nline_t *B)
 	return sp && (size_t)(sp - b) + 1 < nb && sp[1] == '(';
 }
 
+/* The line ends on "kap." or "kap" (a chapter of a law; its § follows). */
+static bool ends_with_kap(const run_t *ru, const nline_t *l)
+{
+	size_t n = l->e - l->s;
+	const unsigned char *s = ru->t + l->s;
+	if (n && s[n - 1] == '.')
+		n--;
+	return n >= 4 && memcmp(s + n - 4, " kap", 4) == 0;
+}
+
 /* The line is one capitalised word ("Reservationer", "Yrkanden"). */
 static bool one_cap_word(const run_t *ru, const nline_t *l)
 {
@@ -2169,7 +2179,11 @@ static void decide(run_t *ru)
 			    !(leadb && !blower && !cp_digit(bc)))
 				hs = hyphen_shape(ru, A, hp, B, &hwhy);
 		}
-		if ((B->flags & LF_SECT) && ac == ',' && !(A->flags & (LF_SECT | LF_HEAD))) {
+		if ((B->flags & (LF_SECT | LF_HEAD)) && ends_with_kap(ru, A)) {
+			/* "… enligt 5 kap.\n18 § plan- och bygglagen": a law cited */
+			sep = SEP_SPACE;
+			why = W_COMMA;
+		} else if ((B->flags & LF_SECT) && ac == ',' && !(A->flags & (LF_SECT | LF_HEAD))) {
 			/* "… som fullmäktige fastställde 2017-11-21,\n§ 142." (a page
 			 * break before it): a citation going on, not a heading */
 			sep = SEP_SPACE;
