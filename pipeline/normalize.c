@@ -1175,6 +1175,19 @@ static bool name_split(const run_t *ru, const nline_t *A, const nline_t *B)
 	return sp && (size_t)(sp - b) + 1 < nb && sp[1] == '(';
 }
 
+/* A short line ending on "beslut": the heading of a decision
+ * ("Regionfullmäktiges beslut", "Beslut"), never the rest of a title. */
+static bool decision_heading(const run_t *ru, const nline_t *l)
+{
+	size_t n = l->e - l->s;
+	const unsigned char *s = ru->t + l->s;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == ':'))
+		n--;
+	if (n > 40 || n < 6)
+		return false;
+	return (n == 6 || s[n - 7] == ' ') && (memcmp(s + n - 6, "beslut", 6) == 0 || memcmp(s + n - 6, "Beslut", 6) == 0);
+}
+
 /* The line ends on "kap." or "kap" (a chapter of a law; its § follows). */
 static bool ends_with_kap(const run_t *ru, const nline_t *l)
 {
@@ -2179,7 +2192,7 @@ static void decide(run_t *ru)
 			    !(leadb && !blower && !cp_digit(bc)))
 				hs = hyphen_shape(ru, A, hp, B, &hwhy);
 		}
-		if ((B->flags & (LF_SECT | LF_HEAD)) && ends_with_kap(ru, A)) {
+		if (cp_digit(bc) && ends_with_kap(ru, A)) {
 			/* "… enligt 5 kap.\n18 § plan- och bygglagen": a law cited */
 			sep = SEP_SPACE;
 			why = W_COMMA;
@@ -2223,7 +2236,7 @@ static void decide(run_t *ru)
 				sep = SEP_PARA;
 				why = W_TITLE_END;
 				title = false;
-			} else if (!ends_sentence(ac) && title_lines < 6 &&
+			} else if (!ends_sentence(ac) && title_lines < 6 && !decision_heading(ru, B) &&
 			           (blower || (ru->dbl && B->gap == 0 && !(A->flags & LF_DNR)) ||
 			            (B->gap <= 1 && caps_line(ru, A) && caps_line(ru, B)))) {
 				/* (a title in capitals goes on in capitals, across the
