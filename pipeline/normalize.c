@@ -2324,7 +2324,7 @@ static void decide(run_t *ru)
 					why = W_FULL;
 				}
 			}
-		} else if (full_loose) {
+		} else if (full_loose && !decision_heading(ru, B)) {
 			sep = SEP_SPACE;
 			why = W_FULL;
 		}
