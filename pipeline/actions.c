@@ -470,6 +470,23 @@ static int actor_key(act_ctx_t *c, int32_t node, buf_t *b)
 	return 1;
 }
 
+/* The canonical party of the first `party` capture below node (the
+ * party lexicon's value: "moderaternas" → M), into b; 0 if none. */
+static int party_key(act_ctx_t *c, int32_t node, buf_t *b)
+{
+	int32_t p = find_first(c, node, capid(c->g, "party"));
+	if (p < 0)
+		return 0;
+	const value_t *v = party_of(c, p);
+	buf_reset(b);
+	if (v->k != V_STR)
+		return 0;
+	buf_add(b, v->u.s.s, v->u.s.n);
+	buf_addc(b, '\0');
+	b->len--;
+	return 1;
+}
+
 static void label_key(act_ctx_t *c, int32_t node, buf_t *b)
 {
 	int32_t lb = find_first(c, node, capid(c->g, "label"));
@@ -488,6 +505,8 @@ static value_t *option_index(act_ctx_t *c, int32_t scope, const expr_t *e)
 	int w_standing = standing >= 0 && find_first(c, w, standing) >= 0;
 	buf_t wn = BUF_INIT, wl = BUF_INIT, en = BUF_INIT, el = BUF_INIT;
 	int has_wn = actor_key(c, w, &wn);
+	buf_t wp = BUF_INIT;
+	int has_wp = party_key(c, w, &wp);
 	label_key(c, w, &wl);
 	size_t base = c->tmp_n, top = base;
 	size_t k = elements(c, scope, e->args[0]->cap, &top);
@@ -499,6 +518,9 @@ static value_t *option_index(act_ctx_t *c, int32_t scope, const expr_t *e)
 			found = (long long)i;
 		else if (has_wn && actor_key(c, x, &en) && en.len == wn.len && memcmp(en.data, wn.data, en.len) == 0)
 			found = (long long)i;
+		else if (!has_wn && has_wp && !actor_key(c, x, &en) && party_key(c, x, &en) && en.len == wp.len &&
+		         memcmp(en.data, wp.data, en.len) == 0)
+			found = (long long)i; /* owned by a party: "Moderaternas förslag" */
 		else {
 			label_key(c, x, &el);
 			if (el.len && el.len == wl.len && memcmp(el.data, wl.data, el.len) == 0)
@@ -507,6 +529,7 @@ static value_t *option_index(act_ctx_t *c, int32_t scope, const expr_t *e)
 	}
 	c->tmp_n = base;
 	buf_release(&wn);
+	buf_release(&wp);
 	buf_release(&wl);
 	buf_release(&en);
 	buf_release(&el);

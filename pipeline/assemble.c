@@ -527,6 +527,25 @@ static long same_vote(const recvec_t *rv, const char *dead, size_t i)
 	return -1;
 }
 
+/* The nearest live vote before record i in its item whose options the
+ * Ja and Nej labels of i both name (different options); -1 if none. */
+static long named_vote(const recvec_t *rv, const char *dead, const long *item_of, size_t i)
+{
+	const value_t *f = rv->v[i].fields;
+	const value_t *ja = v_get(f, "ja"), *nej = v_get(f, "nej");
+	if (!ja || !nej || ja->k != V_STR || nej->k != V_STR)
+		return -1;
+	for (size_t k = i; k-- > 0 && item_of[k] == item_of[i];) {
+		if (dead[k] || rv->v[k].merge || !is_type(&rv->v[k], "vote"))
+			continue;
+		const value_t *opts = v_get(rv->v[k].fields, "options");
+		long a = option_for_label(opts, ja), b = option_for_label(opts, nej);
+		if (a >= 0 && b >= 0 && a != b)
+			return (long)k;
+	}
+	return -1;
+}
+
 /* ---- envelope ---- */
 
 typedef struct item_ref {
@@ -814,6 +833,7 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 			item_of[i] = canon[item_of[i]];
 	free(canon);
 	long moved_item = -2, moved_to = -1; /* a vote merged into another item */
+	long red_item = -2, red_to = -1, red_from = -1; /* … or into an earlier vote */
 	for (size_t i = 0; i < rv->n; i++) {
 		record_t *r = &rv->v[i];
 		if (!r->merge)
@@ -841,6 +861,20 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 		for (size_t k = i + 1; best < 0 && k < rv->n && item_of[k] == item_of[i]; k++)
 			if (!rv->v[k].merge && is_type(&rv->v[k], r->type))
 				best = (long)k;
+		if (best >= 0 && is_type(r, "vote")) {
+			/* "Ja-röst för A, Nej-röst för B" names the options of the vote
+			 * it belongs to, which may lie before a counter-proposition
+			 * vote; the rest of that omröstning follows it there */
+			long named = named_vote(rv, dead, item_of, i);
+			if (named >= 0 && named != best) {
+				best = named;
+				red_item = item_of[i];
+				red_to = named;
+				red_from = (long)i;
+			} else if (item_of[i] == red_item && best < red_from) {
+				best = red_to;
+			}
+		}
 		if (best < 0 && is_type(r, "vote") && item_of[i] == moved_item)
 			best = moved_to; /* the rest of a vote printed away from its item */
 		if (best < 0 && is_type(r, "vote")) {
