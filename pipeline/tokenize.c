@@ -323,6 +323,11 @@ void tokenize_range(const char *text, size_t start, size_t end, uint32_t first_l
 			end_here = 1;
 		else if ((k->flags & TF_LINE_END) && point && nx && (nx->flags & TF_CAP))
 			end_here = 1; /* a list point ends where a capitalised line follows */
+		else if ((k->flags & TF_LINE_END) && nx && (nx->flags & TF_CAP) && j > 0 && k->kind == TK_PUNCT &&
+		         ((k->len == 3 && memcmp(text + k->off, "\xe2\x80\x9d", 3) == 0) || (k->len == 1 && text[k->off] == '"')) &&
+		         t->v[j - 1].kind == TK_PUNCT && t->v[j - 1].len == 1 &&
+		         (text[t->v[j - 1].off] == '.' || text[t->v[j - 1].off] == '!' || text[t->v[j - 1].off] == '?'))
+			end_here = 1; /* a quotation closed at the end of its line: ".”" */
 		else if ((k->flags & TF_LINE_END) && ((k->flags & TF_HEADING) || (nx && (nx->flags & TF_HEADING))))
 			end_here = 1;
 		else if ((k->flags & TF_LINE_END) && nx &&
