@@ -176,6 +176,11 @@ START_TEST(match_predicates_regex_kinds)
 	ck_assert_str_eq(run("rule r: x:( SECT NUM ) => t { v = text(x) };", "Se § 12 nedan"),
 	                 "t {\"v\": \"§ 12\"}\n");
 	ck_assert_str_eq(run("rule r: x:UPPER => t { v = text(x) };", "Ett KS beslut"), "t {\"v\": \"KS\"}\n");
+	/* LSTART / PSTART: a token that starts a line / a paragraph */
+	ck_assert_str_eq(run("rule r: \"Beslut\" x:( ( !LSTART )+ ) => t { v = text(x) };", "Beslut om taxa\nnästa rad"),
+	                 "t {\"v\": \"om taxa\"}\n");
+	ck_assert_str_eq(run("rule r: x:( PSTART ( !PSTART )* ) => t { v = text(x) };", "ett två\ntre\n\nfyra"),
+	                 "t {\"v\": \"ett två tre\"}\nt {\"v\": \"fyra\"}\n");
 }
 END_TEST
 
