@@ -666,6 +666,23 @@ static bool starts_ci(const unsigned char *s, size_t n, const char *w)
 	return true;
 }
 
+/* The line ends with the word w (w starts with a space). */
+static bool ends_word(const run_t *ru, const nline_t *l, const char *w)
+{
+	size_t k = strlen(w), n = l->e - l->s;
+	return n >= k && memcmp(ru->t + l->e - k, w, k) == 0;
+}
+
+#define ATT_MARK (4u << 24 | (uint32_t)'@' << 16 | 'a') /* item_mark() of an "att" point */
+
+/* The line opens with the word "att" (lower case) and goes on. */
+static bool starts_att(const run_t *ru, const nline_t *l)
+{
+	const unsigned char *s = ru->t + l->s;
+	size_t n = l->e - l->s;
+	return n > 4 && s[0] == 'a' && s[1] == 't' && s[2] == 't' && s[3] == ' ';
+}
+
 /* "att" or "Att" followed by a tab or at least two spaces, then text: the
  * marker of an att-sats printed as a list item. */
 static bool att_marker(const unsigned char *s, size_t n)
@@ -2076,8 +2093,8 @@ static uint32_t item_mark(const run_t *ru, const nline_t *l)
 		return 2u << 24 | (uint32_t)(s[0] >= 'a' ? 'a' : 'A') << 16 | (uint32_t)((s[0] | 0x20) - 'a' + 1);
 	if (n >= 4 && s[0] == '(' && digits_at(s, n, 1, &v) && v < 100)
 		return 3u << 24 | (uint32_t)')' << 16 | (uint32_t)v;
-	if (att_marker(s, n))
-		return 4u << 24 | (uint32_t)'@' << 16 | 'a'; /* every "att" the same mark */
+	if (att_marker(s, n) || ((l->flags & LF_ITEM) && starts_att(ru, l)))
+		return ATT_MARK; /* every "att" the same mark */
 	int m;
 	int32_t c = cp_at(s, n, 0, &m);
 	return 4u << 24 | ((uint32_t)c & 0xFFFFu);
@@ -2103,7 +2120,7 @@ static unsigned mark_width(const run_t *ru, const nline_t *l)
 	size_t k = digits_at(s, n, 0, &v);
 	if (k)
 		i = k + 1;
-	else if (att_marker(s, n))
+	else if (att_marker(s, n) || ((l->flags & LF_ITEM) && starts_att(ru, l)))
 		i = 3;
 	else if (n >= 2 && s[1] == ')')
 		i = 2;
@@ -2159,6 +2176,13 @@ static void decide(run_t *ru)
 		uint8_t hwhy = 0;
 		int hs = -1;
 		int32_t ac = last_cp(ru, A, NULL);
+		/* "att …" points set without a column gap: a line opening with
+		 * "att" after a blank line, where the line before leads in ("…
+		 * beslutar") or ends a point of the same list with a comma */
+		if (!(B->flags & LF_ITEM) && B->gap >= 1 && starts_att(ru, B) &&
+		    (lead_in_end(ru, A) || ((ac == ',' || ac == ';' || ends_word(ru, A, " samt") || ends_word(ru, A, " och")) &&
+		                            mark == ATT_MARK)))
+			B->flags |= LF_ITEM;
 		bool blower = cp_lower(bc);
 		/* "would B's first word have fitted after A?"  Proportional type
 		 * makes W approximate: a line ending a sentence must be well
