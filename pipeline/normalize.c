@@ -2348,7 +2348,7 @@ static void decide(run_t *ru)
 					why = W_FULL;
 				}
 			}
-		} else if (full_loose && !decision_heading(ru, B)) {
+		} else if (full_loose && !decision_heading(ru, B) && !(item && cp_upper(bc))) {
 			sep = SEP_SPACE;
 			why = W_FULL;
 		}
