@@ -2348,7 +2348,7 @@ static void decide(run_t *ru)
 					why = W_FULL;
 				}
 			}
-		} else if (full_loose && !decision_heading(ru, B) && !(item && cp_upper(bc))) {
+		} else if (full_loose && !decision_heading(ru, B) && !(item && cp_upper(bc) && B->clen * 10 >= ru->W * 8)) {
 			sep = SEP_SPACE;
 			why = W_FULL;
 		}
