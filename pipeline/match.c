@@ -92,10 +92,12 @@
  *
  * At run time each token set has, per document, two forward cursors:
  * where its run of tokens from the current token ends (followed only as
- * far as a reach needs), and where its next member is (looked for only up
- * to the current limit).  Queries come with ascending tokens, so each
- * token is tested at most about once per token set, whatever the number
- * of rules sharing it, and a check is O(1) amortized; its answer is also
+ * far as a reach needs), and where its next member is (looked for up to
+ * the current limit, and on a failure on to the next member, so that the
+ * failing filter sleeps until that member can be in reach).  Queries come
+ * with ascending tokens, so each token is tested at most about once per
+ * token set, whatever the number of rules sharing it, and a check is O(1)
+ * amortized; its answer is also
  * stamped per filter and token.  A rule whose filters all fail is not
  * attempted: it could not have matched, so the output is unchanged (only
  * the budget statistics can differ).  A failing filter also tells how far
@@ -843,6 +845,26 @@ static void filters_reset(matcher_t *m)
 		m->tss[k] = (tsstate_t){.brk_from = 1, .brk = 0, .brk_real = 1};
 }
 
+/* The scan of need set k (state ns) stopped at ns->need_scan without
+ * finding a member: continue it to the set's next member, or to n.  Each
+ * token is still tested at most once per set and document (the cursor
+ * only moves forward), and a failing filter then sleeps until that member
+ * can be in reach, not only until the end of its own limit. */
+static void need_next(matcher_t *m, const match_input_t *in, uint32_t k, tsstate_t *ns, uint32_t n)
+{
+	uint32_t p = ns->need_scan;
+	if (!((m->tspres[k >> 6] >> (k & 63)) & 1))
+		p = n;  /* no member in the document */
+	while (p < n && !tokset_has(m, in, k, p))
+		p++;
+	if (p < n) {
+		ns->need_found = 1;
+		ns->need_pos = p;
+		ns->need_scan = p + 1;
+	} else
+		ns->need_scan = n;
+}
+
 /* Can a rule with filter f match at token i?  0 only when no match can
  * exist (see "Required tokens").  Queries come with i ascending.  On a
  * 0, fskip[f] is set to the first token where the filter could pass:
@@ -899,6 +921,8 @@ static int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t
 	m->fres[f] = (uint8_t)(ns->need_found && ns->need_pos <= lim);
 	if (!m->fres[f]) {
 		/* no need token in [i, q) */
+		if (!ns->need_found)
+			need_next(m, in, fl->need, ns, n);
 		uint32_t q = ns->need_found ? ns->need_pos : ns->need_scan;
 		uint32_t skip = i + 1;
 		if (q >= n)
