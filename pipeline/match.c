@@ -102,8 +102,8 @@
  * attempted: it could not have matched, so the output is unchanged (only
  * the budget statistics can differ).  A failing filter also tells how far
  * it must keep failing (no `need` token before q: no pass before q -
- * reach, nor inside the `pre` run that breaks before q), so the rule
- * sleeps until then; rules with the same filters share one answer and
+ * reach, nor at or before the last token before q that is not in `pre`),
+ * so the rule sleeps until then; rules with the same filters share one answer and
  * one such skip per token.
  *
  * Absent required tokens.  A rule led by a capitalised word or a lexicon
@@ -220,6 +220,9 @@ typedef struct tsstate {
 	uint32_t brk;
 	uint32_t need_pos;   /* need_found: first member at or after the scan start */
 	uint32_t need_scan;  /* no member in [scan start, need_scan) */
+	uint32_t back_lo;    /* as the `pre` of filters: the last non-member in */
+	uint32_t back_q;     /* [back_lo, back_q) is back_b, or none (UINT32_MAX) */
+	uint32_t back_b;
 } tsstate_t;
 
 /* A token signature (see "Signatures"): everything a token-local test
@@ -842,7 +845,7 @@ static void filters_reset(matcher_t *m)
 	memset(m->lskip, 0, (m->nfl + 1) * sizeof *m->lskip);
 	memset(m->lstamp, 0, (m->nfl + 1) * sizeof *m->lstamp);
 	for (uint32_t k = 0; k < m->g->ntoksets; k++)
-		m->tss[k] = (tsstate_t){.brk_from = 1, .brk = 0, .brk_real = 1};
+		m->tss[k] = (tsstate_t){.brk_from = 1, .brk = 0, .brk_real = 1, .back_q = UINT32_MAX};
 }
 
 /* The scan of need set k (state ns) stopped at ns->need_scan without
@@ -865,13 +868,31 @@ static void need_next(matcher_t *m, const match_input_t *in, uint32_t k, tsstate
 		ns->need_scan = n;
 }
 
+/* The last token in [lo, q) not in token set k (state ps), or UINT32_MAX
+ * when all are in it; scanned backwards from q, and kept for the other
+ * filters with the same `pre` that ask about the same q. */
+static uint32_t pre_last_out(matcher_t *m, const match_input_t *in, uint32_t k, tsstate_t *ps,
+                             uint32_t lo, uint32_t q)
+{
+	if (ps->back_q == q && lo >= ps->back_lo)
+		return ps->back_b != UINT32_MAX && ps->back_b >= lo ? ps->back_b : UINT32_MAX;
+	uint32_t p = q;
+	while (p > lo && tokset_has(m, in, k, p - 1))
+		p--;
+	ps->back_lo = lo;
+	ps->back_q = q;
+	ps->back_b = p > lo ? p - 1 : UINT32_MAX;
+	return ps->back_b;
+}
+
 /* Can a rule with filter f match at token i?  0 only when no match can
  * exist (see "Required tokens").  Queries come with i ascending.  On a
  * 0, fskip[f] is set to the first token where the filter could pass:
  * with no `need` token in [i, q), every passing token i' >= i has a need
  * token at or after q within its reach (i' >= q - reach) and, when the run
  * of `pre` tokens from i breaks at brk < q, starts after brk (the run from
- * any i' <= brk breaks there too). */
+ * any i' <= brk breaks there too); more generally, it starts after the
+ * last token before q that is not in `pre` (found by pre_last_out). */
 static int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t i)
 {
 	if (i < m->fskip[f])
@@ -931,6 +952,12 @@ static int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t
 			skip = q - fl->reach;
 		if (ps->brk_real && ps->brk < q && ps->brk + 1 > skip)
 			skip = ps->brk + 1;
+		if (skip < q && q < n) {
+			/* a pass at i' < q needs all of [i', q) in pre */
+			uint32_t b = pre_last_out(m, in, fl->pre, ps, skip, q);
+			if (b != UINT32_MAX)
+				skip = b + 1;
+		}
 		m->fskip[f] = skip;
 	}
 	return m->fres[f];
