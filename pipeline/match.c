@@ -92,16 +92,19 @@
  *
  * At run time each token set has, per document, two forward cursors:
  * where its run of tokens from the current token ends (followed only as
- * far as a reach needs), and where its next member is (looked for only up
- * to the current limit).  Queries come with ascending tokens, so each
- * token is tested at most about once per token set, whatever the number
- * of rules sharing it, and a check is O(1) amortized; its answer is also
+ * far as a reach needs), and where its next member is (read from the
+ * list of the set's members in the document, made for the `need` sets
+ * by the scan that maps tokens to signatures, so a failing filter
+ * sleeps until that member can be in reach).  Queries come with
+ * ascending tokens, so each token is tested at most about once per
+ * token set, whatever the number of rules sharing it, and a check is
+ * O(1) amortized; its answer is also
  * stamped per filter and token.  A rule whose filters all fail is not
  * attempted: it could not have matched, so the output is unchanged (only
  * the budget statistics can differ).  A failing filter also tells how far
  * it must keep failing (no `need` token before q: no pass before q -
- * reach, nor inside the `pre` run that breaks before q), so the rule
- * sleeps until then; rules with the same filters share one answer and
+ * reach, nor at or before the last token before q that is not in `pre`),
+ * so the rule sleeps until then; rules with the same filters share one answer and
  * one such skip per token.
  *
  * Absent required tokens.  A rule led by a capitalised word or a lexicon
@@ -218,6 +221,10 @@ typedef struct tsstate {
 	uint32_t brk;
 	uint32_t need_pos;   /* need_found: first member at or after the scan start */
 	uint32_t need_scan;  /* no member in [scan start, need_scan) */
+	uint32_t back_lo;    /* as the `pre` of filters: the last non-member in */
+	uint32_t back_q;     /* [back_lo, back_q) is back_b, or none (UINT32_MAX) */
+	uint32_t back_b;
+	uint32_t occ_c;      /* as a `need`: cursor into its occurrences (see need_first) */
 } tsstate_t;
 
 /* A token signature (see "Signatures"): everything a token-local test
@@ -309,6 +316,10 @@ struct matcher {
 	uint32_t *dpool;          /* candidate lists of the document's signatures without the sleeping rules */
 	size_t ndpool, dpool_cap;
 	uint64_t *tspres;         /* tsw words: token sets with a member in the document */
+	uint64_t *needmask;       /* tsw words: token sets that are the `need` of some filter */
+	uint32_t *occ_off;        /* per token set + 1: its members in the document are occ[occ_off[k] .. occ_off[k + 1]) (need sets only) */
+	uint32_t *occ;            /* those members, ascending per set */
+	size_t occ_cap;
 	uint8_t *ldead;           /* per filter list: no `need` of its filters occurs in the document */
 	uint32_t docno;           /* documents prepared (stamps dstamp) */
 	uint32_t last_n;          /* tokens of the last document (test hook) */
@@ -467,6 +478,10 @@ matcher_t *matcher_new(const grammar_t *g)
 	m->ostamp = xcalloc(g->nrules + 1, sizeof *m->ostamp);
 	m->oreach = xcalloc(g->nrules + 1, sizeof *m->oreach);
 	pm_init(m);
+	m->needmask = xcalloc(m->tsw + 1, sizeof *m->needmask);
+	for (uint32_t f = 0; f < g->nfilters; f++)
+		m->needmask[g->filters[f].need >> 6] |= 1ull << (g->filters[f].need & 63);
+	m->occ_off = xcalloc((size_t)g->ntoksets + 2, sizeof *m->occ_off);
 	const char *st = getenv("BESLUT_RULE_STATS");
 	if (st && *st && strcmp(st, "0") != 0)
 		m->rstats = xcalloc(g->nrules + 1, sizeof *m->rstats);
@@ -553,6 +568,9 @@ void matcher_free(matcher_t *m)
 	free(m->tsb);
 	free(m->dpool);
 	free(m->tspres);
+	free(m->needmask);
+	free(m->occ_off);
+	free(m->occ);
 	free(m->ldead);
 	free(m->tcand);
 	free(m->gsstamp);
@@ -840,7 +858,40 @@ static void filters_reset(matcher_t *m)
 	memset(m->lskip, 0, (m->nfl + 1) * sizeof *m->lskip);
 	memset(m->lstamp, 0, (m->nfl + 1) * sizeof *m->lstamp);
 	for (uint32_t k = 0; k < m->g->ntoksets; k++)
-		m->tss[k] = (tsstate_t){.brk_from = 1, .brk = 0, .brk_real = 1};
+		m->tss[k] = (tsstate_t){.brk_from = 1, .brk = 0, .brk_real = 1, .back_q = UINT32_MAX,
+		                        .occ_c = m->occ_off[k]};
+}
+
+/* The first member of need set k (state ns) at or after token p, or n
+ * when there is none: read from the set's occurrences in the document
+ * (sig_prepare).  Queries come with p ascending, so the cursor only moves
+ * forward; one with a smaller p starts the set's list over. */
+static uint32_t need_first(matcher_t *m, uint32_t k, tsstate_t *ns, uint32_t p, uint32_t n)
+{
+	uint32_t c = ns->occ_c, lo = m->occ_off[k], hi = m->occ_off[k + 1];
+	if (c > lo && m->occ[c - 1] >= p)
+		c = lo;
+	while (c < hi && m->occ[c] < p)
+		c++;
+	ns->occ_c = c;
+	return c < hi ? m->occ[c] : n;
+}
+
+/* The last token in [lo, q) not in token set k (state ps), or UINT32_MAX
+ * when all are in it; scanned backwards from q, and kept for the other
+ * filters with the same `pre` that ask about the same q. */
+static uint32_t pre_last_out(matcher_t *m, const match_input_t *in, uint32_t k, tsstate_t *ps,
+                             uint32_t lo, uint32_t q)
+{
+	if (ps->back_q == q && lo >= ps->back_lo)
+		return ps->back_b != UINT32_MAX && ps->back_b >= lo ? ps->back_b : UINT32_MAX;
+	uint32_t p = q;
+	while (p > lo && tokset_has(m, in, k, p - 1))
+		p--;
+	ps->back_lo = lo;
+	ps->back_q = q;
+	ps->back_b = p > lo ? p - 1 : UINT32_MAX;
+	return ps->back_b;
 }
 
 /* Can a rule with filter f match at token i?  0 only when no match can
@@ -849,7 +900,8 @@ static void filters_reset(matcher_t *m)
  * with no `need` token in [i, q), every passing token i' >= i has a need
  * token at or after q within its reach (i' >= q - reach) and, when the run
  * of `pre` tokens from i breaks at brk < q, starts after brk (the run from
- * any i' <= brk breaks there too). */
+ * any i' <= brk breaks there too); more generally, it starts after the
+ * last token before q that is not in `pre` (found by pre_last_out). */
 static int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t i)
 {
 	if (i < m->fskip[f])
@@ -881,19 +933,12 @@ static int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t
 		ps->brk = p;
 	}
 	uint32_t lim = ps->brk < want ? ps->brk : want;
-	/* first need token at or after i, looked for up to lim */
+	/* first need token at or after i */
 	if (!(ns->need_found && ns->need_pos >= i)) {
-		uint32_t p = ns->need_scan > i ? ns->need_scan : i;
-		ns->need_found = 0;
-		while (p <= lim && p < n) {
-			if (tokset_has(m, in, fl->need, p)) {
-				ns->need_found = 1;
-				ns->need_pos = p;
-				break;
-			}
-			p++;
-		}
-		ns->need_scan = ns->need_found ? p + 1 : p;
+		uint32_t p = need_first(m, fl->need, ns, ns->need_scan > i ? ns->need_scan : i, n);
+		ns->need_found = p < n;
+		ns->need_pos = p;
+		ns->need_scan = p < n ? p + 1 : n;
 	}
 	m->fstamp[f] = i + 1;
 	m->fres[f] = (uint8_t)(ns->need_found && ns->need_pos <= lim);
@@ -907,6 +952,12 @@ static int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t
 			skip = q - fl->reach;
 		if (ps->brk_real && ps->brk < q && ps->brk + 1 > skip)
 			skip = ps->brk + 1;
+		if (skip < q && q < n) {
+			/* a pass at i' < q needs all of [i', q) in pre */
+			uint32_t b = pre_last_out(m, in, fl->pre, ps, skip, q);
+			if (b != UINT32_MAX)
+				skip = b + 1;
+		}
 		m->fskip[f] = skip;
 	}
 	return m->fres[f];
@@ -1257,6 +1308,7 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 	if (!m->tspres)
 		m->tspres = xcalloc(m->tsw + 1, sizeof *m->tspres);
 	memset(m->tspres, 0, (m->tsw + 1) * sizeof *m->tspres);
+	memset(m->occ_off, 0, ((size_t)m->g->ntoksets + 2) * sizeof *m->occ_off);
 	m->last_n = n;
 	for (uint32_t i = 0; i < n; i++) {
 		const token_t *t = &v[i];
@@ -1309,15 +1361,32 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 		for (uint32_t w = 0; w < m->tsw; w++) {
 			m->tsb[(size_t)i * m->tsw + w] = b[w];
 			m->tspres[w] |= b[w];
+			for (uint64_t nb = b[w] & m->needmask[w]; nb; nb &= nb - 1)
+				m->occ_off[w * 64 + (uint32_t)__builtin_ctzll(nb) + 1]++;
 		}
 		if (m->sig[id].cand == UINT32_MAX)
 			sig_cands(m, in, &m->sig[id], i);
 		m->tcand[2 * i] = m->sig[id].cand;
 		m->tcand[2 * i + 1] = m->sig[id].ncand;
 	}
+	/* the occurrences of the need sets, by set (counted above) */
+	const grammar_t *g = m->g;
+	for (uint32_t k = 0; k < g->ntoksets; k++)
+		m->occ_off[k + 1] += m->occ_off[k];
+	if (m->occ_cap < (size_t)m->occ_off[g->ntoksets] + 1)
+		GROW(m->occ, m->occ_cap, (size_t)m->occ_off[g->ntoksets] + 1);
+	for (uint32_t i = 0; i < n; i++) {
+		const uint64_t *b = m->tsb + (size_t)i * m->tsw;
+		for (uint32_t w = 0; w < m->tsw; w++)
+			for (uint64_t x = b[w] & m->needmask[w]; x; x &= x - 1)
+				m->occ[m->occ_off[w * 64 + (uint32_t)__builtin_ctzll(x)]++] = i;
+	}
+	/* each set's fill cursor ended at the next set's start: shift back */
+	for (uint32_t k = g->ntoksets; k > 0; k--)
+		m->occ_off[k] = m->occ_off[k - 1];
+	m->occ_off[0] = 0;
 	m->cbase = m->cpool;
 	/* rules asleep in the whole document (see "Absent required tokens") */
-	const grammar_t *g = m->g;
 	uint32_t ndead = 0;
 	for (uint32_t l = 0; l < m->nfl; l++) {
 		const uint32_t *fv = g->rfilt + m->lfilt[2 * l], nf = m->lfilt[2 * l + 1];
@@ -1509,8 +1578,8 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 	memset(m->stamp, 0, (m->nstamp + 1) * sizeof *m->stamp);
 	memset(m->gstamp, 0, (g->nguards + 1) * sizeof *m->gstamp);
 	memset(m->ostamp, 0, (g->nrules + 1) * sizeof *m->ostamp);
-	filters_reset(m);
 	sig_prepare(m, in);
+	filters_reset(m);
 	for (uint32_t i = 0; i < n; i++) {
 		const uint32_t *cand = m->cbase + m->tcand[2 * i];
 		size_t nc = m->tcand[2 * i + 1];
