@@ -479,8 +479,13 @@ static void own_options(arena_t *a, recvec_t *rv, const char *dead, const long *
 			continue;
 		const value_t *who = NULL;
 		int many = 0;
-		for (size_t j = 0; j < rv->n; j++) {
-			if (dead[j] || item_of[j] != item_of[vi] || !is_type(&rv->v[j], "proposal"))
+		size_t lo = vi, hi = vi + 1; /* the item's records are contiguous */
+		while (lo > 0 && item_of[lo - 1] == item_of[vi])
+			lo--;
+		while (hi < rv->n && item_of[hi] == item_of[vi])
+			hi++;
+		for (size_t j = lo; j < hi; j++) {
+			if (dead[j] || !is_type(&rv->v[j], "proposal"))
 				continue;
 			const value_t *kj = v_get(rv->v[j].fields, "kind");
 			const value_t *by = v_get(rv->v[j].fields, "by");
@@ -507,15 +512,20 @@ static int same_int(const value_t *x, const value_t *y)
 }
 
 /* A vote printed again away from its item (a voting list in an
- * appendix, "Ja-röst för A, Nej-röst för B" over it): the live vote of the
- * document with the same Ja and Nej labels, or the same Ja and Nej
+ * appendix, "Ja-röst för A, Nej-röst för B" over it): the nearest live vote
+ * before it with the same Ja and Nej labels, or the same Ja and Nej
  * counts; -1 if none. */
 static long same_vote(const recvec_t *rv, const char *dead, size_t i)
 {
 	const value_t *f = rv->v[i].fields;
 	const value_t *cj = v_get(v_get(f, "counts"), "ja"), *cn = v_get(v_get(f, "counts"), "nej");
-	for (size_t j = 0; j < rv->n; j++) {
-		if (j == i || dead[j] || rv->v[j].merge || !is_type(&rv->v[j], "vote"))
+	const value_t *ja = v_get(f, "ja"), *nej = v_get(f, "nej");
+	int labels = ja && nej && ja->k == V_STR && nej->k == V_STR;
+	int counts = cj && cn && cj->k == V_INT && cn->k == V_INT;
+	if (!labels && !counts)
+		return -1; /* nothing to recognise the vote by */
+	for (size_t j = i; j-- > 0;) { /* the vote is printed before its repeat */
+		if (dead[j] || rv->v[j].merge || !is_type(&rv->v[j], "vote"))
 			continue;
 		const value_t *g = rv->v[j].fields;
 		if (same_str_ci(v_get(f, "ja"), v_get(g, "ja")) && same_str_ci(v_get(f, "nej"), v_get(g, "nej")))
@@ -921,9 +931,14 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 			continue;
 		if (same_body(v_get(rv->v[i].fields, "_from"), v_get(docf, "body")))
 			continue; /* the document's own body proposes: its decision */
-		for (size_t j = 0; j < rv->n; j++)
-			if (!dead[j] && item_of[j] == item_of[i] && is_type(&rv->v[j], "att_sats") &&
-			    !is_prop(rv->v[j].fields) && is_decision(rv->v[j].fields)) {
+		size_t lo = i, hi = i + 1; /* the item's records are contiguous */
+		while (lo > 0 && item_of[lo - 1] == item_of[i])
+			lo--;
+		while (hi < rv->n && item_of[hi] == item_of[i])
+			hi++;
+		for (size_t j = lo; j < hi; j++)
+			if (!dead[j] && is_type(&rv->v[j], "att_sats") && !is_prop(rv->v[j].fields) &&
+			    is_decision(rv->v[j].fields)) {
 				dead[i] = 1;
 				break;
 			}
