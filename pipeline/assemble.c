@@ -234,7 +234,16 @@ static void check_vote(arena_t *a, value_t *fields, value_t *warnings, const cha
 		if (c && c->k == V_INT && c->u.i != tally[k])
 			mismatch = 1;
 	}
-	if (!mismatch || !warnings)
+	if (!mismatch) {
+		/* the list agrees with what the text printed: it gives what the
+		 * text left out ("Med 31 röster mot 18 och 2 som avstod", absent
+		 * members only in the list) */
+		for (int k = 0; k < 4; k++)
+			if (v_is_null(v_get(counts, VOTE_KEYS[k])))
+				v_set(a, counts, VOTE_KEYS[k], v_int(a, tally[k]));
+		return;
+	}
+	if (!warnings)
 		return;
 	buf_t b = BUF_INIT;
 	buf_printf(&b, "%s: vote counts disagree with the voting list (printed/listed):", where);

@@ -254,7 +254,17 @@ START_TEST(counted_vote_checks)
 	v_set(&F.a, c, "nej", v_int(&F.a, 1));
 	v_set(&F.a, v2->fields, "counts", c);
 	v_set(&F.a, v2->fields, "ballots", b);
+	record_t *v3 = add("vote", 50, 60, 0); /* printed ja/nej agree: the list fills the rest */
+	v_set(&F.a, v3->fields, "method", v_cstr(&F.a, "omröstning"));
+	value_t *c3 = v_obj(&F.a);
+	v_set(&F.a, c3, "ja", v_int(&F.a, 2));
+	v_set(&F.a, c3, "nej", v_int(&F.a, 1));
+	v_set(&F.a, c3, "avstår", v_null(&F.a));
+	v_set(&F.a, c3, "frånvarande", v_null(&F.a));
+	v_set(&F.a, v3->fields, "counts", c3);
+	v_set(&F.a, v3->fields, "ballots", b);
 	run_asm(0);
+	ck_assert_ptr_nonnull(strstr(line(3), "\"counts\": {\"ja\": 2, \"nej\": 1, \"avstår\": 0, \"frånvarande\": 0}"));
 	/* counts derived from the list */
 	ck_assert_ptr_nonnull(strstr(line(1), "\"counts\": {\"ja\": 2, \"nej\": 1, \"avstår\": 0, \"frånvarande\": 0}"));
 	/* printed counts kept; the mismatch is a document warning */
