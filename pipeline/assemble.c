@@ -438,6 +438,18 @@ static int same_body(const value_t *x, const value_t *doc)
 	return strncmp(a, b, m) == 0;
 }
 
+/* The records [*lo, *hi) of the item record i belongs to (records are
+ * sorted, so an item's records are contiguous). */
+static void item_range(const long *item_of, size_t n, size_t i, size_t *lo, size_t *hi)
+{
+	*lo = i;
+	*hi = i + 1;
+	while (*lo > 0 && item_of[*lo - 1] == item_of[i])
+		(*lo)--;
+	while (*hi < n && item_of[*hi] == item_of[i])
+		(*hi)++;
+}
+
 static int is_prop(const value_t *f)
 {
 	const value_t *p = v_get(f, "_prop");
@@ -488,11 +500,8 @@ static void own_options(arena_t *a, recvec_t *rv, const char *dead, const long *
 			continue;
 		const value_t *who = NULL;
 		int many = 0;
-		size_t lo = vi, hi = vi + 1; /* the item's records are contiguous */
-		while (lo > 0 && item_of[lo - 1] == item_of[vi])
-			lo--;
-		while (hi < rv->n && item_of[hi] == item_of[vi])
-			hi++;
+		size_t lo, hi;
+		item_range(item_of, rv->n, vi, &lo, &hi);
 		for (size_t j = lo; j < hi; j++) {
 			if (dead[j] || !is_type(&rv->v[j], "proposal"))
 				continue;
@@ -940,11 +949,8 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 			continue;
 		if (same_body(v_get(rv->v[i].fields, "_from"), v_get(docf, "body")))
 			continue; /* the document's own body proposes: its decision */
-		size_t lo = i, hi = i + 1; /* the item's records are contiguous */
-		while (lo > 0 && item_of[lo - 1] == item_of[i])
-			lo--;
-		while (hi < rv->n && item_of[hi] == item_of[i])
-			hi++;
+		size_t lo, hi;
+		item_range(item_of, rv->n, i, &lo, &hi);
 		for (size_t j = lo; j < hi; j++)
 			if (!dead[j] && is_type(&rv->v[j], "att_sats") && !is_prop(rv->v[j].fields) &&
 			    is_decision(rv->v[j].fields)) {
