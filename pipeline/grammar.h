@@ -35,6 +35,10 @@ void grammar_free(grammar_t *g);
 /* Human-readable compiled form (--dump grammar). */
 void grammar_dump(const grammar_t *g, FILE *out);
 size_t grammar_rule_count(const grammar_t *g);
+/* The record schema the grammar set declares (schema.h); never NULL for a
+ * compiled grammar. */
+struct schema;
+const struct schema *grammar_schema(const grammar_t *g);
 
 /* Canonical value of a lexicon entry: looks `word` (one or more
  * space-separated words, any case) up in lexicon class `cls`; NULL if absent.

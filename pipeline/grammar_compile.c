@@ -451,6 +451,104 @@ static int resolve_expr(cg_t *cg, expr_t *e)
 	return ok;
 }
 
+/* ------------------------------------------------- the declared schema */
+
+static int check_value(compile_t *c, const expr_t *e, const skind_t *k, const char *type, const char *field);
+
+/* The fields an action or a list element sets, against the declared ones. */
+static int check_fields(compile_t *c, const expr_t *obj, const sfield_t *f, size_t nf, const char *type)
+{
+	int ok = 1;
+	for (size_t i = 0; obj && i < obj->nf; i++) {
+		const sfield_t *sf = schema_field(f, nf, obj->keys[i]);
+		if (!sf) {
+			diag_at(c, obj->vals[i]->loc, 1, "record type '%s' has no field '%s' (see the record declaration)",
+			        type, obj->keys[i]);
+			ok = 0;
+			continue;
+		}
+		ok &= check_value(c, obj->vals[i], &sf->kind, type, sf->name);
+	}
+	return ok;
+}
+
+static int check_value(compile_t *c, const expr_t *e, const skind_t *k, const char *type, const char *field)
+{
+	if (k->k == SK_ANY)
+		return 1;
+	switch (e->k) {
+	case EX_STR:
+		if (k->k == SK_ENUM && !schema_enum_has(k, e->s)) {
+			diag_at(c, e->loc, 1, "\"%s\" is not a declared value of %s.%s", e->s, type, field);
+			return 0;
+		}
+		if (k->k != SK_ENUM && k->k != SK_TEXT && k->k != SK_DATE) {
+			diag_at(c, e->loc, 1, "%s.%s holds a %s, not a string", type, field, schema_kind_name(k->k));
+			return 0;
+		}
+		return 1;
+	case EX_INT:
+		if (k->k != SK_COUNT && k->k != SK_ORDINAL) {
+			diag_at(c, e->loc, 1, "%s.%s holds a %s, not a number", type, field, schema_kind_name(k->k));
+			return 0;
+		}
+		if (e->i < (k->k == SK_ORDINAL ? 1 : 0)) {
+			diag_at(c, e->loc, 1, "%s.%s holds %s: %lld is out of range", type, field,
+			        k->k == SK_ORDINAL ? "an ordinal (>= 1)" : "a count (>= 0)", e->i);
+			return 0;
+		}
+		return 1;
+	case EX_BOOL:
+		if (k->k != SK_BOOL) {
+			diag_at(c, e->loc, 1, "%s.%s holds a %s, not true or false", type, field, schema_kind_name(k->k));
+			return 0;
+		}
+		return 1;
+	case EX_NULL:
+		return 1; /* null stands for "not stated"; assemble writes the default */
+	case EX_OBJ:
+		if (k->k != SK_OBJECT) {
+			diag_at(c, e->loc, 1, "%s.%s holds a %s, not an object", type, field, schema_kind_name(k->k));
+			return 0;
+		}
+		return check_fields(c, e, k->fields, k->nfields, type);
+	case EX_CALL:
+		if (e->fn == FN_IF)
+			return check_value(c, e->args[1], k, type, field) & check_value(c, e->args[2], k, type, field);
+		if (e->fn == FN_LIST && e->body) {
+			static const skind_t text_k = {.k = SK_TEXT, .nullable = 1};
+			static const sfield_t actor_f[] = {{.name = "name", .kind = text_k}, {.name = "party", .kind = text_k},
+			                                   {.name = "role", .kind = text_k}};
+			if (k->k == SK_LIST && k->elem->k == SK_ACTOR)
+				return check_fields(c, e->body, actor_f, 3, type);
+			if (k->k != SK_LIST || k->elem->k != SK_OBJECT) {
+				diag_at(c, e->loc, 1, "%s.%s holds a %s, not a list of objects", type, field,
+				        schema_kind_name(k->k));
+				return 0;
+			}
+			return check_fields(c, e->body, k->elem->fields, k->elem->nfields, type);
+		}
+		return 1;
+	default:
+		return 1;
+	}
+}
+
+/* An action names a declared record type and sets only its fields. */
+static int check_action(compile_t *c, const action_t *a)
+{
+	const stype_t *t = schema_type(c->schema, a->type, NULL);
+	if (!t) {
+		if (c->schema->ntypes == 0)
+			diag_at(c, a->loc, 1, "record type '%s' is not declared: the grammar set has no 'record' "
+			                      "statements (grammars/records.bg declares them)", a->type);
+		else
+			diag_at(c, a->loc, 1, "unknown record type '%s' (not declared by a 'record' statement)", a->type);
+		return 0;
+	}
+	return check_fields(c, a->obj, t->fields, t->nfields, t->name);
+}
+
 /* -------------------------------------------------------- code generation */
 
 static uint32_t emit(grammar_t *g, op_t op, uint32_t a, uint32_t b)
@@ -1797,7 +1895,7 @@ static void compile_all(compile_t *c, grammar_t *g)
 					unknown_capture(&cg, ac->loc, ac->each);
 					d->bad = 1;
 				}
-				if (!resolve_expr(&cg, ac->obj))
+				if (!resolve_expr(&cg, ac->obj) || !check_action(c, ac))
 					d->bad = 1;
 			}
 		}
@@ -1916,7 +2014,7 @@ grammar_t *grammar_compile(const char *const *files, size_t nfiles, const char *
                            FILE *diag, int *nerrors, int *nwarnings)
 {
 	grammar_t *g = xcalloc(1, sizeof *g);
-	compile_t c = {.diag = {.out = diag}, .lexdir = lexdir, .ast = &g->mem};
+	compile_t c = {.diag = {.out = diag}, .lexdir = lexdir, .ast = &g->mem, .schema = &g->schema};
 	for (size_t i = 0; i < nfiles; i++) {
 		int fi = src_add_file(&c, files[i]);
 		if (fi < 0) {
@@ -1983,6 +2081,11 @@ grammar_t *grammar_load_dir(const char *gdir, const char *lexdir, FILE *diag,
 		free(names[i]);
 	free(names);
 	return g;
+}
+
+const struct schema *grammar_schema(const grammar_t *g)
+{
+	return &g->schema;
 }
 
 size_t grammar_rule_count(const grammar_t *g)

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdint.h>
 #include "grammar.h"
+#include "schema.h"
 #include "limits.h"
 #include "util.h"
 
@@ -168,6 +169,7 @@ typedef struct compile {
 	decl_t *decls;
 	size_t ndecls, decls_cap;
 	const char *lexdir;
+	schema_t *schema;   /* the grammar's record schema, filled by `record` statements */
 } compile_t;
 
 /* Diagnostics (grammar_lex.c). */
@@ -394,6 +396,7 @@ struct grammar {
 	size_t opens_cap;
 	uint32_t max_regs;
 	int class_month, class_party, class_role; /* class index or -1 */
+	schema_t schema;        /* declared record types (types array owned, the rest in mem) */
 };
 
 #define SET_STEM 0x80000000u

@@ -597,6 +597,140 @@ static int p_action(parser_t *p, action_t *a)
 	return 1;
 }
 
+/* ------------------------------------------------------- record schema */
+
+#define SCHEMA_MAX_DEPTH 8   /* nesting of list(…) and { … } in a field's kind */
+
+static sfield_t *p_fields(parser_t *p, size_t *n, int depth);
+
+/* kind := NAME | enum(STRING, …) | list(kind) | { fields }, then an optional '?' */
+static int p_kind(parser_t *p, skind_t *k, int depth)
+{
+	memset(k, 0, sizeof *k);
+	if (depth > SCHEMA_MAX_DEPTH) {
+		perr(p, here(p), "%s", "value kinds nested too deeply");
+		return 0;
+	}
+	if (is_punct(cur(p), '{')) {
+		k->k = SK_OBJECT;
+		k->fields = p_fields(p, &k->nfields, depth + 1);
+		if (p->err)
+			return 0;
+	} else {
+		loc_t at = here(p);
+		const char *name = expect_name(p, "a value kind");
+		if (!name)
+			return 0;
+		if (strcmp(name, "enum") == 0) {
+			k->k = SK_ENUM;
+			if (!expect(p, '('))
+				return 0;
+			size_t cap = 0;
+			do {
+				if (cur(p)->type != GT_STRING) {
+					expected(p, "a string value of the enum");
+					return 0;
+				}
+				if (k->nenums == cap) {
+					size_t nc = cap ? cap * 2 : 8;
+					const char **nv = arena_alloc(p->c->ast, nc * sizeof *nv);
+					if (k->nenums)
+						memcpy(nv, k->enums, k->nenums * sizeof *nv);
+					k->enums = nv, cap = nc;
+				}
+				k->enums[k->nenums++] = cur(p)->str;
+				next(p);
+			} while (accept(p, ','));
+			if (!expect(p, ')'))
+				return 0;
+		} else if (strcmp(name, "list") == 0) {
+			k->k = SK_LIST;
+			if (!expect(p, '('))
+				return 0;
+			k->elem = arena_alloc(p->c->ast, sizeof *k->elem);
+			if (!p_kind(p, k->elem, depth + 1) || !expect(p, ')'))
+				return 0;
+		} else {
+			int code = schema_kind_find(name);
+			if (code < 0) {
+				perr(p, at, "unknown value kind '%s' (text, count, ordinal, bool, date, sha256, actor, any, "
+				            "enum(…), list(…) or { fields })", name);
+				return 0;
+			}
+			k->k = (unsigned char)code;
+		}
+	}
+	if (accept(p, '?'))
+		k->nullable = 1;
+	return 1;
+}
+
+/* fields := '{' (NAME ':' kind ('=' true|false)?) (',' …)* ','? '}' */
+static sfield_t *p_fields(parser_t *p, size_t *n, int depth)
+{
+	*n = 0;
+	if (!expect(p, '{'))
+		return NULL;
+	sfield_t *v = NULL;
+	size_t cap = 0;
+	while (!is_punct(cur(p), '}')) {
+		loc_t at = here(p);
+		const char *name = expect_name(p, "a field name");
+		if (!name || !expect(p, ':'))
+			return NULL;
+		for (size_t j = 0; j < *n; j++)
+			if (strcmp(v[j].name, name) == 0) {
+				perr(p, at, "field '%s' declared twice", name);
+				return NULL;
+			}
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 8;
+			sfield_t *nv = arena_alloc(p->c->ast, nc * sizeof *nv);
+			if (*n)
+				memcpy(nv, v, *n * sizeof *nv);
+			v = nv, cap = nc;
+		}
+		sfield_t *f = &v[(*n)++];
+		f->name = name;
+		f->file = at.file, f->off = at.off;
+		if (!p_kind(p, &f->kind, depth))
+			return NULL;
+		if (accept(p, '=')) {
+			if (f->kind.k != SK_BOOL || !(is_name(cur(p), "true") || is_name(cur(p), "false"))) {
+				perr(p, here(p), "%s", "only a bool field has a default (true or false)");
+				return NULL;
+			}
+			f->has_default = 1;
+			f->default_bool = is_name(cur(p), "true");
+			next(p);
+		}
+		if (!accept(p, ','))
+			break;
+	}
+	if (!expect(p, '}'))
+		return NULL;
+	return v;
+}
+
+static void p_record(parser_t *p)
+{
+	loc_t at = here(p);
+	const char *name = expect_name(p, "a record type name");
+	if (!name)
+		return;
+	schema_t *s = p->c->schema;
+	if (schema_type(s, name, NULL)) {
+		perr(p, at, "record type '%s' declared twice", name);
+		return;
+	}
+	size_t nf = 0;
+	sfield_t *f = p_fields(p, &nf, 0);
+	if (p->err || !expect(p, ';'))
+		return;
+	GROW(s->types, s->cap, s->ntypes + 1);
+	s->types[s->ntypes++] = (stype_t){.name = name, .fields = f, .nfields = nf, .file = at.file, .off = at.off};
+}
+
 /* ------------------------------------------------------------- statements */
 
 static decl_t *new_decl(parser_t *p, decl_kind_t k, loc_t at, const char *name)
@@ -616,10 +750,15 @@ static void p_statement(parser_t *p)
 	const gtok_t *k = cur(p);
 	loc_t at = here(p);
 	if (k->type != GT_NAME) {
-		expected(p, "'lexicon', 'pattern', 'rule' or 'trigger'");
+		expected(p, "'record', 'lexicon', 'pattern', 'rule' or 'trigger'");
 		return;
 	}
 	const char *kw = k->str;
+	if (strcmp(kw, "record") == 0) {
+		next(p);
+		p_record(p);
+		return;
+	}
 	if (strcmp(kw, "lexicon") == 0) {
 		next(p);
 		loc_t nat = here(p);
@@ -717,7 +856,7 @@ static void p_statement(parser_t *p)
 		d->nacts = na;
 		return;
 	}
-	perr(p, at, "expected 'lexicon', 'pattern', 'rule' or 'trigger', found '%s'", kw);
+	perr(p, at, "expected 'record', 'lexicon', 'pattern', 'rule' or 'trigger', found '%s'", kw);
 }
 
 void gparse(compile_t *c, uint32_t file)

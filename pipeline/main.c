@@ -4,6 +4,7 @@
  */
 #include "driver.h"
 #include "grammar.h"
+#include "schema.h"
 #include "limits.h"
 
 #include <getopt.h>
@@ -30,7 +31,7 @@ static const char USAGE[] =
 "  -j, --jobs N        worker threads (default: the number of cores)\n"
 "      --explain       add the producing rule and token span to each record\n"
 "      --dump WHAT     show a stage instead of records: normalized, edits,\n"
-"                      tokens, matches, grammar\n"
+"                      tokens, matches, grammar, schema\n"
 "      --grammars DIR  grammar files (default: $BESLUT_GRAMMARS, then the\n"
 "                      grammars/ directory of the installation)\n"
 "      --lexicons DIR  lexicon files (default: $BESLUT_LEXICONS, then lexicons/)\n"
@@ -84,12 +85,29 @@ static char *find_dir(const char *env, const char *name)
 	return xstrdup(name);
 }
 
-static int grammar_check(int argc, char **argv, const char *lexdir)
+/* The files named, with the grammar directory's record schema
+ * (records.bg) first unless one of them is a records.bg. */
+static int grammar_check(int argc, char **argv, const char *gdir, const char *lexdir)
 {
 	if (argc < 1)
 		return usage_error("grammar check needs FILE arguments", NULL);
 	int ne = 0, nw = 0;
-	grammar_t *g = grammar_compile((const char *const *)argv, (size_t)argc, lexdir, stderr, &ne, &nw);
+	const char **files = xcalloc((size_t)argc + 1, sizeof *files);
+	size_t nf = 0;
+	buf_t schema = BUF_INIT;
+	int has_schema = 0;
+	for (int i = 0; i < argc; i++) {
+		const char *slash = strrchr(argv[i], '/');
+		has_schema |= strcmp(slash ? slash + 1 : argv[i], BESLUT_SCHEMA_FILE) == 0;
+	}
+	buf_printf(&schema, "%s/%s", gdir, BESLUT_SCHEMA_FILE);
+	if (!has_schema && access(schema.data, R_OK) == 0)
+		files[nf++] = schema.data;
+	for (int i = 0; i < argc; i++)
+		files[nf++] = argv[i];
+	grammar_t *g = grammar_compile(files, nf, lexdir, stderr, &ne, &nw);
+	free(files);
+	buf_release(&schema);
 	if (g) {
 		printf("%d file%s, %zu rules: ok (%d warning%s)\n", argc, argc == 1 ? "" : "s",
 		       grammar_rule_count(g), nw, nw == 1 ? "" : "s");
@@ -158,7 +176,8 @@ int main(int argc, char **argv)
 			else if (strcmp(optarg, "tokens") == 0) o.dump = DUMP_TOKENS;
 			else if (strcmp(optarg, "matches") == 0) o.dump = DUMP_MATCHES;
 			else if (strcmp(optarg, "grammar") == 0) dump_grammar = 1;
-			else return usage_error("--dump takes normalized, edits, tokens, matches or grammar", optarg);
+			else if (strcmp(optarg, "schema") == 0) dump_grammar = 2;
+			else return usage_error("--dump takes normalized, edits, tokens, matches, grammar or schema", optarg);
 			break;
 		case OPT_GRAMMARS:
 			gdir_opt = optarg;
@@ -186,7 +205,7 @@ int main(int argc, char **argv)
 	char *gdir = gdir_opt ? xstrdup(gdir_opt) : find_dir("BESLUT_GRAMMARS", "grammars");
 	int rc;
 	if (sub_grammar) {
-		rc = grammar_check(argc - optind, argv + optind, lexdir);
+		rc = grammar_check(argc - optind, argv + optind, gdir, lexdir);
 		free(lexdir);
 		free(gdir);
 		return rc;
@@ -207,7 +226,14 @@ int main(int argc, char **argv)
 		}
 	}
 	if (dump_grammar) {
-		grammar_dump(g, stdout);
+		if (dump_grammar == 2) {
+			buf_t b = BUF_INIT;
+			schema_dump_json(grammar_schema(g), &b);
+			fwrite(b.data, 1, b.len, stdout);
+			buf_release(&b);
+		} else {
+			grammar_dump(g, stdout);
+		}
 		grammar_free(g);
 		free(lexdir);
 		free(gdir);

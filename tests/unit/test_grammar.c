@@ -35,8 +35,8 @@ static grammar_t *compile_src(const char *src, int *ne, int *nw)
 	fclose(f);
 	FILE *d = fmemopen(diagbuf, sizeof diagbuf, "w");
 	memset(diagbuf, 0, sizeof diagbuf);
-	const char *files[] = {path};
-	grammar_t *g = grammar_compile(files, 1, LEXDIR, d, ne, nw);
+	const char *files[] = {"tests/unit/records.bg", path};
+	grammar_t *g = grammar_compile(files, 2, LEXDIR, d, ne, nw);
 	fclose(d);
 	unlink(path);
 	return g;
