@@ -10,6 +10,7 @@
  */
 #include "driver.h"
 #include "assemble.h"
+#include "dict.h"
 #include "emit.h"
 #include "limits.h"
 #include "normalize.h"
@@ -540,8 +541,16 @@ int run(const run_opts_t *o, run_stats_t *stats)
 	input_list_t inputs = {NULL, 0, 0};
 	build_inputs(&inputs, o->paths, o->npaths);
 
+	char *derr = NULL;
+	if (dict_setup(o->dictionary, o->no_dictionary, &derr) != 0) {
+		fprintf(stderr, "beslut: %s\n", derr);
+		free(derr);
+		free_inputs(&inputs);
+		return 3;
+	}
 	emitter_t em;
 	if (emit_open(&em, o->output) != 0) {
+		dict_release();
 		fprintf(stderr, "beslut: %s\n", em.error);
 		free(em.error);
 		free_inputs(&inputs);
@@ -604,6 +613,7 @@ int run(const run_opts_t *o, run_stats_t *stats)
 	for (int i = 0; i < nthreads; i++)
 		worker_release(&ws[i], &total);
 	free(ws);
+	dict_release();
 	free_inputs(&inputs);
 
 	int rc = emit_close(&em, !setup_failed);

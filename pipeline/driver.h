@@ -10,7 +10,8 @@
  * BESLUT_WINDOW_BYTES, cut at paragraph boundaries) tokenize + stem →
  * annotate → match → assemble → emit.  Documents are processed by -j
  * worker threads, each with its own normalizer, stemmer and matcher over
- * the one shared, immutable grammar; output keeps input order.
+ * the one shared, immutable grammar and the one shared spelling
+ * dictionary (dict.h); output keeps input order.
  */
 #ifndef BESLUT_DRIVER_H
 #define BESLUT_DRIVER_H
@@ -37,6 +38,8 @@ typedef struct run_opts {
 	int threads;               /* worker threads, >= 1 */
 	int quiet;                 /* no per-input error lines on stderr */
 	int timings;               /* print per-stage timings to stderr */
+	const char *dictionary;    /* Hunspell PREFIX(.aff/.dic); NULL = the default */
+	int no_dictionary;         /* run without the spelling dictionary */
 } run_opts_t;
 
 typedef struct run_stats {

@@ -34,14 +34,18 @@ static const char USAGE[] =
 "      --grammars DIR  grammar files (default: $BESLUT_GRAMMARS, then the\n"
 "                      grammars/ directory of the installation)\n"
 "      --lexicons DIR  lexicon files (default: $BESLUT_LEXICONS, then lexicons/)\n"
+"      --dictionary P  Hunspell dictionary P.aff + P.dic (default:\n"
+"                      /usr/share/hunspell/sv_SE); a missing one is an error\n"
+"      --no-dictionary run without it (line-end hyphens decided by shape and\n"
+"                      by the document alone)\n"
 "      --timings       print time per stage and throughput on standard error\n"
 "  -q, --quiet         no per-input error lines on standard error\n"
 "  -h, --help          this text\n"
 "  -V, --version       the version\n"
 "\n"
 "exit status: 0 every input processed; 1 some inputs failed (each still has\n"
-"its document record, status \"error\"); 2 usage error; 3 grammar, lexicon\n"
-"or output error.\n";
+"its document record, status \"error\"); 2 usage error; 3 grammar, lexicon,\n"
+"dictionary or output error.\n";
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -120,7 +124,7 @@ int main(int argc, char **argv)
 		                   argc > 2 ? argv[2] : NULL);
 	}
 
-	enum { OPT_EXPLAIN = 256, OPT_DUMP, OPT_GRAMMARS, OPT_LEXICONS, OPT_TIMINGS };
+	enum { OPT_EXPLAIN = 256, OPT_DUMP, OPT_GRAMMARS, OPT_LEXICONS, OPT_TIMINGS, OPT_DICT, OPT_NODICT };
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"jobs", required_argument, NULL, 'j'},
@@ -129,6 +133,8 @@ int main(int argc, char **argv)
 		{"grammars", required_argument, NULL, OPT_GRAMMARS},
 		{"lexicons", required_argument, NULL, OPT_LEXICONS},
 		{"timings", no_argument, NULL, OPT_TIMINGS},
+		{"dictionary", required_argument, NULL, OPT_DICT},
+		{"no-dictionary", no_argument, NULL, OPT_NODICT},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -165,6 +171,12 @@ int main(int argc, char **argv)
 			break;
 		case OPT_LEXICONS:
 			ldir_opt = optarg;
+			break;
+		case OPT_DICT:
+			o.dictionary = optarg;
+			break;
+		case OPT_NODICT:
+			o.no_dictionary = 1;
 			break;
 		case OPT_TIMINGS:
 			o.timings = 1;
