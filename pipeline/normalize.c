@@ -151,6 +151,7 @@
  *    starting at the character before such a one goes through ICU.
  */
 #include "normalize.h"
+#include "dict.h"
 #include "limits.h"
 
 #include <errno.h>
@@ -159,7 +160,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <hunspell/hunspell.h>
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
@@ -534,16 +534,9 @@ normalizer_t *normalizer_new(const char *lexdir, char **err)
 		    u_getCombiningClass(c) != 0)
 			nz->trouble[c >> 3] |= (uint8_t)(1u << (c & 7));
 	}
-	/* The dictionary is optional: without it ambiguous hyphens fall back
-	 * to the shape and document rules (see the essay above). */
-	FILE *a = fopen("/usr/share/hunspell/sv_SE.aff", "r");
-	FILE *d = fopen("/usr/share/hunspell/sv_SE.dic", "r");
-	if (a && d)
-		nz->hs = Hunspell_create("/usr/share/hunspell/sv_SE.aff", "/usr/share/hunspell/sv_SE.dic");
-	if (a)
-		fclose(a);
-	if (d)
-		fclose(d);
+	/* The process's one dictionary (dict.h); without it ambiguous hyphens
+	 * fall back to the shape and document rules (see the essay above). */
+	nz->hs = dict_get();
 	nz->memo = xcalloc(MEMO_SLOTS, sizeof *nz->memo);
 	return nz;
 }
@@ -555,8 +548,6 @@ void normalizer_free(normalizer_t *nz)
 	for (size_t i = 0; i < nz->nfurn; i++)
 		free(nz->furn[i].key);
 	free(nz->furn);
-	if (nz->hs)
-		Hunspell_destroy(nz->hs);
 	free(nz->memo);
 	free(nz->lines);
 	free(nz->ev);
@@ -1878,12 +1869,12 @@ static uint8_t dict_verdict(normalizer_t *nz, const unsigned char *t, size_t ls,
 	uint8_t v;
 	memcpy(w, t + rs, rl);
 	w[rl] = '\0';
-	if (!Hunspell_spell(nz->hs, w)) {
+	if (!dict_spell(nz->hs, w)) {
 		v = W_DICT_NORIGHT;
 	} else {
 		memcpy(w, t + ls, ll);
 		w[ll] = '\0';
-		if (!Hunspell_spell(nz->hs, w)) {
+		if (!dict_spell(nz->hs, w)) {
 			/* a capitalised non-word before a word ("Laf-|tak",
 			 * "Covid-|vård") is a name in a compound, unless the
 			 * joined form is a word after all */
@@ -1892,13 +1883,13 @@ static uint8_t dict_verdict(normalizer_t *nz, const unsigned char *t, size_t ls,
 			if (cp_upper(cp_at(t, le, ls, &m0))) {
 				memcpy(w + ll, t + rs, rl);
 				w[ll + rl] = '\0';
-				if (!Hunspell_spell(nz->hs, w))
+				if (!dict_spell(nz->hs, w))
 					v = W_DICT_NAME;
 			}
 		} else {
 			memcpy(w + ll, t + rs, rl);
 			w[ll + rl] = '\0';
-			v = Hunspell_spell(nz->hs, w) ? W_DICT_JOIN : W_DICT_HALVES;
+			v = dict_spell(nz->hs, w) ? W_DICT_JOIN : W_DICT_HALVES;
 		}
 	}
 	if (nz->memo_n * 4 >= MEMO_SLOTS * 3) {
