@@ -175,6 +175,7 @@ typedef struct furn_entry {
 
 typedef struct memo_slot {
 	uint64_t h;     /* 0 = empty */
+	uint32_t run;   /* the last run (document) that asked */
 	uint8_t v;      /* W_DICT_* verdict */
 } memo_slot_t;
 
@@ -237,6 +238,7 @@ struct normalizer {
 	memo_slot_t *memo;
 	size_t memo_n;
 	size_t dict_budget;     /* dictionary lookups left in this run */
+	uint32_t run;           /* runs so far: memo entries are charged once per run */
 	/* scratch, reused between runs */
 	nline_t *lines;
 	size_t lines_cap;
@@ -1853,9 +1855,19 @@ static uint8_t dict_verdict(normalizer_t *nz, const unsigned char *t, size_t ls,
 		h = fnv_step(h, t[i]);
 	h = fnv_fin(h);
 	size_t mask = MEMO_SLOTS - 1, p = (size_t)h & mask;
+	/* A remembered verdict costs the budget like a lookup the first time
+	 * a document asks for it, so that what a document gets does not
+	 * depend on the documents this normalizer saw before it. */
 	while (nz->memo[p].h) {
-		if (nz->memo[p].h == h)
+		if (nz->memo[p].h == h) {
+			if (nz->memo[p].run != nz->run) {
+				if (nz->dict_budget == 0)
+					return W_NO_BUDGET;
+				nz->dict_budget--;
+				nz->memo[p].run = nz->run;
+			}
 			return nz->memo[p].v;
+		}
 		p = (p + 1) & mask;
 	}
 	if (nz->dict_budget == 0)
@@ -1898,6 +1910,7 @@ static uint8_t dict_verdict(normalizer_t *nz, const unsigned char *t, size_t ls,
 		p = (size_t)h & mask;
 	}
 	nz->memo[p].h = h;
+	nz->memo[p].run = nz->run;
 	nz->memo[p].v = v;
 	nz->memo_n++;
 	return v;
@@ -3092,6 +3105,14 @@ void normalize_run(normalizer_t *nz, const char *text, size_t len, unsigned flag
 	 * (160 KB) needs about 140; past the budget a word-internal break is
 	 * assumed, which is what the dictionary says in 97 % of the cases. */
 	nz->dict_budget = 1000 + ru.len / 8192;
+	/* A full memo is cleared between documents, never inside one that
+	 * fits (it adds at most dict_budget entries), so the verdicts of a
+	 * document are those of a fresh normalizer. */
+	nz->run++;
+	if ((nz->memo_n + nz->dict_budget) * 4 >= MEMO_SLOTS * 3) {
+		memset(nz->memo, 0, MEMO_SLOTS * sizeof *nz->memo);
+		nz->memo_n = 0;
+	}
 	out->stats.lines = scan_lines(&ru);
 	doc_shape(&ru);
 	find_furniture(&ru);
