@@ -4,7 +4,11 @@
  * Inputs: each PATH is a file or a directory walked recursively for
  * `*.txt` and `*.txt.gz` in sorted (byte) order; "-" is stdin.  A path
  * that cannot be opened is still an input: it yields its `document`
- * record with status "error".
+ * record with status "error".  The walk follows symbolic links but walks
+ * each directory (device, inode) once, so link loops end; a walked name
+ * that is not a regular file (FIFO, device, socket) is never opened and
+ * gets an error record; a path named on the command line is opened
+ * whatever it is.  An input that is the -o file is refused (exit 2).
  *
  * Per document: read → normalize → (in windows of about
  * BESLUT_WINDOW_BYTES, cut at paragraph boundaries) tokenize + stem →

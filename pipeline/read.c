@@ -277,12 +277,19 @@ static int from_raw(input_t *in, buf_t *raw, const char *path)
 
 int read_input(const char *path, const char *doc, input_t *in)
 {
+	return read_input_ex(path, doc, 0, in);
+}
+
+int read_input_ex(const char *path, const char *doc, unsigned flags, input_t *in)
+{
 	in->path = xstrdup(path);
 	in->doc = xstrdup(doc);
 	int fd = 0;
 	int is_stdin = strcmp(path, "-") == 0;
 	if (!is_stdin) {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		/* O_NONBLOCK: opening a FIFO without a writer must not block
+		 * before we know what the path is */
+		fd = open(path, O_RDONLY | O_CLOEXEC | ((flags & READ_REGULAR_ONLY) ? O_NONBLOCK : 0));
 		if (fd < 0)
 			return fail(in, "%s: cannot open: %s", path, strerror(errno));
 		struct stat st;
@@ -290,6 +297,12 @@ int read_input(const char *path, const char *doc, input_t *in)
 			close(fd);
 			return fail(in, "%s: is a directory", path);
 		}
+		if ((flags & READ_REGULAR_ONLY) && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+			close(fd);
+			return fail(in, "%s: not a regular file, not read", path);
+		}
+		if (flags & READ_REGULAR_ONLY)
+			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	}
 	buf_t raw = BUF_INIT;
 	int rc = slurp(fd, &raw, is_stdin ? "<stdin>" : path, in);

@@ -41,6 +41,10 @@ typedef struct input {
 /* Read path ("-" = stdin) into in (zero-initialised by the caller), with
  * doc as its document id.  Returns 0 on success, -1 with in->error set. */
 int read_input(const char *path, const char *doc, input_t *in);
+/* The same with flags: READ_REGULAR_ONLY refuses (without blocking) a
+ * path that is not a regular file — FIFO, device, socket. */
+#define READ_REGULAR_ONLY 1u
+int read_input_ex(const char *path, const char *doc, unsigned flags, input_t *in);
 /* The same for bytes already in memory (tests, fuzzing); data is copied. */
 int read_memory(const void *data, size_t len, const char *doc, input_t *in);
 void input_warn(input_t *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
