@@ -12,6 +12,7 @@
 #include "assemble.h"
 #include "dict.h"
 #include "emit.h"
+#include "guard.h"
 #include "limits.h"
 #include "normalize.h"
 #include "read.h"
@@ -509,7 +510,9 @@ static void process(worker_t *w, const input_ref_t *ref, buf_t *out)
 		double ta = now();
 		doc_result_t d = {&in, in.error ? NULL : &nr, &w->recs, warnings, ntokens, &arena,
 		                  o->explain ? ASM_EXPLAIN : 0u};
+		size_t at = out->len;
 		assemble_document(&d, out);
+		schema_guard(out, at);
 		w->stats.records += w->recs.n;
 		w->stats.t_assemble += now() - ta;
 	}
