@@ -142,8 +142,24 @@ int main(int argc, char **argv)
 	};
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+o:j:qhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:j:qhV", longopts, NULL)) != -1) {
 		switch (c) {
+		case ':': {
+			/* an option without its argument: say which and what it wants */
+			const char *what;
+			const char *opt = argv[optind - 1];
+			switch (optopt) {
+			case 'o': what = "a file name"; break;
+			case 'j': what = "a number of threads"; break;
+			case OPT_DUMP: what = "what to show (normalized, edits, tokens, matches, grammar)"; break;
+			case OPT_GRAMMARS: case OPT_LEXICONS: what = "a directory"; break;
+			case OPT_DICT: what = "a dictionary path (without .aff/.dic)"; break;
+			default: what = "an argument"; break;
+			}
+			fprintf(stderr, "beslut: option %s needs %s\n", opt, what);
+			fprintf(stderr, "Try 'beslut --help'.\n");
+			return 2;
+		}
 		case 'o':
 			o.output = optarg;
 			break;

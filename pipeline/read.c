@@ -106,6 +106,14 @@ static int gunzip(const buf_t *gz, buf_t *out, const char *path, input_t *in)
 				zs.next_in++, zs.avail_in--;
 			if (zs.avail_in == 0 && left == 0)
 				break;
+			/* bytes that start no gzip member: ignored with a warning,
+			 * as gzip(1) does ("trailing garbage ignored") */
+			if (zs.avail_in == 0 ? 0
+			    : zs.next_in[0] != 0x1f || (zs.avail_in >= 2 && zs.next_in[1] != 0x8b)) {
+				input_warn(in, "%zu trailing bytes after the gzip data ignored",
+				           (size_t)zs.avail_in + left);
+				break;
+			}
 			if (inflateReset(&zs) != Z_OK)
 				break;
 			continue;
@@ -158,10 +166,12 @@ static void cp1252_table(uint32_t tab[128])
  * deviations away from what an 8 KB sample of either kind gives. */
 static int looks_binary(const unsigned char *s, size_t n)
 {
-	size_t probe = n < 8192 ? n : 8192, ctl = 0, inval = 0;
+	size_t probe = n < 8192 ? n : 8192, ctl = 0, inval = 0, nul = 0;
 	for (size_t i = 0; i < probe;) {
 		unsigned c = s[i];
-		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
+		if (c == 0)
+			nul++; /* removed from text, counted apart ("a \0b \0c") */
+		else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
 			ctl++;
 		if (c >= 0x80) {
 			int len;
@@ -177,7 +187,88 @@ static int looks_binary(const unsigned char *s, size_t n)
 	}
 	if (!probe)
 		return 0;
-	return ctl * 20 > probe || (ctl * 100 > probe && inval * 5 > probe);
+	return nul * 2 > probe || ctl * 20 > probe || (ctl * 100 > probe && inval * 5 > probe);
+}
+
+/* UTF-16 by its byte order mark, or without one by its zero bytes: text
+ * in a Latin script has a zero high byte in nearly every code unit, all
+ * at even offsets (big-endian) or all at odd ones (little-endian); NULs
+ * sprinkled into UTF-8 text fall on both.  Returns 0, 1 (LE) or 2 (BE);
+ * *skip is the length of the mark. */
+static int utf16_kind(const unsigned char *s, size_t n, size_t *skip)
+{
+	*skip = 0;
+	if (n >= 2 && s[0] == 0xFF && s[1] == 0xFE && !(n >= 4 && s[2] == 0 && s[3] == 0)) {
+		*skip = 2;
+		return 1;
+	}
+	if (n >= 2 && s[0] == 0xFE && s[1] == 0xFF) {
+		*skip = 2;
+		return 2;
+	}
+	size_t probe = (n < 8192 ? n : 8192) & ~(size_t)1, z0 = 0, z1 = 0;
+	if (probe < 16)
+		return 0;
+	for (size_t i = 0; i < probe; i += 2) {
+		z0 += s[i] == 0;
+		z1 += s[i + 1] == 0;
+	}
+	size_t pairs = probe / 2;
+	if (z1 * 10 > pairs * 3 && z0 * 50 < pairs)
+		return 1;
+	if (z0 * 10 > pairs * 3 && z1 * 50 < pairs)
+		return 2;
+	return 0;
+}
+
+/* UTF-16 source -> UTF-8 text, with the same repairs as decode(): CRLF
+ * and CR to LF, NUL removed, an unpaired surrogate becomes U+FFFD.  Each
+ * character maps to its code units in the source. */
+static void decode_utf16(input_t *in, int be, size_t skip)
+{
+	const unsigned char *s = (const unsigned char *)in->src.data;
+	size_t n = in->src.len & ~(size_t)1, nul = 0, bad = 0;
+	buf_grow(&in->text, n);
+	for (size_t i = skip; i < n;) {
+		uint32_t u = be ? (uint32_t)(s[i] << 8 | s[i + 1]) : (uint32_t)(s[i + 1] << 8 | s[i]);
+		size_t len = 2;
+		if (u >= 0xD800 && u < 0xDC00 && i + 3 < n) {
+			uint32_t lo = be ? (uint32_t)(s[i + 2] << 8 | s[i + 3]) : (uint32_t)(s[i + 3] << 8 | s[i + 2]);
+			if (lo >= 0xDC00 && lo < 0xE000) {
+				u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+				len = 4;
+			}
+		}
+		if (u >= 0xD800 && u < 0xE000) {
+			u = 0xFFFD;
+			bad++;
+		}
+		if (u == 0) {
+			nul++;
+		} else if (u == '\r') {
+			size_t j = i + 2;
+			int crlf = j + 1 < n && (be ? (s[j] == 0 && s[j + 1] == '\n') : (s[j] == '\n' && s[j + 1] == 0));
+			if (!crlf) {
+				buf_addc(&in->text, '\n');
+				omap_replace(&in->map, 1, (uint32_t)i, 2);
+			}
+		} else if (!(u == 0xFEFF && i == skip)) {
+			char out[4];
+			int m = utf8_encode(u, out);
+			buf_add(&in->text, out, (size_t)m);
+			omap_replace(&in->map, (uint32_t)m, (uint32_t)i, (uint32_t)len);
+		}
+		i += len;
+	}
+	if (!in->text.data)
+		buf_grow(&in->text, 0);
+	input_warn(in, "decoded from UTF-16%s", be ? "BE" : "LE");
+	if (in->src.len & 1)
+		input_warn(in, "odd final byte of UTF-16 input ignored");
+	if (nul)
+		input_warn(in, "%zu NUL character%s removed", nul, nul == 1 ? "" : "s");
+	if (bad)
+		input_warn(in, "%zu unpaired UTF-16 surrogate%s replaced by U+FFFD", bad, bad == 1 ? "" : "s");
 }
 
 static void decode(input_t *in)
@@ -251,6 +342,12 @@ static int finish(input_t *in, const char *path)
 {
 	if (in->src.len == 0)
 		return fail(in, "%s: empty input (0 bytes)", path);
+	size_t skip;
+	int u16 = utf16_kind((const unsigned char *)in->src.data, in->src.len, &skip);
+	if (u16) {
+		decode_utf16(in, u16 == 2, skip);
+		return 0;
+	}
 	if (looks_binary((const unsigned char *)in->src.data, in->src.len))
 		return fail(in, "%s: binary data, not text (control bytes and invalid UTF-8 in the first %zu bytes)",
 		            path, in->src.len < 8192 ? in->src.len : (size_t)8192);

@@ -10,7 +10,13 @@
  *   - NUL bytes are dropped (with a warning);
  *   - bytes that are not part of valid UTF-8 are decoded as Windows-1252
  *     through ICU (with a warning that counts them), so a Latin-1 file and
- *     a UTF-8 file with a stray byte both come out readable.
+ *     a UTF-8 file with a stray byte both come out readable;
+ *   - UTF-16 (LE or BE, by its byte order mark or, without one, by zero
+ *     high bytes all at odd or all at even offsets) is decoded, with a
+ *     warning; each character maps to its code units;
+ *   - NULs do not make text binary (only when they are over half of it);
+ *   - bytes after the last gzip member that start no member are ignored
+ *     with a warning, as gzip(1) does.
  * Input that cannot be text (mostly control bytes), a truncated or corrupt
  * gzip stream, an unreadable path, an empty file and a file over
  * BESLUT_MAX_DOC_BYTES are errors: `error` says what happened, and the
