@@ -1793,7 +1793,7 @@ static void openings_build(grammar_t *g)
 			if (k < OPENING_MIN)
 				continue;
 			/* nearest first; a full list gives up its shortest opening */
-			opening_t *v = g->opens + x->open;
+			opening_t *v = g->opens ? g->opens + x->open : NULL; /* none yet: no offset to NULL */
 			if (x->nopen == OPENING_MAX) {
 				uint32_t w = 0;
 				for (uint32_t q = 1; q < x->nopen; q++)

@@ -1635,7 +1635,8 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 			}
 		}
 	}
-	sort_records(m, out->v + base, out->n - base);
+	if (out->n > base) /* out->v may still be NULL */
+		sort_records(m, out->v + base, out->n - base);
 	if (warnings && g->ntrigs)
 		run_triggers(m, in, out, base, warnings);
 }
