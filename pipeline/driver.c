@@ -453,7 +453,7 @@ static void process(worker_t *w, const input_ref_t *ref, buf_t *out)
 		in.doc = xstrdup(ref->doc);
 		in.error = xstrdup(ref->err);
 	} else {
-		read_input_ex(ref->path, ref->doc, ref->named ? 0 : READ_REGULAR_ONLY, &in);
+		read_input_ex(ref->path, ref->doc, ref->named ? 0 : READ_REGULAR_ONLY, o->max_doc_bytes, &in);
 	}
 	double t1 = now();
 	w->stats.t_read += t1 - t0;

@@ -44,6 +44,7 @@ typedef struct run_opts {
 	int timings;               /* print per-stage timings to stderr */
 	const char *dictionary;    /* Hunspell PREFIX(.aff/.dic); NULL = the default */
 	int no_dictionary;         /* run without the spelling dictionary */
+	size_t max_doc_bytes;      /* per document, decompressed; 0 = BESLUT_DOC_BYTES_DEFAULT */
 } run_opts_t;
 
 typedef struct run_stats {

@@ -2,14 +2,17 @@
  * limits.h — every hard limit of beslut, named once.
  *
  * Offsets inside a document are uint32_t, so one document (after
- * decompression) may hold at most BESLUT_MAX_DOC_BYTES bytes; a larger input
- * yields its `document` record with status "error" and nothing else.
+ * decompression) may hold at most BESLUT_MAX_DOC_BYTES bytes, and by default
+ * (--max-doc-bytes) BESLUT_DOC_BYTES_DEFAULT; a larger input yields its
+ * `document` record with status "error" and nothing else, and no more than
+ * the limit (plus one read block) is ever held for it.
  * Each limit has a pathological test (tests/golden/ or tests/unit/).
  */
 #ifndef BESLUT_LIMITS_H
 #define BESLUT_LIMITS_H
 
-#define BESLUT_MAX_DOC_BYTES     (1u << 31)  /* one decompressed input, bytes */
+#define BESLUT_MAX_DOC_BYTES     (1u << 31)  /* one decompressed input, bytes: the hard cap */
+#define BESLUT_DOC_BYTES_DEFAULT (256u << 20) /* … and the default of --max-doc-bytes */
 #define BESLUT_MAX_TOKEN_BYTES   256         /* longer runs are split into several tokens */
 #define BESLUT_READ_CHUNK        (1u << 20)  /* read()/gzread() block size */
 #define BESLUT_OUT_BLOCK         (1u << 20)  /* output is written in blocks of this size */

@@ -6,6 +6,7 @@
 #include "grammar.h"
 #include "limits.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -38,6 +39,8 @@ static const char USAGE[] =
 "                      /usr/share/hunspell/sv_SE); a missing one is an error\n"
 "      --no-dictionary run without it (line-end hyphens decided by shape and\n"
 "                      by the document alone)\n"
+"      --max-doc-bytes N  largest document, decompressed (default 256M; suffix\n"
+"                      K, M or G): a larger one gets an error record\n"
 "      --timings       print time per stage and throughput on standard error\n"
 "  -q, --quiet         no per-input error lines on standard error\n"
 "  -h, --help          this text\n"
@@ -124,7 +127,7 @@ int main(int argc, char **argv)
 		                   argc > 2 ? argv[2] : NULL);
 	}
 
-	enum { OPT_EXPLAIN = 256, OPT_DUMP, OPT_GRAMMARS, OPT_LEXICONS, OPT_TIMINGS, OPT_DICT, OPT_NODICT };
+	enum { OPT_EXPLAIN = 256, OPT_DUMP, OPT_GRAMMARS, OPT_LEXICONS, OPT_TIMINGS, OPT_DICT, OPT_NODICT, OPT_MAXDOC };
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"jobs", required_argument, NULL, 'j'},
@@ -135,6 +138,7 @@ int main(int argc, char **argv)
 		{"timings", no_argument, NULL, OPT_TIMINGS},
 		{"dictionary", required_argument, NULL, OPT_DICT},
 		{"no-dictionary", no_argument, NULL, OPT_NODICT},
+		{"max-doc-bytes", required_argument, NULL, OPT_MAXDOC},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -154,6 +158,7 @@ int main(int argc, char **argv)
 			case OPT_DUMP: what = "what to show (normalized, edits, tokens, matches, grammar)"; break;
 			case OPT_GRAMMARS: case OPT_LEXICONS: what = "a directory"; break;
 			case OPT_DICT: what = "a dictionary path (without .aff/.dic)"; break;
+			case OPT_MAXDOC: what = "a size"; break;
 			default: what = "an argument"; break;
 			}
 			fprintf(stderr, "beslut: option %s needs %s\n", opt, what);
@@ -194,6 +199,21 @@ int main(int argc, char **argv)
 		case OPT_NODICT:
 			o.no_dictionary = 1;
 			break;
+		case OPT_MAXDOC: {
+			char *end;
+			errno = 0;
+			unsigned long long v = strtoull(optarg, &end, 10);
+			unsigned long long mul = 1;
+			if (*end == 'K' || *end == 'k') mul = 1ull << 10, end++;
+			else if (*end == 'M' || *end == 'm') mul = 1ull << 20, end++;
+			else if (*end == 'G' || *end == 'g') mul = 1ull << 30, end++;
+			if (errno || end == optarg || *end || optarg[0] == '-' || v == 0 ||
+			    v > BESLUT_MAX_DOC_BYTES / mul)
+				return usage_error("--max-doc-bytes takes a size from 1 to 2G (suffix K, M or G)",
+				                   optarg);
+			o.max_doc_bytes = (size_t)(v * mul);
+			break;
+		}
 		case OPT_TIMINGS:
 			o.timings = 1;
 			break;

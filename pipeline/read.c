@@ -45,14 +45,19 @@ static int fail(input_t *in, const char *fmt, ...)
 	return -1;
 }
 
-/* Read all of fd into b. */
-static int slurp(int fd, buf_t *b, const char *path, input_t *in)
+static size_t doc_limit(size_t max)
+{
+	return max == 0 ? BESLUT_DOC_BYTES_DEFAULT : max > BESLUT_MAX_DOC_BYTES ? BESLUT_MAX_DOC_BYTES : max;
+}
+
+/* Read all of fd into b, at most max bytes. */
+static int slurp(int fd, buf_t *b, const char *path, input_t *in, size_t max)
 {
 	struct stat st;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-		if ((unsigned long long)st.st_size > BESLUT_MAX_DOC_BYTES)
-			return fail(in, "%s: input too large (%lld bytes; the limit is %u)", path,
-			            (long long)st.st_size, BESLUT_MAX_DOC_BYTES);
+		if ((unsigned long long)st.st_size > max)
+			return fail(in, "%s: input too large (%lld bytes; the limit is %zu, --max-doc-bytes)", path,
+			            (long long)st.st_size, max);
 		buf_grow(b, (size_t)st.st_size);
 	}
 	for (;;) {
@@ -66,15 +71,15 @@ static int slurp(int fd, buf_t *b, const char *path, input_t *in)
 		if (r == 0)
 			break;
 		b->len += (size_t)r;
-		if (b->len > BESLUT_MAX_DOC_BYTES)
-			return fail(in, "%s: input too large (over %u bytes)", path, BESLUT_MAX_DOC_BYTES);
+		if (b->len > max)
+			return fail(in, "%s: input too large (over %zu bytes, --max-doc-bytes)", path, max);
 	}
 	b->data[b->len] = '\0';
 	return 0;
 }
 
 /* Inflate a gzip byte string (one or more members) into out. */
-static int gunzip(const buf_t *gz, buf_t *out, const char *path, input_t *in)
+static int gunzip(const buf_t *gz, buf_t *out, const char *path, input_t *in, size_t max)
 {
 	z_stream zs;
 	memset(&zs, 0, sizeof zs);
@@ -83,7 +88,7 @@ static int gunzip(const buf_t *gz, buf_t *out, const char *path, input_t *in)
 	zs.next_in = (unsigned char *)gz->data;
 	size_t left = gz->len;
 	int rc = Z_OK;
-	buf_grow(out, gz->len * 4);
+	buf_grow(out, gz->len < max / 4 ? gz->len * 4 : max); /* a guess, never past the limit */
 	for (;;) {
 		if (zs.avail_in == 0) {
 			unsigned chunk = left > (1u << 30) ? (1u << 30) : (unsigned)left;
@@ -95,10 +100,10 @@ static int gunzip(const buf_t *gz, buf_t *out, const char *path, input_t *in)
 		zs.avail_out = BESLUT_READ_CHUNK;
 		rc = inflate(&zs, Z_NO_FLUSH);
 		out->len = (size_t)((char *)zs.next_out - out->data);
-		if (out->len > BESLUT_MAX_DOC_BYTES) {
+		if (out->len > max) {
 			inflateEnd(&zs);
-			return fail(in, "%s: decompressed input too large (over %u bytes)", path,
-			            BESLUT_MAX_DOC_BYTES);
+			return fail(in, "%s: decompressed input too large (over %zu bytes, --max-doc-bytes)", path,
+			            max);
 		}
 		if (rc == Z_STREAM_END) {
 			/* another member follows? (skip trailing zero padding) */
@@ -355,11 +360,11 @@ static int finish(input_t *in, const char *path)
 	return 0;
 }
 
-static int from_raw(input_t *in, buf_t *raw, const char *path)
+static int from_raw(input_t *in, buf_t *raw, const char *path, size_t max)
 {
 	if (raw->len >= 2 && (unsigned char)raw->data[0] == 0x1f && (unsigned char)raw->data[1] == 0x8b) {
 		in->gzip = 1;
-		int rc = gunzip(raw, &in->src, path, in);
+		int rc = gunzip(raw, &in->src, path, in, max);
 		buf_release(raw);
 		if (rc)
 			return rc;
@@ -374,11 +379,12 @@ static int from_raw(input_t *in, buf_t *raw, const char *path)
 
 int read_input(const char *path, const char *doc, input_t *in)
 {
-	return read_input_ex(path, doc, 0, in);
+	return read_input_ex(path, doc, 0, 0, in);
 }
 
-int read_input_ex(const char *path, const char *doc, unsigned flags, input_t *in)
+int read_input_ex(const char *path, const char *doc, unsigned flags, size_t max_bytes, input_t *in)
 {
+	size_t max = doc_limit(max_bytes);
 	in->path = xstrdup(path);
 	in->doc = xstrdup(doc);
 	int fd = 0;
@@ -402,7 +408,7 @@ int read_input_ex(const char *path, const char *doc, unsigned flags, input_t *in
 			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	}
 	buf_t raw = BUF_INIT;
-	int rc = slurp(fd, &raw, is_stdin ? "<stdin>" : path, in);
+	int rc = slurp(fd, &raw, is_stdin ? "<stdin>" : path, in, max);
 	if (!is_stdin)
 		close(fd);
 	if (rc) {
@@ -411,7 +417,7 @@ int read_input_ex(const char *path, const char *doc, unsigned flags, input_t *in
 	}
 	if (!raw.data)
 		buf_grow(&raw, 0);
-	return from_raw(in, &raw, is_stdin ? "<stdin>" : path);
+	return from_raw(in, &raw, is_stdin ? "<stdin>" : path, max);
 }
 
 int read_memory(const void *data, size_t len, const char *doc, input_t *in)
@@ -420,7 +426,7 @@ int read_memory(const void *data, size_t len, const char *doc, input_t *in)
 	in->doc = xstrdup(doc);
 	buf_t raw = BUF_INIT;
 	buf_add(&raw, data, len);
-	return from_raw(in, &raw, doc);
+	return from_raw(in, &raw, doc, doc_limit(0));
 }
 
 void input_release(input_t *in)

@@ -48,9 +48,11 @@ typedef struct input {
  * doc as its document id.  Returns 0 on success, -1 with in->error set. */
 int read_input(const char *path, const char *doc, input_t *in);
 /* The same with flags: READ_REGULAR_ONLY refuses (without blocking) a
- * path that is not a regular file — FIFO, device, socket. */
+ * path that is not a regular file — FIFO, device, socket; and with a
+ * limit on the document's bytes, compressed and decompressed (0 =
+ * BESLUT_DOC_BYTES_DEFAULT; never above BESLUT_MAX_DOC_BYTES). */
 #define READ_REGULAR_ONLY 1u
-int read_input_ex(const char *path, const char *doc, unsigned flags, input_t *in);
+int read_input_ex(const char *path, const char *doc, unsigned flags, size_t max_bytes, input_t *in);
 /* The same for bytes already in memory (tests, fuzzing); data is copied. */
 int read_memory(const void *data, size_t len, const char *doc, input_t *in);
 void input_warn(input_t *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
