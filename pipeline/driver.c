@@ -10,7 +10,9 @@
  */
 #include "driver.h"
 #include "assemble.h"
+#include "dict.h"
 #include "emit.h"
+#include "guard.h"
 #include "limits.h"
 #include "normalize.h"
 #include "read.h"
@@ -30,7 +32,8 @@
 typedef struct input_ref {
 	char *path;  /* what to open */
 	char *doc;   /* document id */
-	char *err;   /* found-time error (unreadable directory, missing path) */
+	char *err;   /* found-time error (unreadable directory, not a regular file) */
+	int named;   /* named on the command line: opened even if not a regular file */
 } input_ref_t;
 
 typedef struct input_list {
@@ -44,7 +47,7 @@ static void add_input(input_list_t *l, const char *path, const char *doc, const 
 	size_t dl = strlen(doc);
 	if (dl > 3 && strcmp(doc + dl - 3, ".gz") == 0)
 		dl -= 3;
-	l->v[l->n++] = (input_ref_t){xstrdup(path), xstrndup(doc, dl), err ? xstrdup(err) : NULL};
+	l->v[l->n++] = (input_ref_t){xstrdup(path), xstrndup(doc, dl), err ? xstrdup(err) : NULL, 0};
 }
 
 static int wanted(const char *name)
@@ -59,7 +62,46 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void walk(input_list_t *l, const char *dir, const char *rel)
+/* Directories already walked, by (device, inode): a symbolic link back
+ * to an ancestor (a loop) or a second way to the same directory is
+ * walked once. */
+typedef struct dir_seen {
+	dev_t *dev;
+	ino_t *ino;
+	size_t n, cap, cap2;
+} dir_seen_t;
+
+static int seen_before(dir_seen_t *s, dev_t dev, ino_t ino)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->dev[i] == dev && s->ino[i] == ino)
+			return 1;
+	GROW(s->dev, s->cap, s->n + 1);
+	GROW(s->ino, s->cap2, s->n + 1);
+	s->dev[s->n] = dev;
+	s->ino[s->n] = ino;
+	s->n++;
+	return 0;
+}
+
+static const char *file_kind(mode_t m)
+{
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "not a regular file";
+}
+
+/* Walk dir: directories (through symbolic links too) once each, regular
+ * files (through symbolic links too) named *.txt / *.txt.gz as inputs.  A
+ * wanted name that is a FIFO, device or socket is never opened: it
+ * becomes an input with an error, so it has its document record. */
+static void walk(input_list_t *l, const char *dir, const char *rel, dir_seen_t *seen, int quiet)
 {
 	DIR *d = opendir(dir);
 	if (!d) {
@@ -67,6 +109,14 @@ static void walk(input_list_t *l, const char *dir, const char *rel)
 		buf_printf(&e, "%s: cannot read directory: %s", dir, strerror(errno));
 		add_input(l, dir, *rel ? rel : dir, e.data);
 		buf_release(&e);
+		return;
+	}
+	struct stat dst;
+	if (fstat(dirfd(d), &dst) == 0 && seen_before(seen, dst.st_dev, dst.st_ino)) {
+		if (!quiet)
+			fprintf(stderr, "beslut: %s: directory already walked (a symbolic link loop or a "
+			        "second link to it), skipped\n", dir);
+		closedir(d);
 		return;
 	}
 	char **names = NULL;
@@ -86,10 +136,19 @@ static void walk(input_list_t *l, const char *dir, const char *rel)
 		buf_printf(&full, "%s/%s", dir, names[i]);
 		buf_printf(&r, "%s%s%s", rel, *rel ? "/" : "", names[i]);
 		struct stat st;
-		if (stat(full.data, &st) == 0 && S_ISDIR(st.st_mode))
-			walk(l, full.data, r.data);
-		else if (wanted(names[i]))
-			add_input(l, full.data, r.data, NULL);
+		int ok = stat(full.data, &st) == 0;
+		if (ok && S_ISDIR(st.st_mode)) {
+			walk(l, full.data, r.data, seen, quiet);
+		} else if (wanted(names[i])) {
+			if (ok && !S_ISREG(st.st_mode)) {
+				buf_t e = BUF_INIT;
+				buf_printf(&e, "%s: %s, not read", full.data, file_kind(st.st_mode));
+				add_input(l, full.data, r.data, e.data);
+				buf_release(&e);
+			} else {
+				add_input(l, full.data, r.data, NULL); /* dangling: fails at read time */
+			}
+		}
 		buf_release(&full);
 		buf_release(&r);
 		free(names[i]);
@@ -97,12 +156,13 @@ static void walk(input_list_t *l, const char *dir, const char *rel)
 	free(names);
 }
 
-static void build_inputs(input_list_t *l, const char *const *paths, size_t npaths)
+static void build_inputs(input_list_t *l, const char *const *paths, size_t npaths, int quiet)
 {
 	if (npaths == 0) {
 		add_input(l, "-", "-", NULL);
 		return;
 	}
+	dir_seen_t seen = {NULL, NULL, 0, 0, 0};
 	for (size_t i = 0; i < npaths; i++) {
 		const char *p = paths[i];
 		struct stat st;
@@ -113,15 +173,33 @@ static void build_inputs(input_list_t *l, const char *const *paths, size_t npath
 			char *dir = xstrndup(p, n);
 			while (n > 1 && dir[n - 1] == '/')
 				dir[--n] = '\0';
-			walk(l, dir, "");
+			walk(l, dir, "", &seen, quiet);
 			free(dir);
 		} else {
 			const char *doc = p;
 			while (doc[0] == '.' && doc[1] == '/')
 				doc += 2;
-			add_input(l, p, doc, NULL); /* a missing file fails at read time */
+			/* a path named on the command line is opened whatever it is
+			 * (a FIFO from <(...) too); a missing file fails at read time */
+			add_input(l, p, doc, NULL);
+			l->v[l->n - 1].named = 1;
 		}
 	}
+	free(seen.dev);
+	free(seen.ino);
+}
+
+/* The input that is the file -o replaces, if any. */
+static const char *input_is_output(const input_list_t *l, const char *output)
+{
+	struct stat o, st;
+	if (!output || strcmp(output, "-") == 0 || stat(output, &o) != 0)
+		return NULL;
+	for (size_t i = 0; i < l->n; i++)
+		if (!l->v[i].err && strcmp(l->v[i].path, "-") != 0 && stat(l->v[i].path, &st) == 0 &&
+		    st.st_dev == o.st_dev && st.st_ino == o.st_ino)
+			return l->v[i].path;
+	return NULL;
 }
 
 static void free_inputs(input_list_t *l)
@@ -375,7 +453,7 @@ static void process(worker_t *w, const input_ref_t *ref, buf_t *out)
 		in.doc = xstrdup(ref->doc);
 		in.error = xstrdup(ref->err);
 	} else {
-		read_input(ref->path, ref->doc, &in);
+		read_input_ex(ref->path, ref->doc, ref->named ? 0 : READ_REGULAR_ONLY, o->max_doc_bytes, &in);
 	}
 	double t1 = now();
 	w->stats.t_read += t1 - t0;
@@ -432,7 +510,9 @@ static void process(worker_t *w, const input_ref_t *ref, buf_t *out)
 		double ta = now();
 		doc_result_t d = {&in, in.error ? NULL : &nr, &w->recs, warnings, ntokens, &arena,
 		                  o->explain ? ASM_EXPLAIN : 0u};
+		size_t at = out->len;
 		assemble_document(&d, out);
+		schema_guard(out, at);
 		w->stats.records += w->recs.n;
 		w->stats.t_assemble += now() - ta;
 	}
@@ -538,10 +618,24 @@ int run(const run_opts_t *o, run_stats_t *stats)
 	memset(&total, 0, sizeof total);
 	double t_start = now();
 	input_list_t inputs = {NULL, 0, 0};
-	build_inputs(&inputs, o->paths, o->npaths);
+	build_inputs(&inputs, o->paths, o->npaths, o->quiet);
+	const char *same = input_is_output(&inputs, o->output);
+	if (same) {
+		fprintf(stderr, "beslut: %s is an input and the output file (-o): refused\n", same);
+		free_inputs(&inputs);
+		return 2;
+	}
 
+	char *derr = NULL;
+	if (dict_setup(o->dictionary, o->no_dictionary, &derr) != 0) {
+		fprintf(stderr, "beslut: %s\n", derr);
+		free(derr);
+		free_inputs(&inputs);
+		return 3;
+	}
 	emitter_t em;
 	if (emit_open(&em, o->output) != 0) {
+		dict_release();
 		fprintf(stderr, "beslut: %s\n", em.error);
 		free(em.error);
 		free_inputs(&inputs);
@@ -604,6 +698,7 @@ int run(const run_opts_t *o, run_stats_t *stats)
 	for (int i = 0; i < nthreads; i++)
 		worker_release(&ws[i], &total);
 	free(ws);
+	dict_release();
 	free_inputs(&inputs);
 
 	int rc = emit_close(&em, !setup_failed);

@@ -4,13 +4,18 @@
  * Inputs: each PATH is a file or a directory walked recursively for
  * `*.txt` and `*.txt.gz` in sorted (byte) order; "-" is stdin.  A path
  * that cannot be opened is still an input: it yields its `document`
- * record with status "error".
+ * record with status "error".  The walk follows symbolic links but walks
+ * each directory (device, inode) once, so link loops end; a walked name
+ * that is not a regular file (FIFO, device, socket) is never opened and
+ * gets an error record; a path named on the command line is opened
+ * whatever it is.  An input that is the -o file is refused (exit 2).
  *
  * Per document: read → normalize → (in windows of about
  * BESLUT_WINDOW_BYTES, cut at paragraph boundaries) tokenize + stem →
  * annotate → match → assemble → emit.  Documents are processed by -j
  * worker threads, each with its own normalizer, stemmer and matcher over
- * the one shared, immutable grammar; output keeps input order.
+ * the one shared, immutable grammar and the one shared spelling
+ * dictionary (dict.h); output keeps input order.
  */
 #ifndef BESLUT_DRIVER_H
 #define BESLUT_DRIVER_H
@@ -37,6 +42,9 @@ typedef struct run_opts {
 	int threads;               /* worker threads, >= 1 */
 	int quiet;                 /* no per-input error lines on stderr */
 	int timings;               /* print per-stage timings to stderr */
+	const char *dictionary;    /* Hunspell PREFIX(.aff/.dic); NULL = the default */
+	int no_dictionary;         /* run without the spelling dictionary */
+	size_t max_doc_bytes;      /* per document, decompressed; 0 = BESLUT_DOC_BYTES_DEFAULT */
 } run_opts_t;
 
 typedef struct run_stats {

@@ -5,7 +5,12 @@
  * with one write(2) per block.  A file is written atomically: to a
  * temporary file beside it, renamed over the target by emit_close(commit=1);
  * emit_close(commit=0) removes the temporary file and leaves any existing
- * target untouched.
+ * target untouched.  An existing target keeps its mode (a new one gets
+ * 0666 less the umask); a target that is a symbolic link is written
+ * through: the file it points to is replaced, the link stays; a target
+ * that exists but is no regular file is refused.  While the temporary
+ * file exists, SIGTERM, SIGINT and SIGHUP remove it and then end the
+ * process with the same signal.
  */
 #ifndef BESLUT_EMIT_H
 #define BESLUT_EMIT_H

@@ -195,13 +195,51 @@ uint32_t lex_longest(const grammar_t *g, uint32_t cls, const token_t *t, uint32_
 }
 
 /* Load lexicons/FILE into class cls.  Diagnostics point into the file. */
+/* Whether a lexicon file name stays inside the lexicon directory: no
+ * absolute path, no ".." component, and (after symbolic links) under the
+ * directory's real path. */
+static int lexicon_confined(const char *lexdir, const char *file, const char *path)
+{
+	if (!*file || file[0] == '/')
+		return 0;
+	for (const char *q = file; *q;) {
+		size_t n = strcspn(q, "/");
+		if (n == 2 && q[0] == '.' && q[1] == '.')
+			return 0;
+		q += n;
+		while (*q == '/')
+			q++;
+	}
+	char *rd = realpath(lexdir, NULL), *rp = realpath(path, NULL);
+	int ok = 1;
+	if (rd && rp) {
+		size_t n = strlen(rd);
+		ok = strncmp(rp, rd, n) == 0 && (rp[n] == '/' || (n == 1 && rd[0] == '/'));
+	}
+	free(rd);
+	free(rp);
+	return ok;
+}
+
 static void load_lexicon(compile_t *c, grammar_t *g, uint32_t cls, const decl_t *d)
 {
 	buf_t path = BUF_INIT;
-	buf_printf(&path, "%s/%s", c->lexdir ? c->lexdir : "lexicons", d->file);
+	const char *lexdir = c->lexdir ? c->lexdir : "lexicons";
+	buf_printf(&path, "%s/%s", lexdir, d->file);
+	if (!lexicon_confined(lexdir, d->file, path.data)) {
+		diag_at(c, d->loc, 1, "lexicon file \"%s\" is outside the lexicon directory %s", d->file, lexdir);
+		buf_release(&path);
+		return;
+	}
 	int fi = src_add_file(c, path.data);
 	if (fi < 0) {
-		diag_at(c, d->loc, 1, "cannot read lexicon file %s: %s", path.data, strerror(errno));
+		if (errno == ENODEV)
+			diag_at(c, d->loc, 1, "cannot read lexicon file %s: not a regular file", path.data);
+		else if (errno == EFBIG)
+			diag_at(c, d->loc, 1, "cannot read lexicon file %s: larger than %u bytes", path.data,
+			        BESLUT_GRAMMAR_MAX_FILE);
+		else
+			diag_at(c, d->loc, 1, "cannot read lexicon file %s: %s", path.data, strerror(errno));
 		buf_release(&path);
 		return;
 	}
@@ -313,6 +351,7 @@ typedef struct cg {
 	uint32_t nregs;     /* registers of the rule being generated */
 	uint32_t *names;    /* capture name ids of the current rule */
 	size_t nnames, names_cap;
+	uint32_t refdepth;  /* <references> being resolved inside each other */
 } cg_t;
 
 static decl_t *pattern_find(compile_t *c, const char *name)
@@ -368,9 +407,16 @@ static int resolve(cg_t *cg, pnode_t *n)
 			return 0;
 		}
 		if (d->state == 0) {
+			if (cg->refdepth >= BESLUT_GRAMMAR_MAX_NESTING) {
+				diag_at(c, n->loc, 1, "patterns refer to patterns more than %d levels deep",
+				        BESLUT_GRAMMAR_MAX_NESTING);
+				return 0;
+			}
 			d->state = 1;
+			cg->refdepth++;
 			if (!resolve(cg, d->pat))
 				d->bad = 1;
+			cg->refdepth--;
 			d->state = 2;
 		}
 		if (d->bad)
@@ -387,6 +433,88 @@ static int resolve(cg_t *cg, pnode_t *n)
 	for (size_t i = 0; i < n->nkids; i++)
 		ok &= resolve(cg, n->kids[i]);
 	return ok;
+}
+
+/* The size of the code a tree generates ({m,n} is unrolled, a reference
+ * inlined) and its depth with references expanded, both bounded so that
+ * code generation and the recursive passes over the tree stay small: the
+ * first node past a limit is reported with its location.  Returns 0 after
+ * an error.  Sizes saturate above BESLUT_GRAMMAR_MAX_INSNS. */
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	uint64_t s = a + b;
+	return s > BESLUT_GRAMMAR_MAX_INSNS + 1ull ? BESLUT_GRAMMAR_MAX_INSNS + 1ull : s;
+}
+
+static uint64_t sat_mul(uint64_t a, uint64_t b)
+{
+	if (a && b > (BESLUT_GRAMMAR_MAX_INSNS + 1ull) / a)
+		return BESLUT_GRAMMAR_MAX_INSNS + 1ull;
+	return a * b;
+}
+
+static int shape(cg_t *cg, const pnode_t *n, uint32_t *depth, uint64_t *size)
+{
+	compile_t *c = cg->c;
+	uint32_t dk = 0;
+	uint64_t sz = 0;
+	*depth = 1;
+	*size = 1;
+	if (n->k == PN_REF) {
+		decl_t *d = &c->decls[n->idx];
+		if (d->shaped == 3 || d->shaped == 1)
+			return 0;
+		if (d->shaped == 0) {
+			d->shaped = 1;
+			if (!shape(cg, d->pat, &d->xdepth, &d->xsize)) {
+				d->shaped = 3;
+				return 0;
+			}
+			d->shaped = 2;
+		}
+		dk = d->xdepth, sz = d->xsize;
+	} else {
+		for (size_t i = 0; i < n->nkids; i++) {
+			uint32_t kd;
+			uint64_t ks;
+			if (!shape(cg, n->kids[i], &kd, &ks))
+				return 0;
+			if (kd > dk)
+				dk = kd;
+			sz = sat_add(sz, ks);
+		}
+	}
+	switch (n->k) {
+	case PN_LIT: case PN_STEM: {
+		uint64_t words = 1;
+		for (const char *q = n->s; q && *q; q++)
+			words += *q == ' ';
+		sz = words;
+		break;
+	}
+	case PN_ALT: sz = sat_add(sz, 2 * (uint64_t)n->nkids); break;
+	case PN_CAP: sz = sat_add(sz, 2); break;
+	case PN_REP:
+		/* min copies, then max-min optional ones (or one loop), each with
+		 * a split and bookkeeping */
+		sz = sat_mul(sat_add(sz, 3), n->max < 0 ? (uint64_t)n->min + 1 : (uint64_t)n->max);
+		break;
+	case PN_REF: case PN_SEQ: break;
+	default: sz = 1; break; /* one instruction or predicate */
+	}
+	*depth = dk + 1;
+	*size = sz;
+	if (*depth > BESLUT_GRAMMAR_MAX_DEPTH) {
+		diag_at(c, n->loc, 1, "pattern nested more than %d levels deep (with its <references> expanded)",
+		        BESLUT_GRAMMAR_MAX_DEPTH);
+		return 0;
+	}
+	if (sz > BESLUT_GRAMMAR_MAX_INSNS) {
+		diag_at(c, n->loc, 1, "pattern expands to more than %u matcher instructions (repetitions "
+		        "{m,n} are unrolled, so nested ones multiply)", BESLUT_GRAMMAR_MAX_INSNS);
+		return 0;
+	}
+	return 1;
 }
 
 /* Capture names a tree can produce (through references). */
@@ -1763,7 +1891,7 @@ static void openings_build(grammar_t *g)
 			if (k < OPENING_MIN)
 				continue;
 			/* nearest first; a full list gives up its shortest opening */
-			opening_t *v = g->opens + x->open;
+			opening_t *v = g->opens ? g->opens + x->open : NULL; /* none yet: no offset to NULL */
 			if (x->nopen == OPENING_MAX) {
 				uint32_t w = 0;
 				for (uint32_t q = 1; q < x->nopen; q++)
@@ -1883,6 +2011,12 @@ static void compile_all(compile_t *c, grammar_t *g)
 			continue;
 		}
 		if (!resolve(&cg, d->pat)) {
+			d->bad = 1;
+			continue;
+		}
+		uint32_t xd;
+		uint64_t xs;
+		if (!shape(&cg, d->pat, &xd, &xs)) {
 			d->bad = 1;
 			continue;
 		}
@@ -2018,7 +2152,9 @@ grammar_t *grammar_compile(const char *const *files, size_t nfiles, const char *
 	for (size_t i = 0; i < nfiles; i++) {
 		int fi = src_add_file(&c, files[i]);
 		if (fi < 0) {
-			diag_at(&c, (loc_t){UINT32_MAX, 0}, 1, "cannot read %s: %s", files[i], strerror(errno));
+			diag_at(&c, (loc_t){UINT32_MAX, 0}, 1, "cannot read %s: %s", files[i],
+			        errno == ENODEV ? "not a regular file"
+			        : errno == EFBIG ? "larger than the limit for a grammar file" : strerror(errno));
 			continue;
 		}
 		gparse(&c, (uint32_t)fi);
@@ -2076,7 +2212,25 @@ grammar_t *grammar_load_dir(const char *gdir, const char *lexdir, FILE *diag,
 	closedir(dir);
 	if (n > 1)
 		qsort(names, n, sizeof *names, str_cmp);
+	if (n == 0) { /* nothing to match with: no records at all, silently */
+		if (diag)
+			fprintf(diag, "%s: error: no grammar files (*.bg) in the grammar directory\n", gdir);
+		if (nerrors)
+			*nerrors = 1;
+		if (nwarnings)
+			*nwarnings = 0;
+		free(names);
+		return NULL;
+	}
 	grammar_t *g = grammar_compile((const char *const *)names, n, lexdir, diag, nerrors, nwarnings);
+	if (g && g->nrules == 0) {
+		if (diag)
+			fprintf(diag, "%s: error: the grammar files define no rule\n", gdir);
+		if (nerrors)
+			*nerrors = 1;
+		grammar_free(g);
+		g = NULL;
+	}
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);

@@ -158,6 +158,9 @@ typedef struct decl {
 	int used;           /* D_PATTERN: referenced somewhere */
 	int state;          /* D_PATTERN: 0 new, 1 resolving, 2 done (cycle check) */
 	int bad;            /* had an error; skip in later passes */
+	int shaped;         /* D_PATTERN: 0 new, 1 measuring, 2 measured, 3 too large */
+	uint32_t xdepth;    /* D_PATTERN: tree depth with references expanded */
+	uint64_t xsize;     /* D_PATTERN: instructions it generates (saturated) */
 } decl_t;
 
 /* Compilation context: one per grammar_compile() call. */

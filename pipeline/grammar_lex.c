@@ -22,26 +22,55 @@
  * so the parser still sees a plausible token stream.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "grammar_int.h"
+#include "limits.h"
 
 int src_add_file(compile_t *c, const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	/* only a regular file, opened without blocking (a FIFO or a device
+	 * named as a grammar or lexicon must not hang or feed us forever) */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
 		return -1;
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = S_ISDIR(st.st_mode) ? EISDIR : ENODEV; /* not a regular file */
+		return -1;
+	}
+	if ((unsigned long long)st.st_size > BESLUT_GRAMMAR_MAX_FILE) {
+		close(fd);
+		errno = EFBIG;
+		return -1;
+	}
+	FILE *f = fdopen(fd, "rb");
+	if (!f) {
+		close(fd);
+		return -1;
+	}
 	buf_t b = BUF_INIT;
 	char tmp[65536];
 	size_t n;
-	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) {
 		buf_add(&b, tmp, n);
+		if (b.len > BESLUT_GRAMMAR_MAX_FILE)
+			break; /* grew while we read */
+	}
 	int bad = ferror(f);
 	fclose(f);
-	if (bad) {
+	if (bad || b.len > BESLUT_GRAMMAR_MAX_FILE) {
 		buf_release(&b);
-		errno = EIO;
+		errno = bad ? EIO : EFBIG;
 		return -1;
 	}
 	GROW(c->src, c->src_cap, c->nsrc + 1);
@@ -55,18 +84,22 @@ int src_add_file(compile_t *c, const char *path)
 void diag_at(compile_t *c, loc_t at, int is_error, const char *fmt, ...)
 {
 	diag_t *d = &c->diag;
-	if (is_error)
-		d->nerr++;
-	else
-		d->nwarn++;
-	if (d->gave_up || !d->out)
-		return;
-	if (is_error && d->nerr > BESLUT_MAX_DIAGNOSTICS) {
+	if (d->gave_up)
+		return; /* counted: only what was printed */
+	if (is_error && d->nerr >= BESLUT_MAX_DIAGNOSTICS) {
 		d->gave_up = 1;
+		if (!d->out)
+			return;
 		fprintf(d->out, "%s: error: too many errors, giving up\n",
 		        at.file < c->nsrc ? c->src[at.file].path : "grammar");
 		return;
 	}
+	if (is_error)
+		d->nerr++;
+	else
+		d->nwarn++;
+	if (!d->out)
+		return;
 	va_list ap;
 	va_start(ap, fmt);
 	if (at.file >= c->nsrc) {
@@ -94,6 +127,13 @@ void diag_at(compile_t *c, loc_t at, int is_error, const char *fmt, ...)
 	vfprintf(d->out, fmt, ap);
 	va_end(ap);
 	fputc('\n', d->out);
+	/* a window of the line around the column: a line may be megabytes */
+	if (off - ls > 80)
+		for (ls = off - 60; ls < off && ((unsigned char)s->text[ls] & 0xC0) == 0x80; ls++)
+			;
+	if (le - ls > 160)
+		for (le = ls + 160; le > off && ((unsigned char)s->text[le] & 0xC0) == 0x80; le--)
+			;
 	fwrite(s->text + ls, 1, le - ls, d->out);
 	fputc('\n', d->out);
 	for (size_t i = ls; i < off; i++) {

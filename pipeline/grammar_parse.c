@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "grammar_int.h"
+#include "limits.h"
 
 #define GRAMMAR_MAX_REPEAT 100   /* largest quantifier bound; {m,n} is unrolled */
 
@@ -30,6 +31,7 @@ typedef struct parser {
 	gtok_t *t;      /* tokens, ending with GT_EOF */
 	size_t n, i;
 	int err;        /* an error was reported in this statement */
+	int depth;      /* nesting of the construct being parsed */
 } parser_t;
 
 static const gtok_t *peek(parser_t *p, size_t k)
@@ -68,6 +70,20 @@ static void perr(parser_t *p, loc_t at, const char *fmt, const char *what)
 		return;
 	p->err = 1;
 	diag_at(p->c, at, 1, fmt, what);
+}
+
+/* Enter one level of nesting; 0 (reported) past BESLUT_GRAMMAR_MAX_NESTING,
+ * so that no input can exhaust the stack of this recursive parser. */
+static int nest(parser_t *p)
+{
+	if (p->depth >= BESLUT_GRAMMAR_MAX_NESTING) {
+		char m[96];
+		snprintf(m, sizeof m, "nested more than %d levels deep", BESLUT_GRAMMAR_MAX_NESTING);
+		perr(p, here(p), "%s", m);
+		return 0;
+	}
+	p->depth++;
+	return 1;
 }
 
 static void expected(parser_t *p, const char *what)
@@ -260,7 +276,10 @@ static pnode_t *p_prefix(parser_t *p)
 	if (is_punct(cur(p), '!')) {
 		loc_t at = here(p);
 		next(p);
+		if (!nest(p))
+			return NULL;
 		pnode_t *x = p_prefix(p);
+		p->depth--;
 		if (!x)
 			return NULL;
 		pnode_t *n = pn_new(p, PN_NOT, at);
@@ -352,7 +371,10 @@ static pnode_t *p_term(parser_t *p)
 		n->s = cur(p)->str;
 		next(p);
 		next(p);
+		if (!nest(p))
+			return NULL;
 		pnode_t *x = p_term(p);
+		p->depth--;
 		if (!x)
 			return NULL;
 		pn_add(p, n, x);
@@ -375,7 +397,7 @@ static pnode_t *p_seq(parser_t *p)
 	return n;
 }
 
-static pnode_t *p_alt(parser_t *p)
+static pnode_t *p_alt_in(parser_t *p)
 {
 	pnode_t *x = p_seq(p);
 	if (!x || !is_punct(cur(p), '|'))
@@ -389,6 +411,15 @@ static pnode_t *p_alt(parser_t *p)
 		pn_add(p, n, y);
 	}
 	return n;
+}
+
+static pnode_t *p_alt(parser_t *p)
+{
+	if (!nest(p))
+		return NULL;
+	pnode_t *x = p_alt_in(p);
+	p->depth--;
+	return x;
 }
 
 static pnode_t *p_pattern(parser_t *p)
@@ -467,7 +498,7 @@ static expr_t *p_object(parser_t *p)
 	return o;
 }
 
-static expr_t *p_expr(parser_t *p)
+static expr_t *p_expr_in(parser_t *p)
 {
 	const gtok_t *k = cur(p);
 	loc_t at = here(p);
@@ -566,6 +597,15 @@ static expr_t *p_expr(parser_t *p)
 		if (!e->body)
 			return NULL;
 	}
+	return e;
+}
+
+static expr_t *p_expr(parser_t *p)
+{
+	if (!nest(p))
+		return NULL;
+	expr_t *e = p_expr_in(p);
+	p->depth--;
 	return e;
 }
 
@@ -865,6 +905,7 @@ void gparse(compile_t *c, uint32_t file)
 	p.t = glex(c, file, &p.n);
 	while (cur(&p)->type != GT_EOF && !c->diag.gave_up) {
 		p.err = 0;
+		p.depth = 0;
 		size_t before = p.i, ndecls = c->ndecls;
 		p_statement(&p);
 		if (p.err) {

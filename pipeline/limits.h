@@ -2,14 +2,17 @@
  * limits.h — every hard limit of beslut, named once.
  *
  * Offsets inside a document are uint32_t, so one document (after
- * decompression) may hold at most BESLUT_MAX_DOC_BYTES bytes; a larger input
- * yields its `document` record with status "error" and nothing else.
+ * decompression) may hold at most BESLUT_MAX_DOC_BYTES bytes, and by default
+ * (--max-doc-bytes) BESLUT_DOC_BYTES_DEFAULT; a larger input yields its
+ * `document` record with status "error" and nothing else, and no more than
+ * the limit (plus one read block) is ever held for it.
  * Each limit has a pathological test (tests/golden/ or tests/unit/).
  */
 #ifndef BESLUT_LIMITS_H
 #define BESLUT_LIMITS_H
 
-#define BESLUT_MAX_DOC_BYTES     (1u << 31)  /* one decompressed input, bytes */
+#define BESLUT_MAX_DOC_BYTES     (1u << 31)  /* one decompressed input, bytes: the hard cap */
+#define BESLUT_DOC_BYTES_DEFAULT (256u << 20) /* … and the default of --max-doc-bytes */
 #define BESLUT_MAX_TOKEN_BYTES   256         /* longer runs are split into several tokens */
 #define BESLUT_READ_CHUNK        (1u << 20)  /* read()/gzread() block size */
 #define BESLUT_OUT_BLOCK         (1u << 20)  /* output is written in blocks of this size */
@@ -20,6 +23,10 @@
 #define BESLUT_MAX_THREADS       64          /* -j upper bound */
 #define BESLUT_MATCH_STEP_BUDGET 20000       /* matcher steps per rule and start token before it gives up */
 #define BESLUT_WINDOW_BYTES      (4u << 20)  /* a larger document is matched in windows of this size … */
+#define BESLUT_GRAMMAR_MAX_NESTING 64        /* ( … ), !, name: and f(…) nested in one statement */
+#define BESLUT_GRAMMAR_MAX_DEPTH   512       /* a pattern tree with its <references> expanded */
+#define BESLUT_GRAMMAR_MAX_INSNS   (1u << 16) /* matcher instructions of one rule ({m,n} is unrolled) */
+#define BESLUT_GRAMMAR_MAX_FILE    (16u << 20) /* bytes of one grammar or lexicon file */
 #define BESLUT_WINDOW_SLACK      (1u << 20)  /* … cut at a paragraph boundary within this much more */
 
 #endif

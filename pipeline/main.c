@@ -7,6 +7,7 @@
 #include "schema.h"
 #include "limits.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -35,14 +36,20 @@ static const char USAGE[] =
 "      --grammars DIR  grammar files (default: $BESLUT_GRAMMARS, then the\n"
 "                      grammars/ directory of the installation)\n"
 "      --lexicons DIR  lexicon files (default: $BESLUT_LEXICONS, then lexicons/)\n"
+"      --dictionary P  Hunspell dictionary P.aff + P.dic (default:\n"
+"                      /usr/share/hunspell/sv_SE); a missing one is an error\n"
+"      --no-dictionary run without it (line-end hyphens decided by shape and\n"
+"                      by the document alone)\n"
+"      --max-doc-bytes N  largest document, decompressed (default 256M; suffix\n"
+"                      K, M or G): a larger one gets an error record\n"
 "      --timings       print time per stage and throughput on standard error\n"
 "  -q, --quiet         no per-input error lines on standard error\n"
 "  -h, --help          this text\n"
 "  -V, --version       the version\n"
 "\n"
 "exit status: 0 every input processed; 1 some inputs failed (each still has\n"
-"its document record, status \"error\"); 2 usage error; 3 grammar, lexicon\n"
-"or output error.\n";
+"its document record, status \"error\"); 2 usage error; 3 grammar, lexicon,\n"
+"dictionary or output error.\n";
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -138,7 +145,7 @@ int main(int argc, char **argv)
 		                   argc > 2 ? argv[2] : NULL);
 	}
 
-	enum { OPT_EXPLAIN = 256, OPT_DUMP, OPT_GRAMMARS, OPT_LEXICONS, OPT_TIMINGS };
+	enum { OPT_EXPLAIN = 256, OPT_DUMP, OPT_GRAMMARS, OPT_LEXICONS, OPT_TIMINGS, OPT_DICT, OPT_NODICT, OPT_MAXDOC };
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"jobs", required_argument, NULL, 'j'},
@@ -147,6 +154,9 @@ int main(int argc, char **argv)
 		{"grammars", required_argument, NULL, OPT_GRAMMARS},
 		{"lexicons", required_argument, NULL, OPT_LEXICONS},
 		{"timings", no_argument, NULL, OPT_TIMINGS},
+		{"dictionary", required_argument, NULL, OPT_DICT},
+		{"no-dictionary", no_argument, NULL, OPT_NODICT},
+		{"max-doc-bytes", required_argument, NULL, OPT_MAXDOC},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -154,8 +164,25 @@ int main(int argc, char **argv)
 	};
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+o:j:qhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:j:qhV", longopts, NULL)) != -1) {
 		switch (c) {
+		case ':': {
+			/* an option without its argument: say which and what it wants */
+			const char *what;
+			const char *opt = argv[optind - 1];
+			switch (optopt) {
+			case 'o': what = "a file name"; break;
+			case 'j': what = "a number of threads"; break;
+			case OPT_DUMP: what = "what to show (normalized, edits, tokens, matches, grammar)"; break;
+			case OPT_GRAMMARS: case OPT_LEXICONS: what = "a directory"; break;
+			case OPT_DICT: what = "a dictionary path (without .aff/.dic)"; break;
+			case OPT_MAXDOC: what = "a size"; break;
+			default: what = "an argument"; break;
+			}
+			fprintf(stderr, "beslut: option %s needs %s\n", opt, what);
+			fprintf(stderr, "Try 'beslut --help'.\n");
+			return 2;
+		}
 		case 'o':
 			o.output = optarg;
 			break;
@@ -185,6 +212,27 @@ int main(int argc, char **argv)
 		case OPT_LEXICONS:
 			ldir_opt = optarg;
 			break;
+		case OPT_DICT:
+			o.dictionary = optarg;
+			break;
+		case OPT_NODICT:
+			o.no_dictionary = 1;
+			break;
+		case OPT_MAXDOC: {
+			char *end;
+			errno = 0;
+			unsigned long long v = strtoull(optarg, &end, 10);
+			unsigned long long mul = 1;
+			if (*end == 'K' || *end == 'k') mul = 1ull << 10, end++;
+			else if (*end == 'M' || *end == 'm') mul = 1ull << 20, end++;
+			else if (*end == 'G' || *end == 'g') mul = 1ull << 30, end++;
+			if (errno || end == optarg || *end || optarg[0] == '-' || v == 0 ||
+			    v > BESLUT_MAX_DOC_BYTES / mul)
+				return usage_error("--max-doc-bytes takes a size from 1 to 2G (suffix K, M or G)",
+				                   optarg);
+			o.max_doc_bytes = (size_t)(v * mul);
+			break;
+		}
 		case OPT_TIMINGS:
 			o.timings = 1;
 			break;

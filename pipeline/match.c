@@ -1263,8 +1263,8 @@ static void sig_cands(matcher_t *m, const match_input_t *in, sig_t *s, uint32_t 
 		memset(m->gsstamp, 0, (g->nguards + 1) * sizeof *m->gsstamp);
 		m->gtick = 1;
 	}
-	if (m->cpool_cap < m->ncpool + nc)
-		GROW(m->cpool, m->cpool_cap, m->ncpool + nc);
+	if (m->cpool_cap < m->ncpool + nc + 1) /* + 1: never a NULL pool, even for no candidates */
+		GROW(m->cpool, m->cpool_cap, m->ncpool + nc + 1);
 	uint32_t *out = m->cpool + m->ncpool;
 	size_t k = 0;
 	for (size_t q = 0; q < nc; q++) {
@@ -1635,7 +1635,8 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 			}
 		}
 	}
-	sort_records(m, out->v + base, out->n - base);
+	if (out->n > base) /* out->v may still be NULL */
+		sort_records(m, out->v + base, out->n - base);
 	if (warnings && g->ntrigs)
 		run_triggers(m, in, out, base, warnings);
 }

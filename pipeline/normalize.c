@@ -151,6 +151,7 @@
  *    starting at the character before such a one goes through ICU.
  */
 #include "normalize.h"
+#include "dict.h"
 #include "limits.h"
 
 #include <errno.h>
@@ -159,7 +160,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <hunspell/hunspell.h>
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
@@ -175,6 +175,7 @@ typedef struct furn_entry {
 
 typedef struct memo_slot {
 	uint64_t h;     /* 0 = empty */
+	uint32_t run;   /* the last run (document) that asked */
 	uint8_t v;      /* W_DICT_* verdict */
 } memo_slot_t;
 
@@ -237,6 +238,7 @@ struct normalizer {
 	memo_slot_t *memo;
 	size_t memo_n;
 	size_t dict_budget;     /* dictionary lookups left in this run */
+	uint32_t run;           /* runs so far: memo entries are charged once per run */
 	/* scratch, reused between runs */
 	nline_t *lines;
 	size_t lines_cap;
@@ -534,16 +536,9 @@ normalizer_t *normalizer_new(const char *lexdir, char **err)
 		    u_getCombiningClass(c) != 0)
 			nz->trouble[c >> 3] |= (uint8_t)(1u << (c & 7));
 	}
-	/* The dictionary is optional: without it ambiguous hyphens fall back
-	 * to the shape and document rules (see the essay above). */
-	FILE *a = fopen("/usr/share/hunspell/sv_SE.aff", "r");
-	FILE *d = fopen("/usr/share/hunspell/sv_SE.dic", "r");
-	if (a && d)
-		nz->hs = Hunspell_create("/usr/share/hunspell/sv_SE.aff", "/usr/share/hunspell/sv_SE.dic");
-	if (a)
-		fclose(a);
-	if (d)
-		fclose(d);
+	/* The process's one dictionary (dict.h); without it ambiguous hyphens
+	 * fall back to the shape and document rules (see the essay above). */
+	nz->hs = dict_get();
 	nz->memo = xcalloc(MEMO_SLOTS, sizeof *nz->memo);
 	return nz;
 }
@@ -555,8 +550,6 @@ void normalizer_free(normalizer_t *nz)
 	for (size_t i = 0; i < nz->nfurn; i++)
 		free(nz->furn[i].key);
 	free(nz->furn);
-	if (nz->hs)
-		Hunspell_destroy(nz->hs);
 	free(nz->memo);
 	free(nz->lines);
 	free(nz->ev);
@@ -1862,9 +1855,19 @@ static uint8_t dict_verdict(normalizer_t *nz, const unsigned char *t, size_t ls,
 		h = fnv_step(h, t[i]);
 	h = fnv_fin(h);
 	size_t mask = MEMO_SLOTS - 1, p = (size_t)h & mask;
+	/* A remembered verdict costs the budget like a lookup the first time
+	 * a document asks for it, so that what a document gets does not
+	 * depend on the documents this normalizer saw before it. */
 	while (nz->memo[p].h) {
-		if (nz->memo[p].h == h)
+		if (nz->memo[p].h == h) {
+			if (nz->memo[p].run != nz->run) {
+				if (nz->dict_budget == 0)
+					return W_NO_BUDGET;
+				nz->dict_budget--;
+				nz->memo[p].run = nz->run;
+			}
 			return nz->memo[p].v;
+		}
 		p = (p + 1) & mask;
 	}
 	if (nz->dict_budget == 0)
@@ -1878,12 +1881,12 @@ static uint8_t dict_verdict(normalizer_t *nz, const unsigned char *t, size_t ls,
 	uint8_t v;
 	memcpy(w, t + rs, rl);
 	w[rl] = '\0';
-	if (!Hunspell_spell(nz->hs, w)) {
+	if (!dict_spell(nz->hs, w)) {
 		v = W_DICT_NORIGHT;
 	} else {
 		memcpy(w, t + ls, ll);
 		w[ll] = '\0';
-		if (!Hunspell_spell(nz->hs, w)) {
+		if (!dict_spell(nz->hs, w)) {
 			/* a capitalised non-word before a word ("Laf-|tak",
 			 * "Covid-|vård") is a name in a compound, unless the
 			 * joined form is a word after all */
@@ -1892,13 +1895,13 @@ static uint8_t dict_verdict(normalizer_t *nz, const unsigned char *t, size_t ls,
 			if (cp_upper(cp_at(t, le, ls, &m0))) {
 				memcpy(w + ll, t + rs, rl);
 				w[ll + rl] = '\0';
-				if (!Hunspell_spell(nz->hs, w))
+				if (!dict_spell(nz->hs, w))
 					v = W_DICT_NAME;
 			}
 		} else {
 			memcpy(w + ll, t + rs, rl);
 			w[ll + rl] = '\0';
-			v = Hunspell_spell(nz->hs, w) ? W_DICT_JOIN : W_DICT_HALVES;
+			v = dict_spell(nz->hs, w) ? W_DICT_JOIN : W_DICT_HALVES;
 		}
 	}
 	if (nz->memo_n * 4 >= MEMO_SLOTS * 3) {
@@ -1907,6 +1910,7 @@ static uint8_t dict_verdict(normalizer_t *nz, const unsigned char *t, size_t ls,
 		p = (size_t)h & mask;
 	}
 	nz->memo[p].h = h;
+	nz->memo[p].run = nz->run;
 	nz->memo[p].v = v;
 	nz->memo_n++;
 	return v;
@@ -3101,6 +3105,14 @@ void normalize_run(normalizer_t *nz, const char *text, size_t len, unsigned flag
 	 * (160 KB) needs about 140; past the budget a word-internal break is
 	 * assumed, which is what the dictionary says in 97 % of the cases. */
 	nz->dict_budget = 1000 + ru.len / 8192;
+	/* A full memo is cleared between documents, never inside one that
+	 * fits (it adds at most dict_budget entries), so the verdicts of a
+	 * document are those of a fresh normalizer. */
+	nz->run++;
+	if ((nz->memo_n + nz->dict_budget) * 4 >= MEMO_SLOTS * 3) {
+		memset(nz->memo, 0, MEMO_SLOTS * sizeof *nz->memo);
+		nz->memo_n = 0;
+	}
 	out->stats.lines = scan_lines(&ru);
 	doc_shape(&ru);
 	find_furniture(&ru);

@@ -45,14 +45,19 @@ static int fail(input_t *in, const char *fmt, ...)
 	return -1;
 }
 
-/* Read all of fd into b. */
-static int slurp(int fd, buf_t *b, const char *path, input_t *in)
+static size_t doc_limit(size_t max)
+{
+	return max == 0 ? BESLUT_DOC_BYTES_DEFAULT : max > BESLUT_MAX_DOC_BYTES ? BESLUT_MAX_DOC_BYTES : max;
+}
+
+/* Read all of fd into b, at most max bytes. */
+static int slurp(int fd, buf_t *b, const char *path, input_t *in, size_t max)
 {
 	struct stat st;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-		if ((unsigned long long)st.st_size > BESLUT_MAX_DOC_BYTES)
-			return fail(in, "%s: input too large (%lld bytes; the limit is %u)", path,
-			            (long long)st.st_size, BESLUT_MAX_DOC_BYTES);
+		if ((unsigned long long)st.st_size > max)
+			return fail(in, "%s: input too large (%lld bytes; the limit is %zu, --max-doc-bytes)", path,
+			            (long long)st.st_size, max);
 		buf_grow(b, (size_t)st.st_size);
 	}
 	for (;;) {
@@ -66,15 +71,15 @@ static int slurp(int fd, buf_t *b, const char *path, input_t *in)
 		if (r == 0)
 			break;
 		b->len += (size_t)r;
-		if (b->len > BESLUT_MAX_DOC_BYTES)
-			return fail(in, "%s: input too large (over %u bytes)", path, BESLUT_MAX_DOC_BYTES);
+		if (b->len > max)
+			return fail(in, "%s: input too large (over %zu bytes, --max-doc-bytes)", path, max);
 	}
 	b->data[b->len] = '\0';
 	return 0;
 }
 
 /* Inflate a gzip byte string (one or more members) into out. */
-static int gunzip(const buf_t *gz, buf_t *out, const char *path, input_t *in)
+static int gunzip(const buf_t *gz, buf_t *out, const char *path, input_t *in, size_t max)
 {
 	z_stream zs;
 	memset(&zs, 0, sizeof zs);
@@ -83,7 +88,7 @@ static int gunzip(const buf_t *gz, buf_t *out, const char *path, input_t *in)
 	zs.next_in = (unsigned char *)gz->data;
 	size_t left = gz->len;
 	int rc = Z_OK;
-	buf_grow(out, gz->len * 4);
+	buf_grow(out, gz->len < max / 4 ? gz->len * 4 : max); /* a guess, never past the limit */
 	for (;;) {
 		if (zs.avail_in == 0) {
 			unsigned chunk = left > (1u << 30) ? (1u << 30) : (unsigned)left;
@@ -95,10 +100,10 @@ static int gunzip(const buf_t *gz, buf_t *out, const char *path, input_t *in)
 		zs.avail_out = BESLUT_READ_CHUNK;
 		rc = inflate(&zs, Z_NO_FLUSH);
 		out->len = (size_t)((char *)zs.next_out - out->data);
-		if (out->len > BESLUT_MAX_DOC_BYTES) {
+		if (out->len > max) {
 			inflateEnd(&zs);
-			return fail(in, "%s: decompressed input too large (over %u bytes)", path,
-			            BESLUT_MAX_DOC_BYTES);
+			return fail(in, "%s: decompressed input too large (over %zu bytes, --max-doc-bytes)", path,
+			            max);
 		}
 		if (rc == Z_STREAM_END) {
 			/* another member follows? (skip trailing zero padding) */
@@ -106,6 +111,14 @@ static int gunzip(const buf_t *gz, buf_t *out, const char *path, input_t *in)
 				zs.next_in++, zs.avail_in--;
 			if (zs.avail_in == 0 && left == 0)
 				break;
+			/* bytes that start no gzip member: ignored with a warning,
+			 * as gzip(1) does ("trailing garbage ignored") */
+			if (zs.avail_in == 0 ? 0
+			    : zs.next_in[0] != 0x1f || (zs.avail_in >= 2 && zs.next_in[1] != 0x8b)) {
+				input_warn(in, "%zu trailing bytes after the gzip data ignored",
+				           (size_t)zs.avail_in + left);
+				break;
+			}
 			if (inflateReset(&zs) != Z_OK)
 				break;
 			continue;
@@ -158,10 +171,12 @@ static void cp1252_table(uint32_t tab[128])
  * deviations away from what an 8 KB sample of either kind gives. */
 static int looks_binary(const unsigned char *s, size_t n)
 {
-	size_t probe = n < 8192 ? n : 8192, ctl = 0, inval = 0;
+	size_t probe = n < 8192 ? n : 8192, ctl = 0, inval = 0, nul = 0;
 	for (size_t i = 0; i < probe;) {
 		unsigned c = s[i];
-		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
+		if (c == 0)
+			nul++; /* removed from text, counted apart ("a \0b \0c") */
+		else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
 			ctl++;
 		if (c >= 0x80) {
 			int len;
@@ -177,7 +192,88 @@ static int looks_binary(const unsigned char *s, size_t n)
 	}
 	if (!probe)
 		return 0;
-	return ctl * 20 > probe || (ctl * 100 > probe && inval * 5 > probe);
+	return nul * 2 > probe || ctl * 20 > probe || (ctl * 100 > probe && inval * 5 > probe);
+}
+
+/* UTF-16 by its byte order mark, or without one by its zero bytes: text
+ * in a Latin script has a zero high byte in nearly every code unit, all
+ * at even offsets (big-endian) or all at odd ones (little-endian); NULs
+ * sprinkled into UTF-8 text fall on both.  Returns 0, 1 (LE) or 2 (BE);
+ * *skip is the length of the mark. */
+static int utf16_kind(const unsigned char *s, size_t n, size_t *skip)
+{
+	*skip = 0;
+	if (n >= 2 && s[0] == 0xFF && s[1] == 0xFE && !(n >= 4 && s[2] == 0 && s[3] == 0)) {
+		*skip = 2;
+		return 1;
+	}
+	if (n >= 2 && s[0] == 0xFE && s[1] == 0xFF) {
+		*skip = 2;
+		return 2;
+	}
+	size_t probe = (n < 8192 ? n : 8192) & ~(size_t)1, z0 = 0, z1 = 0;
+	if (probe < 16)
+		return 0;
+	for (size_t i = 0; i < probe; i += 2) {
+		z0 += s[i] == 0;
+		z1 += s[i + 1] == 0;
+	}
+	size_t pairs = probe / 2;
+	if (z1 * 10 > pairs * 3 && z0 * 50 < pairs)
+		return 1;
+	if (z0 * 10 > pairs * 3 && z1 * 50 < pairs)
+		return 2;
+	return 0;
+}
+
+/* UTF-16 source -> UTF-8 text, with the same repairs as decode(): CRLF
+ * and CR to LF, NUL removed, an unpaired surrogate becomes U+FFFD.  Each
+ * character maps to its code units in the source. */
+static void decode_utf16(input_t *in, int be, size_t skip)
+{
+	const unsigned char *s = (const unsigned char *)in->src.data;
+	size_t n = in->src.len & ~(size_t)1, nul = 0, bad = 0;
+	buf_grow(&in->text, n);
+	for (size_t i = skip; i < n;) {
+		uint32_t u = be ? (uint32_t)(s[i] << 8 | s[i + 1]) : (uint32_t)(s[i + 1] << 8 | s[i]);
+		size_t len = 2;
+		if (u >= 0xD800 && u < 0xDC00 && i + 3 < n) {
+			uint32_t lo = be ? (uint32_t)(s[i + 2] << 8 | s[i + 3]) : (uint32_t)(s[i + 3] << 8 | s[i + 2]);
+			if (lo >= 0xDC00 && lo < 0xE000) {
+				u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+				len = 4;
+			}
+		}
+		if (u >= 0xD800 && u < 0xE000) {
+			u = 0xFFFD;
+			bad++;
+		}
+		if (u == 0) {
+			nul++;
+		} else if (u == '\r') {
+			size_t j = i + 2;
+			int crlf = j + 1 < n && (be ? (s[j] == 0 && s[j + 1] == '\n') : (s[j] == '\n' && s[j + 1] == 0));
+			if (!crlf) {
+				buf_addc(&in->text, '\n');
+				omap_replace(&in->map, 1, (uint32_t)i, 2);
+			}
+		} else if (!(u == 0xFEFF && i == skip)) {
+			char out[4];
+			int m = utf8_encode(u, out);
+			buf_add(&in->text, out, (size_t)m);
+			omap_replace(&in->map, (uint32_t)m, (uint32_t)i, (uint32_t)len);
+		}
+		i += len;
+	}
+	if (!in->text.data)
+		buf_grow(&in->text, 0);
+	input_warn(in, "decoded from UTF-16%s", be ? "BE" : "LE");
+	if (in->src.len & 1)
+		input_warn(in, "odd final byte of UTF-16 input ignored");
+	if (nul)
+		input_warn(in, "%zu NUL character%s removed", nul, nul == 1 ? "" : "s");
+	if (bad)
+		input_warn(in, "%zu unpaired UTF-16 surrogate%s replaced by U+FFFD", bad, bad == 1 ? "" : "s");
 }
 
 static void decode(input_t *in)
@@ -251,6 +347,12 @@ static int finish(input_t *in, const char *path)
 {
 	if (in->src.len == 0)
 		return fail(in, "%s: empty input (0 bytes)", path);
+	size_t skip;
+	int u16 = utf16_kind((const unsigned char *)in->src.data, in->src.len, &skip);
+	if (u16) {
+		decode_utf16(in, u16 == 2, skip);
+		return 0;
+	}
 	if (looks_binary((const unsigned char *)in->src.data, in->src.len))
 		return fail(in, "%s: binary data, not text (control bytes and invalid UTF-8 in the first %zu bytes)",
 		            path, in->src.len < 8192 ? in->src.len : (size_t)8192);
@@ -258,11 +360,11 @@ static int finish(input_t *in, const char *path)
 	return 0;
 }
 
-static int from_raw(input_t *in, buf_t *raw, const char *path)
+static int from_raw(input_t *in, buf_t *raw, const char *path, size_t max)
 {
 	if (raw->len >= 2 && (unsigned char)raw->data[0] == 0x1f && (unsigned char)raw->data[1] == 0x8b) {
 		in->gzip = 1;
-		int rc = gunzip(raw, &in->src, path, in);
+		int rc = gunzip(raw, &in->src, path, in, max);
 		buf_release(raw);
 		if (rc)
 			return rc;
@@ -277,12 +379,20 @@ static int from_raw(input_t *in, buf_t *raw, const char *path)
 
 int read_input(const char *path, const char *doc, input_t *in)
 {
+	return read_input_ex(path, doc, 0, 0, in);
+}
+
+int read_input_ex(const char *path, const char *doc, unsigned flags, size_t max_bytes, input_t *in)
+{
+	size_t max = doc_limit(max_bytes);
 	in->path = xstrdup(path);
 	in->doc = xstrdup(doc);
 	int fd = 0;
 	int is_stdin = strcmp(path, "-") == 0;
 	if (!is_stdin) {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		/* O_NONBLOCK: opening a FIFO without a writer must not block
+		 * before we know what the path is */
+		fd = open(path, O_RDONLY | O_CLOEXEC | ((flags & READ_REGULAR_ONLY) ? O_NONBLOCK : 0));
 		if (fd < 0)
 			return fail(in, "%s: cannot open: %s", path, strerror(errno));
 		struct stat st;
@@ -290,9 +400,15 @@ int read_input(const char *path, const char *doc, input_t *in)
 			close(fd);
 			return fail(in, "%s: is a directory", path);
 		}
+		if ((flags & READ_REGULAR_ONLY) && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+			close(fd);
+			return fail(in, "%s: not a regular file, not read", path);
+		}
+		if (flags & READ_REGULAR_ONLY)
+			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	}
 	buf_t raw = BUF_INIT;
-	int rc = slurp(fd, &raw, is_stdin ? "<stdin>" : path, in);
+	int rc = slurp(fd, &raw, is_stdin ? "<stdin>" : path, in, max);
 	if (!is_stdin)
 		close(fd);
 	if (rc) {
@@ -301,7 +417,7 @@ int read_input(const char *path, const char *doc, input_t *in)
 	}
 	if (!raw.data)
 		buf_grow(&raw, 0);
-	return from_raw(in, &raw, is_stdin ? "<stdin>" : path);
+	return from_raw(in, &raw, is_stdin ? "<stdin>" : path, max);
 }
 
 int read_memory(const void *data, size_t len, const char *doc, input_t *in)
@@ -310,7 +426,7 @@ int read_memory(const void *data, size_t len, const char *doc, input_t *in)
 	in->doc = xstrdup(doc);
 	buf_t raw = BUF_INIT;
 	buf_add(&raw, data, len);
-	return from_raw(in, &raw, doc);
+	return from_raw(in, &raw, doc, doc_limit(0));
 }
 
 void input_release(input_t *in)

@@ -10,7 +10,13 @@
  *   - NUL bytes are dropped (with a warning);
  *   - bytes that are not part of valid UTF-8 are decoded as Windows-1252
  *     through ICU (with a warning that counts them), so a Latin-1 file and
- *     a UTF-8 file with a stray byte both come out readable.
+ *     a UTF-8 file with a stray byte both come out readable;
+ *   - UTF-16 (LE or BE, by its byte order mark or, without one, by zero
+ *     high bytes all at odd or all at even offsets) is decoded, with a
+ *     warning; each character maps to its code units;
+ *   - NULs do not make text binary (only when they are over half of it);
+ *   - bytes after the last gzip member that start no member are ignored
+ *     with a warning, as gzip(1) does.
  * Input that cannot be text (mostly control bytes), a truncated or corrupt
  * gzip stream, an unreadable path, an empty file and a file over
  * BESLUT_MAX_DOC_BYTES are errors: `error` says what happened, and the
@@ -41,6 +47,12 @@ typedef struct input {
 /* Read path ("-" = stdin) into in (zero-initialised by the caller), with
  * doc as its document id.  Returns 0 on success, -1 with in->error set. */
 int read_input(const char *path, const char *doc, input_t *in);
+/* The same with flags: READ_REGULAR_ONLY refuses (without blocking) a
+ * path that is not a regular file — FIFO, device, socket; and with a
+ * limit on the document's bytes, compressed and decompressed (0 =
+ * BESLUT_DOC_BYTES_DEFAULT; never above BESLUT_MAX_DOC_BYTES). */
+#define READ_REGULAR_ONLY 1u
+int read_input_ex(const char *path, const char *doc, unsigned flags, size_t max_bytes, input_t *in);
 /* The same for bytes already in memory (tests, fuzzing); data is copied. */
 int read_memory(const void *data, size_t len, const char *doc, input_t *in);
 void input_warn(input_t *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -331,6 +331,7 @@ static void sha256_block(uint32_t h[8], const unsigned char *p)
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
 #include <immintrin.h>
 /* The same compression with the x86 SHA extensions: rounds in groups of
  * four (sha256rnds2 twice), the message schedule with sha256msg1/msg2.
@@ -373,9 +374,16 @@ static void sha256_blocks_ni(uint32_t h[8], const unsigned char *p, size_t nbloc
 	_mm_storeu_si128((__m128i *)&h[4], s1);
 }
 
+/* CPUID directly: __builtin_cpu_supports("sha") is GCC's; clang knows no
+ * "sha" feature string. */
 static int have_sha_ni(void)
 {
-	return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+	unsigned a, b, c, d;
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 19))) /* SSE4.1 */
+		return 0;
+	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		return 0;
+	return (b >> 29) & 1; /* SHA extensions */
 }
 #else
 static void sha256_blocks_ni(uint32_t h[8], const unsigned char *p, size_t nblocks)
