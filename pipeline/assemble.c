@@ -45,6 +45,64 @@ static int is_type(const record_t *r, const char *t)
 	return strcmp(r->type, t) == 0;
 }
 
+/* Record types as numbers, so that the assembler's scans compare ints:
+ * the known types first, any other type string a grammar emits after
+ * them (distinct strings of one document, numbered as they appear). */
+enum rtype {
+	RT_DOCUMENT, RT_ITEM, RT_ATT_SATS, RT_MOTION, RT_PROPOSAL, RT_VOTE,
+	RT_RESERVATION, RT_JAV, RT_NOTE, RT_OTHER
+};
+static const char *const RT_NAMES[RT_OTHER] = {
+	"document", "item", "att_sats", "motion", "proposal", "vote", "reservation", "jav", "protocol_note",
+};
+
+/* tid[i] = type number of record i; returns the number of type numbers. */
+static size_t type_ids(const recvec_t *rv, int *tid)
+{
+	const char **other = NULL;
+	size_t nother = 0, cap = 0;
+	for (size_t i = 0; i < rv->n; i++) {
+		const char *t = rv->v[i].type;
+		int id = -1;
+		for (int k = 0; k < RT_OTHER && id < 0; k++)
+			if (strcmp(t, RT_NAMES[k]) == 0)
+				id = k;
+		for (size_t k = 0; k < nother && id < 0; k++)
+			if (other[k] == t || strcmp(other[k], t) == 0)
+				id = RT_OTHER + (int)k;
+		if (id < 0) {
+			GROW(other, cap, nother + 1);
+			other[nother] = t;
+			id = RT_OTHER + (int)nother++;
+		}
+		tid[i] = id;
+	}
+	free(other);
+	return RT_OTHER + nother;
+}
+
+/* The live votes of a document in record order (those not to be merged),
+ * for the look-backs of a vote printed again: a vote is found among
+ * votes, never by a scan over every record before it. */
+typedef struct vote_index {
+	size_t *v;
+	size_t n;
+} vote_index_t;
+
+/* The number of indexed votes before record i. */
+static size_t votes_before(const vote_index_t *vx, size_t i)
+{
+	size_t lo = 0, hi = vx->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (vx->v[mid] < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* ---- persons seen in the document ---- */
 
 typedef struct person {
@@ -440,14 +498,24 @@ static int same_body(const value_t *x, const value_t *doc)
 
 /* The records [*lo, *hi) of the item record i belongs to (records are
  * sorted, so an item's records are contiguous). */
-static void item_range(const long *item_of, size_t n, size_t i, size_t *lo, size_t *hi)
+typedef struct item_bounds {
+	size_t *lo, *hi; /* per record: its item's first record, one past its last */
+} item_bounds_t;
+
+static void item_bounds(const long *item_of, size_t n, item_bounds_t *b)
 {
-	*lo = i;
-	*hi = i + 1;
-	while (*lo > 0 && item_of[*lo - 1] == item_of[i])
-		(*lo)--;
-	while (*hi < n && item_of[*hi] == item_of[i])
-		(*hi)++;
+	b->lo = xmalloc((n ? n : 1) * sizeof *b->lo);
+	b->hi = xmalloc((n ? n : 1) * sizeof *b->hi);
+	for (size_t i = 0; i < n; i++)
+		b->lo[i] = i > 0 && item_of[i - 1] == item_of[i] ? b->lo[i - 1] : i;
+	for (size_t i = n; i-- > 0;)
+		b->hi[i] = i + 1 < n && item_of[i + 1] == item_of[i] ? b->hi[i + 1] : i + 1;
+}
+
+static void item_range(const item_bounds_t *b, size_t i, size_t *lo, size_t *hi)
+{
+	*lo = b->lo[i];
+	*hi = b->hi[i];
 }
 
 static int is_prop(const value_t *f)
@@ -485,7 +553,8 @@ static const char *label_kind(const value_t *lab)
 	return NULL;
 }
 
-static void own_options(arena_t *a, recvec_t *rv, const char *dead, const long *item_of, size_t vi)
+static void own_options(arena_t *a, recvec_t *rv, const char *dead, const int *tid, const long *item_of,
+                        const item_bounds_t *ib, size_t vi)
 {
 	value_t *opts = v_get(rv->v[vi].fields, "options");
 	if (!opts || opts->k != V_ARR || item_of[vi] < 0)
@@ -501,9 +570,9 @@ static void own_options(arena_t *a, recvec_t *rv, const char *dead, const long *
 		const value_t *who = NULL;
 		int many = 0;
 		size_t lo, hi;
-		item_range(item_of, rv->n, vi, &lo, &hi);
+		item_range(ib, vi, &lo, &hi);
 		for (size_t j = lo; j < hi; j++) {
-			if (dead[j] || !is_type(&rv->v[j], "proposal"))
+			if (dead[j] || tid[j] != RT_PROPOSAL)
 				continue;
 			const value_t *kj = v_get(rv->v[j].fields, "kind");
 			const value_t *by = v_get(rv->v[j].fields, "by");
@@ -533,7 +602,7 @@ static int same_int(const value_t *x, const value_t *y)
  * appendix, "Ja-röst för A, Nej-röst för B" over it): the nearest live vote
  * before it with the same Ja and Nej labels, or the same Ja and Nej
  * counts; -1 if none. */
-static long same_vote(const recvec_t *rv, const char *dead, size_t i)
+static long same_vote(const recvec_t *rv, const char *dead, const vote_index_t *vx, size_t i)
 {
 	const value_t *f = rv->v[i].fields;
 	const value_t *cj = v_get(v_get(f, "counts"), "ja"), *cn = v_get(v_get(f, "counts"), "nej");
@@ -542,8 +611,9 @@ static long same_vote(const recvec_t *rv, const char *dead, size_t i)
 	int counts = cj && cn && cj->k == V_INT && cn->k == V_INT;
 	if (!labels && !counts)
 		return -1; /* nothing to recognise the vote by */
-	for (size_t j = i; j-- > 0;) { /* the vote is printed before its repeat */
-		if (dead[j] || rv->v[j].merge || !is_type(&rv->v[j], "vote"))
+	for (size_t x = votes_before(vx, i); x-- > 0;) { /* the vote is printed before its repeat */
+		size_t j = vx->v[x];
+		if (dead[j])
 			continue;
 		const value_t *g = rv->v[j].fields;
 		if (same_str_ci(v_get(f, "ja"), v_get(g, "ja")) && same_str_ci(v_get(f, "nej"), v_get(g, "nej")))
@@ -557,14 +627,15 @@ static long same_vote(const recvec_t *rv, const char *dead, size_t i)
 
 /* The nearest live vote before record i in its item whose options the
  * Ja and Nej labels of i both name (different options); -1 if none. */
-static long named_vote(const recvec_t *rv, const char *dead, const long *item_of, size_t i)
+static long named_vote(const recvec_t *rv, const char *dead, const vote_index_t *vx, const long *item_of, size_t i)
 {
 	const value_t *f = rv->v[i].fields;
 	const value_t *ja = v_get(f, "ja"), *nej = v_get(f, "nej");
 	if (!ja || !nej || ja->k != V_STR || nej->k != V_STR)
 		return -1;
-	for (size_t k = i; k-- > 0 && item_of[k] == item_of[i];) {
-		if (dead[k] || rv->v[k].merge || !is_type(&rv->v[k], "vote"))
+	for (size_t x = votes_before(vx, i); x-- > 0 && item_of[vx->v[x]] == item_of[i];) {
+		size_t k = vx->v[x];
+		if (dead[k])
 			continue;
 		const value_t *opts = v_get(rv->v[k].fields, "options");
 		long a = option_for_label(opts, ja), b = option_for_label(opts, nej);
@@ -860,18 +931,43 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 		if (item_of[i] >= 0)
 			item_of[i] = canon[item_of[i]];
 	free(canon);
+	int *tid = xmalloc((rv->n ? rv->n : 1) * sizeof *tid);
+	size_t ntid = type_ids(rv, tid);
+	item_bounds_t ib;
+	item_bounds(item_of, rv->n, &ib);
+	vote_index_t vx = {xmalloc((rv->n ? rv->n : 1) * sizeof *vx.v), 0};
+	for (size_t i = 0; i < rv->n; i++)
+		if (tid[i] == RT_VOTE && !rv->v[i].merge)
+			vx.v[vx.n++] = i;
+	/* next_same[i]: the next record after i of its type that is not to be
+	 * merged (rv->n if none); last_live[t]: the last live record of type t
+	 * seen so far in the merge loop (-1 if none) */
+	size_t *next_same = xmalloc((rv->n ? rv->n : 1) * sizeof *next_same);
+	long *last_live = xmalloc(ntid * sizeof *last_live);
+	for (size_t t = 0; t < ntid; t++)
+		last_live[t] = (long)rv->n;
+	for (size_t i = rv->n; i-- > 0;) {
+		next_same[i] = (size_t)last_live[tid[i]];
+		if (!rv->v[i].merge)
+			last_live[tid[i]] = (long)i;
+	}
+	for (size_t t = 0; t < ntid; t++)
+		last_live[t] = -1;
 	long moved_item = -2, moved_to = -1; /* a vote merged into another item */
 	long red_item = -2, red_to = -1, red_from = -1; /* … or into an earlier vote */
 	for (size_t i = 0; i < rv->n; i++) {
 		record_t *r = &rv->v[i];
-		if (!r->merge)
+		if (!r->merge) {
+			if (!dead[i])
+				last_live[tid[i]] = (long)i;
 			continue;
+		}
 		dead[i] = 1;
-		if (is_type(r, "document")) {
+		if (tid[i] == RT_DOCUMENT) {
 			merge_fields(a, docf, r->fields);
 			continue;
 		}
-		if (is_type(r, "item")) {
+		if (tid[i] == RT_ITEM) {
 			if (item_of[i] >= 0)
 				merge_fields(a, items[item_of[i]].rec->fields, r->fields);
 			continue;
@@ -881,19 +977,16 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 		 * records are sorted, so an item's records are contiguous), else
 		 * the first one after it */
 		long best = -1;
-		for (size_t k = i; k-- > 0 && item_of[k] == item_of[i];)
-			if (!dead[k] && is_type(&rv->v[k], r->type)) {
-				best = (long)k;
-				break;
-			}
-		for (size_t k = i + 1; best < 0 && k < rv->n && item_of[k] == item_of[i]; k++)
-			if (!rv->v[k].merge && is_type(&rv->v[k], r->type))
-				best = (long)k;
-		if (best >= 0 && is_type(r, "vote")) {
+		long prev = last_live[tid[i]];
+		if (prev >= 0 && item_of[prev] == item_of[i])
+			best = prev;
+		if (best < 0 && next_same[i] < rv->n && item_of[next_same[i]] == item_of[i])
+			best = (long)next_same[i];
+		if (best >= 0 && tid[i] == RT_VOTE) {
 			/* "Ja-röst för A, Nej-röst för B" names the options of the vote
 			 * it belongs to, which may lie before a counter-proposition
 			 * vote; the rest of that omröstning follows it there */
-			long named = named_vote(rv, dead, item_of, i);
+			long named = named_vote(rv, dead, &vx, item_of, i);
 			if (named >= 0 && named != best) {
 				best = named;
 				red_item = item_of[i];
@@ -903,22 +996,26 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 				best = red_to;
 			}
 		}
-		if (best < 0 && is_type(r, "vote") && item_of[i] == moved_item)
+		if (best < 0 && tid[i] == RT_VOTE && item_of[i] == moved_item)
 			best = moved_to; /* the rest of a vote printed away from its item */
-		if (best < 0 && is_type(r, "vote")) {
-			best = same_vote(rv, dead, i);
+		if (best < 0 && tid[i] == RT_VOTE) {
+			best = same_vote(rv, dead, &vx, i);
 			if (best >= 0) {
 				moved_item = item_of[i];
 				moved_to = best;
 			}
 		}
-		if (best >= 0)
+		if (best >= 0) {
 			merge_fields(a, rv->v[best].fields, r->fields);
-		else
+		} else {
 			dead[i] = 0; /* the first of its kind becomes the record */
+			last_live[tid[i]] = (long)i;
+		}
 	}
+	free(next_same);
+	free(last_live);
 	for (size_t i = 0; i < rv->n; i++) /* a document record from a plain action */
-		if (!dead[i] && is_type(&rv->v[i], "document")) {
+		if (!dead[i] && tid[i] == RT_DOCUMENT) {
 			merge_fields(a, docf, rv->v[i].fields);
 			dead[i] = 1;
 		}
@@ -927,11 +1024,11 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	 * förslag, then the meeting's beslut in the same words) is one set of
 	 * att-satser: the later copy is kept */
 	for (size_t i = 0; i < rv->n; i++) {
-		if (dead[i] || !is_type(&rv->v[i], "att_sats") || item_of[i] < 0 || items[item_of[i]].number < 0)
+		if (dead[i] || tid[i] != RT_ATT_SATS || item_of[i] < 0 || items[item_of[i]].number < 0)
 			continue; /* only under a § heading (summary topics repeat phrases) */
 		const value_t *fi = rv->v[i].fields;
 		for (size_t j = i + 1; j < rv->n && item_of[j] == item_of[i]; j++) {
-			if (dead[j] || !is_type(&rv->v[j], "att_sats"))
+			if (dead[j] || tid[j] != RT_ATT_SATS)
 				continue;
 			const value_t *fj = rv->v[j].fields;
 			if (v_equal(v_get(fi, "of"), v_get(fj, "of")) && v_equal(v_get(fi, "number"), v_get(fj, "number")) &&
@@ -945,14 +1042,14 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	/* 2c. the points of a proposal printed before the decision ("Förslag
 	 * till beslut") count only in an item without a decision of its own */
 	for (size_t i = 0; i < rv->n; i++) {
-		if (dead[i] || !is_type(&rv->v[i], "att_sats") || !is_prop(rv->v[i].fields))
+		if (dead[i] || tid[i] != RT_ATT_SATS || !is_prop(rv->v[i].fields))
 			continue;
 		if (same_body(v_get(rv->v[i].fields, "_from"), v_get(docf, "body")))
 			continue; /* the document's own body proposes: its decision */
 		size_t lo, hi;
-		item_range(item_of, rv->n, i, &lo, &hi);
+		item_range(&ib, i, &lo, &hi);
 		for (size_t j = lo; j < hi; j++)
-			if (!dead[j] && is_type(&rv->v[j], "att_sats") && !is_prop(rv->v[j].fields) &&
+			if (!dead[j] && tid[j] == RT_ATT_SATS && !is_prop(rv->v[j].fields) &&
 			    is_decision(rv->v[j].fields)) {
 				dead[i] = 1;
 				break;
@@ -972,15 +1069,15 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	 * alternative only from a member of that party; from another it backs
 	 * a proposal (bifall) */
 	for (size_t i = 0; i < rv->n; i++)
-		if (!dead[i] && is_type(&rv->v[i], "proposal"))
+		if (!dead[i] && tid[i] == RT_PROPOSAL)
 			party_proposal(a, rv->v[i].fields);
 
 	/* 3b. an option named by the kind of yrkande alone ("ställer
 	 * proposition på återremissyrkandet") belongs to the one who made the
 	 * only yrkande of that kind in the item */
 	for (size_t i = 0; i < rv->n; i++)
-		if (!dead[i] && is_type(&rv->v[i], "vote"))
-			own_options(a, rv, dead, item_of, i);
+		if (!dead[i] && tid[i] == RT_VOTE)
+			own_options(a, rv, dead, tid, item_of, &ib, i);
 
 	/* 4. complete the fields; vote checks add document warnings */
 	for (size_t i = 0; i < rv->n; i++) {
@@ -988,7 +1085,7 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 			continue;
 		record_t *r = &rv->v[i];
 		r->fields = complete(a, r->type, r->fields);
-		if (is_type(r, "vote")) {
+		if (tid[i] == RT_VOTE) {
 			buf_t where = BUF_INIT;
 			buf_adds(&where, "item ");
 			write_item_key(&where, items, item_of[i]);
@@ -1023,6 +1120,10 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	}
 	free(count);
 	free(ps.v);
+	free(tid);
+	free(ib.lo);
+	free(ib.hi);
+	free(vx.v);
 	free(dead);
 	free(item_of);
 	free(items);
