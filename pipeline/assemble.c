@@ -342,13 +342,29 @@ static size_t words_of(const char *s, size_t n, char words[][48], size_t max)
 	return k;
 }
 
+/* Two label words are the same word, also when one is the other in the
+ * genitive ("Bergs" / "Berg"). */
+static int word_eq(const char *x, const char *y)
+{
+	size_t nx = strlen(x), ny = strlen(y);
+	if (nx == ny)
+		return strcmp(x, y) == 0;
+	if (nx == ny + 1 && x[ny] == 's')
+		return strncmp(x, y, ny) == 0;
+	if (ny == nx + 1 && y[nx] == 's')
+		return strncmp(x, y, nx) == 0;
+	return 0;
+}
+
 /* Index of the option a Ja/Nej label names: the option sharing the most
- * words with it (ties: none); -1 if none shares a word. */
-static long option_for_label(const value_t *opts, const value_t *label)
+ * words with it (ties: none); -1 if none shares a word.  With `owners`,
+ * the words of an option's owner count twice ("Ja för bifall till Anna
+ * Eks yrkande"). */
+static long option_for_label(const value_t *opts, const value_t *label, int owners)
 {
 	if (!label || label->k != V_STR || !opts || opts->k != V_ARR)
 		return -1;
-	char lw[16][48], ow[16][48];
+	char lw[16][48], ow[16][48], bw[8][48];
 	size_t nl = words_of(label->u.s.s, label->u.s.n, lw, 16);
 	long best = -1;
 	size_t best_n = 0;
@@ -357,13 +373,21 @@ static long option_for_label(const value_t *opts, const value_t *label)
 		const value_t *lab = v_get(opts->u.a.v[i], "label");
 		if (!lab || lab->k != V_STR)
 			continue;
+		const value_t *bn = str_or_null(v_get(v_get(opts->u.a.v[i], "by"), "name"));
 		size_t no = words_of(lab->u.s.s, lab->u.s.n, ow, 16), common = 0;
-		for (size_t a = 0; a < nl; a++)
+		size_t nb = bn && owners ? words_of(bn->u.s.s, bn->u.s.n, bw, 8) : 0;
+		for (size_t a = 0; a < nl; a++) {
 			for (size_t b = 0; b < no; b++)
 				if (strcmp(lw[a], ow[b]) == 0) {
 					common++;
 					break;
 				}
+			for (size_t b = 0; b < nb; b++)
+				if (word_eq(lw[a], bw[b])) {
+					common += 2;
+					break;
+				}
+		}
 		if (common > best_n) {
 			best_n = common;
 			best = (long)i;
@@ -404,7 +428,7 @@ static void resolve_counted(arena_t *a, value_t *f)
 		if (x && x->k == V_INT)
 			idx[k] = (long)x->u.i;
 		else if (x && x->k == V_STR)
-			idx[k] = option_for_label(opts, x);
+			idx[k] = option_for_label(opts, x, 1);
 	}
 	/* Two options put against each other: a Ja and a Nej that both have a
 	 * label mean different options, so one named option gives the other
@@ -587,6 +611,125 @@ static void own_options(arena_t *a, recvec_t *rv, const char *dead, const int *t
 	}
 }
 
+static int same_str_ci(const value_t *x, const value_t *y);
+
+static int flag_set(const value_t *f, const char *key)
+{
+	const value_t *x = v_get(f, key);
+	return x && x->k == V_BOOL && x->u.b;
+}
+
+/* Whether the actor list (or actor) `who` holds an actor that `w` names:
+ * the same name, or, for an actor known by role alone, the same role. */
+static int names_actor(const value_t *who, const value_t *w)
+{
+	if (!who || !w || w->k != V_OBJ)
+		return 0;
+	if (who->k == V_ARR) {
+		for (size_t i = 0; i < who->u.a.n; i++)
+			if (names_actor(who->u.a.v[i], w))
+				return 1;
+		return 0;
+	}
+	if (who->k != V_OBJ)
+		return 0;
+	const value_t *wn = str_or_null(v_get(w, "name")), *wr = str_or_null(v_get(w, "role"));
+	if (wn)
+		return same_str_ci(wn, v_get(who, "name"));
+	return wr && same_str_ci(wr, v_get(who, "role"));
+}
+
+/* Every word of x is a word of y (x has at least one word). */
+static int words_within(const value_t *x, const value_t *y)
+{
+	if (!x || !y || x->k != V_STR || y->k != V_STR)
+		return 0;
+	char xw[16][48], yw[32][48];
+	size_t nx = words_of(x->u.s.s, x->u.s.n, xw, 16), ny = words_of(y->u.s.s, y->u.s.n, yw, 32);
+	if (!nx)
+		return 0;
+	for (size_t i = 0; i < nx; i++) {
+		size_t j = 0;
+		while (j < ny && strcmp(xw[i], yw[j]) != 0)
+			j++;
+		if (j == ny)
+			return 0;
+	}
+	return 1;
+}
+
+/* A proposition put on "yrkandena" without naming them (`_collective`):
+ * its options are the item's proposals made before it (one option per
+ * distinct text, owned by the first proposer; kinds named in `_except`
+ * left out), and the option the finding named (options[0], "X:s yrkande",
+ * "det egna yrkandet" with the chair as owner) is the proposal it names.
+ * A finding that names no proposal stays the first option, the proposals
+ * follow it. */
+static void collective_options(arena_t *a, recvec_t *rv, const char *dead, const int *tid,
+                               const item_bounds_t *ib, size_t vi)
+{
+	value_t *f = rv->v[vi].fields;
+	value_t *opts = v_get(f, "options");
+	if (!opts || opts->k != V_ARR)
+		return;
+	/* "det egna yrkandet": the putter's */
+	const value_t *chair = v_get(f, "_chair");
+	for (size_t k = 0; chair && chair->k == V_OBJ && k < opts->u.a.n; k++)
+		if (flag_set(opts->u.a.v[k], "_own") && v_is_null(v_get(opts->u.a.v[k], "by")))
+			v_set(a, opts->u.a.v[k], "by", (value_t *)chair);
+	if (!flag_set(f, "_collective") || opts->u.a.n != 1)
+		return;
+	value_t *w = opts->u.a.v[0];
+	const value_t *wby = v_get(w, "by");
+	const value_t *except = str_or_null(v_get(f, "_except"));
+	/* the owner of "det egna yrkandet" printed by role alone ("Ordföranden
+	 * ställer …") is the person of that role who made a proposal */
+	value_t *fresh = v_arr(a);
+	long hit = -1;
+	for (size_t j = ib->lo[vi]; j < vi; j++) {
+		if (dead[j] || tid[j] != RT_PROPOSAL)
+			continue;
+		const value_t *pf = rv->v[j].fields;
+		const value_t *kind = str_or_null(v_get(pf, "kind")), *by = v_get(pf, "by");
+		const value_t *text = str_or_null(v_get(pf, "text"));
+		if (except && same_str_ci(except, kind))
+			continue;
+		const value_t *label = text ? text : kind;
+		if (!label)
+			continue;
+		if (!wby || v_is_null(wby)) {
+			/* a finding by label ("stadsledningskontorets förslag") is the
+			 * proposal that backs it */
+			if (words_within(v_get(w, "label"), label))
+				continue;
+		}
+		long dup = -1;
+		for (size_t k = 0; k < fresh->u.a.n && dup < 0; k++)
+			if (same_str_ci(v_get(fresh->u.a.v[k], "label"), label))
+				dup = (long)k;
+		if (hit < 0 && wby && !v_is_null(wby) && names_actor(by, wby))
+			hit = dup >= 0 ? dup : (long)fresh->u.a.n;
+		if (dup >= 0)
+			continue;
+		value_t *o = v_obj(a);
+		v_set(a, o, "label", (value_t *)label);
+		v_set(a, o, "by", by && by->k == V_ARR && by->u.a.n ? by->u.a.v[0] : v_null(a));
+		v_set(a, o, "standing", v_bool(a, 0));
+		if (kind)
+			v_set(a, o, "_kind", (value_t *)kind);
+		v_push(a, fresh, o);
+	}
+	if (!fresh->u.a.n)
+		return;
+	if (hit >= 0) {
+		v_set(a, f, "options", fresh);
+		v_set(a, f, "adopted", v_int(a, hit));
+		return;
+	}
+	for (size_t k = 0; k < fresh->u.a.n; k++)
+		v_push(a, opts, fresh->u.a.v[k]);
+}
+
 static int same_str_ci(const value_t *x, const value_t *y)
 {
 	return x && y && x->k == V_STR && y->k == V_STR && x->u.s.n && x->u.s.n == y->u.s.n &&
@@ -638,7 +781,7 @@ static long named_vote(const recvec_t *rv, const char *dead, const vote_index_t 
 		if (dead[k])
 			continue;
 		const value_t *opts = v_get(rv->v[k].fields, "options");
-		long a = option_for_label(opts, ja), b = option_for_label(opts, nej);
+		long a = option_for_label(opts, ja, 0), b = option_for_label(opts, nej, 0);
 		if (a >= 0 && b >= 0 && a != b)
 			return (long)k;
 	}
@@ -1078,6 +1221,11 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	for (size_t i = 0; i < rv->n; i++)
 		if (!dead[i] && tid[i] == RT_VOTE)
 			own_options(a, rv, dead, tid, item_of, &ib, i);
+
+	/* 3c. a proposition on "yrkandena" puts the item's proposals */
+	for (size_t i = 0; i < rv->n; i++)
+		if (!dead[i] && tid[i] == RT_VOTE)
+			collective_options(a, rv, dead, tid, &ib, i);
 
 	/* 4. complete the fields; vote checks add document warnings */
 	for (size_t i = 0; i < rv->n; i++) {
