@@ -442,6 +442,13 @@ static void resolve_counted(arena_t *a, value_t *f)
 	}
 	if (idx[0] >= 0 && idx[0] == idx[1])
 		idx[0] = idx[1] = -1; /* a label that names both options decides nothing */
+	/* one option put alone, one side rejecting it ("Ja för bifall och Nej
+	 * för avslag på kommunstyrelsens förslag"): the other side is it */
+	if (opts && opts->k == V_ARR && opts->u.a.n == 1 && xj && xn && xj->k == V_STR && xn->k == V_STR &&
+	    rejects(xj) != rejects(xn)) {
+		idx[0] = rejects(xj) ? -1 : 0;
+		idx[1] = rejects(xn) ? -1 : 0;
+	}
 	/* A side whose label names none of the options put ("ställer
 	 * proposition på förslagen", then "Nej för Eriks yrkande") is an
 	 * option of its own, added after them. */
@@ -469,6 +476,17 @@ static void resolve_counted(arena_t *a, value_t *f)
 	const value_t *cj = v_get(c, "ja"), *cn = v_get(c, "nej");
 	if (idx[0] >= 0 && idx[1] >= 0 && cj && cn && cj->k == V_INT && cn->k == V_INT && cj->u.i != cn->u.i)
 		v_set(a, f, "adopted", v_int(a, cj->u.i > cn->u.i ? idx[0] : idx[1]));
+	/* one option put alone, one side for rejecting it ("Ja för avslag och
+	 * Nej för bifall till yrkandet från SD"): the count adopts it or not */
+	if (opts && opts->k == V_ARR && opts->u.a.n == 1 && cj && cn && cj->k == V_INT && cn->k == V_INT &&
+	    cj->u.i != cn->u.i) {
+		int win = cj->u.i > cn->u.i ? 0 : 1;
+		if (idx[win] == 0 && idx[1 - win] < 0)
+			v_set(a, f, "adopted", v_int(a, 0));
+		else if (idx[win] < 0 && idx[1 - win] == 0 && xj && xn && xj->k == V_STR && xn->k == V_STR &&
+		         rejects(win ? xn : xj))
+			v_set(a, f, "adopted", v_null(a));
+	}
 }
 
 static void party_proposal(arena_t *a, value_t *f)
@@ -783,6 +801,32 @@ static long named_vote(const recvec_t *rv, const char *dead, const vote_index_t 
 		const value_t *opts = v_get(rv->v[k].fields, "options");
 		long a = option_for_label(opts, ja, 0), b = option_for_label(opts, nej, 0);
 		if (a >= 0 && b >= 0 && a != b)
+			return (long)k;
+	}
+	return -1;
+}
+
+static int is_counted(const value_t *f)
+{
+	const value_t *m = v_get(f, "method");
+	return m && m->k == V_STR && strcmp(m->u.s.s, "omröstning") == 0;
+}
+
+/* For the counted part of a vote (record i) whose nearest vote `best` was
+ * taken without a count: the nearest vote before best in the item that
+ * was put as a counted one and has neither counts nor a voting list yet;
+ * -1 if none (or best is itself counted). */
+static long asked_vote(const recvec_t *rv, const char *dead, const vote_index_t *vx, const long *item_of,
+                       size_t i, size_t best)
+{
+	if (best >= i || !is_counted(rv->v[i].fields) || is_counted(rv->v[best].fields))
+		return -1;
+	for (size_t x = votes_before(vx, best); x-- > 0 && item_of[vx->v[x]] == item_of[i];) {
+		size_t k = vx->v[x];
+		if (dead[k])
+			continue;
+		const value_t *g = rv->v[k].fields;
+		if (is_counted(g) && v_is_null(v_get(g, "counts")) && v_is_null(v_get(g, "ballots")))
 			return (long)k;
 	}
 	return -1;
@@ -1137,6 +1181,18 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 				red_from = (long)i;
 			} else if (item_of[i] == red_item && best < red_from) {
 				best = red_to;
+			} else {
+				/* a count after a proposition that did not ask for one
+				 * ("… och finner att A antagits som motförslag") belongs
+				 * to the proposition before it that did ("Omröstning
+				 * begärs") and has no count yet */
+				long asked = asked_vote(rv, dead, &vx, item_of, i, (size_t)best);
+				if (asked >= 0) {
+					best = asked;
+					red_item = item_of[i];
+					red_to = asked;
+					red_from = (long)i;
+				}
 			}
 		}
 		if (best < 0 && tid[i] == RT_VOTE && item_of[i] == moved_item)
