@@ -606,7 +606,10 @@ static void own_options(arena_t *a, recvec_t *rv, const char *dead, const int *t
 		const value_t *st = v_get(opt, "standing");
 		if (!v_is_null(v_get(opt, "by")) || (st && st->k == V_BOOL && st->u.b))
 			continue;
-		const char *kind = label_kind(v_get(opt, "label"));
+		/* the kind the grammar gave the option, else the one its label
+		 * names by its noun */
+		const value_t *gk = str_or_null(v_get(opt, "_kind"));
+		const char *kind = gk ? gk->u.s.s : label_kind(v_get(opt, "label"));
 		if (!kind)
 			continue;
 		const value_t *who = NULL;
