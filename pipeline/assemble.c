@@ -657,7 +657,26 @@ static int names_actor(const value_t *who, const value_t *w)
 	const value_t *wn = str_or_null(v_get(w, "name")), *wr = str_or_null(v_get(w, "role"));
 	if (wn)
 		return same_str_ci(wn, v_get(who, "name"));
-	return wr && same_str_ci(wr, v_get(who, "role"));
+	if (wr)
+		return same_str_ci(wr, v_get(who, "role"));
+	return 0;
+}
+
+/* … or, for an actor known by party alone, an actor of that party. */
+static int names_actor_or_party(const value_t *who, const value_t *w)
+{
+	if (names_actor(who, w))
+		return 1;
+	const value_t *wp = str_or_null(v_get(w, "party"));
+	if (!wp || str_or_null(v_get(w, "name")) || str_or_null(v_get(w, "role")) || !who)
+		return 0;
+	if (who->k == V_ARR) {
+		for (size_t i = 0; i < who->u.a.n; i++)
+			if (names_actor_or_party(who->u.a.v[i], w))
+				return 1;
+		return 0;
+	}
+	return who->k == V_OBJ && same_str_ci(wp, v_get(who, "party"));
 }
 
 /* Every word of x is a word of y (x has at least one word). */
@@ -833,6 +852,70 @@ static long asked_vote(const recvec_t *rv, const char *dead, const vote_index_t 
 			return (long)k;
 	}
 	return -1;
+}
+
+/* ---- self-checks ---- */
+
+/* Whether the owners the options of vote record vi name made a proposal
+ * in its item: 1 when some owner did, when an option is standing, or when
+ * no option names an owner or the item has no proposals. */
+static int options_named(const recvec_t *rv, const char *dead, const int *tid, const item_bounds_t *ib, size_t vi)
+{
+	const value_t *opts = v_get(rv->v[vi].fields, "options");
+	if (!opts || opts->k != V_ARR)
+		return 1;
+	int owners = 0;
+	for (size_t k = 0; k < opts->u.a.n; k++) {
+		const value_t *by = v_get(opts->u.a.v[k], "by");
+		if (flag_set(opts->u.a.v[k], "standing"))
+			return 1;
+		owners += by && by->k == V_OBJ;
+	}
+	if (!owners)
+		return 1;
+	int any = 0;
+	for (size_t j = ib->lo[vi]; j < ib->hi[vi]; j++) {
+		if (dead[j] || tid[j] != RT_PROPOSAL)
+			continue;
+		any = 1;
+		const value_t *pby = v_get(rv->v[j].fields, "by");
+		for (size_t k = 0; k < opts->u.a.n; k++) {
+			const value_t *by = v_get(opts->u.a.v[k], "by");
+			if (by && by->k == V_OBJ && names_actor_or_party(pby, by))
+				return 1;
+			/* a party-only owner the proposal's text names ("bifall
+			 * till tilläggsyrkande från KD, M och L") */
+			const value_t *bp = str_or_null(v_get(by, "party"));
+			if (bp && !str_or_null(v_get(by, "name")) && words_within(bp, v_get(rv->v[j].fields, "text")))
+				return 1;
+		}
+	}
+	return !any;
+}
+
+/* A `_check` marker (a section heading of the beslutsgång): its item must
+ * hold a live record of the type it `needs` (`counted`: a vote with
+ * counts); else a warning naming the heading. */
+static void check_section(arena_t *a, const recvec_t *rv, const char *dead, const item_bounds_t *ib, size_t ci,
+                          const char *where, value_t *warnings)
+{
+	const value_t *cf = rv->v[ci].fields;
+	const value_t *needs = str_or_null(v_get(cf, "needs"));
+	if (!needs || !warnings)
+		return;
+	int counted = flag_set(cf, "counted");
+	for (size_t j = ib->lo[ci]; j < ib->hi[ci]; j++) {
+		if (dead[j] || strcmp(rv->v[j].type, needs->u.s.s) != 0)
+			continue;
+		if (!counted || (is_counted(rv->v[j].fields) && !v_is_null(v_get(rv->v[j].fields, "counts"))))
+			return;
+	}
+	const value_t *h = str_or_null(v_get(cf, "heading"));
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "check: %s: section \"%.*s\" without a %s record%s", where, h ? (int)h->u.s.n : 0,
+	           h ? h->u.s.s : "", needs->u.s.s, counted ? " with counts" : "");
+	v_push(a, warnings, v_str(a, b.data, b.len));
+	buf_release(&b);
 }
 
 /* ---- envelope ---- */
@@ -1216,6 +1299,14 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	}
 	free(next_same);
 	free(last_live);
+	/* markers for the assembler's checks (types starting with '_') are
+	 * never written out */
+	char *marker = xcalloc(rv->n ? rv->n : 1, 1);
+	for (size_t i = 0; i < rv->n; i++)
+		if (!dead[i] && rv->v[i].type[0] == '_') {
+			marker[i] = 1;
+			dead[i] = 1;
+		}
 	for (size_t i = 0; i < rv->n; i++) /* a document record from a plain action */
 		if (!dead[i] && tid[i] == RT_DOCUMENT) {
 			merge_fields(a, docf, rv->v[i].fields);
@@ -1301,6 +1392,26 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 			buf_release(&where);
 		}
 	}
+
+	/* 4b. self-checks: a section of the beslutsgång without its records,
+	 * a vote whose options name no proposal of its item */
+	for (size_t i = 0; i < rv->n; i++) {
+		if (!(marker[i] || (!dead[i] && tid[i] == RT_VOTE)) || item_of[i] < 0)
+			continue;
+		buf_t where = BUF_INIT;
+		buf_adds(&where, "item ");
+		write_item_key(&where, items, item_of[i]);
+		if (marker[i] && strcmp(rv->v[i].type, "_check") == 0) {
+			check_section(a, rv, dead, &ib, i, where.data, warnings);
+		} else if (!marker[i] && !options_named(rv, dead, tid, &ib, i)) {
+			buf_t b = BUF_INIT;
+			buf_printf(&b, "check: %s: no option of the vote names a proposal of the item", where.data);
+			v_push(a, warnings, v_str(a, b.data, b.len));
+			buf_release(&b);
+		}
+		buf_release(&where);
+	}
+	free(marker);
 
 	/* 5. output */
 	size_t nlive = 0;
