@@ -260,6 +260,8 @@ static void fix_actors(arena_t *a, const persons_t *ps, value_t *v, long item)
 		fix_actors(a, ps, v->u.o.v[i], item);
 }
 
+static int flag_set(const value_t *f, const char *key);
+
 /* ---- counted votes ---- */
 
 static const char *const VOTE_KEYS[4] = {"ja", "nej", "avstår", "frånvarande"};
@@ -399,20 +401,6 @@ static long option_for_label(const value_t *opts, const value_t *label, int owne
 	return tie ? -1 : best;
 }
 
-/* A Ja/Nej side that means rejecting: "att avslå …", "avslag på …". */
-static int rejects(const value_t *label)
-{
-	const char *s = label->u.s.s;
-	size_t n = label->u.s.n;
-	if (n > 4 && strncasecmp(s, "att ", 4) == 0)
-		s += 4, n -= 4;
-	static const char *const w[] = {"avslå", "avslag"};
-	for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
-		if (n >= strlen(w[i]) && strncasecmp(s, w[i], strlen(w[i])) == 0)
-			return 1;
-	return 0;
-}
-
 /* A counted vote: ja/nej name options (as labels from the text, or already
  * as indexes); the count decides what was adopted. */
 static void resolve_counted(arena_t *a, value_t *f)
@@ -423,6 +411,8 @@ static void resolve_counted(arena_t *a, value_t *f)
 	const value_t *opts = v_get(f, "options");
 	long idx[2] = {-1, -1};
 	const char *keys[2] = {"ja", "nej"};
+	/* a side that means rejecting ("Ja för avslag"), as the grammar read it */
+	int rej[2] = {flag_set(f, "_ja_rejects"), flag_set(f, "_nej_rejects")};
 	for (int k = 0; k < 2; k++) {
 		value_t *x = v_get(f, keys[k]);
 		if (x && x->k == V_INT)
@@ -445,9 +435,9 @@ static void resolve_counted(arena_t *a, value_t *f)
 	/* one option put alone, one side rejecting it ("Ja för bifall och Nej
 	 * för avslag på kommunstyrelsens förslag"): the other side is it */
 	if (opts && opts->k == V_ARR && opts->u.a.n == 1 && xj && xn && xj->k == V_STR && xn->k == V_STR &&
-	    rejects(xj) != rejects(xn)) {
-		idx[0] = rejects(xj) ? -1 : 0;
-		idx[1] = rejects(xn) ? -1 : 0;
+	    rej[0] != rej[1]) {
+		idx[0] = rej[0] ? -1 : 0;
+		idx[1] = rej[1] ? -1 : 0;
 	}
 	/* A side whose label names none of the options put ("ställer
 	 * proposition på förslagen", then "Nej för Eriks yrkande") is an
@@ -455,7 +445,7 @@ static void resolve_counted(arena_t *a, value_t *f)
 	value_t *ov = (value_t *)opts;
 	for (int k = 0; k < 2; k++) {
 		const value_t *x = v_get(f, keys[k]);
-		if (idx[k] >= 0 || !x || x->k != V_STR || !x->u.s.n || rejects(x))
+		if (idx[k] >= 0 || !x || x->k != V_STR || !x->u.s.n || rej[k])
 			continue; /* ("Ja-röst för att avslå tilläggsyrkandet" names no option) */
 		if (!ov || ov->k != V_ARR) {
 			ov = v_arr(a);
@@ -484,7 +474,7 @@ static void resolve_counted(arena_t *a, value_t *f)
 		if (idx[win] == 0 && idx[1 - win] < 0)
 			v_set(a, f, "adopted", v_int(a, 0));
 		else if (idx[win] < 0 && idx[1 - win] == 0 && xj && xn && xj->k == V_STR && xn->k == V_STR &&
-		         rejects(win ? xn : xj))
+		         rej[win])
 			v_set(a, f, "adopted", v_null(a));
 	}
 }
