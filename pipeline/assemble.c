@@ -45,6 +45,64 @@ static int is_type(const record_t *r, const char *t)
 	return strcmp(r->type, t) == 0;
 }
 
+/* Record types as numbers, so that the assembler's scans compare ints:
+ * the known types first, any other type string a grammar emits after
+ * them (distinct strings of one document, numbered as they appear). */
+enum rtype {
+	RT_DOCUMENT, RT_ITEM, RT_ATT_SATS, RT_MOTION, RT_PROPOSAL, RT_VOTE,
+	RT_RESERVATION, RT_JAV, RT_NOTE, RT_OTHER
+};
+static const char *const RT_NAMES[RT_OTHER] = {
+	"document", "item", "att_sats", "motion", "proposal", "vote", "reservation", "jav", "protocol_note",
+};
+
+/* tid[i] = type number of record i; returns the number of type numbers. */
+static size_t type_ids(const recvec_t *rv, int *tid)
+{
+	const char **other = NULL;
+	size_t nother = 0, cap = 0;
+	for (size_t i = 0; i < rv->n; i++) {
+		const char *t = rv->v[i].type;
+		int id = -1;
+		for (int k = 0; k < RT_OTHER && id < 0; k++)
+			if (strcmp(t, RT_NAMES[k]) == 0)
+				id = k;
+		for (size_t k = 0; k < nother && id < 0; k++)
+			if (other[k] == t || strcmp(other[k], t) == 0)
+				id = RT_OTHER + (int)k;
+		if (id < 0) {
+			GROW(other, cap, nother + 1);
+			other[nother] = t;
+			id = RT_OTHER + (int)nother++;
+		}
+		tid[i] = id;
+	}
+	free(other);
+	return RT_OTHER + nother;
+}
+
+/* The live votes of a document in record order (those not to be merged),
+ * for the look-backs of a vote printed again: a vote is found among
+ * votes, never by a scan over every record before it. */
+typedef struct vote_index {
+	size_t *v;
+	size_t n;
+} vote_index_t;
+
+/* The number of indexed votes before record i. */
+static size_t votes_before(const vote_index_t *vx, size_t i)
+{
+	size_t lo = 0, hi = vx->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (vx->v[mid] < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* ---- persons seen in the document ---- */
 
 typedef struct person {
@@ -202,6 +260,8 @@ static void fix_actors(arena_t *a, const persons_t *ps, value_t *v, long item)
 		fix_actors(a, ps, v->u.o.v[i], item);
 }
 
+static int flag_set(const value_t *f, const char *key);
+
 /* ---- counted votes ---- */
 
 static const char *const VOTE_KEYS[4] = {"ja", "nej", "avstår", "frånvarande"};
@@ -284,13 +344,29 @@ static size_t words_of(const char *s, size_t n, char words[][48], size_t max)
 	return k;
 }
 
+/* Two label words are the same word, also when one is the other in the
+ * genitive ("Bergs" / "Berg"). */
+static int word_eq(const char *x, const char *y)
+{
+	size_t nx = strlen(x), ny = strlen(y);
+	if (nx == ny)
+		return strcmp(x, y) == 0;
+	if (nx == ny + 1 && x[ny] == 's')
+		return strncmp(x, y, ny) == 0;
+	if (ny == nx + 1 && y[nx] == 's')
+		return strncmp(x, y, nx) == 0;
+	return 0;
+}
+
 /* Index of the option a Ja/Nej label names: the option sharing the most
- * words with it (ties: none); -1 if none shares a word. */
-static long option_for_label(const value_t *opts, const value_t *label)
+ * words with it (ties: none); -1 if none shares a word.  With `owners`,
+ * the words of an option's owner count twice ("Ja för bifall till Anna
+ * Eks yrkande"). */
+static long option_for_label(const value_t *opts, const value_t *label, int owners)
 {
 	if (!label || label->k != V_STR || !opts || opts->k != V_ARR)
 		return -1;
-	char lw[16][48], ow[16][48];
+	char lw[16][48], ow[16][48], bw[8][48];
 	size_t nl = words_of(label->u.s.s, label->u.s.n, lw, 16);
 	long best = -1;
 	size_t best_n = 0;
@@ -299,13 +375,21 @@ static long option_for_label(const value_t *opts, const value_t *label)
 		const value_t *lab = v_get(opts->u.a.v[i], "label");
 		if (!lab || lab->k != V_STR)
 			continue;
+		const value_t *bn = str_or_null(v_get(v_get(opts->u.a.v[i], "by"), "name"));
 		size_t no = words_of(lab->u.s.s, lab->u.s.n, ow, 16), common = 0;
-		for (size_t a = 0; a < nl; a++)
+		size_t nb = bn && owners ? words_of(bn->u.s.s, bn->u.s.n, bw, 8) : 0;
+		for (size_t a = 0; a < nl; a++) {
 			for (size_t b = 0; b < no; b++)
 				if (strcmp(lw[a], ow[b]) == 0) {
 					common++;
 					break;
 				}
+			for (size_t b = 0; b < nb; b++)
+				if (word_eq(lw[a], bw[b])) {
+					common += 2;
+					break;
+				}
+		}
 		if (common > best_n) {
 			best_n = common;
 			best = (long)i;
@@ -315,20 +399,6 @@ static long option_for_label(const value_t *opts, const value_t *label)
 		}
 	}
 	return tie ? -1 : best;
-}
-
-/* A Ja/Nej side that means rejecting: "att avslå …", "avslag på …". */
-static int rejects(const value_t *label)
-{
-	const char *s = label->u.s.s;
-	size_t n = label->u.s.n;
-	if (n > 4 && strncasecmp(s, "att ", 4) == 0)
-		s += 4, n -= 4;
-	static const char *const w[] = {"avslå", "avslag"};
-	for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
-		if (n >= strlen(w[i]) && strncasecmp(s, w[i], strlen(w[i])) == 0)
-			return 1;
-	return 0;
 }
 
 /* A counted vote: ja/nej name options (as labels from the text, or already
@@ -341,12 +411,14 @@ static void resolve_counted(arena_t *a, value_t *f)
 	const value_t *opts = v_get(f, "options");
 	long idx[2] = {-1, -1};
 	const char *keys[2] = {"ja", "nej"};
+	/* a side that means rejecting ("Ja för avslag"), as the grammar read it */
+	int rej[2] = {flag_set(f, "_ja_rejects"), flag_set(f, "_nej_rejects")};
 	for (int k = 0; k < 2; k++) {
 		value_t *x = v_get(f, keys[k]);
 		if (x && x->k == V_INT)
 			idx[k] = (long)x->u.i;
 		else if (x && x->k == V_STR)
-			idx[k] = option_for_label(opts, x);
+			idx[k] = option_for_label(opts, x, 1);
 	}
 	/* Two options put against each other: a Ja and a Nej that both have a
 	 * label mean different options, so one named option gives the other
@@ -360,13 +432,20 @@ static void resolve_counted(arena_t *a, value_t *f)
 	}
 	if (idx[0] >= 0 && idx[0] == idx[1])
 		idx[0] = idx[1] = -1; /* a label that names both options decides nothing */
+	/* one option put alone, one side rejecting it ("Ja för bifall och Nej
+	 * för avslag på kommunstyrelsens förslag"): the other side is it */
+	if (opts && opts->k == V_ARR && opts->u.a.n == 1 && xj && xn && xj->k == V_STR && xn->k == V_STR &&
+	    rej[0] != rej[1]) {
+		idx[0] = rej[0] ? -1 : 0;
+		idx[1] = rej[1] ? -1 : 0;
+	}
 	/* A side whose label names none of the options put ("ställer
 	 * proposition på förslagen", then "Nej för Eriks yrkande") is an
 	 * option of its own, added after them. */
 	value_t *ov = (value_t *)opts;
 	for (int k = 0; k < 2; k++) {
 		const value_t *x = v_get(f, keys[k]);
-		if (idx[k] >= 0 || !x || x->k != V_STR || !x->u.s.n || rejects(x))
+		if (idx[k] >= 0 || !x || x->k != V_STR || !x->u.s.n || rej[k])
 			continue; /* ("Ja-röst för att avslå tilläggsyrkandet" names no option) */
 		if (!ov || ov->k != V_ARR) {
 			ov = v_arr(a);
@@ -387,6 +466,17 @@ static void resolve_counted(arena_t *a, value_t *f)
 	const value_t *cj = v_get(c, "ja"), *cn = v_get(c, "nej");
 	if (idx[0] >= 0 && idx[1] >= 0 && cj && cn && cj->k == V_INT && cn->k == V_INT && cj->u.i != cn->u.i)
 		v_set(a, f, "adopted", v_int(a, cj->u.i > cn->u.i ? idx[0] : idx[1]));
+	/* one option put alone, one side for rejecting it ("Ja för avslag och
+	 * Nej för bifall till yrkandet från SD"): the count adopts it or not */
+	if (opts && opts->k == V_ARR && opts->u.a.n == 1 && cj && cn && cj->k == V_INT && cn->k == V_INT &&
+	    cj->u.i != cn->u.i) {
+		int win = cj->u.i > cn->u.i ? 0 : 1;
+		if (idx[win] == 0 && idx[1 - win] < 0)
+			v_set(a, f, "adopted", v_int(a, 0));
+		else if (idx[win] < 0 && idx[1 - win] == 0 && xj && xn && xj->k == V_STR && xn->k == V_STR &&
+		         rej[win])
+			v_set(a, f, "adopted", v_null(a));
+	}
 }
 
 static void party_proposal(arena_t *a, value_t *f)
@@ -440,14 +530,24 @@ static int same_body(const value_t *x, const value_t *doc)
 
 /* The records [*lo, *hi) of the item record i belongs to (records are
  * sorted, so an item's records are contiguous). */
-static void item_range(const long *item_of, size_t n, size_t i, size_t *lo, size_t *hi)
+typedef struct item_bounds {
+	size_t *lo, *hi; /* per record: its item's first record, one past its last */
+} item_bounds_t;
+
+static void item_bounds(const long *item_of, size_t n, item_bounds_t *b)
 {
-	*lo = i;
-	*hi = i + 1;
-	while (*lo > 0 && item_of[*lo - 1] == item_of[i])
-		(*lo)--;
-	while (*hi < n && item_of[*hi] == item_of[i])
-		(*hi)++;
+	b->lo = xmalloc((n ? n : 1) * sizeof *b->lo);
+	b->hi = xmalloc((n ? n : 1) * sizeof *b->hi);
+	for (size_t i = 0; i < n; i++)
+		b->lo[i] = i > 0 && item_of[i - 1] == item_of[i] ? b->lo[i - 1] : i;
+	for (size_t i = n; i-- > 0;)
+		b->hi[i] = i + 1 < n && item_of[i + 1] == item_of[i] ? b->hi[i + 1] : i + 1;
+}
+
+static void item_range(const item_bounds_t *b, size_t i, size_t *lo, size_t *hi)
+{
+	*lo = b->lo[i];
+	*hi = b->hi[i];
 }
 
 static int is_prop(const value_t *f)
@@ -485,7 +585,8 @@ static const char *label_kind(const value_t *lab)
 	return NULL;
 }
 
-static void own_options(arena_t *a, recvec_t *rv, const char *dead, const long *item_of, size_t vi)
+static void own_options(arena_t *a, recvec_t *rv, const char *dead, const int *tid, const long *item_of,
+                        const item_bounds_t *ib, size_t vi)
 {
 	value_t *opts = v_get(rv->v[vi].fields, "options");
 	if (!opts || opts->k != V_ARR || item_of[vi] < 0)
@@ -495,15 +596,18 @@ static void own_options(arena_t *a, recvec_t *rv, const char *dead, const long *
 		const value_t *st = v_get(opt, "standing");
 		if (!v_is_null(v_get(opt, "by")) || (st && st->k == V_BOOL && st->u.b))
 			continue;
-		const char *kind = label_kind(v_get(opt, "label"));
+		/* the kind the grammar gave the option, else the one its label
+		 * names by its noun */
+		const value_t *gk = str_or_null(v_get(opt, "_kind"));
+		const char *kind = gk ? gk->u.s.s : label_kind(v_get(opt, "label"));
 		if (!kind)
 			continue;
 		const value_t *who = NULL;
 		int many = 0;
 		size_t lo, hi;
-		item_range(item_of, rv->n, vi, &lo, &hi);
+		item_range(ib, vi, &lo, &hi);
 		for (size_t j = lo; j < hi; j++) {
-			if (dead[j] || !is_type(&rv->v[j], "proposal"))
+			if (dead[j] || tid[j] != RT_PROPOSAL)
 				continue;
 			const value_t *kj = v_get(rv->v[j].fields, "kind");
 			const value_t *by = v_get(rv->v[j].fields, "by");
@@ -516,6 +620,144 @@ static void own_options(arena_t *a, recvec_t *rv, const char *dead, const long *
 		if (who && !many)
 			v_set(a, opt, "by", (value_t *)who);
 	}
+}
+
+static int same_str_ci(const value_t *x, const value_t *y);
+
+static int flag_set(const value_t *f, const char *key)
+{
+	const value_t *x = v_get(f, key);
+	return x && x->k == V_BOOL && x->u.b;
+}
+
+/* Whether the actor list (or actor) `who` holds an actor that `w` names:
+ * the same name, or, for an actor known by role alone, the same role. */
+static int names_actor(const value_t *who, const value_t *w)
+{
+	if (!who || !w || w->k != V_OBJ)
+		return 0;
+	if (who->k == V_ARR) {
+		for (size_t i = 0; i < who->u.a.n; i++)
+			if (names_actor(who->u.a.v[i], w))
+				return 1;
+		return 0;
+	}
+	if (who->k != V_OBJ)
+		return 0;
+	const value_t *wn = str_or_null(v_get(w, "name")), *wr = str_or_null(v_get(w, "role"));
+	if (wn)
+		return same_str_ci(wn, v_get(who, "name"));
+	if (wr)
+		return same_str_ci(wr, v_get(who, "role"));
+	return 0;
+}
+
+/* … or, for an actor known by party alone, an actor of that party. */
+static int names_actor_or_party(const value_t *who, const value_t *w)
+{
+	if (names_actor(who, w))
+		return 1;
+	const value_t *wp = str_or_null(v_get(w, "party"));
+	if (!wp || str_or_null(v_get(w, "name")) || str_or_null(v_get(w, "role")) || !who)
+		return 0;
+	if (who->k == V_ARR) {
+		for (size_t i = 0; i < who->u.a.n; i++)
+			if (names_actor_or_party(who->u.a.v[i], w))
+				return 1;
+		return 0;
+	}
+	return who->k == V_OBJ && same_str_ci(wp, v_get(who, "party"));
+}
+
+/* Every word of x is a word of y (x has at least one word). */
+static int words_within(const value_t *x, const value_t *y)
+{
+	if (!x || !y || x->k != V_STR || y->k != V_STR)
+		return 0;
+	char xw[16][48], yw[32][48];
+	size_t nx = words_of(x->u.s.s, x->u.s.n, xw, 16), ny = words_of(y->u.s.s, y->u.s.n, yw, 32);
+	if (!nx)
+		return 0;
+	for (size_t i = 0; i < nx; i++) {
+		size_t j = 0;
+		while (j < ny && strcmp(xw[i], yw[j]) != 0)
+			j++;
+		if (j == ny)
+			return 0;
+	}
+	return 1;
+}
+
+/* A proposition put on "yrkandena" without naming them (`_collective`):
+ * its options are the item's proposals made before it (one option per
+ * distinct text, owned by the first proposer; kinds named in `_except`
+ * left out), and the option the finding named (options[0], "X:s yrkande",
+ * "det egna yrkandet" with the chair as owner) is the proposal it names.
+ * A finding that names no proposal stays the first option, the proposals
+ * follow it. */
+static void collective_options(arena_t *a, recvec_t *rv, const char *dead, const int *tid,
+                               const item_bounds_t *ib, size_t vi)
+{
+	value_t *f = rv->v[vi].fields;
+	value_t *opts = v_get(f, "options");
+	if (!opts || opts->k != V_ARR)
+		return;
+	/* "det egna yrkandet": the putter's */
+	const value_t *chair = v_get(f, "_chair");
+	for (size_t k = 0; chair && chair->k == V_OBJ && k < opts->u.a.n; k++)
+		if (flag_set(opts->u.a.v[k], "_own") && v_is_null(v_get(opts->u.a.v[k], "by")))
+			v_set(a, opts->u.a.v[k], "by", (value_t *)chair);
+	if (!flag_set(f, "_collective") || opts->u.a.n != 1)
+		return;
+	value_t *w = opts->u.a.v[0];
+	const value_t *wby = v_get(w, "by");
+	const value_t *except = str_or_null(v_get(f, "_except"));
+	/* the owner of "det egna yrkandet" printed by role alone ("Ordföranden
+	 * ställer …") is the person of that role who made a proposal */
+	value_t *fresh = v_arr(a);
+	long hit = -1;
+	for (size_t j = ib->lo[vi]; j < vi; j++) {
+		if (dead[j] || tid[j] != RT_PROPOSAL)
+			continue;
+		const value_t *pf = rv->v[j].fields;
+		const value_t *kind = str_or_null(v_get(pf, "kind")), *by = v_get(pf, "by");
+		const value_t *text = str_or_null(v_get(pf, "text"));
+		if (except && same_str_ci(except, kind))
+			continue;
+		const value_t *label = text ? text : kind;
+		if (!label)
+			continue;
+		if (!wby || v_is_null(wby)) {
+			/* a finding by label ("stadsledningskontorets förslag") is the
+			 * proposal that backs it */
+			if (words_within(v_get(w, "label"), label))
+				continue;
+		}
+		long dup = -1;
+		for (size_t k = 0; k < fresh->u.a.n && dup < 0; k++)
+			if (same_str_ci(v_get(fresh->u.a.v[k], "label"), label))
+				dup = (long)k;
+		if (hit < 0 && wby && !v_is_null(wby) && names_actor(by, wby))
+			hit = dup >= 0 ? dup : (long)fresh->u.a.n;
+		if (dup >= 0)
+			continue;
+		value_t *o = v_obj(a);
+		v_set(a, o, "label", (value_t *)label);
+		v_set(a, o, "by", by && by->k == V_ARR && by->u.a.n ? by->u.a.v[0] : v_null(a));
+		v_set(a, o, "standing", v_bool(a, 0));
+		if (kind)
+			v_set(a, o, "_kind", (value_t *)kind);
+		v_push(a, fresh, o);
+	}
+	if (!fresh->u.a.n)
+		return;
+	if (hit >= 0) {
+		v_set(a, f, "options", fresh);
+		v_set(a, f, "adopted", v_int(a, hit));
+		return;
+	}
+	for (size_t k = 0; k < fresh->u.a.n; k++)
+		v_push(a, opts, fresh->u.a.v[k]);
 }
 
 static int same_str_ci(const value_t *x, const value_t *y)
@@ -533,7 +775,7 @@ static int same_int(const value_t *x, const value_t *y)
  * appendix, "Ja-röst för A, Nej-röst för B" over it): the nearest live vote
  * before it with the same Ja and Nej labels, or the same Ja and Nej
  * counts; -1 if none. */
-static long same_vote(const recvec_t *rv, const char *dead, size_t i)
+static long same_vote(const recvec_t *rv, const char *dead, const vote_index_t *vx, size_t i)
 {
 	const value_t *f = rv->v[i].fields;
 	const value_t *cj = v_get(v_get(f, "counts"), "ja"), *cn = v_get(v_get(f, "counts"), "nej");
@@ -542,8 +784,9 @@ static long same_vote(const recvec_t *rv, const char *dead, size_t i)
 	int counts = cj && cn && cj->k == V_INT && cn->k == V_INT;
 	if (!labels && !counts)
 		return -1; /* nothing to recognise the vote by */
-	for (size_t j = i; j-- > 0;) { /* the vote is printed before its repeat */
-		if (dead[j] || rv->v[j].merge || !is_type(&rv->v[j], "vote"))
+	for (size_t x = votes_before(vx, i); x-- > 0;) { /* the vote is printed before its repeat */
+		size_t j = vx->v[x];
+		if (dead[j])
 			continue;
 		const value_t *g = rv->v[j].fields;
 		if (same_str_ci(v_get(f, "ja"), v_get(g, "ja")) && same_str_ci(v_get(f, "nej"), v_get(g, "nej")))
@@ -557,21 +800,112 @@ static long same_vote(const recvec_t *rv, const char *dead, size_t i)
 
 /* The nearest live vote before record i in its item whose options the
  * Ja and Nej labels of i both name (different options); -1 if none. */
-static long named_vote(const recvec_t *rv, const char *dead, const long *item_of, size_t i)
+static long named_vote(const recvec_t *rv, const char *dead, const vote_index_t *vx, const long *item_of, size_t i)
 {
 	const value_t *f = rv->v[i].fields;
 	const value_t *ja = v_get(f, "ja"), *nej = v_get(f, "nej");
 	if (!ja || !nej || ja->k != V_STR || nej->k != V_STR)
 		return -1;
-	for (size_t k = i; k-- > 0 && item_of[k] == item_of[i];) {
-		if (dead[k] || rv->v[k].merge || !is_type(&rv->v[k], "vote"))
+	for (size_t x = votes_before(vx, i); x-- > 0 && item_of[vx->v[x]] == item_of[i];) {
+		size_t k = vx->v[x];
+		if (dead[k])
 			continue;
 		const value_t *opts = v_get(rv->v[k].fields, "options");
-		long a = option_for_label(opts, ja), b = option_for_label(opts, nej);
+		long a = option_for_label(opts, ja, 0), b = option_for_label(opts, nej, 0);
 		if (a >= 0 && b >= 0 && a != b)
 			return (long)k;
 	}
 	return -1;
+}
+
+static int is_counted(const value_t *f)
+{
+	const value_t *m = v_get(f, "method");
+	return m && m->k == V_STR && strcmp(m->u.s.s, "omröstning") == 0;
+}
+
+/* For the counted part of a vote (record i) whose nearest vote `best` was
+ * taken without a count: the nearest vote before best in the item that
+ * was put as a counted one and has neither counts nor a voting list yet;
+ * -1 if none (or best is itself counted). */
+static long asked_vote(const recvec_t *rv, const char *dead, const vote_index_t *vx, const long *item_of,
+                       size_t i, size_t best)
+{
+	if (best >= i || !is_counted(rv->v[i].fields) || is_counted(rv->v[best].fields))
+		return -1;
+	for (size_t x = votes_before(vx, best); x-- > 0 && item_of[vx->v[x]] == item_of[i];) {
+		size_t k = vx->v[x];
+		if (dead[k])
+			continue;
+		const value_t *g = rv->v[k].fields;
+		if (is_counted(g) && v_is_null(v_get(g, "counts")) && v_is_null(v_get(g, "ballots")))
+			return (long)k;
+	}
+	return -1;
+}
+
+/* ---- self-checks ---- */
+
+/* Whether the owners the options of vote record vi name made a proposal
+ * in its item: 1 when some owner did, when an option is standing, or when
+ * no option names an owner or the item has no proposals. */
+static int options_named(const recvec_t *rv, const char *dead, const int *tid, const item_bounds_t *ib, size_t vi)
+{
+	const value_t *opts = v_get(rv->v[vi].fields, "options");
+	if (!opts || opts->k != V_ARR)
+		return 1;
+	int owners = 0;
+	for (size_t k = 0; k < opts->u.a.n; k++) {
+		const value_t *by = v_get(opts->u.a.v[k], "by");
+		if (flag_set(opts->u.a.v[k], "standing"))
+			return 1;
+		owners += by && by->k == V_OBJ;
+	}
+	if (!owners)
+		return 1;
+	int any = 0;
+	for (size_t j = ib->lo[vi]; j < ib->hi[vi]; j++) {
+		if (dead[j] || tid[j] != RT_PROPOSAL)
+			continue;
+		any = 1;
+		const value_t *pby = v_get(rv->v[j].fields, "by");
+		for (size_t k = 0; k < opts->u.a.n; k++) {
+			const value_t *by = v_get(opts->u.a.v[k], "by");
+			if (by && by->k == V_OBJ && names_actor_or_party(pby, by))
+				return 1;
+			/* a party-only owner the proposal's text names ("bifall
+			 * till tilläggsyrkande från KD, M och L") */
+			const value_t *bp = str_or_null(v_get(by, "party"));
+			if (bp && !str_or_null(v_get(by, "name")) && words_within(bp, v_get(rv->v[j].fields, "text")))
+				return 1;
+		}
+	}
+	return !any;
+}
+
+/* A `_check` marker (a section heading of the beslutsgång): its item must
+ * hold a live record of the type it `needs` (`counted`: a vote with
+ * counts); else a warning naming the heading. */
+static void check_section(arena_t *a, const recvec_t *rv, const char *dead, const item_bounds_t *ib, size_t ci,
+                          const char *where, value_t *warnings)
+{
+	const value_t *cf = rv->v[ci].fields;
+	const value_t *needs = str_or_null(v_get(cf, "needs"));
+	if (!needs || !warnings)
+		return;
+	int counted = flag_set(cf, "counted");
+	for (size_t j = ib->lo[ci]; j < ib->hi[ci]; j++) {
+		if (dead[j] || strcmp(rv->v[j].type, needs->u.s.s) != 0)
+			continue;
+		if (!counted || (is_counted(rv->v[j].fields) && !v_is_null(v_get(rv->v[j].fields, "counts"))))
+			return;
+	}
+	const value_t *h = str_or_null(v_get(cf, "heading"));
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "check: %s: section \"%.*s\" without a %s record%s", where, h ? (int)h->u.s.n : 0,
+	           h ? h->u.s.s : "", needs->u.s.s, counted ? " with counts" : "");
+	v_push(a, warnings, v_str(a, b.data, b.len));
+	buf_release(&b);
 }
 
 /* ---- envelope ---- */
@@ -860,18 +1194,43 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 		if (item_of[i] >= 0)
 			item_of[i] = canon[item_of[i]];
 	free(canon);
+	int *tid = xmalloc((rv->n ? rv->n : 1) * sizeof *tid);
+	size_t ntid = type_ids(rv, tid);
+	item_bounds_t ib;
+	item_bounds(item_of, rv->n, &ib);
+	vote_index_t vx = {xmalloc((rv->n ? rv->n : 1) * sizeof *vx.v), 0};
+	for (size_t i = 0; i < rv->n; i++)
+		if (tid[i] == RT_VOTE && !rv->v[i].merge)
+			vx.v[vx.n++] = i;
+	/* next_same[i]: the next record after i of its type that is not to be
+	 * merged (rv->n if none); last_live[t]: the last live record of type t
+	 * seen so far in the merge loop (-1 if none) */
+	size_t *next_same = xmalloc((rv->n ? rv->n : 1) * sizeof *next_same);
+	long *last_live = xmalloc(ntid * sizeof *last_live);
+	for (size_t t = 0; t < ntid; t++)
+		last_live[t] = (long)rv->n;
+	for (size_t i = rv->n; i-- > 0;) {
+		next_same[i] = (size_t)last_live[tid[i]];
+		if (!rv->v[i].merge)
+			last_live[tid[i]] = (long)i;
+	}
+	for (size_t t = 0; t < ntid; t++)
+		last_live[t] = -1;
 	long moved_item = -2, moved_to = -1; /* a vote merged into another item */
 	long red_item = -2, red_to = -1, red_from = -1; /* … or into an earlier vote */
 	for (size_t i = 0; i < rv->n; i++) {
 		record_t *r = &rv->v[i];
-		if (!r->merge)
+		if (!r->merge) {
+			if (!dead[i])
+				last_live[tid[i]] = (long)i;
 			continue;
+		}
 		dead[i] = 1;
-		if (is_type(r, "document")) {
+		if (tid[i] == RT_DOCUMENT) {
 			merge_fields(a, docf, r->fields);
 			continue;
 		}
-		if (is_type(r, "item")) {
+		if (tid[i] == RT_ITEM) {
 			if (item_of[i] >= 0)
 				merge_fields(a, items[item_of[i]].rec->fields, r->fields);
 			continue;
@@ -881,19 +1240,16 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 		 * records are sorted, so an item's records are contiguous), else
 		 * the first one after it */
 		long best = -1;
-		for (size_t k = i; k-- > 0 && item_of[k] == item_of[i];)
-			if (!dead[k] && is_type(&rv->v[k], r->type)) {
-				best = (long)k;
-				break;
-			}
-		for (size_t k = i + 1; best < 0 && k < rv->n && item_of[k] == item_of[i]; k++)
-			if (!rv->v[k].merge && is_type(&rv->v[k], r->type))
-				best = (long)k;
-		if (best >= 0 && is_type(r, "vote")) {
+		long prev = last_live[tid[i]];
+		if (prev >= 0 && item_of[prev] == item_of[i])
+			best = prev;
+		if (best < 0 && next_same[i] < rv->n && item_of[next_same[i]] == item_of[i])
+			best = (long)next_same[i];
+		if (best >= 0 && tid[i] == RT_VOTE) {
 			/* "Ja-röst för A, Nej-röst för B" names the options of the vote
 			 * it belongs to, which may lie before a counter-proposition
 			 * vote; the rest of that omröstning follows it there */
-			long named = named_vote(rv, dead, item_of, i);
+			long named = named_vote(rv, dead, &vx, item_of, i);
 			if (named >= 0 && named != best) {
 				best = named;
 				red_item = item_of[i];
@@ -901,24 +1257,48 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 				red_from = (long)i;
 			} else if (item_of[i] == red_item && best < red_from) {
 				best = red_to;
+			} else {
+				/* a count after a proposition that did not ask for one
+				 * ("… och finner att A antagits som motförslag") belongs
+				 * to the proposition before it that did ("Omröstning
+				 * begärs") and has no count yet */
+				long asked = asked_vote(rv, dead, &vx, item_of, i, (size_t)best);
+				if (asked >= 0) {
+					best = asked;
+					red_item = item_of[i];
+					red_to = asked;
+					red_from = (long)i;
+				}
 			}
 		}
-		if (best < 0 && is_type(r, "vote") && item_of[i] == moved_item)
+		if (best < 0 && tid[i] == RT_VOTE && item_of[i] == moved_item)
 			best = moved_to; /* the rest of a vote printed away from its item */
-		if (best < 0 && is_type(r, "vote")) {
-			best = same_vote(rv, dead, i);
+		if (best < 0 && tid[i] == RT_VOTE) {
+			best = same_vote(rv, dead, &vx, i);
 			if (best >= 0) {
 				moved_item = item_of[i];
 				moved_to = best;
 			}
 		}
-		if (best >= 0)
+		if (best >= 0) {
 			merge_fields(a, rv->v[best].fields, r->fields);
-		else
+		} else {
 			dead[i] = 0; /* the first of its kind becomes the record */
+			last_live[tid[i]] = (long)i;
+		}
 	}
+	free(next_same);
+	free(last_live);
+	/* markers for the assembler's checks (types starting with '_') are
+	 * never written out */
+	char *marker = xcalloc(rv->n ? rv->n : 1, 1);
+	for (size_t i = 0; i < rv->n; i++)
+		if (!dead[i] && rv->v[i].type[0] == '_') {
+			marker[i] = 1;
+			dead[i] = 1;
+		}
 	for (size_t i = 0; i < rv->n; i++) /* a document record from a plain action */
-		if (!dead[i] && is_type(&rv->v[i], "document")) {
+		if (!dead[i] && tid[i] == RT_DOCUMENT) {
 			merge_fields(a, docf, rv->v[i].fields);
 			dead[i] = 1;
 		}
@@ -927,11 +1307,11 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	 * förslag, then the meeting's beslut in the same words) is one set of
 	 * att-satser: the later copy is kept */
 	for (size_t i = 0; i < rv->n; i++) {
-		if (dead[i] || !is_type(&rv->v[i], "att_sats") || item_of[i] < 0 || items[item_of[i]].number < 0)
+		if (dead[i] || tid[i] != RT_ATT_SATS || item_of[i] < 0 || items[item_of[i]].number < 0)
 			continue; /* only under a § heading (summary topics repeat phrases) */
 		const value_t *fi = rv->v[i].fields;
 		for (size_t j = i + 1; j < rv->n && item_of[j] == item_of[i]; j++) {
-			if (dead[j] || !is_type(&rv->v[j], "att_sats"))
+			if (dead[j] || tid[j] != RT_ATT_SATS)
 				continue;
 			const value_t *fj = rv->v[j].fields;
 			if (v_equal(v_get(fi, "of"), v_get(fj, "of")) && v_equal(v_get(fi, "number"), v_get(fj, "number")) &&
@@ -945,14 +1325,14 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	/* 2c. the points of a proposal printed before the decision ("Förslag
 	 * till beslut") count only in an item without a decision of its own */
 	for (size_t i = 0; i < rv->n; i++) {
-		if (dead[i] || !is_type(&rv->v[i], "att_sats") || !is_prop(rv->v[i].fields))
+		if (dead[i] || tid[i] != RT_ATT_SATS || !is_prop(rv->v[i].fields))
 			continue;
 		if (same_body(v_get(rv->v[i].fields, "_from"), v_get(docf, "body")))
 			continue; /* the document's own body proposes: its decision */
 		size_t lo, hi;
-		item_range(item_of, rv->n, i, &lo, &hi);
+		item_range(&ib, i, &lo, &hi);
 		for (size_t j = lo; j < hi; j++)
-			if (!dead[j] && is_type(&rv->v[j], "att_sats") && !is_prop(rv->v[j].fields) &&
+			if (!dead[j] && tid[j] == RT_ATT_SATS && !is_prop(rv->v[j].fields) &&
 			    is_decision(rv->v[j].fields)) {
 				dead[i] = 1;
 				break;
@@ -972,15 +1352,20 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	 * alternative only from a member of that party; from another it backs
 	 * a proposal (bifall) */
 	for (size_t i = 0; i < rv->n; i++)
-		if (!dead[i] && is_type(&rv->v[i], "proposal"))
+		if (!dead[i] && tid[i] == RT_PROPOSAL)
 			party_proposal(a, rv->v[i].fields);
 
 	/* 3b. an option named by the kind of yrkande alone ("ställer
 	 * proposition på återremissyrkandet") belongs to the one who made the
 	 * only yrkande of that kind in the item */
 	for (size_t i = 0; i < rv->n; i++)
-		if (!dead[i] && is_type(&rv->v[i], "vote"))
-			own_options(a, rv, dead, item_of, i);
+		if (!dead[i] && tid[i] == RT_VOTE)
+			own_options(a, rv, dead, tid, item_of, &ib, i);
+
+	/* 3c. a proposition on "yrkandena" puts the item's proposals */
+	for (size_t i = 0; i < rv->n; i++)
+		if (!dead[i] && tid[i] == RT_VOTE)
+			collective_options(a, rv, dead, tid, &ib, i);
 
 	/* 4. complete the fields; vote checks add document warnings */
 	for (size_t i = 0; i < rv->n; i++) {
@@ -988,7 +1373,7 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 			continue;
 		record_t *r = &rv->v[i];
 		r->fields = complete(a, r->type, r->fields);
-		if (is_type(r, "vote")) {
+		if (tid[i] == RT_VOTE) {
 			buf_t where = BUF_INIT;
 			buf_adds(&where, "item ");
 			write_item_key(&where, items, item_of[i]);
@@ -997,6 +1382,26 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 			buf_release(&where);
 		}
 	}
+
+	/* 4b. self-checks: a section of the beslutsgång without its records,
+	 * a vote whose options name no proposal of its item */
+	for (size_t i = 0; i < rv->n; i++) {
+		if (!(marker[i] || (!dead[i] && tid[i] == RT_VOTE)) || item_of[i] < 0)
+			continue;
+		buf_t where = BUF_INIT;
+		buf_adds(&where, "item ");
+		write_item_key(&where, items, item_of[i]);
+		if (marker[i] && strcmp(rv->v[i].type, "_check") == 0) {
+			check_section(a, rv, dead, &ib, i, where.data, warnings);
+		} else if (!marker[i] && !options_named(rv, dead, tid, &ib, i)) {
+			buf_t b = BUF_INIT;
+			buf_printf(&b, "check: %s: no option of the vote names a proposal of the item", where.data);
+			v_push(a, warnings, v_str(a, b.data, b.len));
+			buf_release(&b);
+		}
+		buf_release(&where);
+	}
+	free(marker);
 
 	/* 5. output */
 	size_t nlive = 0;
@@ -1023,6 +1428,10 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	}
 	free(count);
 	free(ps.v);
+	free(tid);
+	free(ib.lo);
+	free(ib.hi);
+	free(vx.v);
 	free(dead);
 	free(item_of);
 	free(items);
