@@ -1228,6 +1228,8 @@ static bool one_cap_word(const run_t *ru, const nline_t *l)
 	return cp_upper(cp_at(s, n, 0, &m));
 }
 
+static int32_t first_cp(const run_t *ru, const nline_t *l);
+
 static void doc_shape(run_t *ru)
 {
 	size_t hist[1025] = {0};
@@ -1264,6 +1266,18 @@ static void doc_shape(run_t *ru)
 	for (unsigned c = (W * 7) / 10; c <= 1024; c++)
 		nearW += hist[c];
 	ru->wrapped = W <= 140 && big >= 8 && nearW * 2 >= big;
+	/* Short lines (headings, lists, one-line decisions) may outnumber the
+	 * full ones; the text is still set to a measure when its long lines
+	 * are commonly continued by a line in lower case. */
+	if (!ru->wrapped && W <= 140 && big >= 8) {
+		size_t lowcont = 0;
+		for (size_t i = 1; i < n; i++) {
+			const nline_t *a = &ru->L[i - 1], *b = &ru->L[i];
+			if (a->clen * 10 >= W * 7 && b->gap <= 1 && cp_lower(first_cp(ru, b)))
+				lowcont++;
+		}
+		ru->wrapped = lowcont >= 8 && lowcont * 4 >= nearW;
+	}
 	size_t gaps = 0;
 	for (size_t i = 1; i < n; i++)
 		gaps += ru->L[i].gap > 0;
