@@ -2296,12 +2296,38 @@ static unsigned mark_width(const run_t *ru, const nline_t *l)
 	return c;
 }
 
+/* A title's last lines may open in capitals or digits ("Genomförandebeslut
+ * avseende inhyrning av" / "Masthuggskajens förskola", "… i nära
+ * relationer" / "2024–2027"): line bi goes on with the title when the
+ * decision heading follows within three lines, all set tight, and no line
+ * up to it is a heading, a point or a finished sentence. */
+static bool title_ahead(const run_t *ru, size_t bi)
+{
+	const nline_t *L = ru->L;
+	size_t seen = 0;
+	for (size_t j = bi; j < ru->n && seen < 4; j++) {
+		const nline_t *c = &L[j];
+		if (c->flags & LF_FURN)
+			continue;
+		if (c->gap > 0)
+			return false; /* set tight, as a title is */
+		if (j > bi && decision_heading(ru, c))
+			return true;
+		if ((c->flags & (LF_SECT | LF_DNR | LF_ITEM | LF_HEAD)) || c->clen > ru->W + 4 ||
+		    ends_sentence(last_cp(ru, c, NULL)))
+			return false;
+		seen++;
+	}
+	return false;
+}
+
 static void decide(run_t *ru)
 {
 	nline_t *L = ru->L;
 	size_t n = ru->n;
 	normalizer_t *nz = ru->nz;
 	bool title = false, item = false;
+	bool htitle = false; /* in the title under a heading line with more on it than the § */
 	uint32_t mark = 0; /* marker of the point the current line belongs to, 0 if none */
 	unsigned hang = 0; /* column where the text of that point starts, 0 if unknown */
 	unsigned title_lines = 0;
@@ -2415,7 +2441,7 @@ static void decide(run_t *ru)
 				title = false;
 			} else if (!ends_sentence(ac) && title_lines < 6 && !decision_heading(ru, B) &&
 			           (blower || (ru->dbl && B->gap == 0 && !(A->flags & LF_DNR)) ||
-			            (B->gap <= 1 && caps_line(ru, A) && caps_line(ru, B)))) {
+			            (B->gap <= 1 && caps_line(ru, A) && caps_line(ru, B)) || title_ahead(ru, bi))) {
 				/* (a title in capitals goes on in capitals, across the
 				 * blank line of a double-spaced extraction) */
 				sep = SEP_SPACE;
@@ -2426,6 +2452,15 @@ static void decide(run_t *ru)
 				why = W_TITLE_END;
 				title = false;
 			}
+		} else if (htitle && !(A->flags & LF_HEADLEAD) && !ends_sentence(ac) && title_lines < 6 &&
+		           !decision_heading(ru, B) && title_ahead(ru, bi)) {
+			/* the title under a heading line that carries the
+			 * registry number ("§ 48 Ärendenummer SLK-2023-01060" /
+			 * "Genomförandebeslut avseende inhyrning av" /
+			 * "Masthuggskajens förskola" / "Beslut") */
+			sep = SEP_SPACE;
+			why = W_TITLE;
+			title_lines++;
 		} else if ((B->flags & LF_HEADLEAD) && !blower && ends_sentence(ac)) {
 			/* "… enligt bilaga." / "§ 23      Dnr KS 2024/0877": a heading
 			 * after a finished sentence starts its own paragraph, however
@@ -2516,6 +2551,12 @@ static void decide(run_t *ru)
 		}
 		A->sep = sep;
 		A->why = why;
+		if (A->flags & LF_HEADLEAD) {
+			htitle = true;
+			title_lines = 0;
+		} else if (sep == SEP_NL || sep == SEP_PARA) {
+			htitle = false;
+		}
 		if (sep == SEP_NL || sep == SEP_PARA) {
 			item = (B->flags & LF_ITEM) || (leadb && why == W_LEADBULLET) ||
 			       (leadb && why == W_ITEM);
