@@ -171,6 +171,8 @@ typedef struct furn_entry {
 	size_t len;
 	bool prefix;
 	bool box;       /* heads a signature box: removed wherever it stands */
+	bool running;   /* a running header line: removed wherever it stands */
+	bool suffix;    /* running, matched at the end of a short recurring line */
 } furn_entry_t;
 
 typedef struct memo_slot {
@@ -206,6 +208,7 @@ enum {
 	                     "Title   § 12"): furniture only as a repeat */
 	LF_BOX = 512,     /* part of a signature box ("Rättelse bestyrks", dates, signers) */
 	LF_HEADLEAD = 1024, /* LF_HEAD with the heading at the start of the line */
+	LF_RUN = 2048,    /* part of a running header removed wherever it stands */
 };
 
 enum { SEP_END, SEP_SPACE, SEP_JOIN, SEP_KEEP, SEP_SUSP, SEP_NL, SEP_PARA };
@@ -495,6 +498,12 @@ static int load_furniture(normalizer_t *nz, const char *lexdir, char **err)
 		fe->key = fold_key_str(line, elen, &fe->len);
 		fe->prefix = strncmp(val, "prefix", 6) == 0;
 		fe->box = strncmp(val, "box", 3) == 0;
+		fe->running = strncmp(val, "running", 7) == 0;
+		fe->suffix = strncmp(val, "suffix", 6) == 0;
+		if (fe->suffix)
+			fe->running = true;
+		if (fe->running)
+			fe->prefix = true;
 		if (fe->box && fe->len)
 			nz->box_first[(unsigned char)fe->key[0]] = 1;
 	}
@@ -1221,6 +1230,8 @@ static bool one_cap_word(const run_t *ru, const nline_t *l)
 	return cp_upper(cp_at(s, n, 0, &m));
 }
 
+static int32_t first_cp(const run_t *ru, const nline_t *l);
+
 static void doc_shape(run_t *ru)
 {
 	size_t hist[1025] = {0};
@@ -1257,6 +1268,18 @@ static void doc_shape(run_t *ru)
 	for (unsigned c = (W * 7) / 10; c <= 1024; c++)
 		nearW += hist[c];
 	ru->wrapped = W <= 140 && big >= 8 && nearW * 2 >= big;
+	/* Short lines (headings, lists, one-line decisions) may outnumber the
+	 * full ones; the text is still set to a measure when its long lines
+	 * are commonly continued by a line in lower case. */
+	if (!ru->wrapped && W <= 140 && big >= 8) {
+		size_t lowcont = 0;
+		for (size_t i = 1; i < n; i++) {
+			const nline_t *a = &ru->L[i - 1], *b = &ru->L[i];
+			if (a->clen * 10 >= W * 7 && b->gap <= 1 && cp_lower(first_cp(ru, b)))
+				lowcont++;
+		}
+		ru->wrapped = lowcont >= 8 && lowcont * 4 >= nearW;
+	}
 	size_t gaps = 0;
 	for (size_t i = 1; i < n; i++)
 		gaps += ru->L[i].gap > 0;
@@ -1303,7 +1326,7 @@ static bool lexicon_key(const normalizer_t *nz, const unsigned char *k, size_t o
 {
 	for (size_t i = 0; i < nz->nfurn; i++) {
 		const furn_entry_t *fe = &nz->furn[i];
-		if ((box && !fe->box) || fe->len > o || memcmp(k, fe->key, fe->len) != 0)
+		if ((box && !fe->box) || fe->suffix || fe->len > o || memcmp(k, fe->key, fe->len) != 0)
 			continue;
 		if (fe->len == o)
 			return true;
@@ -1727,6 +1750,136 @@ static void signature_boxes(run_t *ru)
 	}
 }
 
+/* Running headers that do not keep to page boundaries.  Some templates
+ * repeat a header block at the top of each page or of each item ("Göteborgs
+ * Stad Kommunstyrelsen, protokoll"; "Kommunstyrelsen" / "Protokoll nr 23" /
+ * "Sammanträdesdatum: 2024-09-11"), and an extraction without form feeds or
+ * page numbers leaves them wherever the page broke, between the lines of a
+ * sentence or around the first heading of the page.  Lines the lexicon
+ * marks "running" (prefix) are removed wherever they stand; lines ending
+ * in an entry marked "suffix" when they are short and recur in the
+ * document.  A short line standing one or two lines before a running line
+ * is the rest of the block (the body's name printed beside it) when the
+ * same line stands there in several blocks: of the lines found there, the
+ * most frequent one, seen at least twice. */
+static bool running_line(const run_t *ru, const nline_t *l, uint64_t *keys, size_t n, size_t i)
+{
+	const normalizer_t *nz = ru->nz;
+	if (l->clen > 60 || (l->flags & (LF_FURN | LF_SECT | LF_HEAD)))
+		return false;
+	unsigned char k[164];
+	size_t o = fold_key(ru->t + l->s, l->e - l->s, k);
+	for (size_t f = 0; f < nz->nfurn; f++) {
+		const furn_entry_t *fe = &nz->furn[f];
+		if (!fe->running || fe->len > o)
+			continue;
+		if (!fe->suffix) {
+			if (memcmp(k, fe->key, fe->len) != 0)
+				continue;
+			if (fe->len == o || k[fe->len] == ' ' || k[fe->len] == ':' || (k[fe->len] >= '0' && k[fe->len] <= '9'))
+				return true;
+			continue;
+		}
+		/* suffix: "… , protokoll", at most six words, seen again */
+		if (fe->len == o || memcmp(k + o - fe->len, fe->key, fe->len) != 0)
+			continue;
+		unsigned char before = k[o - fe->len - 1];
+		if (before != ' ' && before != ',' && !(fe->key[0] == ' ' || fe->key[0] == ','))
+			continue;
+		size_t words = 1;
+		for (size_t q = 0; q < o; q++)
+			words += k[q] == ' ';
+		if (words > 6)
+			continue;
+		for (size_t j = 0; j < n; j++)
+			if (j != i && keys[j] == keys[i])
+				return true;
+	}
+	return false;
+}
+
+static bool short_name_line(const run_t *ru, const nline_t *l)
+{
+	if (l->clen < 3 || l->clen > 50 || !cp_upper(first_cp(ru, l)))
+		return false;
+	size_t words = 1;
+	for (size_t i = l->s; i < l->e; i++) {
+		unsigned char b = ru->t[i];
+		if ((b >= '0' && b <= '9') || b == '.' || b == ':' || b == ',' || b == '(' ||
+		    (b == 0xC2 && i + 1 < l->e && ru->t[i + 1] == 0xA7)) /* § */
+			return false;
+		words += b == ' ';
+	}
+	return words <= 6;
+}
+
+static void running_headers(run_t *ru)
+{
+	nline_t *L = ru->L;
+	size_t n = ru->n;
+	if (!n)
+		return;
+	uint64_t *keys = xmalloc(n * sizeof *keys);
+	for (size_t i = 0; i < n; i++)
+		keys[i] = line_key(ru->t, &L[i]);
+	size_t nrun = 0;
+	for (size_t i = 0; i < n; i++)
+		if (running_line(ru, &L[i], keys, n, i)) {
+			L[i].flags |= LF_FURN | LF_RUN;
+			nrun++;
+		}
+	if (nrun) {
+		/* candidates: short lines one or two content lines before a
+		 * running line that starts its block.  The most frequent one
+		 * is the block's; where it stands in one block only, it must be
+		 * the farther of two short lines (the body's name, then the
+		 * page's first heading printed beside the block) */
+		uint64_t best = 0;
+		size_t bestc = 0, bestd = 0;
+		uint64_t *cand = xmalloc(2 * n * sizeof *cand);
+		uint8_t *cdist = xmalloc(2 * n);
+		size_t nc = 0;
+		for (size_t i = 1; i < n; i++) {
+			if (!(L[i].flags & LF_RUN) || (L[i - 1].flags & LF_RUN))
+				continue;
+			for (size_t d = 1; d <= 2 && d <= i; d++) {
+				const nline_t *c = &L[i - d];
+				if ((c->flags & LF_FURN) || !short_name_line(ru, c))
+					break;
+				cand[nc] = keys[i - d];
+				cdist[nc++] = (uint8_t)d;
+			}
+		}
+		for (size_t a = 0; a < nc; a++) {
+			size_t cnt = 0;
+			for (size_t b = 0; b < nc; b++)
+				cnt += cand[b] == cand[a];
+			if (cnt > bestc || (cnt == bestc && cdist[a] > bestd)) {
+				bestc = cnt;
+				best = cand[a];
+				bestd = cdist[a];
+			}
+		}
+		if (bestc >= 2 || (bestc == 1 && bestd == 2))
+			for (size_t i = 1; i < n; i++) {
+				if (!(L[i].flags & LF_RUN) || (L[i - 1].flags & LF_RUN))
+					continue;
+				for (size_t d = 1; d <= 2 && d <= i; d++) {
+					nline_t *c = &L[i - d];
+					if ((c->flags & LF_FURN) || !short_name_line(ru, c))
+						break;
+					if (keys[i - d] == best && (bestc >= 2 || d == 2)) {
+						c->flags |= LF_FURN | LF_RUN;
+						break;
+					}
+				}
+			}
+		free(cdist);
+		free(cand);
+	}
+	free(keys);
+}
+
 /* ---- pass 3: joins and hyphens ---- */
 
 static bool is_conj(const unsigned char *s, size_t n)
@@ -2147,12 +2300,38 @@ static unsigned mark_width(const run_t *ru, const nline_t *l)
 	return c;
 }
 
+/* A title's last lines may open in capitals or digits ("Genomförandebeslut
+ * avseende inhyrning av" / "Masthuggskajens förskola", "… i nära
+ * relationer" / "2024–2027"): line bi goes on with the title when the
+ * decision heading follows within three lines, all set tight, and no line
+ * up to it is a heading, a point or a finished sentence. */
+static bool title_ahead(const run_t *ru, size_t bi)
+{
+	const nline_t *L = ru->L;
+	size_t seen = 0;
+	for (size_t j = bi; j < ru->n && seen < 4; j++) {
+		const nline_t *c = &L[j];
+		if (c->flags & LF_FURN)
+			continue;
+		if (c->gap > 0)
+			return false; /* set tight, as a title is */
+		if (j > bi && decision_heading(ru, c))
+			return true;
+		if ((c->flags & (LF_SECT | LF_DNR | LF_ITEM | LF_HEAD)) || c->clen > ru->W + 4 ||
+		    ends_sentence(last_cp(ru, c, NULL)))
+			return false;
+		seen++;
+	}
+	return false;
+}
+
 static void decide(run_t *ru)
 {
 	nline_t *L = ru->L;
 	size_t n = ru->n;
 	normalizer_t *nz = ru->nz;
 	bool title = false, item = false;
+	bool htitle = false; /* in the title under a heading line with more on it than the § */
 	uint32_t mark = 0; /* marker of the point the current line belongs to, 0 if none */
 	unsigned hang = 0; /* column where the text of that point starts, 0 if unknown */
 	unsigned title_lines = 0;
@@ -2266,7 +2445,7 @@ static void decide(run_t *ru)
 				title = false;
 			} else if (!ends_sentence(ac) && title_lines < 6 && !decision_heading(ru, B) &&
 			           (blower || (ru->dbl && B->gap == 0 && !(A->flags & LF_DNR)) ||
-			            (B->gap <= 1 && caps_line(ru, A) && caps_line(ru, B)))) {
+			            (B->gap <= 1 && caps_line(ru, A) && caps_line(ru, B)) || title_ahead(ru, bi))) {
 				/* (a title in capitals goes on in capitals, across the
 				 * blank line of a double-spaced extraction) */
 				sep = SEP_SPACE;
@@ -2277,6 +2456,15 @@ static void decide(run_t *ru)
 				why = W_TITLE_END;
 				title = false;
 			}
+		} else if (htitle && !(A->flags & LF_HEADLEAD) && !ends_sentence(ac) && title_lines < 6 &&
+		           !decision_heading(ru, B) && title_ahead(ru, bi)) {
+			/* the title under a heading line that carries the
+			 * registry number ("§ 48 Ärendenummer SLK-2023-01060" /
+			 * "Genomförandebeslut avseende inhyrning av" /
+			 * "Masthuggskajens förskola" / "Beslut") */
+			sep = SEP_SPACE;
+			why = W_TITLE;
+			title_lines++;
 		} else if ((B->flags & LF_HEADLEAD) && !blower && ends_sentence(ac)) {
 			/* "… enligt bilaga." / "§ 23      Dnr KS 2024/0877": a heading
 			 * after a finished sentence starts its own paragraph, however
@@ -2367,6 +2555,12 @@ static void decide(run_t *ru)
 		}
 		A->sep = sep;
 		A->why = why;
+		if (A->flags & LF_HEADLEAD) {
+			htitle = true;
+			title_lines = 0;
+		} else if (sep == SEP_NL || sep == SEP_PARA) {
+			htitle = false;
+		}
 		if (sep == SEP_NL || sep == SEP_PARA) {
 			item = (B->flags & LF_ITEM) || (leadb && why == W_LEADBULLET) ||
 			       (leadb && why == W_ITEM);
@@ -2946,6 +3140,8 @@ static void emit(run_t *ru)
 	ru->space = true;
 	size_t prev = n;
 	bool rec_first = true; /* recording the first page's furniture */
+	size_t nrunrec = 0;    /* running header lines recorded, distinct */
+	uint64_t runkeys[NORM_RUNNING_LINES];
 	for (size_t i = 0; i < n; i++) {
 		nline_t *l = &L[i];
 		while (ev < ru->nev && nz->ev[ev].line <= i) {
@@ -2966,16 +3162,29 @@ static void emit(run_t *ru)
 			rec_first = false;
 		if (l->flags & LF_FURN) {
 			r->stats.headers_removed++;
-			if (rec_first && i < NORM_FURNITURE_LINES) {
+			/* the first running header block too: where no page
+			 * boundary is known, it is the one witness of the body */
+			bool runrec = false; /* a running line not recorded yet */
+			if ((l->flags & LF_RUN) && nrunrec < NORM_RUNNING_LINES) {
+				uint64_t key = line_key(ru->t, l);
+				runrec = true;
+				for (size_t q = 0; q < nrunrec; q++)
+					runrec &= runkeys[q] != key;
+				if (runrec)
+					runkeys[nrunrec] = key;
+			}
+			if ((rec_first && i < NORM_FURNITURE_LINES && r->nfurniture < NORM_FURNITURE_LINES) || runrec) {
 				if (!r->furniture)
-					r->furniture = xmalloc(NORM_FURNITURE_LINES * sizeof *r->furniture);
+					r->furniture = xmalloc((NORM_FURNITURE_LINES + NORM_RUNNING_LINES) * sizeof *r->furniture);
 				r->furniture[r->nfurniture++] = (norm_span_t){l->s, l->e};
+				nrunrec += runrec;
 			}
 			if (log)
 				log_edit(ru, EDIT_FURNITURE, W_NONE, l->s, l->e, (const char *)ru->t + l->s,
 				         l->e - l->s, "", 0);
 			if (log)
 				r->edits[r->nedits - 1].reason = (l->flags & LF_BOX) ? "signature box"
+				                                 : (l->flags & LF_RUN) ? "running header"
 				                                 : (l->flags & (LF_ANCHOR | LF_WEAKNUM))
 				                                     ? "page number"
 				                                     : "running header/footer near page boundary";
@@ -3117,6 +3326,7 @@ void normalize_run(normalizer_t *nz, const char *text, size_t len, unsigned flag
 	doc_shape(&ru);
 	find_furniture(&ru);
 	signature_boxes(&ru);
+	running_headers(&ru);
 	decide(&ru);
 	page_rhythm(&ru);
 	gather_evidence(&ru);

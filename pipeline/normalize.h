@@ -72,6 +72,8 @@ typedef struct norm_span {
 /* How many content (non-blank) lines at the start of the text have their
  * removed furniture recorded in norm_result_t.furniture. */
 #define NORM_FURNITURE_LINES 12
+/* running header lines (removed wherever they stand) recorded after those */
+#define NORM_RUNNING_LINES 6
 
 typedef struct norm_result {
 	buf_t text;          /* normalized UTF-8 */
@@ -88,7 +90,8 @@ typedef struct norm_result {
 	 * datum 2021-03-22  5 (40)", "SAMMANTRÄDESPROTOKOLL 2022-06-13").
 	 * Each span is one input line, leading and trailing whitespace
 	 * trimmed; the text is not in `text`.  Always recorded (no flag);
-	 * NULL and 0 when none. */
+	 * NULL and 0 when none.  After them, the first NORM_RUNNING_LINES lines
+	 * of running headers removed away from any page boundary. */
 	norm_span_t *furniture;
 	size_t nfurniture;
 } norm_result_t;
