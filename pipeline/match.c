@@ -122,16 +122,24 @@
  * Token tests are cheap: symbols through a 64-bit quick mask before a
  * binary search; each predicate carries the kind and flags that every
  * token it accepts has (a quick no: most words are not CAP); AND/OR
- * chains are evaluated along their spine without recursion; regex results
- * are cached per thread by the token's bytes (direct-mapped, across
- * documents: a regex on the same bytes always gives the same answer).
+ * chains are evaluated along their spine without recursion; a regex
+ * reads its answer from the token's regex result vector (below).
  *
  * Signatures.  Every test a token gets before a rule runs — the
  * prefilter lists, the guards, membership in the filters' token sets,
  * the predicates — reads only the token itself: its symbol, stem symbol,
  * class bits, kind, the flags some test reads, and (when the grammar has
- * regexes) its bytes.  That tuple is the token's signature, and protocol
- * text repeats them heavily (a few thousand distinct ones per document).
+ * regexes) the results of the grammar's regexes on its bytes.  That tuple
+ * is the token's signature, and protocol text repeats them heavily (about
+ * two thousand distinct ones in 20 MB of protocols).  The regex results
+ * come from a word table keyed by the token's bytes: at the first token
+ * with a given text every regex of the grammar runs once on it, and the
+ * vector of answers is interned (about a hundred distinct vectors), so
+ * the signature holds a small vector id, not the text.  Words that are no
+ * symbol of the grammar thus share signatures whatever their text, and a
+ * new word costs one word table entry and the regexes, not a signature
+ * with all its token set tests (keyed by the text, 20 MB had 120,000
+ * signatures, each tested against every token set).
  * Before the scan, each token of the document is mapped to its signature
  * through a per-matcher hash table; each signature keeps, built at the
  * first token that has it, the sorted candidate list with the rules whose
@@ -185,16 +193,18 @@
 #include <string.h>
 #include "grammar_int.h"
 
-/* Regex results by token text, kept across documents: a regex on the same
- * bytes always gives the same answer.  Direct-mapped; bit r of known/val
- * for regex r < 64. */
-#define RXC_SLOTS 16384
-#define RXC_KEY 22
-typedef struct rxc {
-	uint64_t known, val;
-	uint8_t len;
-	char key[RXC_KEY];
-} rxc_t;
+/* Regex results by distinct token text (see "Signatures"): a word table
+ * keyed by the token's bytes gives the id of its regex result vector
+ * (every regex of the grammar run once per distinct text, the vectors
+ * interned).  Kept across documents; the words are dropped when more than
+ * WT_KEEP have accumulated, the vectors (few) only with the signatures. */
+#define WT_KEEP 131072
+#define RXV_KEEP 65536
+typedef struct wtent {
+	uint32_t key, len;   /* bytes wkey[key .. key + len) */
+	uint32_t hash;
+	uint32_t rx;         /* its regex result vector */
+} wtent_t;
 
 /* Per-rule cost statistics (BESLUT_RULE_STATS=1). */
 typedef struct rstat {
@@ -233,7 +243,7 @@ typedef struct sig {
 	uint32_t sym, stem_sym;
 	uint64_t classes;
 	uint32_t flags;           /* masked by sig_flags */
-	uint32_t key, len;        /* bytes skey[key .. key + len) (sig_text only) */
+	uint32_t rx;              /* regex result vector of its text (sig_text only) */
 	uint32_t hash;
 	uint32_t cand, ncand;     /* cpool[cand .. cand + ncand): rules that may start, guards passed; cand == UINT32_MAX: not yet built */
 	uint32_t dstamp;          /* document number its list below was made for */
@@ -286,7 +296,20 @@ struct matcher {
 	uint32_t *rgrp;           /* per rule: its group, its filter list (compact copies) */
 	uint32_t *lfilt;          /* per filter list: first index in g->rfilt, count */
 	tsstate_t *tss;           /* per token set: cursors over the document */
-	rxc_t *rxc;               /* regex results by token text */
+	wtent_t *wt;              /* distinct token texts (sig_text only) */
+	uint32_t nwt;
+	size_t wt_cap;
+	uint32_t *wth;            /* open addressing: word + 1, or 0 */
+	uint32_t wth_cap;         /* a power of two */
+	char *wkey;               /* their bytes */
+	size_t nwkey, wkey_cap;
+	uint64_t *rxv;            /* interned regex result vectors, rxw words each */
+	uint32_t rxw;             /* words per vector */
+	uint32_t nrxv;
+	size_t rxv_cap;           /* words allocated */
+	uint32_t *rxh;            /* open addressing: vector + 1, or 0 */
+	uint32_t rxh_cap;
+	uint64_t *rxtmp;          /* rxw words: the vector being built */
 	buf_t sbuf;               /* scratch text */
 	uint32_t *pmid;           /* per predicate: its memo slot, or UINT32_MAX (cheap leaves) */
 	uint32_t pmw;             /* predicate memo words per signature */
@@ -302,8 +325,6 @@ struct matcher {
 	uint32_t sigh_cap;        /* a power of two */
 	uint64_t *sigb;           /* per signature, sgw words: token set and predicate results */
 	size_t sigb_cap;          /* words allocated */
-	char *skey;               /* token bytes of the signatures */
-	size_t nskey, skey_cap;
 	uint32_t *cpool;          /* candidate lists of the signatures */
 	size_t ncpool, cpool_cap;
 	uint32_t *tsig;           /* per token of the document: its signature */
@@ -464,7 +485,8 @@ matcher_t *matcher_new(const grammar_t *g)
 	m->fskip = xcalloc(g->nfilters + 1, sizeof *m->fskip);
 	fl_init(m);
 	m->tss = xcalloc(g->ntoksets + 1, sizeof *m->tss);
-	m->rxc = xcalloc(RXC_SLOTS, sizeof *m->rxc);
+	m->rxw = (g->nre + 63) / 64;
+	m->rxtmp = xcalloc(m->rxw + 1, sizeof *m->rxtmp);
 	for (uint32_t r = 0; r < g->nrules; r++)
 		if (g->rules[r].ncode > m->dmax)
 			m->dmax = g->rules[r].ncode;
@@ -510,6 +532,8 @@ static void rstats_print(const matcher_t *m)
 		tot += m->rstats[r].steps;
 	}
 	qsort(ord, g->nrules, sizeof *ord, rstat_cmp);
+	fprintf(stderr, "signatures %u, words %u, regex vectors %u (kept at the end)\n", m->nsig,
+	        m->nwt, m->nrxv);
 	fprintf(stderr, "rule statistics (one matcher): %llu steps in all\n"
 	        "%-32s %10s %12s %8s %8s %6s\n", (unsigned long long)tot,
 	        "rule", "attempts", "steps", "matches", "budget", "steps%");
@@ -557,12 +581,16 @@ void matcher_free(matcher_t *m)
 	free(m->lstamp);
 	free(m->lres);
 	free(m->tss);
-	free(m->rxc);
+	free(m->wt);
+	free(m->wth);
+	free(m->wkey);
+	free(m->rxv);
+	free(m->rxh);
+	free(m->rxtmp);
 	free(m->pmid);
 	free(m->sig);
 	free(m->sigh);
 	free(m->sigb);
-	free(m->skey);
 	free(m->cpool);
 	free(m->tsig);
 	free(m->tsb);
@@ -638,32 +666,9 @@ static int pred_eval(matcher_t *m, const match_input_t *in, uint32_t p, const to
 	}
 	case PR_NOT: return !pred_fast(m, in, pr->a, t);
 	case PR_REGEX: {
-		const char *txt = in->text + t->off;
-		rxc_t *e = NULL;
-		uint64_t bit = 1ull << (pr->a & 63);
-		if (pr->a < 64 && t->len <= RXC_KEY) {
-			uint32_t h = 2166136261u;
-			for (uint32_t k = 0; k < t->len; k++)
-				h = (h ^ (unsigned char)txt[k]) * 16777619u;
-			e = &m->rxc[(h ^ (h >> 15)) & (RXC_SLOTS - 1)];
-			if (e->len != t->len || memcmp(e->key, txt, t->len) != 0) {
-				e->len = (uint8_t)t->len;
-				memcpy(e->key, txt, t->len);
-				e->known = e->val = 0;
-			} else if (e->known & bit) {
-				return (e->val & bit) != 0;
-			}
-		}
-		PCRE2_SPTR s = (PCRE2_SPTR)txt;
-		int rc = g->re_jit[pr->a]
-		             ? pcre2_jit_match(g->re[pr->a], s, t->len, 0, 0, m->md, NULL)
-		             : pcre2_match(g->re[pr->a], s, t->len, 0, PCRE2_NO_UTF_CHECK, m->md, NULL);
-		if (e) {
-			e->known |= bit;
-			if (rc >= 0)
-				e->val |= bit;
-		}
-		return rc >= 0;
+		/* the result vector of the token's text (sig_prepare) */
+		const sig_t *sg = &m->sig[m->tsig[t - in->toks->v]];
+		return (m->rxv[(size_t)sg->rx * m->rxw + (pr->a >> 6)] >> (pr->a & 63)) & 1;
 	}
 	}
 	return 0;
@@ -1205,13 +1210,25 @@ static size_t candidates(matcher_t *m, const pindex_t *ix, const token_t *t, uin
  * starts afresh at the next document. */
 #define SIG_KEEP 65536
 
+static void wt_clear(matcher_t *m)
+{
+	m->nwt = 0;
+	m->nwkey = 0;
+	if (m->wth)
+		memset(m->wth, 0, m->wth_cap * sizeof *m->wth);
+}
+
 static void sig_clear(matcher_t *m)
 {
 	m->nsig = 0;
-	m->nskey = 0;
 	m->ncpool = 0;
 	if (m->sigh)
 		memset(m->sigh, 0, m->sigh_cap * sizeof *m->sigh);
+	/* the vectors the signatures and words refer to */
+	wt_clear(m);
+	m->nrxv = 0;
+	if (m->rxh)
+		memset(m->rxh, 0, m->rxh_cap * sizeof *m->rxh);
 }
 
 static void sig_rehash(matcher_t *m)
@@ -1228,7 +1245,106 @@ static void sig_rehash(matcher_t *m)
 	}
 }
 
-static uint32_t sig_add(matcher_t *m, const token_t *t, uint32_t fl, const char *txt, uint32_t h)
+static uint64_t rxv_hash(const uint64_t *v, uint32_t w)
+{
+	uint64_t x = 0x9E3779B97F4A7C15ull;
+	for (uint32_t k = 0; k < w; k++) {
+		x ^= v[k];
+		x *= 0xD6E8FEB86659FD93ull;
+		x ^= x >> 32;
+	}
+	return x;
+}
+
+/* The id of regex result vector m->rxtmp, interned. */
+static uint32_t rxv_intern(matcher_t *m)
+{
+	uint32_t w = m->rxw;
+	if (((size_t)m->nrxv + 1) * 2 > m->rxh_cap) {
+		uint32_t nc = m->rxh_cap ? m->rxh_cap * 2 : 256;
+		free(m->rxh);
+		m->rxh = xcalloc(nc, sizeof *m->rxh);
+		m->rxh_cap = nc;
+		for (uint32_t k = 0; k < m->nrxv; k++) {
+			uint32_t j = (uint32_t)rxv_hash(m->rxv + (size_t)k * w, w) & (nc - 1);
+			while (m->rxh[j])
+				j = (j + 1) & (nc - 1);
+			m->rxh[j] = k + 1;
+		}
+	}
+	uint32_t mask = m->rxh_cap - 1, j = (uint32_t)rxv_hash(m->rxtmp, w) & mask;
+	for (;;) {
+		uint32_t id = m->rxh[j];
+		if (!id)
+			break;
+		if (memcmp(m->rxv + (size_t)(id - 1) * w, m->rxtmp, w * sizeof *m->rxtmp) == 0)
+			return id - 1;
+		j = (j + 1) & mask;
+	}
+	if (m->rxv_cap < ((size_t)m->nrxv + 1) * w)
+		GROW(m->rxv, m->rxv_cap, ((size_t)m->nrxv + 1) * w);
+	memcpy(m->rxv + (size_t)m->nrxv * w, m->rxtmp, w * sizeof *m->rxtmp);
+	m->rxh[j] = m->nrxv + 1;
+	return m->nrxv++;
+}
+
+static inline int same_bytes(const char *a, const char *b, uint32_t n)
+{
+	for (uint32_t k = 0; k < n; k++)
+		if (a[k] != b[k])
+			return 0;
+	return 1;
+}
+
+/* The regex result vector of text txt[0..len) with hash h: looked up in
+ * the word table, or every regex run on it once. */
+static uint32_t word_rx(matcher_t *m, const char *txt, uint32_t len, uint32_t h)
+{
+	if (((size_t)m->nwt + 1) * 2 > m->wth_cap) {
+		uint32_t nc = m->wth_cap ? m->wth_cap * 2 : 4096;
+		free(m->wth);
+		m->wth = xcalloc(nc, sizeof *m->wth);
+		m->wth_cap = nc;
+		for (uint32_t k = 0; k < m->nwt; k++) {
+			uint32_t j = m->wt[k].hash & (nc - 1);
+			while (m->wth[j])
+				j = (j + 1) & (nc - 1);
+			m->wth[j] = k + 1;
+		}
+	}
+	uint32_t mask = m->wth_cap - 1, j = h & mask;
+	for (;;) {
+		uint32_t id = m->wth[j];
+		if (!id)
+			break;
+		const wtent_t *e = &m->wt[id - 1];
+		if (e->hash == h && e->len == len && same_bytes(m->wkey + e->key, txt, len))
+			return e->rx;
+		j = (j + 1) & mask;
+	}
+	const grammar_t *g = m->g;
+	memset(m->rxtmp, 0, m->rxw * sizeof *m->rxtmp);
+	PCRE2_SPTR s = (PCRE2_SPTR)txt;
+	for (uint32_t r = 0; r < g->nre; r++) {
+		int rc = g->re_jit[r] ? pcre2_jit_match(g->re[r], s, len, 0, 0, m->md, NULL)
+		                      : pcre2_match(g->re[r], s, len, 0, PCRE2_NO_UTF_CHECK, m->md, NULL);
+		if (rc >= 0)
+			m->rxtmp[r >> 6] |= 1ull << (r & 63);
+	}
+	uint32_t rx = rxv_intern(m);
+	if (m->nwt == m->wt_cap)
+		GROW(m->wt, m->wt_cap, (size_t)m->nwt + 1);
+	if (m->wkey_cap < m->nwkey + len)
+		GROW(m->wkey, m->wkey_cap, m->nwkey + len);
+	if (len)
+		memcpy(m->wkey + m->nwkey, txt, len);
+	m->wt[m->nwt] = (wtent_t){(uint32_t)m->nwkey, len, h, rx};
+	m->nwkey += len;
+	m->wth[j] = ++m->nwt;
+	return rx;
+}
+
+static uint32_t sig_add(matcher_t *m, const token_t *t, uint32_t fl, uint32_t rx, uint32_t h)
 {
 	if (m->nsig == m->sig_cap)
 		GROW(m->sig, m->sig_cap, (size_t)m->nsig + 1);
@@ -1239,17 +1355,8 @@ static uint32_t sig_add(matcher_t *m, const token_t *t, uint32_t fl, const char 
 		memset(m->sigb + (size_t)m->nsig * m->sgw, 0, m->sgw * sizeof *m->sigb);
 	sig_t *s = &m->sig[m->nsig];
 	*s = (sig_t){.sym = t->sym, .stem_sym = t->stem_sym, .classes = t->classes, .flags = fl,
-	             .key = 0, .len = 0, .hash = h, .cand = UINT32_MAX, .ncand = 0, .kind = t->kind,
+	             .rx = rx, .hash = h, .cand = UINT32_MAX, .ncand = 0, .kind = t->kind,
 	             .dstamp = 0, .dcand = 0, .dncand = 0, .ts_done = 0};
-	if (m->sig_text) {
-		if (m->skey_cap < m->nskey + t->len)
-			GROW(m->skey, m->skey_cap, m->nskey + t->len);
-		if (t->len)
-			memcpy(m->skey + m->nskey, txt, t->len);
-		s->key = (uint32_t)m->nskey;
-		s->len = t->len;
-		m->nskey += t->len;
-	}
 	return m->nsig++;
 }
 
@@ -1284,14 +1391,6 @@ static void sig_cands(matcher_t *m, const match_input_t *in, sig_t *s, uint32_t 
 	m->ncpool += k;
 }
 
-static inline int same_bytes(const char *a, const char *b, uint32_t n)
-{
-	for (uint32_t k = 0; k < n; k++)
-		if (a[k] != b[k])
-			return 0;
-	return 1;
-}
-
 /* The signature of every token of the document (see "Signatures"). */
 static void sig_prepare(matcher_t *m, const match_input_t *in)
 {
@@ -1303,8 +1402,10 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 		GROW(m->tsb, m->tsb_cap, ((size_t)n + 1) * m->tsw);
 	if (m->tcand_cap < ((size_t)n + 1) * 2)
 		GROW(m->tcand, m->tcand_cap, ((size_t)n + 1) * 2);
-	if (m->nsig > SIG_KEEP || m->nskey > (size_t)SIG_KEEP * 16 || m->sig_off)
+	if (m->nsig > SIG_KEEP || m->nrxv > RXV_KEEP || m->sig_off)
 		sig_clear(m);
+	else if (m->nwt > WT_KEEP || m->nwkey > (size_t)WT_KEEP * 16)
+		wt_clear(m);
 	if (!m->tspres)
 		m->tspres = xcalloc(m->tsw + 1, sizeof *m->tspres);
 	memset(m->tspres, 0, (m->tsw + 1) * sizeof *m->tspres);
@@ -1312,12 +1413,16 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 	m->last_n = n;
 	for (uint32_t i = 0; i < n; i++) {
 		const token_t *t = &v[i];
-		const char *txt = in->text + t->off;
 		uint32_t fl = t->flags & m->sig_flags;
-		uint64_t x = 14695981039346656037ull;
-		if (m->sig_text)
+		uint32_t rx = 0;
+		if (m->sig_text) {
+			const char *txt = in->text + t->off;
+			uint32_t th = 2166136261u;
 			for (uint32_t k = 0; k < t->len; k++)
-				x = (x ^ (unsigned char)txt[k]) * 1099511628211ull;
+				th = (th ^ (unsigned char)txt[k]) * 16777619u;
+			rx = word_rx(m, txt, t->len, th);
+		}
+		uint64_t x = 14695981039346656037ull ^ rx;
 		x ^= ((uint64_t)t->sym << 32 | t->stem_sym) * 0x9E3779B97F4A7C15ull;
 		x ^= t->classes * 0xC2B2AE3D27D4EB4Full;
 		x ^= ((uint64_t)fl << 8 | t->kind) * 0x165667B19E3779F9ull;
@@ -1326,7 +1431,7 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 		uint32_t h = (uint32_t)(x >> 32);
 		uint32_t id;
 		if (m->sig_off) {
-			id = sig_add(m, t, fl, txt, h);
+			id = sig_add(m, t, fl, rx, h);
 			goto found;
 		}
 		if (((size_t)m->nsig + 1) * 2 > m->sigh_cap)
@@ -1335,14 +1440,13 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 		for (;;) {
 			id = m->sigh[j];
 			if (!id) {
-				id = sig_add(m, t, fl, txt, h);
+				id = sig_add(m, t, fl, rx, h);
 				m->sigh[j] = id + 1;
 				break;
 			}
 			const sig_t *s = &m->sig[id - 1];
 			if (s->hash == h && s->sym == t->sym && s->stem_sym == t->stem_sym &&
-			    s->classes == t->classes && s->flags == fl && s->kind == t->kind &&
-			    (!m->sig_text || (s->len == t->len && same_bytes(m->skey + s->key, txt, t->len)))) {
+			    s->classes == t->classes && s->flags == fl && s->kind == t->kind && s->rx == rx) {
 				id--;
 				break;
 			}
