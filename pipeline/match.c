@@ -173,6 +173,30 @@
  * the rules after it.  Matches are not shared (only failures), and an
  * attempt that ran out of budget tells nothing.
  *
+ * Shared prefixes.  Where the opening does match, the family still
+ * re-reads it: eighteen proposal rules begin with the same speaker and
+ * verb phrase (some 10,000 instructions: actor lists) and differ only in
+ * what follows, and each used to run that head at every place it was
+ * tried.  The rules are therefore grouped into families with a shared
+ * prefix P (matcher_new, fam_init: pairs of rules with a shared opening,
+ * longest first, merged while that saves more instructions; P must not
+ * contain the rule's end, a SPLIT in it must try a branch inside it first,
+ * and nothing after it may lead back into it; no loop registers).  The
+ * first rule of a family attempted at a token runs normally and records
+ * how it leaves P: each state (instruction after P, token, trail) in the
+ * order it reaches them, with the steps spent in P before each.  That
+ * sequence does not depend on what follows P: the path inside P depends
+ * only on P and the tokens, the rest of the rule always fails back into P
+ * before P goes on (a stack), and the memo entries of P and of the rest
+ * never meet (different instructions).  A later rule of the family at the
+ * same token does not run P: it runs its own rest from each recorded exit
+ * in turn, with the trail rebuilt with its own capture sites and one memo
+ * across the exits, and counts its steps as the whole run would have (the
+ * recorded steps in P plus its own), so the step budget, the statistics
+ * and the shared-opening reach come out the same.  When the recording
+ * ended early (its rule matched, ran out of steps, or met the size limit)
+ * and the later rule needs more exits, it runs whole and records anew.
+ *
  * Conflicts: each group scans left to right independently.  At token i the
  * candidates of a group whose previous match ended at or before i are run;
  * the longest match wins, then the higher priority, then the earlier rule.
@@ -205,6 +229,38 @@ typedef struct wtent {
 	uint32_t hash;
 	uint32_t rx;         /* its regex result vector */
 } wtent_t;
+
+/* Families of rules that begin with the same instructions P (see "Shared
+ * prefixes"), and what the last attempt that executed P recorded: the
+ * states in which it left P, in order. */
+typedef struct pexit {
+	uint32_t off, pos;   /* first instruction after P (offset) and token */
+	uint32_t psteps;     /* steps spent in P before it */
+	uint32_t tr, ntr;    /* its trail: the family's ptr[tr .. tr + ntr) */
+} pexit_t;
+
+typedef struct ptrail {
+	uint32_t off, pos;   /* instruction (offset) that wrote the event, token */
+} ptrail_t;
+
+typedef struct fam {
+	uint32_t len;        /* instructions of P */
+	uint32_t stamp;      /* token + 1 of the recording, 0 = none */
+	uint8_t complete;    /* every exit recorded, P explored to its end */
+	uint32_t pend;       /* complete: steps of P in all */
+	uint32_t phi;        /* complete: furthest offset executed in P */
+	pexit_t *ex;
+	uint32_t nex;
+	size_t ex_cap;
+	ptrail_t *ptr;
+	uint32_t nptr;
+	size_t ptr_cap;
+} fam_t;
+
+#define FAM_NONE UINT32_MAX
+#define FAM_MIN 6            /* shorter shared prefixes are not worth recording */
+#define FAM_EXITS 256        /* a recording stops (incomplete) beyond these */
+#define FAM_TRAIL 8192
 
 /* Per-rule cost statistics (BESLUT_RULE_STATS=1). */
 typedef struct rstat {
@@ -259,6 +315,12 @@ struct matcher {
 	size_t bt_cap;
 	trail_ent_t *tr;          /* capture events of the current path */
 	size_t ntr, tr_cap;
+	uint32_t *tro;            /* per event: offset of the instruction that wrote it (tr_cap) */
+	uint32_t *rfam;           /* per rule: its family (see "Shared prefixes"), or FAM_NONE */
+	fam_t *fam;
+	uint32_t nfam;
+	uint64_t fam_replays;     /* attempts answered from a recording (statistics) */
+	uint64_t exec_steps;      /* instructions the machine really executed (statistics) */
 	trail_ent_t *best;        /* trail of the group's best match so far */
 	size_t nbest, best_cap;
 	uint32_t *regs;           /* loop-progress registers */
@@ -442,6 +504,164 @@ static void fl_init(matcher_t *m)
 	m->ldead = xcalloc(m->nfl + 1, 1);
 }
 
+/* Which lengths plen may rule r's shared prefix P have (see "Shared
+ * prefixes")?  ok[plen] = 1 when P does not end the rule, a SPLIT in it
+ * tries a branch in it first (its inline test is then P's own), and
+ * nothing after it leads back into it.  Rules with registers: none. */
+static void fam_lengths(const grammar_t *g, const rule_t *r, uint8_t *ok)
+{
+	uint32_t nc = r->ncode;
+	memset(ok, 0, nc);
+	if (r->nregs)
+		return;
+	/* from the end: the smallest target of the instructions at or after k */
+	uint32_t lo = UINT32_MAX;
+	for (uint32_t k = nc; k-- > 0;) {
+		const insn_t *x = &g->code[r->entry + k];
+		if (x->op == OP_SPLIT) {
+			uint32_t t = x->a < x->b ? x->a : x->b;
+			if (t - r->entry < lo)
+				lo = t - r->entry;
+		} else if (x->op == OP_JMP && x->a - r->entry < lo) {
+			lo = x->a - r->entry;
+		}
+		ok[k] = lo >= k;
+	}
+	/* from the start: no MATCH in P, every first branch within it */
+	ok[0] = 0;
+	uint32_t amax = 0;
+	int end = 0;
+	for (uint32_t k = 0; k + 1 < nc; k++) {
+		const insn_t *x = &g->code[r->entry + k];
+		if (x->op == OP_MATCH)
+			end = 1;
+		if (x->op == OP_SPLIT && x->a - r->entry > amax)
+			amax = x->a - r->entry;
+		if (end || amax >= k + 1)
+			ok[k + 1] = 0;
+	}
+}
+
+typedef struct fpair {
+	uint32_t a, b, len;
+} fpair_t;
+
+static int fpair_cmp(const void *x, const void *y)
+{
+	const fpair_t *p = x, *q = y;
+	if (p->len != q->len)
+		return p->len > q->len ? -1 : 1;
+	if (p->b != q->b)
+		return p->b < q->b ? -1 : 1;
+	return (p->a > q->a) - (p->a < q->a);
+}
+
+/* The families: every rule starts alone; pairs of rules with a shared
+ * opening, longest usable prefix first, merge their families over the
+ * prefix all members can use, when that saves more (prefix length times
+ * the members but one) than the two families apart. */
+static void fam_init(matcher_t *m)
+{
+	const grammar_t *g = m->g;
+	uint32_t nr = g->nrules;
+	m->rfam = xmalloc((nr + 1) * sizeof *m->rfam);
+	uint8_t *ok = xcalloc(g->ncode + 1, 1);
+	uint32_t *rf = xmalloc((nr + 1) * sizeof *rf), *flen = xmalloc((nr + 1) * sizeof *flen);
+	uint32_t *fcnt = xmalloc((nr + 1) * sizeof *fcnt);
+	for (uint32_t r = 0; r < nr; r++) {
+		rf[r] = r;
+		flen[r] = UINT32_MAX;
+		fcnt[r] = 1;
+		fam_lengths(g, &g->rules[r], ok + g->rules[r].entry);
+	}
+	fpair_t *pv = NULL;
+	size_t np = 0, pcap = 0;
+	for (uint32_t r = 0; r < nr; r++) {
+		const rule_t *x = &g->rules[r];
+		const opening_t *o = g->opens + x->open;
+		for (uint32_t q = 0; q < x->nopen; q++) {
+			const rule_t *y = &g->rules[o[q].rule];
+			uint32_t l = o[q].len;
+			if (l + 1 > x->ncode)
+				l = x->ncode - 1;
+			if (l + 1 > y->ncode)
+				l = y->ncode - 1;
+			while (l >= FAM_MIN && !(ok[x->entry + l] && ok[y->entry + l]))
+				l--;
+			if (l < FAM_MIN)
+				continue;
+			GROW(pv, pcap, np + 1);
+			pv[np++] = (fpair_t){o[q].rule, r, l};
+		}
+	}
+	if (np)
+		qsort(pv, np, sizeof *pv, fpair_cmp);
+	for (size_t k = 0; k < np; k++) {
+		uint32_t fa = rf[pv[k].a], fb = rf[pv[k].b];
+		if (fa == fb)
+			continue;
+		uint32_t l = pv[k].len;
+		if (flen[fa] < l)
+			l = flen[fa];
+		if (flen[fb] < l)
+			l = flen[fb];
+		uint64_t apart = 0, merged = (uint64_t)l * (fcnt[fa] + fcnt[fb] - 1);
+		if (fcnt[fa] > 1)
+			apart += (uint64_t)flen[fa] * (fcnt[fa] - 1);
+		if (fcnt[fb] > 1)
+			apart += (uint64_t)flen[fb] * (fcnt[fb] - 1);
+		if (merged <= apart)
+			continue;
+		uint32_t r = 0;
+		while (r < nr && !((rf[r] == fa || rf[r] == fb) && !ok[g->rules[r].entry + l]))
+			r++;
+		if (r < nr)
+			continue;
+		for (r = 0; r < nr; r++)
+			if (rf[r] == fb)
+				rf[r] = fa;
+		flen[fa] = l;
+		fcnt[fa] += fcnt[fb];
+	}
+	/* number the families of more than one rule */
+	uint32_t *id = xmalloc((nr + 1) * sizeof *id), *len = xmalloc((nr + 1) * sizeof *len);
+	for (uint32_t r = 0; r < nr; r++)
+		id[r] = FAM_NONE;
+	for (uint32_t r = 0; r < nr; r++) {
+		uint32_t f = rf[r];
+		if (fcnt[f] < 2)
+			continue;
+		if (id[f] == FAM_NONE) {
+			id[f] = m->nfam;
+			len[m->nfam++] = flen[f];
+		}
+		m->rfam[r] = id[f];
+	}
+	for (uint32_t r = 0; r < nr; r++)
+		if (fcnt[rf[r]] < 2)
+			m->rfam[r] = FAM_NONE;
+	free(id);
+	free(fcnt);
+	free(rf);
+	free(flen);
+	flen = len;
+	m->fam = xcalloc(m->nfam + 1, sizeof *m->fam);
+	for (uint32_t f = 0; f < m->nfam; f++)
+		m->fam[f].len = flen[f];
+	if (getenv("BESLUT_FAMILIES")) {
+		for (uint32_t f = 0; f < m->nfam; f++) {
+			fprintf(stderr, "family %u (%u instructions):", f, flen[f]);
+			for (uint32_t r = 0; r < g->nrules; r++)
+				if (m->rfam[r] == f)
+					fprintf(stderr, " %s", g->rules[r].name);
+			fprintf(stderr, "\n");
+		}
+	}
+	free(flen);
+	free(pv);
+	free(ok);
+}
+
 /* Can rule r match at token i as far as its filters can tell? */
 static int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t i);
 static inline int rule_filters_ok(matcher_t *m, const match_input_t *in, uint32_t l, uint32_t i)
@@ -484,6 +704,7 @@ matcher_t *matcher_new(const grammar_t *g)
 	m->fres = xcalloc(g->nfilters + 1, 1);
 	m->fskip = xcalloc(g->nfilters + 1, sizeof *m->fskip);
 	fl_init(m);
+	fam_init(m);
 	m->tss = xcalloc(g->ntoksets + 1, sizeof *m->tss);
 	m->rxw = (g->nre + 63) / 64;
 	m->rxtmp = xcalloc(m->rxw + 1, sizeof *m->rxtmp);
@@ -534,6 +755,8 @@ static void rstats_print(const matcher_t *m)
 	qsort(ord, g->nrules, sizeof *ord, rstat_cmp);
 	fprintf(stderr, "signatures %u, words %u, regex vectors %u (kept at the end)\n", m->nsig,
 	        m->nwt, m->nrxv);
+	fprintf(stderr, "attempts answered from a shared prefix's recording %llu; steps executed %llu\n",
+	        (unsigned long long)m->fam_replays, (unsigned long long)m->exec_steps);
 	fprintf(stderr, "rule statistics (one matcher): %llu steps in all\n"
 	        "%-32s %10s %12s %8s %8s %6s\n", (unsigned long long)tot,
 	        "rule", "attempts", "steps", "matches", "budget", "steps%");
@@ -560,6 +783,13 @@ void matcher_free(matcher_t *m)
 	pcre2_match_data_free(m->md);
 	free(m->bt);
 	free(m->tr);
+	free(m->tro);
+	for (uint32_t f = 0; f < m->nfam; f++) {
+		free(m->fam[f].ex);
+		free(m->fam[f].ptr);
+	}
+	free(m->fam);
+	free(m->rfam);
 	free(m->best);
 	free(m->regs);
 	free(m->stamp);
@@ -738,10 +968,19 @@ static inline void bt_push(matcher_t *m, size_t *sp, uint32_t kind, uint32_t pc,
 	m->bt[(*sp)++] = (bt_t){pc, pos, trail, kind};
 }
 
-static inline void tr_push(matcher_t *m, uint8_t kind, uint32_t cd, uint32_t pos)
+static void tr_reserve(matcher_t *m, size_t need)
+{
+	if (need > m->tr_cap) {
+		GROW(m->tr, m->tr_cap, need);
+		m->tro = xrealloc(m->tro, m->tr_cap * sizeof *m->tro);
+	}
+}
+
+static inline void tr_push(matcher_t *m, uint8_t kind, uint32_t cd, uint32_t pos, uint32_t off)
 {
 	if (m->ntr == m->tr_cap)
-		GROW(m->tr, m->tr_cap, m->ntr + 1);
+		tr_reserve(m, m->ntr + 1);
+	m->tro[m->ntr] = off;
 	m->tr[m->ntr++] = (trail_ent_t){kind, cd, pos};
 }
 
@@ -968,31 +1207,68 @@ static int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t
 	return m->fres[f];
 }
 
-/* Run rule r at token start.  Returns 1 and the end token on a match; the
- * trail (m->tr, m->ntr) then holds the match's capture events.  Sets
- * last_steps and last_reach (see "Shared openings"). */
-static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32_t start,
-                  uint32_t *end_out)
+/* Record an exit from the shared prefix of family fm: the state (pc,
+ * pos, trail) the program enters the rest of the rule in, after psteps
+ * steps in the prefix.  0 when the recording is full. */
+static int fam_exit(matcher_t *m, fam_t *fm, uint32_t off, uint32_t pos, unsigned psteps)
+{
+	if (fm->nex == FAM_EXITS || fm->nptr + m->ntr > FAM_TRAIL)
+		return 0;
+	if (fm->nex == fm->ex_cap)
+		GROW(fm->ex, fm->ex_cap, (size_t)fm->nex + 1);
+	if (fm->ptr_cap < (size_t)fm->nptr + m->ntr)
+		GROW(fm->ptr, fm->ptr_cap, (size_t)fm->nptr + m->ntr);
+	fm->ex[fm->nex++] = (pexit_t){off, pos, psteps, fm->nptr, (uint32_t)m->ntr};
+	for (size_t k = 0; k < m->ntr; k++)
+		fm->ptr[fm->nptr++] = (ptrail_t){m->tro[k], m->tr[k].pos};
+	return 1;
+}
+
+/* Run rule r from instruction pc at token pos (the attempt started at
+ * token start), with *steps_io steps spent and *hi_io the furthest
+ * instruction executed so far; both are updated.  The trail, memo and
+ * registers are the caller's.  Returns 1 and the end token on a match, 0
+ * when every path failed, -1 when the steps ran out.  With fm, the run
+ * starts at the rule's entry and records how it leaves the family's shared
+ * prefix (see "Shared prefixes"). */
+static int vm_exec(matcher_t *m, const match_input_t *in, const rule_t *r, uint32_t start,
+                   uint32_t pc, uint32_t pos, unsigned *steps_io, uint32_t *hi_io, fam_t *fm,
+                   int memo, uint32_t *end_out)
 {
 	const grammar_t *g = m->g;
 	const insn_t *code = g->code;
 	const token_t *v = in->toks->v;
 	uint32_t n = (uint32_t)in->toks->n;
-	uint32_t pc = r->entry, pos = start, hi = r->entry;
+	uint32_t hi = *hi_io;
 	size_t sp = 0;
-	unsigned steps = 0;
-	int memo = r->nregs == 0;
-	m->ntr = 0;
-	if (memo)
-		memo_reset(m);
-	for (uint32_t i = 0; i < r->nregs; i++)
-		m->regs[i] = UINT32_MAX;
+	unsigned steps = *steps_io, steps0 = steps;
+	/* recording: in the prefix or not; the choice points below cbase are
+	 * the prefix's; cont steps were spent after it, s0 the steps at the
+	 * last exit */
+	int inp = 1;
+	size_t cbase = 0;
+	unsigned csteps = 0, s0 = 0;
+	uint32_t plen = fm ? fm->len : 0, phi = 0;
 	for (;;) {
+		if (fm && inp) {
+			uint32_t off = pc - r->entry;
+			if (off >= plen) {
+				if (!fam_exit(m, fm, off, pos, steps - csteps)) {
+					fm = NULL;
+				} else {
+					inp = 0;
+					cbase = sp;
+					s0 = steps;
+				}
+			} else if (off > phi) {
+				phi = off;
+			}
+		}
 		if (++steps > BESLUT_MATCH_STEP_BUDGET) {
-			m->budget_hits++;
-			m->last_steps = steps;
-			m->last_reach = hi - r->entry;
-			return 0;
+			*steps_io = steps;
+			*hi_io = hi;
+			m->exec_steps += steps - steps0;
+			return -1;
 		}
 		if (pc > hi)
 			hi = pc;
@@ -1077,13 +1353,15 @@ static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32
 				}
 				if (ok >= 0) {
 					if (++steps > BESLUT_MATCH_STEP_BUDGET) {
-						m->budget_hits++;
-						m->last_steps = steps;
-						m->last_reach = hi - r->entry;
-						return 0;
+						*steps_io = steps;
+						*hi_io = hi;
+						m->exec_steps += steps - steps0;
+						return -1;
 					}
 					if (in_->a > hi)
 						hi = in_->a;
+					if (fm && inp && in_->a - r->entry > phi)
+						phi = in_->a - r->entry;
 					if (!ok) {
 						pc = in_->b;
 						continue;
@@ -1107,15 +1385,15 @@ static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32
 			}
 			goto fail;
 		case OP_OPEN:
-			tr_push(m, TR_OPEN, in_->a, pos);
+			tr_push(m, TR_OPEN, in_->a, pos, pc - r->entry);
 			pc++;
 			continue;
 		case OP_CLOSE:
-			tr_push(m, TR_CLOSE, 0, pos);
+			tr_push(m, TR_CLOSE, 0, pos, pc - r->entry);
 			pc++;
 			continue;
 		case OP_FLAG:
-			tr_push(m, TR_FLAG, in_->a, pos);
+			tr_push(m, TR_FLAG, in_->a, pos, pc - r->entry);
 			pc++;
 			continue;
 		case OP_MARK:
@@ -1130,18 +1408,32 @@ static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32
 			continue;
 		case OP_MATCH:
 			*end_out = pos;
-			m->last_steps = steps;
-			m->last_reach = hi - r->entry;
+			*steps_io = steps;
+			*hi_io = hi;
+			m->exec_steps += steps - steps0;
 			return 1;
 		}
 	fail:
 		for (;;) {
 			if (sp == 0) {
-				m->last_steps = steps;
-				m->last_reach = hi - r->entry;
+				if (fm) {
+					if (!inp)
+						csteps += steps - s0;
+					fm->complete = 1;
+					fm->pend = steps - csteps;
+					fm->phi = phi;
+				}
+				*steps_io = steps;
+				*hi_io = hi;
+				m->exec_steps += steps - steps0;
 				return 0;
 			}
 			bt_t *b = &m->bt[--sp];
+			if (fm && !inp && sp < cbase) {
+				/* the rest failed from this exit: back in the prefix */
+				csteps += steps - s0;
+				inp = 1;
+			}
 			if (b->kind == BT_REG) {
 				m->regs[b->pc] = b->pos;
 				continue;
@@ -1152,6 +1444,99 @@ static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32
 			break;
 		}
 	}
+}
+
+/* Start an attempt of rule r at token start: trail, memo, registers. */
+static int vm_begin(matcher_t *m, const rule_t *r)
+{
+	int memo = r->nregs == 0;
+	m->ntr = 0;
+	if (memo)
+		memo_reset(m);
+	for (uint32_t i = 0; i < r->nregs; i++)
+		m->regs[i] = UINT32_MAX;
+	return memo;
+}
+
+/* The end of an attempt: last_steps, last_reach, the budget count. */
+static int vm_end(matcher_t *m, const rule_t *r, int rc, unsigned steps, uint32_t hi)
+{
+	m->last_steps = steps;
+	m->last_reach = hi - r->entry;
+	if (rc < 0) {
+		m->budget_hits++;
+		return 0;
+	}
+	return rc;
+}
+
+/* Run rule r at token start.  Returns 1 and the end token on a match; the
+ * trail (m->tr, m->ntr) then holds the match's capture events.  Sets
+ * last_steps and last_reach (see "Shared openings"). */
+static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32_t start,
+                  uint32_t *end_out)
+{
+	int memo = vm_begin(m, r);
+	unsigned steps = 0;
+	uint32_t hi = r->entry;
+	int rc = vm_exec(m, in, r, start, r->entry, start, &steps, &hi, NULL, memo, end_out);
+	return vm_end(m, r, rc, steps, hi);
+}
+
+/* vm_run for a rule of family fm: from the family's recording at this
+ * token when there is one (the rest of the rule run from each recorded
+ * exit in turn, the steps counted as the whole run would have counted
+ * them), else a run that records. */
+static int vm_run_fam(matcher_t *m, const match_input_t *in, const rule_t *r, fam_t *fm,
+                      uint32_t start, uint32_t *end_out)
+{
+	const insn_t *code = m->g->code;
+	unsigned steps = 0;
+	uint32_t hi = r->entry;
+	if (fm->stamp == start + 1) {
+		vm_begin(m, r);
+		unsigned csteps = 0;
+		for (uint32_t k = 0; k < fm->nex; k++) {
+			const pexit_t *x = &fm->ex[k];
+			steps = x->psteps + csteps;
+			if (steps > BESLUT_MATCH_STEP_BUDGET)
+				return vm_end(m, r, -1, BESLUT_MATCH_STEP_BUDGET + 1, hi);
+			/* the prefix's trail, with this rule's capture sites */
+			tr_reserve(m, x->ntr);
+			for (uint32_t q = 0; q < x->ntr; q++) {
+				const ptrail_t *t = &fm->ptr[x->tr + q];
+				const insn_t *c = &code[r->entry + t->off];
+				m->tro[q] = t->off;
+				m->tr[q] = (trail_ent_t){c->op == OP_OPEN ? TR_OPEN : c->op == OP_CLOSE ? TR_CLOSE : TR_FLAG,
+				                         c->op == OP_CLOSE ? 0 : c->a, t->pos};
+			}
+			m->ntr = x->ntr;
+			int rc = vm_exec(m, in, r, start, r->entry + x->off, x->pos, &steps, &hi, NULL, 1, end_out);
+			if (rc != 0) {
+				m->fam_replays++;
+				return vm_end(m, r, rc, steps, hi);
+			}
+			csteps = steps - x->psteps;
+		}
+		if (fm->complete) {
+			m->fam_replays++;
+			steps = fm->pend + csteps;
+			if (steps > BESLUT_MATCH_STEP_BUDGET)
+				return vm_end(m, r, -1, BESLUT_MATCH_STEP_BUDGET + 1, hi);
+			if (r->entry + fm->phi > hi)
+				hi = r->entry + fm->phi;
+			return vm_end(m, r, 0, steps, hi);
+		}
+		/* the recording stopped before this rule's answer: run it whole */
+		steps = 0;
+		hi = r->entry;
+	}
+	fm->stamp = start + 1;
+	fm->nex = fm->nptr = 0;
+	fm->complete = 0;
+	int memo = vm_begin(m, r);
+	int rc = vm_exec(m, in, r, start, r->entry, start, &steps, &hi, fm, memo, end_out);
+	return vm_end(m, r, rc, steps, hi);
 }
 
 /* Candidate rules of index ix at token t, deduplicated, ascending. */
@@ -1682,6 +2067,8 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 	memset(m->stamp, 0, (m->nstamp + 1) * sizeof *m->stamp);
 	memset(m->gstamp, 0, (g->nguards + 1) * sizeof *m->gstamp);
 	memset(m->ostamp, 0, (g->nrules + 1) * sizeof *m->ostamp);
+	for (uint32_t f = 0; f < m->nfam; f++)
+		m->fam[f].stamp = 0;
 	sig_prepare(m, in);
 	filters_reset(m);
 	for (uint32_t i = 0; i < n; i++) {
@@ -1708,7 +2095,9 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 				if (m->lfilt[2 * l + 1] && !rule_filters_ok(m, in, l, i))
 					continue;
 				uint32_t e;
-				int hit = vm_run(m, in, r, i, &e);
+				uint32_t fid = m->rfam[cand[k]];
+				int hit = fid == FAM_NONE ? vm_run(m, in, r, i, &e)
+				                          : vm_run_fam(m, in, r, &m->fam[fid], i, &e);
 				if (!hit && r->opener && m->last_steps <= BESLUT_MATCH_STEP_BUDGET) {
 					m->ostamp[cand[k]] = i + 1;
 					m->oreach[cand[k]] = m->last_reach;
