@@ -228,6 +228,7 @@ typedef struct wtent {
 	uint32_t key, len;   /* bytes wkey[key .. key + len) */
 	uint32_t hash;
 	uint32_t rx;         /* its regex result vector */
+	uint32_t sig;        /* signature + 1 of the last token with this text, or 0 */
 } wtent_t;
 
 /* Families of rules that begin with the same instructions P (see "Shared
@@ -265,6 +266,7 @@ typedef struct fam {
 /* Per-rule cost statistics (BESLUT_RULE_STATS=1). */
 typedef struct rstat {
 	uint64_t attempts, steps, matches, budget;
+	uint64_t exec;    /* steps really executed (less than steps where a shared prefix was not re-run) */
 } rstat_t;
 
 typedef struct bt {
@@ -320,6 +322,7 @@ struct matcher {
 	fam_t *fam;
 	uint32_t nfam;
 	uint64_t fam_replays;     /* attempts answered from a recording (statistics) */
+	int fam_off;              /* test mode: every rule runs whole */
 	uint64_t exec_steps;      /* instructions the machine really executed (statistics) */
 	trail_ent_t *best;        /* trail of the group's best match so far */
 	size_t nbest, best_cap;
@@ -736,6 +739,16 @@ void matcher_share_signatures(matcher_t *m, int on)
 	m->sig_off = !on;
 }
 
+void matcher_share_prefixes(matcher_t *m, int on)
+{
+	m->fam_off = !on;
+}
+
+uint64_t matcher_prefix_replays(const matcher_t *m)
+{
+	return m->fam_replays;
+}
+
 static int rstat_cmp(const void *a, const void *b)
 {
 	const rstat_t *x = *(const rstat_t *const *)a, *y = *(const rstat_t *const *)b;
@@ -758,14 +771,14 @@ static void rstats_print(const matcher_t *m)
 	fprintf(stderr, "attempts answered from a shared prefix's recording %llu; steps executed %llu\n",
 	        (unsigned long long)m->fam_replays, (unsigned long long)m->exec_steps);
 	fprintf(stderr, "rule statistics (one matcher): %llu steps in all\n"
-	        "%-32s %10s %12s %8s %8s %6s\n", (unsigned long long)tot,
-	        "rule", "attempts", "steps", "matches", "budget", "steps%");
+	        "%-32s %10s %12s %12s %8s %8s %6s\n", (unsigned long long)tot,
+	        "rule", "attempts", "steps", "executed", "matches", "budget", "steps%");
 	for (uint32_t k = 0; k < g->nrules; k++) {
 		const rstat_t *s = ord[k];
 		if (!s->attempts)
 			continue;
-		fprintf(stderr, "%-32s %10llu %12llu %8llu %8llu %6.2f\n", g->rules[s - m->rstats].name,
-		        (unsigned long long)s->attempts, (unsigned long long)s->steps,
+		fprintf(stderr, "%-32s %10llu %12llu %12llu %8llu %8llu %6.2f\n", g->rules[s - m->rstats].name,
+		        (unsigned long long)s->attempts, (unsigned long long)s->steps, (unsigned long long)s->exec,
 		        (unsigned long long)s->matches, (unsigned long long)s->budget,
 		        tot ? 100.0 * (double)s->steps / (double)tot : 0.0);
 	}
@@ -1681,9 +1694,9 @@ static inline int same_bytes(const char *a, const char *b, uint32_t n)
 	return 1;
 }
 
-/* The regex result vector of text txt[0..len) with hash h: looked up in
- * the word table, or every regex run on it once. */
-static uint32_t word_rx(matcher_t *m, const char *txt, uint32_t len, uint32_t h)
+/* The word table entry of text txt[0..len) with hash h: looked up, or
+ * made with every regex run on the text once. */
+static uint32_t word_find(matcher_t *m, const char *txt, uint32_t len, uint32_t h)
 {
 	if (((size_t)m->nwt + 1) * 2 > m->wth_cap) {
 		uint32_t nc = m->wth_cap ? m->wth_cap * 2 : 4096;
@@ -1704,7 +1717,7 @@ static uint32_t word_rx(matcher_t *m, const char *txt, uint32_t len, uint32_t h)
 			break;
 		const wtent_t *e = &m->wt[id - 1];
 		if (e->hash == h && e->len == len && same_bytes(m->wkey + e->key, txt, len))
-			return e->rx;
+			return id - 1;
 		j = (j + 1) & mask;
 	}
 	const grammar_t *g = m->g;
@@ -1723,10 +1736,10 @@ static uint32_t word_rx(matcher_t *m, const char *txt, uint32_t len, uint32_t h)
 		GROW(m->wkey, m->wkey_cap, m->nwkey + len);
 	if (len)
 		memcpy(m->wkey + m->nwkey, txt, len);
-	m->wt[m->nwt] = (wtent_t){(uint32_t)m->nwkey, len, h, rx};
+	m->wt[m->nwt] = (wtent_t){(uint32_t)m->nwkey, len, h, rx, 0};
 	m->nwkey += len;
 	m->wth[j] = ++m->nwt;
-	return rx;
+	return m->nwt - 1;
 }
 
 static uint32_t sig_add(matcher_t *m, const token_t *t, uint32_t fl, uint32_t rx, uint32_t h)
@@ -1799,13 +1812,25 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 	for (uint32_t i = 0; i < n; i++) {
 		const token_t *t = &v[i];
 		uint32_t fl = t->flags & m->sig_flags;
-		uint32_t rx = 0;
+		uint32_t rx = 0, wi = UINT32_MAX, id;
 		if (m->sig_text) {
 			const char *txt = in->text + t->off;
 			uint32_t th = 2166136261u;
 			for (uint32_t k = 0; k < t->len; k++)
 				th = (th ^ (unsigned char)txt[k]) * 16777619u;
-			rx = word_rx(m, txt, t->len, th);
+			wi = word_find(m, txt, t->len, th);
+			rx = m->wt[wi].rx;
+			/* the signature of the last token with this text, when its
+			 * flags were the same (the rest comes from the text) */
+			uint32_t c = m->wt[wi].sig;
+			if (c && !m->sig_off) {
+				const sig_t *s = &m->sig[c - 1];
+				if (s->flags == fl && s->sym == t->sym && s->stem_sym == t->stem_sym &&
+				    s->classes == t->classes && s->kind == t->kind && s->rx == rx) {
+					id = c - 1;
+					goto found;
+				}
+			}
 		}
 		uint64_t x = 14695981039346656037ull ^ rx;
 		x ^= ((uint64_t)t->sym << 32 | t->stem_sym) * 0x9E3779B97F4A7C15ull;
@@ -1814,7 +1839,6 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 		x ^= x >> 31;
 		x *= 0xD6E8FEB86659FD93ull;
 		uint32_t h = (uint32_t)(x >> 32);
-		uint32_t id;
 		if (m->sig_off) {
 			id = sig_add(m, t, fl, rx, h);
 			goto found;
@@ -1838,6 +1862,8 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 			j = (j + 1) & mask;
 		}
 	found:
+		if (wi != UINT32_MAX)
+			m->wt[wi].sig = id + 1;
 		m->tsig[i] = id;
 		uint64_t *b = m->sigb + (size_t)id * m->sgw;
 		if (!m->sig[id].ts_done) {
@@ -2095,7 +2121,8 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 				if (m->lfilt[2 * l + 1] && !rule_filters_ok(m, in, l, i))
 					continue;
 				uint32_t e;
-				uint32_t fid = m->rfam[cand[k]];
+				uint32_t fid = m->fam_off ? FAM_NONE : m->rfam[cand[k]];
+				uint64_t ex0 = m->exec_steps;
 				int hit = fid == FAM_NONE ? vm_run(m, in, r, i, &e)
 				                          : vm_run_fam(m, in, r, &m->fam[fid], i, &e);
 				if (!hit && r->opener && m->last_steps <= BESLUT_MATCH_STEP_BUDGET) {
@@ -2106,6 +2133,7 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 					rstat_t *st = &m->rstats[cand[k]];
 					st->attempts++;
 					st->steps += m->last_steps;
+					st->exec += m->exec_steps - ex0;
 					st->budget += m->last_steps > BESLUT_MATCH_STEP_BUDGET;
 					st->matches += hit && e > i;
 				}
