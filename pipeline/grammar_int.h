@@ -446,6 +446,10 @@ typedef struct act_ctx {
 /* Test hook: share token signatures between tokens (on, the default) or
  * give every token its own (off); the output is the same either way. */
 void matcher_share_signatures(matcher_t *m, int on);
+/* Test hooks: families of rules with a shared prefix off (every rule runs
+ * whole); how many attempts were answered from a family's recording. */
+void matcher_share_prefixes(matcher_t *m, int on);
+uint64_t matcher_prefix_replays(const matcher_t *m);
 /* Test hook: was rule r among the candidates of some token of the last
  * document matched (after the prefilter, guards and the document's
  * absent required tokens)? */

@@ -122,16 +122,24 @@
  * Token tests are cheap: symbols through a 64-bit quick mask before a
  * binary search; each predicate carries the kind and flags that every
  * token it accepts has (a quick no: most words are not CAP); AND/OR
- * chains are evaluated along their spine without recursion; regex results
- * are cached per thread by the token's bytes (direct-mapped, across
- * documents: a regex on the same bytes always gives the same answer).
+ * chains are evaluated along their spine without recursion; a regex
+ * reads its answer from the token's regex result vector (below).
  *
  * Signatures.  Every test a token gets before a rule runs — the
  * prefilter lists, the guards, membership in the filters' token sets,
  * the predicates — reads only the token itself: its symbol, stem symbol,
  * class bits, kind, the flags some test reads, and (when the grammar has
- * regexes) its bytes.  That tuple is the token's signature, and protocol
- * text repeats them heavily (a few thousand distinct ones per document).
+ * regexes) the results of the grammar's regexes on its bytes.  That tuple
+ * is the token's signature, and protocol text repeats them heavily (about
+ * two thousand distinct ones in 20 MB of protocols).  The regex results
+ * come from a word table keyed by the token's bytes: at the first token
+ * with a given text every regex of the grammar runs once on it, and the
+ * vector of answers is interned (about a hundred distinct vectors), so
+ * the signature holds a small vector id, not the text.  Words that are no
+ * symbol of the grammar thus share signatures whatever their text, and a
+ * new word costs one word table entry and the regexes, not a signature
+ * with all its token set tests (keyed by the text, 20 MB had 120,000
+ * signatures, each tested against every token set).
  * Before the scan, each token of the document is mapped to its signature
  * through a per-matcher hash table; each signature keeps, built at the
  * first token that has it, the sorted candidate list with the rules whose
@@ -165,6 +173,30 @@
  * the rules after it.  Matches are not shared (only failures), and an
  * attempt that ran out of budget tells nothing.
  *
+ * Shared prefixes.  Where the opening does match, the family still
+ * re-reads it: eighteen proposal rules begin with the same speaker and
+ * verb phrase (some 10,000 instructions: actor lists) and differ only in
+ * what follows, and each used to run that head at every place it was
+ * tried.  The rules are therefore grouped into families with a shared
+ * prefix P (matcher_new, fam_init: pairs of rules with a shared opening,
+ * longest first, merged while that saves more instructions; P must not
+ * contain the rule's end, a SPLIT in it must try a branch inside it first,
+ * and nothing after it may lead back into it; no loop registers).  The
+ * first rule of a family attempted at a token runs normally and records
+ * how it leaves P: each state (instruction after P, token, trail) in the
+ * order it reaches them, with the steps spent in P before each.  That
+ * sequence does not depend on what follows P: the path inside P depends
+ * only on P and the tokens, the rest of the rule always fails back into P
+ * before P goes on (a stack), and the memo entries of P and of the rest
+ * never meet (different instructions).  A later rule of the family at the
+ * same token does not run P: it runs its own rest from each recorded exit
+ * in turn, with the trail rebuilt with its own capture sites and one memo
+ * across the exits, and counts its steps as the whole run would have (the
+ * recorded steps in P plus its own), so the step budget, the statistics
+ * and the shared-opening reach come out the same.  When the recording
+ * ended early (its rule matched, ran out of steps, or met the size limit)
+ * and the later rule needs more exits, it runs whole and records anew.
+ *
  * Conflicts: each group scans left to right independently.  At token i the
  * candidates of a group whose previous match ended at or before i are run;
  * the longest match wins, then the higher priority, then the earlier rule.
@@ -185,20 +217,56 @@
 #include <string.h>
 #include "grammar_int.h"
 
-/* Regex results by token text, kept across documents: a regex on the same
- * bytes always gives the same answer.  Direct-mapped; bit r of known/val
- * for regex r < 64. */
-#define RXC_SLOTS 16384
-#define RXC_KEY 22
-typedef struct rxc {
-	uint64_t known, val;
-	uint8_t len;
-	char key[RXC_KEY];
-} rxc_t;
+/* Regex results by distinct token text (see "Signatures"): a word table
+ * keyed by the token's bytes gives the id of its regex result vector
+ * (every regex of the grammar run once per distinct text, the vectors
+ * interned).  Kept across documents; the words are dropped when more than
+ * WT_KEEP have accumulated, the vectors (few) only with the signatures. */
+#define WT_KEEP 131072
+#define RXV_KEEP 65536
+typedef struct wtent {
+	uint32_t key, len;   /* bytes wkey[key .. key + len) */
+	uint32_t hash;
+	uint32_t rx;         /* its regex result vector */
+	uint32_t sig;        /* signature + 1 of the last token with this text, or 0 */
+} wtent_t;
+
+/* Families of rules that begin with the same instructions P (see "Shared
+ * prefixes"), and what the last attempt that executed P recorded: the
+ * states in which it left P, in order. */
+typedef struct pexit {
+	uint32_t off, pos;   /* first instruction after P (offset) and token */
+	uint32_t psteps;     /* steps spent in P before it */
+	uint32_t tr, ntr;    /* its trail: the family's ptr[tr .. tr + ntr) */
+} pexit_t;
+
+typedef struct ptrail {
+	uint32_t off, pos;   /* instruction (offset) that wrote the event, token */
+} ptrail_t;
+
+typedef struct fam {
+	uint32_t len;        /* instructions of P */
+	uint32_t stamp;      /* token + 1 of the recording, 0 = none */
+	uint8_t complete;    /* every exit recorded, P explored to its end */
+	uint32_t pend;       /* complete: steps of P in all */
+	uint32_t phi;        /* complete: furthest offset executed in P */
+	pexit_t *ex;
+	uint32_t nex;
+	size_t ex_cap;
+	ptrail_t *ptr;
+	uint32_t nptr;
+	size_t ptr_cap;
+} fam_t;
+
+#define FAM_NONE UINT32_MAX
+#define FAM_MIN 6            /* shorter shared prefixes are not worth recording */
+#define FAM_EXITS 256        /* a recording stops (incomplete) beyond these */
+#define FAM_TRAIL 8192
 
 /* Per-rule cost statistics (BESLUT_RULE_STATS=1). */
 typedef struct rstat {
 	uint64_t attempts, steps, matches, budget;
+	uint64_t exec;    /* steps really executed (less than steps where a shared prefix was not re-run) */
 } rstat_t;
 
 typedef struct bt {
@@ -233,7 +301,7 @@ typedef struct sig {
 	uint32_t sym, stem_sym;
 	uint64_t classes;
 	uint32_t flags;           /* masked by sig_flags */
-	uint32_t key, len;        /* bytes skey[key .. key + len) (sig_text only) */
+	uint32_t rx;              /* regex result vector of its text (sig_text only) */
 	uint32_t hash;
 	uint32_t cand, ncand;     /* cpool[cand .. cand + ncand): rules that may start, guards passed; cand == UINT32_MAX: not yet built */
 	uint32_t dstamp;          /* document number its list below was made for */
@@ -249,6 +317,13 @@ struct matcher {
 	size_t bt_cap;
 	trail_ent_t *tr;          /* capture events of the current path */
 	size_t ntr, tr_cap;
+	uint32_t *tro;            /* per event: offset of the instruction that wrote it (tr_cap) */
+	uint32_t *rfam;           /* per rule: its family (see "Shared prefixes"), or FAM_NONE */
+	fam_t *fam;
+	uint32_t nfam;
+	uint64_t fam_replays;     /* attempts answered from a recording (statistics) */
+	int fam_off;              /* test mode: every rule runs whole */
+	uint64_t exec_steps;      /* instructions the machine really executed (statistics) */
 	trail_ent_t *best;        /* trail of the group's best match so far */
 	size_t nbest, best_cap;
 	uint32_t *regs;           /* loop-progress registers */
@@ -286,7 +361,20 @@ struct matcher {
 	uint32_t *rgrp;           /* per rule: its group, its filter list (compact copies) */
 	uint32_t *lfilt;          /* per filter list: first index in g->rfilt, count */
 	tsstate_t *tss;           /* per token set: cursors over the document */
-	rxc_t *rxc;               /* regex results by token text */
+	wtent_t *wt;              /* distinct token texts (sig_text only) */
+	uint32_t nwt;
+	size_t wt_cap;
+	uint32_t *wth;            /* open addressing: word + 1, or 0 */
+	uint32_t wth_cap;         /* a power of two */
+	char *wkey;               /* their bytes */
+	size_t nwkey, wkey_cap;
+	uint64_t *rxv;            /* interned regex result vectors, rxw words each */
+	uint32_t rxw;             /* words per vector */
+	uint32_t nrxv;
+	size_t rxv_cap;           /* words allocated */
+	uint32_t *rxh;            /* open addressing: vector + 1, or 0 */
+	uint32_t rxh_cap;
+	uint64_t *rxtmp;          /* rxw words: the vector being built */
 	buf_t sbuf;               /* scratch text */
 	uint32_t *pmid;           /* per predicate: its memo slot, or UINT32_MAX (cheap leaves) */
 	uint32_t pmw;             /* predicate memo words per signature */
@@ -302,8 +390,6 @@ struct matcher {
 	uint32_t sigh_cap;        /* a power of two */
 	uint64_t *sigb;           /* per signature, sgw words: token set and predicate results */
 	size_t sigb_cap;          /* words allocated */
-	char *skey;               /* token bytes of the signatures */
-	size_t nskey, skey_cap;
 	uint32_t *cpool;          /* candidate lists of the signatures */
 	size_t ncpool, cpool_cap;
 	uint32_t *tsig;           /* per token of the document: its signature */
@@ -421,6 +507,164 @@ static void fl_init(matcher_t *m)
 	m->ldead = xcalloc(m->nfl + 1, 1);
 }
 
+/* Which lengths plen may rule r's shared prefix P have (see "Shared
+ * prefixes")?  ok[plen] = 1 when P does not end the rule, a SPLIT in it
+ * tries a branch in it first (its inline test is then P's own), and
+ * nothing after it leads back into it.  Rules with registers: none. */
+static void fam_lengths(const grammar_t *g, const rule_t *r, uint8_t *ok)
+{
+	uint32_t nc = r->ncode;
+	memset(ok, 0, nc);
+	if (r->nregs)
+		return;
+	/* from the end: the smallest target of the instructions at or after k */
+	uint32_t lo = UINT32_MAX;
+	for (uint32_t k = nc; k-- > 0;) {
+		const insn_t *x = &g->code[r->entry + k];
+		if (x->op == OP_SPLIT) {
+			uint32_t t = x->a < x->b ? x->a : x->b;
+			if (t - r->entry < lo)
+				lo = t - r->entry;
+		} else if (x->op == OP_JMP && x->a - r->entry < lo) {
+			lo = x->a - r->entry;
+		}
+		ok[k] = lo >= k;
+	}
+	/* from the start: no MATCH in P, every first branch within it */
+	ok[0] = 0;
+	uint32_t amax = 0;
+	int end = 0;
+	for (uint32_t k = 0; k + 1 < nc; k++) {
+		const insn_t *x = &g->code[r->entry + k];
+		if (x->op == OP_MATCH)
+			end = 1;
+		if (x->op == OP_SPLIT && x->a - r->entry > amax)
+			amax = x->a - r->entry;
+		if (end || amax >= k + 1)
+			ok[k + 1] = 0;
+	}
+}
+
+typedef struct fpair {
+	uint32_t a, b, len;
+} fpair_t;
+
+static int fpair_cmp(const void *x, const void *y)
+{
+	const fpair_t *p = x, *q = y;
+	if (p->len != q->len)
+		return p->len > q->len ? -1 : 1;
+	if (p->b != q->b)
+		return p->b < q->b ? -1 : 1;
+	return (p->a > q->a) - (p->a < q->a);
+}
+
+/* The families: every rule starts alone; pairs of rules with a shared
+ * opening, longest usable prefix first, merge their families over the
+ * prefix all members can use, when that saves more (prefix length times
+ * the members but one) than the two families apart. */
+static void fam_init(matcher_t *m)
+{
+	const grammar_t *g = m->g;
+	uint32_t nr = g->nrules;
+	m->rfam = xmalloc((nr + 1) * sizeof *m->rfam);
+	uint8_t *ok = xcalloc(g->ncode + 1, 1);
+	uint32_t *rf = xmalloc((nr + 1) * sizeof *rf), *flen = xmalloc((nr + 1) * sizeof *flen);
+	uint32_t *fcnt = xmalloc((nr + 1) * sizeof *fcnt);
+	for (uint32_t r = 0; r < nr; r++) {
+		rf[r] = r;
+		flen[r] = UINT32_MAX;
+		fcnt[r] = 1;
+		fam_lengths(g, &g->rules[r], ok + g->rules[r].entry);
+	}
+	fpair_t *pv = NULL;
+	size_t np = 0, pcap = 0;
+	for (uint32_t r = 0; r < nr; r++) {
+		const rule_t *x = &g->rules[r];
+		const opening_t *o = g->opens + x->open;
+		for (uint32_t q = 0; q < x->nopen; q++) {
+			const rule_t *y = &g->rules[o[q].rule];
+			uint32_t l = o[q].len;
+			if (l + 1 > x->ncode)
+				l = x->ncode - 1;
+			if (l + 1 > y->ncode)
+				l = y->ncode - 1;
+			while (l >= FAM_MIN && !(ok[x->entry + l] && ok[y->entry + l]))
+				l--;
+			if (l < FAM_MIN)
+				continue;
+			GROW(pv, pcap, np + 1);
+			pv[np++] = (fpair_t){o[q].rule, r, l};
+		}
+	}
+	if (np)
+		qsort(pv, np, sizeof *pv, fpair_cmp);
+	for (size_t k = 0; k < np; k++) {
+		uint32_t fa = rf[pv[k].a], fb = rf[pv[k].b];
+		if (fa == fb)
+			continue;
+		uint32_t l = pv[k].len;
+		if (flen[fa] < l)
+			l = flen[fa];
+		if (flen[fb] < l)
+			l = flen[fb];
+		uint64_t apart = 0, merged = (uint64_t)l * (fcnt[fa] + fcnt[fb] - 1);
+		if (fcnt[fa] > 1)
+			apart += (uint64_t)flen[fa] * (fcnt[fa] - 1);
+		if (fcnt[fb] > 1)
+			apart += (uint64_t)flen[fb] * (fcnt[fb] - 1);
+		if (merged <= apart)
+			continue;
+		uint32_t r = 0;
+		while (r < nr && !((rf[r] == fa || rf[r] == fb) && !ok[g->rules[r].entry + l]))
+			r++;
+		if (r < nr)
+			continue;
+		for (r = 0; r < nr; r++)
+			if (rf[r] == fb)
+				rf[r] = fa;
+		flen[fa] = l;
+		fcnt[fa] += fcnt[fb];
+	}
+	/* number the families of more than one rule */
+	uint32_t *id = xmalloc((nr + 1) * sizeof *id), *len = xmalloc((nr + 1) * sizeof *len);
+	for (uint32_t r = 0; r < nr; r++)
+		id[r] = FAM_NONE;
+	for (uint32_t r = 0; r < nr; r++) {
+		uint32_t f = rf[r];
+		if (fcnt[f] < 2)
+			continue;
+		if (id[f] == FAM_NONE) {
+			id[f] = m->nfam;
+			len[m->nfam++] = flen[f];
+		}
+		m->rfam[r] = id[f];
+	}
+	for (uint32_t r = 0; r < nr; r++)
+		if (fcnt[rf[r]] < 2)
+			m->rfam[r] = FAM_NONE;
+	free(id);
+	free(fcnt);
+	free(rf);
+	free(flen);
+	flen = len;
+	m->fam = xcalloc(m->nfam + 1, sizeof *m->fam);
+	for (uint32_t f = 0; f < m->nfam; f++)
+		m->fam[f].len = flen[f];
+	if (getenv("BESLUT_FAMILIES")) {
+		for (uint32_t f = 0; f < m->nfam; f++) {
+			fprintf(stderr, "family %u (%u instructions):", f, flen[f]);
+			for (uint32_t r = 0; r < g->nrules; r++)
+				if (m->rfam[r] == f)
+					fprintf(stderr, " %s", g->rules[r].name);
+			fprintf(stderr, "\n");
+		}
+	}
+	free(flen);
+	free(pv);
+	free(ok);
+}
+
 /* Can rule r match at token i as far as its filters can tell? */
 static int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t i);
 static inline int rule_filters_ok(matcher_t *m, const match_input_t *in, uint32_t l, uint32_t i)
@@ -463,8 +707,10 @@ matcher_t *matcher_new(const grammar_t *g)
 	m->fres = xcalloc(g->nfilters + 1, 1);
 	m->fskip = xcalloc(g->nfilters + 1, sizeof *m->fskip);
 	fl_init(m);
+	fam_init(m);
 	m->tss = xcalloc(g->ntoksets + 1, sizeof *m->tss);
-	m->rxc = xcalloc(RXC_SLOTS, sizeof *m->rxc);
+	m->rxw = (g->nre + 63) / 64;
+	m->rxtmp = xcalloc(m->rxw + 1, sizeof *m->rxtmp);
 	for (uint32_t r = 0; r < g->nrules; r++)
 		if (g->rules[r].ncode > m->dmax)
 			m->dmax = g->rules[r].ncode;
@@ -493,6 +739,16 @@ void matcher_share_signatures(matcher_t *m, int on)
 	m->sig_off = !on;
 }
 
+void matcher_share_prefixes(matcher_t *m, int on)
+{
+	m->fam_off = !on;
+}
+
+uint64_t matcher_prefix_replays(const matcher_t *m)
+{
+	return m->fam_replays;
+}
+
 static int rstat_cmp(const void *a, const void *b)
 {
 	const rstat_t *x = *(const rstat_t *const *)a, *y = *(const rstat_t *const *)b;
@@ -510,15 +766,19 @@ static void rstats_print(const matcher_t *m)
 		tot += m->rstats[r].steps;
 	}
 	qsort(ord, g->nrules, sizeof *ord, rstat_cmp);
+	fprintf(stderr, "signatures %u, words %u, regex vectors %u (kept at the end)\n", m->nsig,
+	        m->nwt, m->nrxv);
+	fprintf(stderr, "attempts answered from a shared prefix's recording %llu; steps executed %llu\n",
+	        (unsigned long long)m->fam_replays, (unsigned long long)m->exec_steps);
 	fprintf(stderr, "rule statistics (one matcher): %llu steps in all\n"
-	        "%-32s %10s %12s %8s %8s %6s\n", (unsigned long long)tot,
-	        "rule", "attempts", "steps", "matches", "budget", "steps%");
+	        "%-32s %10s %12s %12s %8s %8s %6s\n", (unsigned long long)tot,
+	        "rule", "attempts", "steps", "executed", "matches", "budget", "steps%");
 	for (uint32_t k = 0; k < g->nrules; k++) {
 		const rstat_t *s = ord[k];
 		if (!s->attempts)
 			continue;
-		fprintf(stderr, "%-32s %10llu %12llu %8llu %8llu %6.2f\n", g->rules[s - m->rstats].name,
-		        (unsigned long long)s->attempts, (unsigned long long)s->steps,
+		fprintf(stderr, "%-32s %10llu %12llu %12llu %8llu %8llu %6.2f\n", g->rules[s - m->rstats].name,
+		        (unsigned long long)s->attempts, (unsigned long long)s->steps, (unsigned long long)s->exec,
 		        (unsigned long long)s->matches, (unsigned long long)s->budget,
 		        tot ? 100.0 * (double)s->steps / (double)tot : 0.0);
 	}
@@ -536,6 +796,13 @@ void matcher_free(matcher_t *m)
 	pcre2_match_data_free(m->md);
 	free(m->bt);
 	free(m->tr);
+	free(m->tro);
+	for (uint32_t f = 0; f < m->nfam; f++) {
+		free(m->fam[f].ex);
+		free(m->fam[f].ptr);
+	}
+	free(m->fam);
+	free(m->rfam);
 	free(m->best);
 	free(m->regs);
 	free(m->stamp);
@@ -557,12 +824,16 @@ void matcher_free(matcher_t *m)
 	free(m->lstamp);
 	free(m->lres);
 	free(m->tss);
-	free(m->rxc);
+	free(m->wt);
+	free(m->wth);
+	free(m->wkey);
+	free(m->rxv);
+	free(m->rxh);
+	free(m->rxtmp);
 	free(m->pmid);
 	free(m->sig);
 	free(m->sigh);
 	free(m->sigb);
-	free(m->skey);
 	free(m->cpool);
 	free(m->tsig);
 	free(m->tsb);
@@ -638,32 +909,9 @@ static int pred_eval(matcher_t *m, const match_input_t *in, uint32_t p, const to
 	}
 	case PR_NOT: return !pred_fast(m, in, pr->a, t);
 	case PR_REGEX: {
-		const char *txt = in->text + t->off;
-		rxc_t *e = NULL;
-		uint64_t bit = 1ull << (pr->a & 63);
-		if (pr->a < 64 && t->len <= RXC_KEY) {
-			uint32_t h = 2166136261u;
-			for (uint32_t k = 0; k < t->len; k++)
-				h = (h ^ (unsigned char)txt[k]) * 16777619u;
-			e = &m->rxc[(h ^ (h >> 15)) & (RXC_SLOTS - 1)];
-			if (e->len != t->len || memcmp(e->key, txt, t->len) != 0) {
-				e->len = (uint8_t)t->len;
-				memcpy(e->key, txt, t->len);
-				e->known = e->val = 0;
-			} else if (e->known & bit) {
-				return (e->val & bit) != 0;
-			}
-		}
-		PCRE2_SPTR s = (PCRE2_SPTR)txt;
-		int rc = g->re_jit[pr->a]
-		             ? pcre2_jit_match(g->re[pr->a], s, t->len, 0, 0, m->md, NULL)
-		             : pcre2_match(g->re[pr->a], s, t->len, 0, PCRE2_NO_UTF_CHECK, m->md, NULL);
-		if (e) {
-			e->known |= bit;
-			if (rc >= 0)
-				e->val |= bit;
-		}
-		return rc >= 0;
+		/* the result vector of the token's text (sig_prepare) */
+		const sig_t *sg = &m->sig[m->tsig[t - in->toks->v]];
+		return (m->rxv[(size_t)sg->rx * m->rxw + (pr->a >> 6)] >> (pr->a & 63)) & 1;
 	}
 	}
 	return 0;
@@ -733,10 +981,19 @@ static inline void bt_push(matcher_t *m, size_t *sp, uint32_t kind, uint32_t pc,
 	m->bt[(*sp)++] = (bt_t){pc, pos, trail, kind};
 }
 
-static inline void tr_push(matcher_t *m, uint8_t kind, uint32_t cd, uint32_t pos)
+static void tr_reserve(matcher_t *m, size_t need)
+{
+	if (need > m->tr_cap) {
+		GROW(m->tr, m->tr_cap, need);
+		m->tro = xrealloc(m->tro, m->tr_cap * sizeof *m->tro);
+	}
+}
+
+static inline void tr_push(matcher_t *m, uint8_t kind, uint32_t cd, uint32_t pos, uint32_t off)
 {
 	if (m->ntr == m->tr_cap)
-		GROW(m->tr, m->tr_cap, m->ntr + 1);
+		tr_reserve(m, m->ntr + 1);
+	m->tro[m->ntr] = off;
 	m->tr[m->ntr++] = (trail_ent_t){kind, cd, pos};
 }
 
@@ -963,31 +1220,68 @@ static int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t
 	return m->fres[f];
 }
 
-/* Run rule r at token start.  Returns 1 and the end token on a match; the
- * trail (m->tr, m->ntr) then holds the match's capture events.  Sets
- * last_steps and last_reach (see "Shared openings"). */
-static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32_t start,
-                  uint32_t *end_out)
+/* Record an exit from the shared prefix of family fm: the state (pc,
+ * pos, trail) the program enters the rest of the rule in, after psteps
+ * steps in the prefix.  0 when the recording is full. */
+static int fam_exit(matcher_t *m, fam_t *fm, uint32_t off, uint32_t pos, unsigned psteps)
+{
+	if (fm->nex == FAM_EXITS || fm->nptr + m->ntr > FAM_TRAIL)
+		return 0;
+	if (fm->nex == fm->ex_cap)
+		GROW(fm->ex, fm->ex_cap, (size_t)fm->nex + 1);
+	if (fm->ptr_cap < (size_t)fm->nptr + m->ntr)
+		GROW(fm->ptr, fm->ptr_cap, (size_t)fm->nptr + m->ntr);
+	fm->ex[fm->nex++] = (pexit_t){off, pos, psteps, fm->nptr, (uint32_t)m->ntr};
+	for (size_t k = 0; k < m->ntr; k++)
+		fm->ptr[fm->nptr++] = (ptrail_t){m->tro[k], m->tr[k].pos};
+	return 1;
+}
+
+/* Run rule r from instruction pc at token pos (the attempt started at
+ * token start), with *steps_io steps spent and *hi_io the furthest
+ * instruction executed so far; both are updated.  The trail, memo and
+ * registers are the caller's.  Returns 1 and the end token on a match, 0
+ * when every path failed, -1 when the steps ran out.  With fm, the run
+ * starts at the rule's entry and records how it leaves the family's shared
+ * prefix (see "Shared prefixes"). */
+static int vm_exec(matcher_t *m, const match_input_t *in, const rule_t *r, uint32_t start,
+                   uint32_t pc, uint32_t pos, unsigned *steps_io, uint32_t *hi_io, fam_t *fm,
+                   int memo, uint32_t *end_out)
 {
 	const grammar_t *g = m->g;
 	const insn_t *code = g->code;
 	const token_t *v = in->toks->v;
 	uint32_t n = (uint32_t)in->toks->n;
-	uint32_t pc = r->entry, pos = start, hi = r->entry;
+	uint32_t hi = *hi_io;
 	size_t sp = 0;
-	unsigned steps = 0;
-	int memo = r->nregs == 0;
-	m->ntr = 0;
-	if (memo)
-		memo_reset(m);
-	for (uint32_t i = 0; i < r->nregs; i++)
-		m->regs[i] = UINT32_MAX;
+	unsigned steps = *steps_io, steps0 = steps;
+	/* recording: in the prefix or not; the choice points below cbase are
+	 * the prefix's; cont steps were spent after it, s0 the steps at the
+	 * last exit */
+	int inp = 1;
+	size_t cbase = 0;
+	unsigned csteps = 0, s0 = 0;
+	uint32_t plen = fm ? fm->len : 0, phi = 0;
 	for (;;) {
+		if (fm && inp) {
+			uint32_t off = pc - r->entry;
+			if (off >= plen) {
+				if (!fam_exit(m, fm, off, pos, steps - csteps)) {
+					fm = NULL;
+				} else {
+					inp = 0;
+					cbase = sp;
+					s0 = steps;
+				}
+			} else if (off > phi) {
+				phi = off;
+			}
+		}
 		if (++steps > BESLUT_MATCH_STEP_BUDGET) {
-			m->budget_hits++;
-			m->last_steps = steps;
-			m->last_reach = hi - r->entry;
-			return 0;
+			*steps_io = steps;
+			*hi_io = hi;
+			m->exec_steps += steps - steps0;
+			return -1;
 		}
 		if (pc > hi)
 			hi = pc;
@@ -1072,13 +1366,15 @@ static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32
 				}
 				if (ok >= 0) {
 					if (++steps > BESLUT_MATCH_STEP_BUDGET) {
-						m->budget_hits++;
-						m->last_steps = steps;
-						m->last_reach = hi - r->entry;
-						return 0;
+						*steps_io = steps;
+						*hi_io = hi;
+						m->exec_steps += steps - steps0;
+						return -1;
 					}
 					if (in_->a > hi)
 						hi = in_->a;
+					if (fm && inp && in_->a - r->entry > phi)
+						phi = in_->a - r->entry;
 					if (!ok) {
 						pc = in_->b;
 						continue;
@@ -1102,15 +1398,15 @@ static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32
 			}
 			goto fail;
 		case OP_OPEN:
-			tr_push(m, TR_OPEN, in_->a, pos);
+			tr_push(m, TR_OPEN, in_->a, pos, pc - r->entry);
 			pc++;
 			continue;
 		case OP_CLOSE:
-			tr_push(m, TR_CLOSE, 0, pos);
+			tr_push(m, TR_CLOSE, 0, pos, pc - r->entry);
 			pc++;
 			continue;
 		case OP_FLAG:
-			tr_push(m, TR_FLAG, in_->a, pos);
+			tr_push(m, TR_FLAG, in_->a, pos, pc - r->entry);
 			pc++;
 			continue;
 		case OP_MARK:
@@ -1125,18 +1421,32 @@ static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32
 			continue;
 		case OP_MATCH:
 			*end_out = pos;
-			m->last_steps = steps;
-			m->last_reach = hi - r->entry;
+			*steps_io = steps;
+			*hi_io = hi;
+			m->exec_steps += steps - steps0;
 			return 1;
 		}
 	fail:
 		for (;;) {
 			if (sp == 0) {
-				m->last_steps = steps;
-				m->last_reach = hi - r->entry;
+				if (fm) {
+					if (!inp)
+						csteps += steps - s0;
+					fm->complete = 1;
+					fm->pend = steps - csteps;
+					fm->phi = phi;
+				}
+				*steps_io = steps;
+				*hi_io = hi;
+				m->exec_steps += steps - steps0;
 				return 0;
 			}
 			bt_t *b = &m->bt[--sp];
+			if (fm && !inp && sp < cbase) {
+				/* the rest failed from this exit: back in the prefix */
+				csteps += steps - s0;
+				inp = 1;
+			}
 			if (b->kind == BT_REG) {
 				m->regs[b->pc] = b->pos;
 				continue;
@@ -1147,6 +1457,99 @@ static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32
 			break;
 		}
 	}
+}
+
+/* Start an attempt of rule r at token start: trail, memo, registers. */
+static int vm_begin(matcher_t *m, const rule_t *r)
+{
+	int memo = r->nregs == 0;
+	m->ntr = 0;
+	if (memo)
+		memo_reset(m);
+	for (uint32_t i = 0; i < r->nregs; i++)
+		m->regs[i] = UINT32_MAX;
+	return memo;
+}
+
+/* The end of an attempt: last_steps, last_reach, the budget count. */
+static int vm_end(matcher_t *m, const rule_t *r, int rc, unsigned steps, uint32_t hi)
+{
+	m->last_steps = steps;
+	m->last_reach = hi - r->entry;
+	if (rc < 0) {
+		m->budget_hits++;
+		return 0;
+	}
+	return rc;
+}
+
+/* Run rule r at token start.  Returns 1 and the end token on a match; the
+ * trail (m->tr, m->ntr) then holds the match's capture events.  Sets
+ * last_steps and last_reach (see "Shared openings"). */
+static int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32_t start,
+                  uint32_t *end_out)
+{
+	int memo = vm_begin(m, r);
+	unsigned steps = 0;
+	uint32_t hi = r->entry;
+	int rc = vm_exec(m, in, r, start, r->entry, start, &steps, &hi, NULL, memo, end_out);
+	return vm_end(m, r, rc, steps, hi);
+}
+
+/* vm_run for a rule of family fm: from the family's recording at this
+ * token when there is one (the rest of the rule run from each recorded
+ * exit in turn, the steps counted as the whole run would have counted
+ * them), else a run that records. */
+static int vm_run_fam(matcher_t *m, const match_input_t *in, const rule_t *r, fam_t *fm,
+                      uint32_t start, uint32_t *end_out)
+{
+	const insn_t *code = m->g->code;
+	unsigned steps = 0;
+	uint32_t hi = r->entry;
+	if (fm->stamp == start + 1) {
+		vm_begin(m, r);
+		unsigned csteps = 0;
+		for (uint32_t k = 0; k < fm->nex; k++) {
+			const pexit_t *x = &fm->ex[k];
+			steps = x->psteps + csteps;
+			if (steps > BESLUT_MATCH_STEP_BUDGET)
+				return vm_end(m, r, -1, BESLUT_MATCH_STEP_BUDGET + 1, hi);
+			/* the prefix's trail, with this rule's capture sites */
+			tr_reserve(m, x->ntr);
+			for (uint32_t q = 0; q < x->ntr; q++) {
+				const ptrail_t *t = &fm->ptr[x->tr + q];
+				const insn_t *c = &code[r->entry + t->off];
+				m->tro[q] = t->off;
+				m->tr[q] = (trail_ent_t){c->op == OP_OPEN ? TR_OPEN : c->op == OP_CLOSE ? TR_CLOSE : TR_FLAG,
+				                         c->op == OP_CLOSE ? 0 : c->a, t->pos};
+			}
+			m->ntr = x->ntr;
+			int rc = vm_exec(m, in, r, start, r->entry + x->off, x->pos, &steps, &hi, NULL, 1, end_out);
+			if (rc != 0) {
+				m->fam_replays++;
+				return vm_end(m, r, rc, steps, hi);
+			}
+			csteps = steps - x->psteps;
+		}
+		if (fm->complete) {
+			m->fam_replays++;
+			steps = fm->pend + csteps;
+			if (steps > BESLUT_MATCH_STEP_BUDGET)
+				return vm_end(m, r, -1, BESLUT_MATCH_STEP_BUDGET + 1, hi);
+			if (r->entry + fm->phi > hi)
+				hi = r->entry + fm->phi;
+			return vm_end(m, r, 0, steps, hi);
+		}
+		/* the recording stopped before this rule's answer: run it whole */
+		steps = 0;
+		hi = r->entry;
+	}
+	fm->stamp = start + 1;
+	fm->nex = fm->nptr = 0;
+	fm->complete = 0;
+	int memo = vm_begin(m, r);
+	int rc = vm_exec(m, in, r, start, r->entry, start, &steps, &hi, fm, memo, end_out);
+	return vm_end(m, r, rc, steps, hi);
 }
 
 /* Candidate rules of index ix at token t, deduplicated, ascending. */
@@ -1205,13 +1608,25 @@ static size_t candidates(matcher_t *m, const pindex_t *ix, const token_t *t, uin
  * starts afresh at the next document. */
 #define SIG_KEEP 65536
 
+static void wt_clear(matcher_t *m)
+{
+	m->nwt = 0;
+	m->nwkey = 0;
+	if (m->wth)
+		memset(m->wth, 0, m->wth_cap * sizeof *m->wth);
+}
+
 static void sig_clear(matcher_t *m)
 {
 	m->nsig = 0;
-	m->nskey = 0;
 	m->ncpool = 0;
 	if (m->sigh)
 		memset(m->sigh, 0, m->sigh_cap * sizeof *m->sigh);
+	/* the vectors the signatures and words refer to */
+	wt_clear(m);
+	m->nrxv = 0;
+	if (m->rxh)
+		memset(m->rxh, 0, m->rxh_cap * sizeof *m->rxh);
 }
 
 static void sig_rehash(matcher_t *m)
@@ -1228,7 +1643,106 @@ static void sig_rehash(matcher_t *m)
 	}
 }
 
-static uint32_t sig_add(matcher_t *m, const token_t *t, uint32_t fl, const char *txt, uint32_t h)
+static uint64_t rxv_hash(const uint64_t *v, uint32_t w)
+{
+	uint64_t x = 0x9E3779B97F4A7C15ull;
+	for (uint32_t k = 0; k < w; k++) {
+		x ^= v[k];
+		x *= 0xD6E8FEB86659FD93ull;
+		x ^= x >> 32;
+	}
+	return x;
+}
+
+/* The id of regex result vector m->rxtmp, interned. */
+static uint32_t rxv_intern(matcher_t *m)
+{
+	uint32_t w = m->rxw;
+	if (((size_t)m->nrxv + 1) * 2 > m->rxh_cap) {
+		uint32_t nc = m->rxh_cap ? m->rxh_cap * 2 : 256;
+		free(m->rxh);
+		m->rxh = xcalloc(nc, sizeof *m->rxh);
+		m->rxh_cap = nc;
+		for (uint32_t k = 0; k < m->nrxv; k++) {
+			uint32_t j = (uint32_t)rxv_hash(m->rxv + (size_t)k * w, w) & (nc - 1);
+			while (m->rxh[j])
+				j = (j + 1) & (nc - 1);
+			m->rxh[j] = k + 1;
+		}
+	}
+	uint32_t mask = m->rxh_cap - 1, j = (uint32_t)rxv_hash(m->rxtmp, w) & mask;
+	for (;;) {
+		uint32_t id = m->rxh[j];
+		if (!id)
+			break;
+		if (memcmp(m->rxv + (size_t)(id - 1) * w, m->rxtmp, w * sizeof *m->rxtmp) == 0)
+			return id - 1;
+		j = (j + 1) & mask;
+	}
+	if (m->rxv_cap < ((size_t)m->nrxv + 1) * w)
+		GROW(m->rxv, m->rxv_cap, ((size_t)m->nrxv + 1) * w);
+	memcpy(m->rxv + (size_t)m->nrxv * w, m->rxtmp, w * sizeof *m->rxtmp);
+	m->rxh[j] = m->nrxv + 1;
+	return m->nrxv++;
+}
+
+static inline int same_bytes(const char *a, const char *b, uint32_t n)
+{
+	for (uint32_t k = 0; k < n; k++)
+		if (a[k] != b[k])
+			return 0;
+	return 1;
+}
+
+/* The word table entry of text txt[0..len) with hash h: looked up, or
+ * made with every regex run on the text once. */
+static uint32_t word_find(matcher_t *m, const char *txt, uint32_t len, uint32_t h)
+{
+	if (((size_t)m->nwt + 1) * 2 > m->wth_cap) {
+		uint32_t nc = m->wth_cap ? m->wth_cap * 2 : 4096;
+		free(m->wth);
+		m->wth = xcalloc(nc, sizeof *m->wth);
+		m->wth_cap = nc;
+		for (uint32_t k = 0; k < m->nwt; k++) {
+			uint32_t j = m->wt[k].hash & (nc - 1);
+			while (m->wth[j])
+				j = (j + 1) & (nc - 1);
+			m->wth[j] = k + 1;
+		}
+	}
+	uint32_t mask = m->wth_cap - 1, j = h & mask;
+	for (;;) {
+		uint32_t id = m->wth[j];
+		if (!id)
+			break;
+		const wtent_t *e = &m->wt[id - 1];
+		if (e->hash == h && e->len == len && same_bytes(m->wkey + e->key, txt, len))
+			return id - 1;
+		j = (j + 1) & mask;
+	}
+	const grammar_t *g = m->g;
+	memset(m->rxtmp, 0, m->rxw * sizeof *m->rxtmp);
+	PCRE2_SPTR s = (PCRE2_SPTR)txt;
+	for (uint32_t r = 0; r < g->nre; r++) {
+		int rc = g->re_jit[r] ? pcre2_jit_match(g->re[r], s, len, 0, 0, m->md, NULL)
+		                      : pcre2_match(g->re[r], s, len, 0, PCRE2_NO_UTF_CHECK, m->md, NULL);
+		if (rc >= 0)
+			m->rxtmp[r >> 6] |= 1ull << (r & 63);
+	}
+	uint32_t rx = rxv_intern(m);
+	if (m->nwt == m->wt_cap)
+		GROW(m->wt, m->wt_cap, (size_t)m->nwt + 1);
+	if (m->wkey_cap < m->nwkey + len)
+		GROW(m->wkey, m->wkey_cap, m->nwkey + len);
+	if (len)
+		memcpy(m->wkey + m->nwkey, txt, len);
+	m->wt[m->nwt] = (wtent_t){(uint32_t)m->nwkey, len, h, rx, 0};
+	m->nwkey += len;
+	m->wth[j] = ++m->nwt;
+	return m->nwt - 1;
+}
+
+static uint32_t sig_add(matcher_t *m, const token_t *t, uint32_t fl, uint32_t rx, uint32_t h)
 {
 	if (m->nsig == m->sig_cap)
 		GROW(m->sig, m->sig_cap, (size_t)m->nsig + 1);
@@ -1239,17 +1753,8 @@ static uint32_t sig_add(matcher_t *m, const token_t *t, uint32_t fl, const char 
 		memset(m->sigb + (size_t)m->nsig * m->sgw, 0, m->sgw * sizeof *m->sigb);
 	sig_t *s = &m->sig[m->nsig];
 	*s = (sig_t){.sym = t->sym, .stem_sym = t->stem_sym, .classes = t->classes, .flags = fl,
-	             .key = 0, .len = 0, .hash = h, .cand = UINT32_MAX, .ncand = 0, .kind = t->kind,
+	             .rx = rx, .hash = h, .cand = UINT32_MAX, .ncand = 0, .kind = t->kind,
 	             .dstamp = 0, .dcand = 0, .dncand = 0, .ts_done = 0};
-	if (m->sig_text) {
-		if (m->skey_cap < m->nskey + t->len)
-			GROW(m->skey, m->skey_cap, m->nskey + t->len);
-		if (t->len)
-			memcpy(m->skey + m->nskey, txt, t->len);
-		s->key = (uint32_t)m->nskey;
-		s->len = t->len;
-		m->nskey += t->len;
-	}
 	return m->nsig++;
 }
 
@@ -1284,14 +1789,6 @@ static void sig_cands(matcher_t *m, const match_input_t *in, sig_t *s, uint32_t 
 	m->ncpool += k;
 }
 
-static inline int same_bytes(const char *a, const char *b, uint32_t n)
-{
-	for (uint32_t k = 0; k < n; k++)
-		if (a[k] != b[k])
-			return 0;
-	return 1;
-}
-
 /* The signature of every token of the document (see "Signatures"). */
 static void sig_prepare(matcher_t *m, const match_input_t *in)
 {
@@ -1303,8 +1800,10 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 		GROW(m->tsb, m->tsb_cap, ((size_t)n + 1) * m->tsw);
 	if (m->tcand_cap < ((size_t)n + 1) * 2)
 		GROW(m->tcand, m->tcand_cap, ((size_t)n + 1) * 2);
-	if (m->nsig > SIG_KEEP || m->nskey > (size_t)SIG_KEEP * 16 || m->sig_off)
+	if (m->nsig > SIG_KEEP || m->nrxv > RXV_KEEP || m->sig_off)
 		sig_clear(m);
+	else if (m->nwt > WT_KEEP || m->nwkey > (size_t)WT_KEEP * 16)
+		wt_clear(m);
 	if (!m->tspres)
 		m->tspres = xcalloc(m->tsw + 1, sizeof *m->tspres);
 	memset(m->tspres, 0, (m->tsw + 1) * sizeof *m->tspres);
@@ -1312,21 +1811,36 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 	m->last_n = n;
 	for (uint32_t i = 0; i < n; i++) {
 		const token_t *t = &v[i];
-		const char *txt = in->text + t->off;
 		uint32_t fl = t->flags & m->sig_flags;
-		uint64_t x = 14695981039346656037ull;
-		if (m->sig_text)
+		uint32_t rx = 0, wi = UINT32_MAX, id;
+		if (m->sig_text) {
+			const char *txt = in->text + t->off;
+			uint32_t th = 2166136261u;
 			for (uint32_t k = 0; k < t->len; k++)
-				x = (x ^ (unsigned char)txt[k]) * 1099511628211ull;
+				th = (th ^ (unsigned char)txt[k]) * 16777619u;
+			wi = word_find(m, txt, t->len, th);
+			rx = m->wt[wi].rx;
+			/* the signature of the last token with this text, when its
+			 * flags were the same (the rest comes from the text) */
+			uint32_t c = m->wt[wi].sig;
+			if (c && !m->sig_off) {
+				const sig_t *s = &m->sig[c - 1];
+				if (s->flags == fl && s->sym == t->sym && s->stem_sym == t->stem_sym &&
+				    s->classes == t->classes && s->kind == t->kind && s->rx == rx) {
+					id = c - 1;
+					goto found;
+				}
+			}
+		}
+		uint64_t x = 14695981039346656037ull ^ rx;
 		x ^= ((uint64_t)t->sym << 32 | t->stem_sym) * 0x9E3779B97F4A7C15ull;
 		x ^= t->classes * 0xC2B2AE3D27D4EB4Full;
 		x ^= ((uint64_t)fl << 8 | t->kind) * 0x165667B19E3779F9ull;
 		x ^= x >> 31;
 		x *= 0xD6E8FEB86659FD93ull;
 		uint32_t h = (uint32_t)(x >> 32);
-		uint32_t id;
 		if (m->sig_off) {
-			id = sig_add(m, t, fl, txt, h);
+			id = sig_add(m, t, fl, rx, h);
 			goto found;
 		}
 		if (((size_t)m->nsig + 1) * 2 > m->sigh_cap)
@@ -1335,20 +1849,21 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 		for (;;) {
 			id = m->sigh[j];
 			if (!id) {
-				id = sig_add(m, t, fl, txt, h);
+				id = sig_add(m, t, fl, rx, h);
 				m->sigh[j] = id + 1;
 				break;
 			}
 			const sig_t *s = &m->sig[id - 1];
 			if (s->hash == h && s->sym == t->sym && s->stem_sym == t->stem_sym &&
-			    s->classes == t->classes && s->flags == fl && s->kind == t->kind &&
-			    (!m->sig_text || (s->len == t->len && same_bytes(m->skey + s->key, txt, t->len)))) {
+			    s->classes == t->classes && s->flags == fl && s->kind == t->kind && s->rx == rx) {
 				id--;
 				break;
 			}
 			j = (j + 1) & mask;
 		}
 	found:
+		if (wi != UINT32_MAX)
+			m->wt[wi].sig = id + 1;
 		m->tsig[i] = id;
 		uint64_t *b = m->sigb + (size_t)id * m->sgw;
 		if (!m->sig[id].ts_done) {
@@ -1578,6 +2093,8 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 	memset(m->stamp, 0, (m->nstamp + 1) * sizeof *m->stamp);
 	memset(m->gstamp, 0, (g->nguards + 1) * sizeof *m->gstamp);
 	memset(m->ostamp, 0, (g->nrules + 1) * sizeof *m->ostamp);
+	for (uint32_t f = 0; f < m->nfam; f++)
+		m->fam[f].stamp = 0;
 	sig_prepare(m, in);
 	filters_reset(m);
 	for (uint32_t i = 0; i < n; i++) {
@@ -1604,7 +2121,10 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 				if (m->lfilt[2 * l + 1] && !rule_filters_ok(m, in, l, i))
 					continue;
 				uint32_t e;
-				int hit = vm_run(m, in, r, i, &e);
+				uint32_t fid = m->fam_off ? FAM_NONE : m->rfam[cand[k]];
+				uint64_t ex0 = m->exec_steps;
+				int hit = fid == FAM_NONE ? vm_run(m, in, r, i, &e)
+				                          : vm_run_fam(m, in, r, &m->fam[fid], i, &e);
 				if (!hit && r->opener && m->last_steps <= BESLUT_MATCH_STEP_BUDGET) {
 					m->ostamp[cand[k]] = i + 1;
 					m->oreach[cand[k]] = m->last_reach;
@@ -1613,6 +2133,7 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 					rstat_t *st = &m->rstats[cand[k]];
 					st->attempts++;
 					st->steps += m->last_steps;
+					st->exec += m->exec_steps - ex0;
 					st->budget += m->last_steps > BESLUT_MATCH_STEP_BUDGET;
 					st->matches += hit && e > i;
 				}

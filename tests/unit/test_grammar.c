@@ -404,11 +404,15 @@ END_TEST
 
 /* Records of g over each text in turn with one matcher (signatures kept
  * from text to text), written into dst. */
+static int docs_prefixes = 1;      /* run_docs: families of shared prefixes on */
+static uint64_t docs_replays;      /* run_docs: attempts answered from their recordings */
+
 static void run_docs(grammar_t *g, int share, const char *const *texts, size_t ntexts, buf_t *dst)
 {
 	stemmer_t *st = stemmer_new();
 	matcher_t *m = matcher_new(g);
 	matcher_share_signatures(m, share);
+	matcher_share_prefixes(m, docs_prefixes);
 	for (size_t d = 0; d < ntexts; d++) {
 		const char *text = texts[d];
 		tokens_t toks = TOKENS_INIT;
@@ -433,6 +437,7 @@ static void run_docs(grammar_t *g, int share, const char *const *texts, size_t n
 		arena_release(&a);
 		tokens_release(&toks);
 	}
+	docs_replays = matcher_prefix_replays(m);
 	matcher_free(m);
 	stemmer_free(st);
 }
@@ -535,6 +540,51 @@ START_TEST(shared_openings_equivalence)
 	buf_release(&off);
 	grammar_free(gs);
 	grammar_free(ga);
+}
+END_TEST
+
+/* Shared prefixes (match.c): the later rules of a family run only their
+ * rest, from the exits the first one recorded.  The same records as with
+ * every rule run whole: captures inside the prefix under other names, a
+ * prefix read in several ways (lists of names), an earlier rule of the
+ * family matching (its recording ends early, a later rule needs more),
+ * rules of the family in other groups. */
+START_TEST(shared_prefix_replay)
+{
+	static const char *const src =
+		"pattern name = CAP ( CAP ){0,2};\n"
+		"pattern names = <name> ( ( \",\" | \"och\" ) <name> ){0,3};\n"
+		"pattern head = n:<names> ( \",\" )? ( \"yrkar\" | \"föreslår\" ) ( \"därför\" )?;\n"
+		"rule a group g: by:<head> \"bifall\" t:( !\".\" )+ \".\" => t { by = text(by), t = text(t) };\n"
+		"rule b group g: who:<head> \"avslag\" => t { b = text(who), n = text(n) };\n"
+		"rule c group g: x:<head> ( \"att\" )? t:( !\".\" ){2,}? \".\" => t { x = text(x), t = text(t) };\n"
+		"rule d group h: y:<head> ( . ){0,2}? \"avslag\" => t { v = text(y) };\n"
+		"rule e group h: z:<head> \"att\" ( . ){0,3}? \"avslås\" => t { z = text(z) };\n";
+	static const char *const texts[] = {
+		"Anna Ek yrkar bifall till förslaget. Per Berg och Eva Lind yrkar avslag.\n"
+		"Kalle Ek Berg, Per och Eva Lind yrkar att det avslås. Olle föreslår därför att x y z.\n"
+		"Eva Ek, Per Ek, Anna Ek yrkar därför bifall. Ek och Berg yrkar nu avslag.",
+		"Anna yrkar. Per Ek föreslår att ärendet avslås. Ek Lind, yrkar avslag och bifall.",
+	};
+	grammar_t *g = must_compile(src);
+	buf_t on = BUF_INIT, off = BUF_INIT;
+	run_docs(g, 1, texts, sizeof texts / sizeof *texts, &on);
+	uint64_t replays = docs_replays;
+	docs_prefixes = 0;
+	run_docs(g, 1, texts, sizeof texts / sizeof *texts, &off);
+	docs_prefixes = 1;
+	ck_assert_uint_gt(replays, 5);
+	ck_assert_uint_eq(docs_replays, 0);
+	ck_assert_ptr_nonnull(on.data);
+	ck_assert_str_eq(on.data, off.data);
+	ck_assert_ptr_nonnull(strstr(on.data, "\"by\": \"Anna Ek yrkar\", \"t\": \"till förslaget\""));
+	ck_assert_ptr_nonnull(strstr(on.data, "\"b\": \"Per Berg och Eva Lind yrkar\""));
+	ck_assert_ptr_nonnull(strstr(on.data, "\"x\": "));
+	ck_assert_ptr_nonnull(strstr(on.data, "\"v\": "));
+	ck_assert_ptr_nonnull(strstr(on.data, "\"z\": "));
+	buf_release(&on);
+	buf_release(&off);
+	grammar_free(g);
 }
 END_TEST
 
@@ -670,6 +720,7 @@ static Suite *suite(void)
 	tcase_add_test(t, regex_cache_by_text);
 	tcase_add_test(t, signature_cache_equivalence);
 	tcase_add_test(t, shared_openings_equivalence);
+	tcase_add_test(t, shared_prefix_replay);
 	tcase_add_test(t, actions_text_int_date_lower);
 	tcase_add_test(t, actions_actors_list_each);
 	tcase_add_test(t, actions_exists_if_option_index_merge);
