@@ -37,6 +37,7 @@ typedef struct run_opts {
 	int threads;               /* worker threads, >= 1 */
 	int quiet;                 /* no per-input error lines on stderr */
 	int timings;               /* print per-stage timings to stderr */
+	struct archive *archive;   /* archive.h: ids, shards, skip-done, database; may be NULL */
 } run_opts_t;
 
 typedef struct run_stats {
