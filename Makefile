@@ -10,7 +10,7 @@
 # program and the tests link; tests/unit/test_*.c each become one Check
 # runner.  Objects of a sanitizer build live apart (build-san/).
 
-PKGS    := icu-uc icu-i18n libpcre2-8 zlib hunspell
+PKGS    := icu-uc icu-i18n libpcre2-8 zlib hunspell sqlite3
 CC      ?= cc
 STD     := -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter

@@ -9,6 +9,7 @@
  * result slots, both under one mutex; the grammar is immutable.
  */
 #include "driver.h"
+#include "archive.h"
 #include "assemble.h"
 #include "dict.h"
 #include "emit.h"
@@ -210,6 +211,38 @@ static void free_inputs(input_list_t *l)
 		free(l->v[i].err);
 	}
 	free(l->v);
+}
+
+/* ---- archive runs (archive.h): document ids, shards, skip-done ---- */
+
+static void archive_inputs(archive_t *a, input_list_t *l)
+{
+	archive_ref_t *refs = xcalloc(l->n ? l->n : 1, sizeof *refs);
+	for (size_t i = 0; i < l->n; i++)
+		refs[i] = (archive_ref_t){l->v[i].path, l->v[i].doc, l->v[i].err, 1};
+	archive_select(a, refs, l->n);
+	size_t k = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		l->v[i].doc = refs[i].doc;
+		l->v[i].err = refs[i].err;
+		if (refs[i].keep) {
+			l->v[k++] = l->v[i];
+		} else {
+			free(l->v[i].path);
+			free(l->v[i].doc);
+			free(l->v[i].err);
+		}
+	}
+	l->n = k;
+	free(refs);
+}
+
+/* One input's output: to the archive's database, or to the sink. */
+static void deliver(const run_opts_t *o, emitter_t *em, size_t i, const buf_t *b)
+{
+	if (o->archive && archive_deliver(o->archive, i, b->data ? b->data : "", b->len))
+		return;
+	emit_write(em, b->data ? b->data : "", b->len);
 }
 
 /* ---- one worker ---- */
@@ -625,6 +658,8 @@ int run(const run_opts_t *o, run_stats_t *stats)
 		free_inputs(&inputs);
 		return 2;
 	}
+	if (o->archive)
+		archive_inputs(o->archive, &inputs);
 
 	char *derr = NULL;
 	if (dict_setup(o->dictionary, o->no_dictionary, &derr) != 0) {
@@ -664,7 +699,7 @@ int run(const run_opts_t *o, run_stats_t *stats)
 		for (size_t i = 0; i < inputs.n; i++) {
 			buf_reset(&b);
 			process(&ws[0], &inputs.v[i], &b);
-			emit_write(&em, b.data ? b.data : "", b.len);
+			deliver(o, &em, i, &b);
 		}
 		buf_release(&b);
 	} else if (!setup_failed) {
@@ -683,7 +718,7 @@ int run(const run_opts_t *o, run_stats_t *stats)
 			buf_t b = pl.out[i];
 			pl.out[i] = (buf_t)BUF_INIT;
 			pthread_mutex_unlock(&pl.mu);
-			emit_write(&em, b.data ? b.data : "", b.len);
+			deliver(o, &em, i, &b);
 			buf_release(&b);
 		}
 		for (int i = 0; i < nthreads; i++)

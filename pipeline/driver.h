@@ -45,6 +45,7 @@ typedef struct run_opts {
 	const char *dictionary;    /* Hunspell PREFIX(.aff/.dic); NULL = the default */
 	int no_dictionary;         /* run without the spelling dictionary */
 	size_t max_doc_bytes;      /* per document, decompressed; 0 = BESLUT_DOC_BYTES_DEFAULT */
+	struct archive *archive;   /* archive.h: ids, shards, skip-done, database; may be NULL */
 } run_opts_t;
 
 typedef struct run_stats {

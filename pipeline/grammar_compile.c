@@ -2140,6 +2140,7 @@ void grammar_free(grammar_t *g)
 		free(ix[i]->list);
 		free(ix[i]->any);
 	}
+	free(g->schema.types);
 	arena_release(&g->mem);
 	free(g);
 }

@@ -3,6 +3,7 @@
  * driver.  Nothing else happens here.
  */
 #include "driver.h"
+#include "archive.h"
 #include "grammar.h"
 #include "schema.h"
 #include "limits.h"
@@ -22,6 +23,7 @@ static const char USAGE[] =
 "usage: beslut [OPTIONS] [PATH...]        extract records as JSON Lines\n"
 "       beslut normalize [OPTIONS] [PATH...]  print the repaired text\n"
 "       beslut grammar check FILE...       check grammar files\n"
+"       beslut load -o DB.sqlite [FILE.jsonl...]  load JSON Lines into a database\n"
 "\n"
 "PATH is a file or a directory (walked recursively for *.txt and *.txt.gz,\n"
 "in sorted order); '-' or no PATH reads standard input.  gzip input is\n"
@@ -32,7 +34,8 @@ static const char USAGE[] =
 "  -j, --jobs N        worker threads (default: the number of cores)\n"
 "      --explain       add the producing rule and token span to each record\n"
 "      --dump WHAT     show a stage instead of records: normalized, edits,\n"
-"                      tokens, matches, grammar, schema\n"
+"                      tokens, matches, grammar, schema, sql (the database's\n"
+"                      CREATE statements)\n"
 "      --grammars DIR  grammar files (default: $BESLUT_GRAMMARS, then the\n"
 "                      grammars/ directory of the installation)\n"
 "      --lexicons DIR  lexicon files (default: $BESLUT_LEXICONS, then lexicons/)\n"
@@ -43,7 +46,8 @@ static const char USAGE[] =
 "      --max-doc-bytes N  largest document, decompressed (default 256M; suffix\n"
 "                      K, M or G): a larger one gets an error record\n"
 "      --timings       print time per stage and throughput on standard error\n"
-"  -q, --quiet         no per-input error lines on standard error\n"
+ARCHIVE_USAGE
+"  -q, --quiet         no per-input error lines, no progress or summary\n"
 "  -h, --help          this text\n"
 "  -V, --version       the version\n"
 "\n"
@@ -133,8 +137,12 @@ int main(int argc, char **argv)
 	o.threads = ncpu > 0 ? (int)ncpu : 1;
 	const char *gdir_opt = NULL, *ldir_opt = NULL;
 	int dump_grammar = 0;
-	int sub_normalize = 0, sub_grammar = 0;
-	if (argc > 1 && strcmp(argv[1], "normalize") == 0) {
+	int sub_normalize = 0, sub_grammar = 0, sub_load = 0;
+	archive_t *arch = archive_new(); /* archive.h */
+	if (argc > 1 && strcmp(argv[1], "load") == 0) {
+		sub_load = 1;
+		argv++, argc--;
+	} else if (argc > 1 && strcmp(argv[1], "normalize") == 0) {
 		sub_normalize = 1;
 		argv++, argc--;
 	} else if (argc > 2 && strcmp(argv[1], "grammar") == 0 && strcmp(argv[2], "check") == 0) {
@@ -160,6 +168,7 @@ int main(int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
+		ARCHIVE_LONGOPTS,
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -204,7 +213,8 @@ int main(int argc, char **argv)
 			else if (strcmp(optarg, "matches") == 0) o.dump = DUMP_MATCHES;
 			else if (strcmp(optarg, "grammar") == 0) dump_grammar = 1;
 			else if (strcmp(optarg, "schema") == 0) dump_grammar = 2;
-			else return usage_error("--dump takes normalized, edits, tokens, matches, grammar or schema", optarg);
+			else if (strcmp(optarg, "sql") == 0) dump_grammar = 3;
+			else return usage_error("--dump takes normalized, edits, tokens, matches, grammar, schema or sql", optarg);
 			break;
 		case OPT_GRAMMARS:
 			gdir_opt = optarg;
@@ -246,6 +256,12 @@ int main(int argc, char **argv)
 			printf("beslut %s\n", BESLUT_VERSION);
 			return 0;
 		default:
+			if (c >= ARCH_OPT_FIRST && c <= ARCH_OPT_LAST) { /* archive.h */
+				const char *msg = archive_option(arch, c, optarg);
+				if (msg)
+					return usage_error(msg, optarg);
+				break;
+			}
 			return usage_error("unknown option", argv[optind - 1]);
 		}
 	}
@@ -262,7 +278,7 @@ int main(int argc, char **argv)
 		o.dump = DUMP_NORMALIZED;
 
 	grammar_t *g = NULL;
-	if (o.dump == DUMP_NONE || o.dump == DUMP_MATCHES || o.dump == DUMP_TOKENS || dump_grammar) {
+	if (o.dump == DUMP_NONE || o.dump == DUMP_MATCHES || o.dump == DUMP_TOKENS || dump_grammar || sub_load) {
 		int ne = 0, nw = 0;
 		g = grammar_load_dir(gdir, lexdir, stderr, &ne, &nw);
 		if (!g) {
@@ -274,6 +290,13 @@ int main(int argc, char **argv)
 		}
 	}
 	if (dump_grammar) {
+		if (dump_grammar == 3) {
+			rc = archive_dump_sql(grammar_schema(g));
+			grammar_free(g);
+			free(lexdir);
+			free(gdir);
+			return rc;
+		}
 		if (dump_grammar == 2) {
 			buf_t b = BUF_INIT;
 			schema_dump_json(grammar_schema(g), &b);
@@ -291,8 +314,26 @@ int main(int argc, char **argv)
 	o.lexdir = lexdir;
 	o.paths = (const char *const *)(argv + optind);
 	o.npaths = (size_t)(argc - optind);
+	if (sub_load) { /* archive.h: JSON Lines into a database */
+		rc = archive_load(arch, &o, argv + optind, argc - optind, grammar_schema(g), BESLUT_VERSION);
+		grammar_free(g);
+		free(lexdir);
+		free(gdir);
+		return rc;
+	}
+	rc = archive_begin(arch, &o, argv + optind, argc - optind, g ? grammar_schema(g) : NULL,
+	                   BESLUT_VERSION);
+	if (rc) {
+		archive_end(arch, rc);
+		if (g)
+			grammar_free(g);
+		free(lexdir);
+		free(gdir);
+		return rc;
+	}
 	run_stats_t st;
 	rc = run(&o, &st);
+	rc = archive_end(arch, rc);
 	if (o.timings) {
 		double wall = st.t_wall;
 		double mb = (double)st.bytes / 1e6;
