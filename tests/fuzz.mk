@@ -5,6 +5,9 @@
 #   make fuzz-smoke              the short run `make check` does
 #                                (tests/run-fuzz-smoke, ~20 s per target)
 #   make fuzz-read FUZZ_SECONDS=N   one target (read, normalize, pipeline, grammar)
+#   make fuzz-replay             run the saved crash inputs again
+#   make fuzz-schema             the pipeline corpus through bin/beslut and
+#                                the JSON Schema
 #
 # The targets and the whole library are compiled by clang with
 # -fsanitize=fuzzer-no-link,address,undefined into build/fuzz/ and linked
@@ -61,7 +64,7 @@ ifneq ($(file < $(FUZZ_DIR)/flags),$(FUZZ_FLAGS_NOW))
   $(file > $(FUZZ_DIR)/flags,$(FUZZ_FLAGS_NOW))
 endif
 
-.PHONY: fuzz fuzz-build fuzz-smoke fuzz-replay $(FUZZ_TARGETS:%=fuzz-%)
+.PHONY: fuzz fuzz-build fuzz-smoke fuzz-replay fuzz-schema $(FUZZ_TARGETS:%=fuzz-%)
 
 $(FUZZ_DIR)/src/%.c: pipeline/%.c
 	@mkdir -p $(dir $@)
@@ -101,6 +104,14 @@ fuzz-replay: fuzz-build
 	@$(foreach t,$(FUZZ_TARGETS),for f in tests/fuzz/crashes/$(t)/*; do [ -f "$$f" ] || continue; \
 	  if $(FUZZ_DIR)/bin/fuzz_$(t) -timeout=$(FUZZ_TIMEOUT) "$$f" >/dev/null 2>&1; \
 	  then echo "fixed        $$f"; else echo "still fails  $$f"; fi; done;)
+
+# Every input of the pipeline target's corpus (seeds and what the runs
+# added) through bin/beslut, the output checked against the published JSON
+# Schema (tests/fuzz/schema-check, python3-jsonschema): each kind of
+# violation with its count and example inputs.  The libFuzzer target checks JSON and envelope
+# in process; this checks every field.
+fuzz-schema: $(BIN)/beslut
+	tests/fuzz/schema-check $(BIN)/beslut docs/beslut.schema.json $(FUZZ_CORPUS)/pipeline tests/fuzz/seeds/pipeline
 
 fuzz: fuzz-build
 	@st=0; for t in $(FUZZ_TARGETS); do \

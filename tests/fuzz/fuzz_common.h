@@ -21,6 +21,7 @@
 #ifndef BESLUT_FUZZ_COMMON_H
 #define BESLUT_FUZZ_COMMON_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -284,17 +285,19 @@ static inline int fz_eq(fz_span_t a, const char *s, size_t n)
 	return a.n == n && memcmp(a.s, s, n) == 0;
 }
 
-/* Non-negative integer at j->p (no sign, no fraction); -1 if not one. */
+/* Non-negative integer at j->p (no sign, fraction or exponent; any number
+ * of digits, as the schema allows): its value, saturated at LLONG_MAX;
+ * -1 if not one. */
 static inline long long fz_json_uint(fz_json_t *j)
 {
 	const char *p = j->p;
 	if (p >= j->end || *p < '0' || *p > '9')
 		return -1;
+	if (*p == '0' && p + 1 < j->end && p[1] >= '0' && p[1] <= '9')
+		return -1; /* leading zero */
 	long long v = 0;
 	while (p < j->end && *p >= '0' && *p <= '9') {
-		if (v > (1LL << 40))
-			return -1;
-		v = v * 10 + (*p - '0');
+		v = v > (LLONG_MAX - 9) / 10 ? LLONG_MAX : v * 10 + (*p - '0');
 		p++;
 	}
 	if (p < j->end && (*p == '.' || *p == 'e' || *p == 'E'))
