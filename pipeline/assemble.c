@@ -366,7 +366,7 @@ static long option_for_label(const value_t *opts, const value_t *label, int owne
 {
 	if (!label || label->k != V_STR || !opts || opts->k != V_ARR)
 		return -1;
-	char lw[16][48], ow[16][48], bw[8][48];
+	char lw[16][48], ow[16][48], bw[16][48];
 	size_t nl = words_of(label->u.s.s, label->u.s.n, lw, 16);
 	long best = -1;
 	size_t best_n = 0;
@@ -375,9 +375,20 @@ static long option_for_label(const value_t *opts, const value_t *label, int owne
 		const value_t *lab = v_get(opts->u.a.v[i], "label");
 		if (!lab || lab->k != V_STR)
 			continue;
-		const value_t *bn = str_or_null(v_get(v_get(opts->u.a.v[i], "by"), "name"));
 		size_t no = words_of(lab->u.s.s, lab->u.s.n, ow, 16), common = 0;
-		size_t nb = bn && owners ? words_of(bn->u.s.s, bn->u.s.n, bw, 8) : 0;
+		/* the owner's name; for an option made of a proposal, the names
+		 * of all who made it (`_owners`: "Ja för bifall till A:s och
+		 * B:s yrkande") */
+		size_t nb = 0;
+		const value_t *all = v_get(opts->u.a.v[i], "_owners");
+		if (!all || all->k != V_ARR)
+			all = NULL;
+		for (size_t w = 0; owners && w < (all ? all->u.a.n : 1) && nb < 16; w++) {
+			const value_t *who = all ? all->u.a.v[w] : v_get(opts->u.a.v[i], "by");
+			const value_t *bn = str_or_null(v_get(who, "name"));
+			if (bn)
+				nb += words_of(bn->u.s.s, bn->u.s.n, bw + nb, 16 - nb);
+		}
 		for (size_t a = 0; a < nl; a++) {
 			for (size_t b = 0; b < no; b++)
 				if (strcmp(lw[a], ow[b]) == 0) {
@@ -747,6 +758,8 @@ static void collective_options(arena_t *a, recvec_t *rv, const char *dead, const
 		v_set(a, o, "standing", v_bool(a, 0));
 		if (kind)
 			v_set(a, o, "_kind", (value_t *)kind);
+		if (by && by->k == V_ARR && by->u.a.n > 1)
+			v_set(a, o, "_owners", (value_t *)by);
 		v_push(a, fresh, o);
 	}
 	if (!fresh->u.a.n)
