@@ -25,7 +25,7 @@
 #define BESLUT_WINDOW_BYTES      (4u << 20)  /* a larger document is matched in windows of this size … */
 #define BESLUT_GRAMMAR_MAX_NESTING 64        /* ( … ), !, name: and f(…) nested in one statement */
 #define BESLUT_GRAMMAR_MAX_DEPTH   512       /* a pattern tree with its <references> expanded */
-#define BESLUT_GRAMMAR_MAX_INSNS   (1u << 16) /* matcher instructions of one rule ({m,n} is unrolled) */
+#define BESLUT_GRAMMAR_MAX_INSNS   (1u << 20) /* matcher instructions of one rule ({m,n} is unrolled) */
 #define BESLUT_GRAMMAR_MAX_FILE    (16u << 20) /* bytes of one grammar or lexicon file */
 #define BESLUT_WINDOW_SLACK      (1u << 20)  /* … cut at a paragraph boundary within this much more */
 
