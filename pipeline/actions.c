@@ -183,7 +183,9 @@ static size_t actor_elements(act_ctx_t *c, int32_t scope, int32_t name, size_t *
 
 /* tmp[base] is the one occurrence of a capture: replace it by its
  * elements (its children, when they are all captures of one name);
- * returns the count. */
+ * returns the count.  An occurrence that carries a flag of its own
+ * (`o:( lab:( … ) {egna} )`) is itself the element: the flag describes
+ * it, not its children. */
 static size_t elements_of_one(act_ctx_t *c, size_t base, size_t *top)
 {
 	const cnode_t *x = &c->nodes[c->tmp[base]];
@@ -191,7 +193,7 @@ static size_t elements_of_one(act_ctx_t *c, size_t base, size_t *top)
 	int32_t nm = -1, same = 1, deep = 0;
 	for (int32_t y = x->first; y >= 0; y = c->nodes[y].next) {
 		if (c->nodes[y].is_flag)
-			continue;
+			return 1;
 		if (nk++ == 0)
 			nm = c->nodes[y].name;
 		else if (c->nodes[y].name != nm)

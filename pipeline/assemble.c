@@ -699,6 +699,40 @@ static int words_within(const value_t *x, const value_t *y)
 	return 1;
 }
 
+static int named_actor(const value_t *x)
+{
+	return x && x->k == V_OBJ && str_or_null(v_get(x, "name"));
+}
+
+static void chair_by_name(arena_t *a, recvec_t *rv, const char *dead, const int *tid)
+{
+	const value_t *cur = NULL;
+	for (size_t i = 0; i < rv->n && !cur; i++)
+		if (!dead[i] && tid[i] == RT_VOTE && named_actor(v_get(rv->v[i].fields, "_chair")))
+			cur = v_get(rv->v[i].fields, "_chair");
+	if (!cur)
+		return;
+	for (size_t i = 0; i < rv->n; i++) {
+		if (dead[i] || tid[i] != RT_VOTE)
+			continue;
+		value_t *f = rv->v[i].fields;
+		const value_t *ch = v_get(f, "_chair");
+		if (named_actor(ch)) {
+			cur = ch;
+			continue;
+		}
+		v_set(a, f, "_chair", (value_t *)cur);
+		const value_t *role = str_or_null(v_get(cur, "role"));
+		value_t *opts = v_get(f, "options");
+		for (size_t k = 0; role && opts && opts->k == V_ARR && k < opts->u.a.n; k++) {
+			const value_t *by = v_get(opts->u.a.v[k], "by");
+			if (by && by->k == V_OBJ && !str_or_null(v_get(by, "name")) &&
+			    same_str_ci(v_get(by, "role"), role))
+				v_set(a, opts->u.a.v[k], "by", (value_t *)cur);
+		}
+	}
+}
+
 /* A proposition put on "yrkandena" without naming them (`_collective`):
  * its options are the item's proposals made before it (one option per
  * distinct text, owned by the first proposer; kinds named in `_except`
@@ -1374,6 +1408,13 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	for (size_t i = 0; i < rv->n; i++)
 		if (!dead[i] && tid[i] == RT_VOTE)
 			own_options(a, rv, dead, tid, item_of, &ib, i);
+
+	/* 3b'. who puts the propositions: a vote that does not name its putter
+	 * ("Ordföranden ställer …") was put by the chair named last before it
+	 * ("Ordföranden Anna Ek (S) ställer …"), or, before any is named, by
+	 * the first one named; an option owned by that role alone is the
+	 * chair's */
+	chair_by_name(a, rv, dead, tid);
 
 	/* 3c. a proposition on "yrkandena" puts the item's proposals */
 	for (size_t i = 0; i < rv->n; i++)
