@@ -2441,7 +2441,8 @@ static void decide(run_t *ru)
 				title = false;
 			} else if (!ends_sentence(ac) && title_lines < 6 && !decision_heading(ru, B) &&
 			           (blower || (ru->dbl && B->gap == 0 && !(A->flags & LF_DNR)) ||
-			            (B->gap <= 1 && caps_line(ru, A) && caps_line(ru, B)) || title_ahead(ru, bi))) {
+			            (B->gap <= 1 && caps_line(ru, A) && caps_line(ru, B)) ||
+			            (!(A->flags & LF_DNR) && title_ahead(ru, bi)))) {
 				/* (a title in capitals goes on in capitals, across the
 				 * blank line of a double-spaced extraction) */
 				sep = SEP_SPACE;
