@@ -69,6 +69,15 @@
  *    template put them, mid-page too: a label the lexicon marks "box",
  *    the date-only lines right under it and, after those, one line of
  *    signers "Name (PARTY)" in columns are removed wherever they stand.
+ *    Running headers that an extraction without form feeds or page
+ *    numbers leaves wherever the page broke ("Protokoll nr 23" /
+ *    "Sammanträdesdatum: 2024-09-11", "<Org> Kommunstyrelsen, protokoll"
+ *    above each item) are removed wherever they stand too: lines the
+ *    lexicon marks "running", short recurring lines ending in a "suffix"
+ *    entry, and the short line (the body's name) that stands one or two
+ *    lines above such a block in several blocks.  The first few distinct
+ *    ones are recorded with the first page's furniture, as the witness of
+ *    the document's body and date where no page header is known.
  *
  * 3. Joins.  For each pair of consecutive content lines A, B (furniture
  *    skipped, so "hushåll-" / header / "ning" is a pair) we decide the
