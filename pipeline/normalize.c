@@ -69,6 +69,15 @@
  *    template put them, mid-page too: a label the lexicon marks "box",
  *    the date-only lines right under it and, after those, one line of
  *    signers "Name (PARTY)" in columns are removed wherever they stand.
+ *    Running headers that an extraction without form feeds or page
+ *    numbers leaves wherever the page broke ("Protokoll nr 23" /
+ *    "Sammanträdesdatum: 2024-09-11", "<Org> Kommunstyrelsen, protokoll"
+ *    above each item) are removed wherever they stand too: lines the
+ *    lexicon marks "running", short recurring lines ending in a "suffix"
+ *    entry, and the short line (the body's name) that stands one or two
+ *    lines above such a block in several blocks.  The first few distinct
+ *    ones are recorded with the first page's furniture, as the witness of
+ *    the document's body and date where no page header is known.
  *
  * 3. Joins.  For each pair of consecutive content lines A, B (furniture
  *    skipped, so "hushåll-" / header / "ning" is a pair) we decide the
@@ -1762,7 +1771,36 @@ static void signature_boxes(run_t *ru)
  * is the rest of the block (the body's name printed beside it) when the
  * same line stands there in several blocks: of the lines found there, the
  * most frequent one, seen at least twice. */
-static bool running_line(const run_t *ru, const nline_t *l, uint64_t *keys, size_t n, size_t i)
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* How many times key k occurs in the sorted array s[0..n). */
+static size_t key_count(const uint64_t *s, size_t n, uint64_t k)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s[mid] < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t first = lo;
+	hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s[mid] <= k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo - first;
+}
+
+static bool running_line(const run_t *ru, const nline_t *l, const uint64_t *sorted, size_t n, uint64_t key)
 {
 	const normalizer_t *nz = ru->nz;
 	if (l->clen > 60 || (l->flags & (LF_FURN | LF_SECT | LF_HEAD)))
@@ -1791,9 +1829,8 @@ static bool running_line(const run_t *ru, const nline_t *l, uint64_t *keys, size
 			words += k[q] == ' ';
 		if (words > 6)
 			continue;
-		for (size_t j = 0; j < n; j++)
-			if (j != i && keys[j] == keys[i])
-				return true;
+		if (key_count(sorted, n, key) >= 2)
+			return true;
 	}
 	return false;
 }
@@ -1820,11 +1857,13 @@ static void running_headers(run_t *ru)
 	if (!n)
 		return;
 	uint64_t *keys = xmalloc(n * sizeof *keys);
+	uint64_t *sorted = xmalloc(n * sizeof *sorted);
 	for (size_t i = 0; i < n; i++)
-		keys[i] = line_key(ru->t, &L[i]);
+		sorted[i] = keys[i] = line_key(ru->t, &L[i]);
+	qsort(sorted, n, sizeof *sorted, cmp_u64);
 	size_t nrun = 0;
 	for (size_t i = 0; i < n; i++)
-		if (running_line(ru, &L[i], keys, n, i)) {
+		if (running_line(ru, &L[i], sorted, n, keys[i])) {
 			L[i].flags |= LF_FURN | LF_RUN;
 			nrun++;
 		}
@@ -1850,10 +1889,11 @@ static void running_headers(run_t *ru)
 				cdist[nc++] = (uint8_t)d;
 			}
 		}
+		uint64_t *csort = xmalloc((nc ? nc : 1) * sizeof *csort);
+		memcpy(csort, cand, nc * sizeof *csort);
+		qsort(csort, nc, sizeof *csort, cmp_u64);
 		for (size_t a = 0; a < nc; a++) {
-			size_t cnt = 0;
-			for (size_t b = 0; b < nc; b++)
-				cnt += cand[b] == cand[a];
+			size_t cnt = key_count(csort, nc, cand[a]);
 			if (cnt > bestc || (cnt == bestc && cdist[a] > bestd)) {
 				bestc = cnt;
 				best = cand[a];
@@ -1875,8 +1915,10 @@ static void running_headers(run_t *ru)
 				}
 			}
 		free(cdist);
+		free(csort);
 		free(cand);
 	}
+	free(sorted);
 	free(keys);
 }
 
@@ -2445,7 +2487,8 @@ static void decide(run_t *ru)
 				title = false;
 			} else if (!ends_sentence(ac) && title_lines < 6 && !decision_heading(ru, B) &&
 			           (blower || (ru->dbl && B->gap == 0 && !(A->flags & LF_DNR)) ||
-			            (B->gap <= 1 && caps_line(ru, A) && caps_line(ru, B)) || title_ahead(ru, bi))) {
+			            (B->gap <= 1 && caps_line(ru, A) && caps_line(ru, B)) ||
+			            (!(A->flags & LF_DNR) && title_ahead(ru, bi)))) {
 				/* (a title in capitals goes on in capitals, across the
 				 * blank line of a double-spaced extraction) */
 				sep = SEP_SPACE;
