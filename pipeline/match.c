@@ -225,6 +225,7 @@
 #define WT_KEEP 131072
 #define RXV_KEEP 65536
 typedef struct wtent {
+	uint64_t head;       /* its first bytes (up to 8, zero-padded): most words compare here */
 	uint32_t key, len;   /* bytes wkey[key .. key + len) */
 	uint32_t hash;
 	uint32_t rx;         /* its regex result vector */
@@ -375,6 +376,8 @@ struct matcher {
 	uint32_t *rxh;            /* open addressing: vector + 1, or 0 */
 	uint32_t rxh_cap;
 	uint64_t *rxtmp;          /* rxw words: the vector being built */
+	uint8_t (*rxfirst)[32];   /* per regex: the bytes a match can begin with (all when unknown) */
+	uint32_t *rxmin;          /* per regex: the fewest characters a match has */
 	buf_t sbuf;               /* scratch text */
 	uint32_t *pmid;           /* per predicate: its memo slot, or UINT32_MAX (cheap leaves) */
 	uint32_t pmw;             /* predicate memo words per signature */
@@ -689,6 +692,54 @@ static inline int rule_filters_ok(matcher_t *m, const match_input_t *in, uint32_
 	return ok;
 }
 
+/* A quick no for each regex before it runs on a new text (see word_find):
+ * the bytes a match can begin with, from PCRE2's study of the pattern
+ * compiled without the start anchor (its start bitmap, or its first code
+ * unit), and the fewest characters of a match.  Where PCRE2 gives no
+ * answer every byte is allowed. */
+static void rx_quick_init(matcher_t *m)
+{
+	const grammar_t *g = m->g;
+	m->rxfirst = xmalloc((g->nre + 1) * sizeof *m->rxfirst);
+	m->rxmin = xcalloc(g->nre + 1, sizeof *m->rxmin);
+	for (uint32_t r = 0; r < g->nre; r++) {
+		uint8_t *map = m->rxfirst[r];
+		memset(map, 0xff, 32);
+		uint32_t opts = 0, minlen = 0;
+		pcre2_pattern_info(g->re[r], PCRE2_INFO_ARGOPTIONS, &opts);
+		if (pcre2_pattern_info(g->re[r], PCRE2_INFO_MINLENGTH, &minlen) == 0)
+			m->rxmin[r] = minlen;
+		int err;
+		PCRE2_SIZE eoff;
+		pcre2_code *re = pcre2_compile((PCRE2_SPTR)g->re_src[r], PCRE2_ZERO_TERMINATED,
+		                               opts & ~(uint32_t)PCRE2_ANCHORED, &err, &eoff, NULL);
+		if (!re)
+			continue;
+		const uint8_t *bits = NULL;
+		uint32_t fct = 0, fcu = 0;
+		if (pcre2_pattern_info(re, PCRE2_INFO_FIRSTBITMAP, &bits) == 0 && bits) {
+			memcpy(map, bits, 32);
+		} else if (pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODETYPE, &fct) == 0 && fct == 1 &&
+		           pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODEUNIT, &fcu) == 0 && fcu < 128) {
+			/* a letter with its other ASCII case too (PCRE2 keeps [Pp]
+			 * as a caseless p, and (?i) may be inside the pattern); k and
+			 * s, which fold to letters beyond ASCII (Kelvin sign, long
+			 * s), keep every byte */
+			int lower = fcu | 0x20;
+			int letter = lower >= 'a' && lower <= 'z';
+			if (!letter || (lower != 'k' && lower != 's')) {
+				memset(map, 0, 32);
+				map[fcu >> 3] |= (uint8_t)(1u << (fcu & 7));
+				if (letter) {
+					uint32_t o = fcu ^ 0x20;
+					map[o >> 3] |= (uint8_t)(1u << (o & 7));
+				}
+			}
+		}
+		pcre2_code_free(re);
+	}
+}
+
 matcher_t *matcher_new(const grammar_t *g)
 {
 	matcher_t *m = xcalloc(1, sizeof *m);
@@ -711,6 +762,7 @@ matcher_t *matcher_new(const grammar_t *g)
 	m->tss = xcalloc(g->ntoksets + 1, sizeof *m->tss);
 	m->rxw = (g->nre + 63) / 64;
 	m->rxtmp = xcalloc(m->rxw + 1, sizeof *m->rxtmp);
+	rx_quick_init(m);
 	for (uint32_t r = 0; r < g->nrules; r++)
 		if (g->rules[r].ncode > m->dmax)
 			m->dmax = g->rules[r].ncode;
@@ -830,6 +882,8 @@ void matcher_free(matcher_t *m)
 	free(m->rxv);
 	free(m->rxh);
 	free(m->rxtmp);
+	free(m->rxfirst);
+	free(m->rxmin);
 	free(m->pmid);
 	free(m->sig);
 	free(m->sigh);
@@ -1710,13 +1764,16 @@ static uint32_t word_find(matcher_t *m, const char *txt, uint32_t len, uint32_t 
 			m->wth[j] = k + 1;
 		}
 	}
+	uint64_t head = 0;
+	memcpy(&head, txt, len < 8 ? len : 8);
 	uint32_t mask = m->wth_cap - 1, j = h & mask;
 	for (;;) {
 		uint32_t id = m->wth[j];
 		if (!id)
 			break;
 		const wtent_t *e = &m->wt[id - 1];
-		if (e->hash == h && e->len == len && same_bytes(m->wkey + e->key, txt, len))
+		if (e->hash == h && e->len == len && e->head == head &&
+		    (len <= 8 || same_bytes(m->wkey + e->key + 8, txt + 8, len - 8)))
 			return id - 1;
 		j = (j + 1) & mask;
 	}
@@ -1724,6 +1781,10 @@ static uint32_t word_find(matcher_t *m, const char *txt, uint32_t len, uint32_t 
 	memset(m->rxtmp, 0, m->rxw * sizeof *m->rxtmp);
 	PCRE2_SPTR s = (PCRE2_SPTR)txt;
 	for (uint32_t r = 0; r < g->nre; r++) {
+		/* a text shorter than any match (bytes >= characters), or
+		 * beginning with a byte no match begins with */
+		if (len < m->rxmin[r] || (len && !(m->rxfirst[r][s[0] >> 3] >> (s[0] & 7) & 1)))
+			continue;
 		int rc = g->re_jit[r] ? pcre2_jit_match(g->re[r], s, len, 0, 0, m->md, NULL)
 		                      : pcre2_match(g->re[r], s, len, 0, PCRE2_NO_UTF_CHECK, m->md, NULL);
 		if (rc >= 0)
@@ -1736,7 +1797,7 @@ static uint32_t word_find(matcher_t *m, const char *txt, uint32_t len, uint32_t 
 		GROW(m->wkey, m->wkey_cap, m->nwkey + len);
 	if (len)
 		memcpy(m->wkey + m->nwkey, txt, len);
-	m->wt[m->nwt] = (wtent_t){(uint32_t)m->nwkey, len, h, rx, 0};
+	m->wt[m->nwt] = (wtent_t){head, (uint32_t)m->nwkey, len, h, rx, 0};
 	m->nwkey += len;
 	m->wth[j] = ++m->nwt;
 	return m->nwt - 1;

@@ -396,6 +396,15 @@ START_TEST(regex_cache_by_text)
 	                 "t {\"v\": \"Abb\"}\nt {\"v\": \"Abb\"}\nt {\"v\": \"Abb\"}\n");
 	ck_assert_str_eq(run("rule r: x:( /ab+/i & !/Ab+/ ) => t { v = text(x) };", "Abb abb Abb ABB"),
 	                 "t {\"v\": \"abb\"}\nt {\"v\": \"ABB\"}\n");
+	/* the quick no before a regex runs on a new text (first bytes): a
+	 * class PCRE2 keeps as a caseless letter, an inline (?i) with the
+	 * letters that fold beyond ASCII (long s), a minimum length */
+	ck_assert_str_eq(run("rule r: x:/[Pp]ar/ => t { v = text(x) };", "par Par PAR xpar"),
+	                 "t {\"v\": \"par\"}\nt {\"v\": \"Par\"}\n");
+	ck_assert_str_eq(run("rule r: x:/(?i)sk/ => t { v = text(x) };", "SK sk \xc5\xbfk tk"),
+	                 "t {\"v\": \"SK\"}\nt {\"v\": \"sk\"}\nt {\"v\": \"\xc5\xbfk\"}\n");
+	ck_assert_str_eq(run("rule r: x:/\\p{L}{3,}s/ => t { v = text(x) };", "as abs abcs \xc3\xa5\xc3\xa4\xc3\xb6s"),
+	                 "t {\"v\": \"abcs\"}\nt {\"v\": \"\xc3\xa5\xc3\xa4\xc3\xb6s\"}\n");
 	/* kind and flag requirements of predicates */
 	ck_assert_str_eq(run("rule r: x:( CAP & WORD & !\"Ett\" ) => t { v = text(x) };", "Ett 12 två Tre ÖÄ"),
 	                 "t {\"v\": \"Tre\"}\nt {\"v\": \"ÖÄ\"}\n");
