@@ -309,8 +309,7 @@ static void plan_ddl(const plan_t *p, buf_t *b)
 	              "  document_id INTEGER NOT NULL REFERENCES \"%s\"(id) " FK ",\n"
 	              "  type TEXT NOT NULL,\n  key TEXT NOT NULL,\n  item INTEGER,\n  page INTEGER,\n"
 	              "  span_start INTEGER,\n  span_end INTEGER\n);\n"
-	              "CREATE INDEX IF NOT EXISTS records_document ON records(document_id);\n"
-	              "CREATE INDEX IF NOT EXISTS records_type ON records(type);\n",
+	              "CREATE INDEX IF NOT EXISTS records_document ON records(document_id);\n",
 	           docs);
 	for (size_t i = 0; i < p->n; i++) {
 		const tbl_t *t = &p->t[i];
@@ -339,8 +338,10 @@ static void plan_ddl(const plan_t *p, buf_t *b)
 		}
 		cols_ddl(b, t);
 		buf_printf(b, "\n);\n");
-		buf_printf(b, "CREATE INDEX IF NOT EXISTS \"%s_document\" ON \"%s\"(document_id);\n", t->name,
-		           t->name);
+		/* (document_id, item) serves look-ups by document too */
+		if (t->kind != TB_TYPE)
+			buf_printf(b, "CREATE INDEX IF NOT EXISTS \"%s_document\" ON \"%s\"(document_id);\n", t->name,
+			           t->name);
 		if (t->kind == TB_TYPE) {
 			buf_printf(b, "CREATE INDEX IF NOT EXISTS \"%s_item\" ON \"%s\"(item_id);\n", t->name, t->name);
 			buf_printf(b, "CREATE INDEX IF NOT EXISTS \"%s_item_number\" ON \"%s\"(document_id, item);\n",
