@@ -544,7 +544,7 @@ static void summary(archive_t *a)
 		buf_adds(&b, " none");
 	double el = now() - a->t0;
 	buf_printf(&b, "; %.1f MB in %.1f s", (double)a->bytes_done / 1e6, el);
-	if (a->db)
+	if (a->db_path)
 		buf_printf(&b, " -> %s", a->db_path);
 	fprintf(stderr, "%s\n", b.data);
 	buf_release(&b);
