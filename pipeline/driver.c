@@ -572,8 +572,6 @@ int run(const run_opts_t *o, run_stats_t *stats)
 	double t_start = now();
 	input_list_t inputs = {NULL, 0, 0};
 	build_inputs(&inputs, o->paths, o->npaths);
-	if (o->archive)
-		archive_inputs(o->archive, &inputs);
 
 	emitter_t em;
 	if (emit_open(&em, o->output) != 0) {
@@ -582,6 +580,8 @@ int run(const run_opts_t *o, run_stats_t *stats)
 		free_inputs(&inputs);
 		return 3;
 	}
+	if (o->archive)
+		archive_inputs(o->archive, &inputs);
 	int nthreads = o->threads < 1 ? 1 : o->threads;
 	if ((size_t)nthreads > inputs.n)
 		nthreads = (int)inputs.n;

@@ -33,11 +33,11 @@ typedef struct run_opts {
 	const char *lexdir;        /* lexicons/ */
 	const grammar_t *grammar;  /* NULL only for DUMP_NORMALIZED/EDITS/TOKENS */
 	dump_kind_t dump;
+	struct archive *archive;   /* archive.h: ids, shards, skip-done, database; may be NULL */
 	int explain;               /* add rule and tokens to records */
 	int threads;               /* worker threads, >= 1 */
 	int quiet;                 /* no per-input error lines on stderr */
 	int timings;               /* print per-stage timings to stderr */
-	struct archive *archive;   /* archive.h: ids, shards, skip-done, database; may be NULL */
 } run_opts_t;
 
 typedef struct run_stats {
