@@ -544,7 +544,7 @@ static void summary(archive_t *a)
 		buf_adds(&b, " none");
 	double el = now() - a->t0;
 	buf_printf(&b, "; %.1f MB in %.1f s", (double)a->bytes_done / 1e6, el);
-	if (a->db)
+	if (a->db_path)
 		buf_printf(&b, " -> %s", a->db_path);
 	fprintf(stderr, "%s\n", b.data);
 	buf_release(&b);
@@ -591,7 +591,8 @@ int archive_load(archive_t *a, run_opts_t *o, char **argv, int argc, const schem
 	a->quiet = o->quiet;
 	a->records = 1;
 	a->active = 1;
-	int rc = open_db(a, o, s, version);
+	int rc = want_sqlite(a, o->output) ? open_db(a, o, s, version)
+	                                   : usage("load writes a database: -o FILE.sqlite (or .sqlite3, .db, --format sqlite)");
 	if (rc) {
 		archive_free(a);
 		return rc;

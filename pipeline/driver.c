@@ -658,8 +658,6 @@ int run(const run_opts_t *o, run_stats_t *stats)
 		free_inputs(&inputs);
 		return 2;
 	}
-	if (o->archive)
-		archive_inputs(o->archive, &inputs);
 
 	char *derr = NULL;
 	if (dict_setup(o->dictionary, o->no_dictionary, &derr) != 0) {
@@ -676,6 +674,8 @@ int run(const run_opts_t *o, run_stats_t *stats)
 		free_inputs(&inputs);
 		return 3;
 	}
+	if (o->archive)
+		archive_inputs(o->archive, &inputs);
 	int nthreads = o->threads < 1 ? 1 : o->threads;
 	if ((size_t)nthreads > inputs.n)
 		nthreads = (int)inputs.n;

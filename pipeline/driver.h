@@ -38,6 +38,7 @@ typedef struct run_opts {
 	const char *lexdir;        /* lexicons/ */
 	const grammar_t *grammar;  /* NULL only for DUMP_NORMALIZED/EDITS/TOKENS */
 	dump_kind_t dump;
+	struct archive *archive;   /* archive.h: ids, shards, skip-done, database; may be NULL */
 	int explain;               /* add rule and tokens to records */
 	int threads;               /* worker threads, >= 1 */
 	int quiet;                 /* no per-input error lines on stderr */
@@ -45,7 +46,6 @@ typedef struct run_opts {
 	const char *dictionary;    /* Hunspell PREFIX(.aff/.dic); NULL = the default */
 	int no_dictionary;         /* run without the spelling dictionary */
 	size_t max_doc_bytes;      /* per document, decompressed; 0 = BESLUT_DOC_BYTES_DEFAULT */
-	struct archive *archive;   /* archive.h: ids, shards, skip-done, database; may be NULL */
 } run_opts_t;
 
 typedef struct run_stats {

@@ -20,8 +20,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MAX_PATH 8
+/* Documents are committed in batches of at most this many documents or
+ * seconds; within a batch each document is its own savepoint. */
+#define BATCH_DOCS 256
+#define BATCH_SECONDS 1.0
 #define FK "ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED"
 
 /* Envelope names every record carries (docs/records.md). */
@@ -68,6 +73,9 @@ struct sqlite_out {
 	char *version;
 	plan_t p;
 	sqlite3_stmt *ins_rec, *ins_actor, *del_doc, *max_rec;
+	int in_tx;               /* a batch transaction is open */
+	size_t tx_docs;          /* documents in it */
+	double tx_start;         /* when it began */
 };
 
 /* ---- the plan ---- */
@@ -301,8 +309,7 @@ static void plan_ddl(const plan_t *p, buf_t *b)
 	              "  document_id INTEGER NOT NULL REFERENCES \"%s\"(id) " FK ",\n"
 	              "  type TEXT NOT NULL,\n  key TEXT NOT NULL,\n  item INTEGER,\n  page INTEGER,\n"
 	              "  span_start INTEGER,\n  span_end INTEGER\n);\n"
-	              "CREATE INDEX IF NOT EXISTS records_document ON records(document_id);\n"
-	              "CREATE INDEX IF NOT EXISTS records_type ON records(type);\n",
+	              "CREATE INDEX IF NOT EXISTS records_document ON records(document_id);\n",
 	           docs);
 	for (size_t i = 0; i < p->n; i++) {
 		const tbl_t *t = &p->t[i];
@@ -331,8 +338,10 @@ static void plan_ddl(const plan_t *p, buf_t *b)
 		}
 		cols_ddl(b, t);
 		buf_printf(b, "\n);\n");
-		buf_printf(b, "CREATE INDEX IF NOT EXISTS \"%s_document\" ON \"%s\"(document_id);\n", t->name,
-		           t->name);
+		/* (document_id, item) serves look-ups by document too */
+		if (t->kind != TB_TYPE)
+			buf_printf(b, "CREATE INDEX IF NOT EXISTS \"%s_document\" ON \"%s\"(document_id);\n", t->name,
+			           t->name);
 		if (t->kind == TB_TYPE) {
 			buf_printf(b, "CREATE INDEX IF NOT EXISTS \"%s_item\" ON \"%s\"(item_id);\n", t->name, t->name);
 			buf_printf(b, "CREATE INDEX IF NOT EXISTS \"%s_item_number\" ON \"%s\"(document_id, item);\n",
@@ -462,7 +471,7 @@ sqlite_out_t *sqlite_out_open(const char *path, const schema_t *s, const char *v
 	sqlite3_busy_timeout(o->db, 60000);
 	buf_t ddl = BUF_INIT;
 	buf_adds(&ddl, "PRAGMA journal_mode = WAL;\nPRAGMA synchronous = NORMAL;\n"
-	               "PRAGMA foreign_keys = ON;\nPRAGMA cache_size = -65536;\nBEGIN;\n");
+	               "PRAGMA foreign_keys = ON;\nPRAGMA cache_size = -65536;\nPRAGMA temp_store = MEMORY;\nBEGIN;\n");
 	plan_ddl(&o->p, &ddl);
 	buf_adds(&ddl, "COMMIT;\n");
 	char *msg = NULL;
@@ -493,12 +502,20 @@ int sqlite_out_close(sqlite_out_t *o, char **err)
 	if (!o)
 		return 0;
 	int rc = 0;
+	char *cerr = NULL;
+	if (o->db && sqlite_out_commit(o, &cerr) != 0) {
+		if (err)
+			*err = cerr;
+		else
+			free(cerr);
+		rc = -1;
+	}
 	sqlite3_finalize(o->ins_rec);
 	sqlite3_finalize(o->ins_actor);
 	sqlite3_finalize(o->del_doc);
 	sqlite3_finalize(o->max_rec);
 	plan_free(&o->p);
-	if (o->db && sqlite3_close(o->db) != SQLITE_OK) {
+	if (o->db && sqlite3_close(o->db) != SQLITE_OK && rc == 0) {
 		if (err)
 			*err = db_error(o->db, "closing the database");
 		rc = -1;
@@ -627,6 +644,13 @@ static int write_actors(sqlite_out_t *o, const tbl_t *t, const value_t *rec, sql
 	return 0;
 }
 
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static int exec(sqlite_out_t *o, const char *sql, char **err)
 {
 	if (sqlite3_exec(o->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
@@ -641,6 +665,8 @@ static int write_document(sqlite_out_t *o, value_t **recs, size_t n, char **err)
 {
 	plan_t *p = &o->p;
 	const value_t *d = recs[0];
+	long long *item_no = NULL;
+	size_t *item_at = NULL;
 	const char *status = str_of(v_get(d, "status"));
 	int ok = status && strcmp(status, "ok") == 0;
 	const char *doc = str_of(v_get(d, "doc"));
@@ -648,7 +674,14 @@ static int write_document(sqlite_out_t *o, value_t **recs, size_t n, char **err)
 		*err = xstrdup("document record without doc or id");
 		return -1;
 	}
-	if (exec(o, "BEGIN IMMEDIATE", err))
+	if (!o->in_tx) {
+		if (exec(o, "BEGIN IMMEDIATE", err))
+			return -1;
+		o->in_tx = 1;
+		o->tx_docs = 0;
+		o->tx_start = now();
+	}
+	if (exec(o, "SAVEPOINT doc", err))
 		return -1;
 	const tbl_t *dt = &p->t[p->doc_tbl];
 	const value_t *sha = ok ? v_get(d, "sha256") : NULL;
@@ -678,6 +711,18 @@ static int write_document(sqlite_out_t *o, value_t **recs, size_t n, char **err)
 	}
 	sqlite3_int64 base = sqlite3_column_int64(o->max_rec, 0);
 	sqlite3_reset(o->max_rec);
+	/* the document's item records by number (the first of each number) */
+	size_t nitems = 0;
+	item_no = xcalloc(n, sizeof *item_no);
+	item_at = xcalloc(n, sizeof *item_at);
+	for (size_t j = 1; j < n && p->item_tbl >= 0; j++) {
+		const char *tj = str_of(v_get(recs[j], "type"));
+		const value_t *num = v_get(recs[j], "number");
+		if (tj && strcmp(tj, p->item_type->name) == 0 && is_int(num)) {
+			item_no[nitems] = num->u.i;
+			item_at[nitems++] = j;
+		}
+	}
 	for (size_t i = 1; i < n; i++) {
 		const value_t *r = recs[i];
 		const char *type = str_of(v_get(r, "type"));
@@ -705,14 +750,9 @@ static int write_document(sqlite_out_t *o, value_t **recs, size_t n, char **err)
 		const tbl_t *t = &p->t[tbi];
 		/* the item record of this document with the record's item number */
 		sqlite3_int64 item_id = 0;
-		if (is_int(item) && p->item_tbl >= 0) {
-			for (size_t j = 1; j < n && !item_id; j++) {
-				const char *tj = str_of(v_get(recs[j], "type"));
-				const value_t *num = v_get(recs[j], "number");
-				if (tj && strcmp(tj, p->item_type->name) == 0 && is_int(num) && num->u.i == item->u.i)
-					item_id = base + (sqlite3_int64)j;
-			}
-		}
+		for (size_t j = 0; j < nitems && is_int(item) && !item_id; j++)
+			if (item_no[j] == item->u.i)
+				item_id = base + (sqlite3_int64)item_at[j];
 		st = t->ins;
 		sqlite3_bind_int64(st, 1, rid);
 		sqlite3_bind_int64(st, 2, docid);
@@ -730,12 +770,33 @@ static int write_document(sqlite_out_t *o, value_t **recs, size_t n, char **err)
 		if (write_actors(o, t, r, rid, docid, err) || write_children(o, tbi, r, rid, docid, err))
 			goto fail;
 	}
-	if (exec(o, "COMMIT", err))
+	free(item_no);
+	free(item_at);
+	item_no = NULL;
+	item_at = NULL;
+	if (exec(o, "RELEASE doc", err))
 		goto fail;
+	if (++o->tx_docs >= BATCH_DOCS || now() - o->tx_start >= BATCH_SECONDS)
+		return sqlite_out_commit(o, err);
 	return 0;
 fail:
-	sqlite3_exec(o->db, "ROLLBACK", NULL, NULL, NULL);
+	free(item_no);
+	free(item_at);
+	sqlite3_exec(o->db, "ROLLBACK TO doc; RELEASE doc", NULL, NULL, NULL);
 	return -1;
+}
+
+int sqlite_out_commit(sqlite_out_t *o, char **err)
+{
+	if (!o->in_tx)
+		return 0;
+	o->in_tx = 0;
+	if (sqlite3_exec(o->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		*err = db_error(o->db, "commit");
+		sqlite3_exec(o->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
 }
 
 long sqlite_out_write(sqlite_out_t *o, const char *s, size_t len, char **err)
