@@ -352,14 +352,28 @@ typedef struct cg {
 	uint32_t *names;    /* capture name ids of the current rule */
 	size_t nnames, names_cap;
 	uint32_t refdepth;  /* <references> being resolved inside each other */
+	uint32_t shdepth;   /* nodes being measured inside each other (shape) */
 } cg_t;
+
+/* Declarations by (kind, name), so that name checks and lookups stay
+ * linear in the number of declarations.  A slot holds the first live
+ * declaration of its kind and name; dtab_slot() returns the slot where
+ * one is or would go. */
+static size_t dtab_slot(const compile_t *c, int kind, const char *name)
+{
+	size_t p = (hash_bytes(name, strlen(name)) ^ (uint32_t)kind * 0x9E3779B1u) & c->dtab_mask;
+	for (;;) {
+		uint32_t v = c->dtab[p];
+		if (!v || (c->decls[v - 1].kind == kind && strcmp(c->decls[v - 1].name, name) == 0))
+			return p;
+		p = (p + 1) & c->dtab_mask;
+	}
+}
 
 static decl_t *pattern_find(compile_t *c, const char *name)
 {
-	for (size_t i = 0; i < c->ndecls; i++)
-		if (c->decls[i].kind == D_PATTERN && strcmp(c->decls[i].name, name) == 0)
-			return &c->decls[i];
-	return NULL;
+	uint32_t v = c->dtab[dtab_slot(c, D_PATTERN, name)];
+	return v ? &c->decls[v - 1] : NULL;
 }
 
 static uint32_t capname_intern(grammar_t *g, const char *s)
@@ -453,7 +467,24 @@ static uint64_t sat_mul(uint64_t a, uint64_t b)
 	return a * b;
 }
 
+static int shape_in(cg_t *cg, const pnode_t *n, uint32_t *depth, uint64_t *size);
+
+/* The recursion itself is bounded: a chain of patterns each referring to
+ * the one before is resolved shallowly, but measured here in depth. */
 static int shape(cg_t *cg, const pnode_t *n, uint32_t *depth, uint64_t *size)
+{
+	if (cg->shdepth >= BESLUT_GRAMMAR_MAX_DEPTH) {
+		diag_at(cg->c, n->loc, 1, "pattern nested more than %d levels deep (with its <references> expanded)",
+		        BESLUT_GRAMMAR_MAX_DEPTH);
+		return 0;
+	}
+	cg->shdepth++;
+	int ok = shape_in(cg, n, depth, size);
+	cg->shdepth--;
+	return ok;
+}
+
+static int shape_in(cg_t *cg, const pnode_t *n, uint32_t *depth, uint64_t *size)
 {
 	compile_t *c = cg->c;
 	uint32_t dk = 0;
@@ -1956,12 +1987,20 @@ static void compile_all(compile_t *c, grammar_t *g)
 	g->class_month = g->class_party = g->class_role = -1;
 
 	/* pass 2: names and lexicons */
+	size_t tsz = 16;
+	while (tsz < 2 * c->ndecls + 2)
+		tsz *= 2;
+	c->dtab = xcalloc(tsz, sizeof *c->dtab);
+	c->dtab_mask = tsz - 1;
 	for (size_t i = 0; i < c->ndecls && !c->diag.gave_up; i++) {
 		decl_t *d = &c->decls[i];
-		for (size_t j = 0; j < i; j++) {
+		/* the first live declaration of the same kind and name */
+		size_t slot = dtab_slot(c, d->kind, d->name);
+		uint32_t prev = c->dtab[slot];
+		if (!prev || c->decls[prev - 1].bad)
+			c->dtab[slot] = (uint32_t)i + 1; /* none (or only a bad one): d is the first */
+		for (size_t j = prev && !c->decls[prev - 1].bad ? prev - 1 : i; j < i; j = i) {
 			decl_t *e = &c->decls[j];
-			if (e->bad || strcmp(e->name, d->name) != 0)
-				continue;
 			if (d->kind == D_LEXICON && e->kind == D_LEXICON) {
 				if (strcmp(d->file, e->file) != 0) {
 					diag_at(c, d->loc, 1, "lexicon class '%s' already declared with file \"%s\"", d->name,
@@ -2172,6 +2211,7 @@ grammar_t *grammar_compile(const char *const *files, size_t nfiles, const char *
 	}
 	free(c.src);
 	free(c.decls);
+	free(c.dtab);
 	if (c.diag.nerr) {
 		grammar_free(g);
 		return NULL;

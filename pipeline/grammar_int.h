@@ -43,6 +43,7 @@ typedef struct diag {
 	FILE *out;        /* NULL: count only */
 	int nerr;         /* errors reported */
 	int nwarn;        /* warnings reported */
+	int warn_capped;  /* 1 after 5 * BESLUT_MAX_DIAGNOSTICS warnings: the rest not shown */
 	int gave_up;      /* 1 after BESLUT_MAX_DIAGNOSTICS errors */
 } diag_t;
 
@@ -173,6 +174,8 @@ typedef struct compile {
 	size_t ndecls, decls_cap;
 	const char *lexdir;
 	schema_t *schema;   /* the grammar's record schema, filled by `record` statements */
+	uint32_t *dtab;     /* open addressing, (kind, name) -> decl index + 1 (compile_all) */
+	size_t dtab_mask;
 } compile_t;
 
 /* Diagnostics (grammar_lex.c). */

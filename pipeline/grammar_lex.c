@@ -94,6 +94,14 @@ void diag_at(compile_t *c, loc_t at, int is_error, const char *fmt, ...)
 		        at.file < c->nsrc ? c->src[at.file].path : "grammar");
 		return;
 	}
+	if (!is_error && d->nwarn >= 5 * BESLUT_MAX_DIAGNOSTICS) {
+		/* shown (and counted) no more: each costs a scan for its line */
+		if (!d->warn_capped && d->out)
+			fprintf(d->out, "%s: warning: too many warnings, the rest not shown\n",
+			        at.file < c->nsrc ? c->src[at.file].path : "grammar");
+		d->warn_capped = 1;
+		return;
+	}
 	if (is_error)
 		d->nerr++;
 	else

@@ -1807,7 +1807,7 @@ static uint32_t sig_add(matcher_t *m, const token_t *t, uint32_t fl, uint32_t rx
 {
 	if (m->nsig == m->sig_cap)
 		GROW(m->sig, m->sig_cap, (size_t)m->nsig + 1);
-	size_t words = ((size_t)m->nsig + 1) * m->sgw;
+	size_t words = ((size_t)m->nsig + 1) * m->sgw + 1; /* + 1: never NULL, even with no token sets */
 	if (m->sigb_cap < words)
 		GROW(m->sigb, m->sigb_cap, words);
 	if (m->sgw)
@@ -1857,8 +1857,8 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 	uint32_t n = (uint32_t)in->toks->n;
 	if (m->tsig_cap < (size_t)n + 1)
 		GROW(m->tsig, m->tsig_cap, (size_t)n + 1);
-	if (m->tsb_cap < ((size_t)n + 1) * m->tsw)
-		GROW(m->tsb, m->tsb_cap, ((size_t)n + 1) * m->tsw);
+	if (m->tsb_cap < ((size_t)n + 1) * m->tsw + 1)
+		GROW(m->tsb, m->tsb_cap, ((size_t)n + 1) * m->tsw + 1);
 	if (m->tcand_cap < ((size_t)n + 1) * 2)
 		GROW(m->tcand, m->tcand_cap, ((size_t)n + 1) * 2);
 	if (m->nsig > SIG_KEEP || m->nrxv > RXV_KEEP || m->sig_off)
@@ -1965,7 +1965,8 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 	/* rules asleep in the whole document (see "Absent required tokens") */
 	uint32_t ndead = 0;
 	for (uint32_t l = 0; l < m->nfl; l++) {
-		const uint32_t *fv = g->rfilt + m->lfilt[2 * l], nf = m->lfilt[2 * l + 1];
+		uint32_t nf = m->lfilt[2 * l + 1];
+		const uint32_t *fv = nf ? g->rfilt + m->lfilt[2 * l] : NULL; /* rfilt is NULL without filters */
 		uint32_t q = 0;
 		while (q < nf && !((m->tspres[g->filters[fv[q]].need >> 6] >> (g->filters[fv[q]].need & 63)) & 1))
 			q++;
@@ -1983,8 +1984,8 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 	for (uint32_t i = 0; i < n; i++) {
 		sig_t *s = &m->sig[m->tsig[i]];
 		if (s->dstamp != m->docno) {
-			if (m->dpool_cap < m->ndpool + s->ncand)
-				GROW(m->dpool, m->dpool_cap, m->ndpool + s->ncand);
+			if (m->dpool_cap < m->ndpool + s->ncand + 1)
+				GROW(m->dpool, m->dpool_cap, m->ndpool + s->ncand + 1);
 			const uint32_t *c = m->cpool + s->cand;
 			uint32_t k = 0;
 			for (uint32_t q = 0; q < s->ncand; q++)
