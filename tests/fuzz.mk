@@ -52,7 +52,7 @@ FUZZ_MAXLEN_normalize := 8192
 FUZZ_MAXLEN_pipeline  := 8192
 FUZZ_MAXLEN_grammar   := 4096
 FUZZ_TIMEOUT ?= 30
-# per-target libFuzzer options: a failed compilation leaks the schema's
+# per-target environment: every grammar compilation leaks the schema's
 # type table (grammar_parse.c p_record; tests/fuzz/crashes/grammar/), so
 # leak detection is off for the grammar target until that is fixed
 FUZZ_ENV_grammar ?= ASAN_OPTIONS=detect_leaks=0
