@@ -313,7 +313,7 @@ int archive_begin(archive_t *a, run_opts_t *o, char **argv, int argc, const sche
 			return rc;
 	}
 	a->progress = !a->quiet && isatty(2);
-	a->last = now();
+	a->last = 0; /* the first finished file shows the line at once */
 	return 0;
 }
 

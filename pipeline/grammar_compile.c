@@ -2171,7 +2171,6 @@ void grammar_free(grammar_t *g)
 	free(g->capnames);
 	free(g->groups);
 	free(g->rules);
-	free(g->schema.types);
 	free(g->trigs);
 	pindex_t *ix[2] = {&g->rix, &g->tix};
 	for (int i = 0; i < 2; i++) {
