@@ -2583,7 +2583,7 @@ static void decide(run_t *ru)
 					why = W_FULL;
 				}
 			}
-		} else if (full_loose && !decision_heading(ru, B) && !(item && cp_upper(bc) && B->clen * 10 >= ru->W * 8)) {
+		} else if (full_loose && !decision_heading(ru, B) && !(item && cp_upper(bc) && B->clen * 10 >= ru->W * 8 && ends_sentence(ac))) {
 			sep = SEP_SPACE;
 			why = W_FULL;
 		}
