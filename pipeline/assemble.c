@@ -8,6 +8,7 @@
 #include "assemble.h"
 #include "limits.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1069,6 +1070,57 @@ static value_t *complete(arena_t *a, const char *type, value_t *fields)
 	return o;
 }
 
+/* What the document's name says when its text does not: a meeting date
+ * written in ISO form ("gbg-ks-2024-10-16.txt"), and a body named by a word
+ * of lexicon class `docname` ("ks").  Fills the null fields of o; returns a
+ * warning naming what was taken, or NULL. */
+static const char *from_name(arena_t *a, const doc_result_t *d, value_t *o)
+{
+	const char *doc = d->in->doc ? d->in->doc : d->in->path;
+	if (!doc)
+		return NULL;
+	const char *base = strrchr(doc, '/');
+	base = base ? base + 1 : doc;
+	int took_date = 0, took_body = 0;
+	if (v_is_null(v_get(o, "date"))) {
+		for (const char *p = base; *p && !took_date; p++) {
+			int ok = strlen(p) >= 10 && (p == base || !isdigit((unsigned char)p[-1])) && !isdigit((unsigned char)p[10]);
+			for (int k = 0; ok && k < 10; k++)
+				ok = (k == 4 || k == 7) ? p[k] == '-' : isdigit((unsigned char)p[k]) != 0;
+			int mo = ok ? (p[5] - '0') * 10 + (p[6] - '0') : 0, da = ok ? (p[8] - '0') * 10 + (p[9] - '0') : 0;
+			if (ok && (p[0] == '1' || p[0] == '2') && mo >= 1 && mo <= 12 && da >= 1 && da <= 31) {
+				v_set(a, o, "date", v_str(a, p, 10));
+				took_date = 1;
+			}
+		}
+	}
+	if (v_is_null(v_get(o, "body")) && d->grammar) {
+		char word[64];
+		for (const char *p = base; *p && !took_body;) {
+			size_t n = 0;
+			while (p[n] && isalpha((unsigned char)p[n]) && n < sizeof word - 1)
+				n++;
+			if (n) {
+				memcpy(word, p, n);
+				word[n] = '\0';
+				const char *v = grammar_lexicon_value(d->grammar, "docname", word);
+				if (v) {
+					v_set(a, o, "body", v_cstr(a, v));
+					took_body = 1;
+				}
+				p += n;
+			} else {
+				p++;
+			}
+		}
+	}
+	if (!took_date && !took_body)
+		return NULL;
+	return took_date && took_body ? "date and body taken from the document's name"
+	       : took_date            ? "date taken from the document's name"
+	                              : "body taken from the document's name";
+}
+
 static value_t *complete_date(arena_t *a, const norm_result_t *nr, value_t *date, value_t *warnings)
 {
 	if (!date || date->k != V_STR || date->u.s.n != 7 || memcmp(date->u.s.s, "--", 2) != 0)
@@ -1151,6 +1203,9 @@ static void write_document(buf_t *out, const doc_result_t *d, value_t *docf, val
 			x = complete_date(a, d->norm, x, warnings);
 		v_set(a, o, keys[i], x ? x : v_null(a));
 	}
+	const char *named = NULL;
+	if (!in->error)
+		named = from_name(a, d, o);
 	if (d->norm) {
 		const norm_stats_t *s = &d->norm->stats;
 		v_set(a, o, "pages", v_int(a, (long long)d->norm->npages));
@@ -1171,6 +1226,8 @@ static void write_document(buf_t *out, const doc_result_t *d, value_t *docf, val
 		v_push(a, w, v_cstr(a, in->warnings[i]));
 	for (size_t i = 0; warnings && i < warnings->u.a.n && w->u.a.n < BESLUT_MAX_WARNINGS; i++)
 		v_push(a, w, warnings->u.a.v[i]);
+	if (named && w->u.a.n < BESLUT_MAX_WARNINGS)
+		v_push(a, w, v_cstr(a, named));
 	v_set(a, o, "warnings", w);
 	write_fields(out, o);
 	buf_adds(out, "}\n");

@@ -20,7 +20,9 @@
  *     printed, and a list that disagrees with printed counts is a document
  *     warning;
  *   - the `document` record: source, bytes, sha256, status, kind, body,
- *     organisation, date, pages, stats, warnings.
+ *     organisation, date, pages, stats, warnings; when the text states no
+ *     meeting date or body, the document's name may ("gbg-ks-2024-10-16":
+ *     an ISO date; a word of lexicon class `docname`), with a warning.
  * Output order: the document record, then records by position in the text.
  * Ids are DOC#TYPE/N, N counting records of that type in output order, so
  * the same input always gives the same ids.
@@ -32,6 +34,7 @@
 #include "normalize.h"
 #include "record.h"
 #include "value.h"
+#include "grammar.h"
 
 #define BESLUT_SCHEMA_VERSION 1
 
@@ -45,6 +48,7 @@ typedef struct doc_result {
 	size_t ntokens;              /* tokens in the document */
 	arena_t *arena;              /* where the values live */
 	unsigned flags;              /* ASM_* */
+	const grammar_t *grammar;    /* lexicon look-ups for the document's name; may be NULL */
 } doc_result_t;
 
 /* Append the document's JSON Lines to out. */

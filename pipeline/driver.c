@@ -542,7 +542,7 @@ static void process(worker_t *w, const input_ref_t *ref, buf_t *out)
 	if (o->dump == DUMP_NONE) {
 		double ta = now();
 		doc_result_t d = {&in, in.error ? NULL : &nr, &w->recs, warnings, ntokens, &arena,
-		                  o->explain ? ASM_EXPLAIN : 0u};
+		                  o->explain ? ASM_EXPLAIN : 0u, o->grammar};
 		size_t at = out->len;
 		assemble_document(&d, out);
 		schema_guard(out, at);

@@ -116,7 +116,7 @@ static void one_document(const uint8_t *data, size_t size, buf_t *out, size_t *s
 				v_push(&arena, warnings, ww->u.a.v[i]);
 		}
 	}
-	doc_result_t d = {&in, in.error ? NULL : &nr, &recs, warnings, ntokens, &arena, 0u};
+	doc_result_t d = {&in, in.error ? NULL : &nr, &recs, warnings, ntokens, &arena, 0u, g};
 	assemble_document(&d, out);
 	recvec_release(&recs);
 	recvec_release(&wrecs);

@@ -69,7 +69,7 @@ static value_t *actor(const char *name, const char *party, int genitive)
 
 static const char *run_asm(unsigned flags)
 {
-	doc_result_t d = {&F.in, &F.nr, &F.rv, NULL, 42, &F.a, flags};
+	doc_result_t d = {&F.in, &F.nr, &F.rv, NULL, 42, &F.a, flags, NULL};
 	assemble_document(&d, &F.out);
 	return F.out.data;
 }
@@ -278,7 +278,7 @@ START_TEST(error_document_only)
 	free(F.in.error);
 	F.in.error = strdup("doc.txt: binary data");
 	add("item", 0, 4, 0);
-	doc_result_t d = {&F.in, NULL, &F.rv, NULL, 0, &F.a, 0};
+	doc_result_t d = {&F.in, NULL, &F.rv, NULL, 0, &F.a, 0, NULL};
 	assemble_document(&d, &F.out);
 	ck_assert_ptr_nonnull(strstr(F.out.data, "\"status\": \"error\", \"error\": \"doc.txt: binary data\""));
 	ck_assert_ptr_nonnull(strstr(F.out.data, "\"stats\": null"));
