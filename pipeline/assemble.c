@@ -1285,11 +1285,22 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	 * KF § 59", a continuation page's "§ 59 (forts.)") goes on with that
 	 * item: its records belong to the first heading, the repeat is no
 	 * item.  (A number seen earlier but not just before starts an item:
-	 * a file may hold several protocols.) */
+	 * a file may hold several protocols.)  A repeat with a title of its
+	 * own, other than the first one's, is an item of its own, and the
+	 * document says the number was printed twice. */
 	long *canon = xmalloc((nitems ? nitems : 1) * sizeof *canon);
 	for (size_t k = 0; k < nitems; k++) {
 		canon[k] = (long)k;
 		if (k > 0 && items[k].number >= 0 && items[canon[k - 1]].number == items[k].number) {
+			const value_t *t0 = str_or_null(v_get(items[canon[k - 1]].rec->fields, "title"));
+			const value_t *t1 = str_or_null(v_get(items[k].rec->fields, "title"));
+			if (t0 && t1 && !same_str_ci(t0, t1)) {
+				buf_t m = BUF_INIT;
+				buf_printf(&m, "check: item %ld: the number is printed twice, for two titles", items[k].number);
+				v_push(a, warnings, v_str(a, m.data, m.len));
+				buf_release(&m);
+				continue;
+			}
 			canon[k] = canon[k - 1];
 			dead[items[k].rec - rv->v] = 1;
 		}
