@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "grammar_int.h"
+#include "limits.h"
 
 size_t capture_tree(const trail_ent_t *tr, size_t ntr, uint32_t start, uint32_t end,
                     const grammar_t *g, cnode_t **nodes, size_t *cap)
@@ -316,9 +317,12 @@ static value_t *int_of(act_ctx_t *c, int32_t node)
 			continue;
 		const char *s = c->in->text + v[p].off;
 		long long r = 0;
-		for (uint32_t i = 0; i < v[p].len && i < 18 && s[i] >= '0' && s[i] <= '9'; i++)
-			r = r * 10 + (s[i] - '0');
-		return v_int(c->in->arena, r);
+		uint32_t i = 0;
+		for (; i < v[p].len && s[i] >= '0' && s[i] <= '9'; i++)
+			if (i < BESLUT_MAX_NUMBER_DIGITS)
+				r = r * 10 + (s[i] - '0');
+		/* a longer run of digits is no § number, count or ordinal */
+		return i > BESLUT_MAX_NUMBER_DIGITS ? v_null(c->in->arena) : v_int(c->in->arena, r);
 	}
 	return v_null(c->in->arena);
 }

@@ -17,6 +17,7 @@
 #define BESLUT_READ_CHUNK        (1u << 20)  /* read()/gzread() block size */
 #define BESLUT_OUT_BLOCK         (1u << 20)  /* output is written in blocks of this size */
 #define BESLUT_MAX_WARNINGS      200         /* warnings kept per document record */
+#define BESLUT_MAX_NUMBER_DIGITS 15         /* int() of a longer digit run is null (exact in a JSON double) */
 #define BESLUT_SCHEMA_FILE      "records.bg" /* the record schema in the grammar directory */
 #define BESLUT_MAX_DIAGNOSTICS   20          /* grammar errors reported before giving up */
 #define BESLUT_STEM_CACHE_SLOTS  (1u << 16)  /* per-thread stem memo (open addressing) */
