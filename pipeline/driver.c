@@ -302,6 +302,14 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* CPU seconds of the calling thread. */
+static double cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 /* End of the window that starts at pos: a paragraph boundary after
  * BESLUT_WINDOW_BYTES, preferably one before a "§" heading. */
 static size_t window_end(const char *text, size_t len, size_t pos)
@@ -698,7 +706,11 @@ int run(const run_opts_t *o, run_stats_t *stats)
 	}
 
 	char *derr = NULL;
-	if (dict_setup(o->dictionary, o->no_dictionary, &derr) != 0) {
+	double t_dict = now(), c_dict = cpu_now();
+	int dict_rc = dict_setup(o->dictionary, o->no_dictionary, &derr);
+	total.t_dict = now() - t_dict;
+	total.t_dict_cpu = cpu_now() - c_dict;
+	if (dict_rc != 0) {
 		fprintf(stderr, "beslut: %s\n", derr);
 		free(derr);
 		free_inputs(&inputs);
@@ -721,6 +733,7 @@ int run(const run_opts_t *o, run_stats_t *stats)
 		nthreads = 1;
 	worker_t *ws = xcalloc((size_t)nthreads, sizeof *ws);
 	int setup_failed = 0;
+	double t_setup = now();
 	for (int i = 0; i < nthreads && !setup_failed; i++)
 		setup_failed = worker_init(&ws[i], o, 1) != 0;
 	/* a single input gets the other threads for its windows */
@@ -732,12 +745,15 @@ int run(const run_opts_t *o, run_stats_t *stats)
 			setup_failed = worker_init(&ws[0].helpers[i], o, 0) != 0;
 	}
 
+	total.t_setup = now() - t_setup;
 	if (!setup_failed && nthreads == 1) {
 		buf_t b = BUF_INIT;
 		for (size_t i = 0; i < inputs.n; i++) {
 			buf_reset(&b);
 			process(&ws[0], &inputs.v[i], &b);
 			deliver(o, &em, i, &b);
+			if (i == 0)
+				total.t_first = now() - t_start;
 		}
 		buf_release(&b);
 	} else if (!setup_failed) {
@@ -758,6 +774,8 @@ int run(const run_opts_t *o, run_stats_t *stats)
 			pthread_mutex_unlock(&pl.mu);
 			deliver(o, &em, i, &b);
 			buf_release(&b);
+			if (i == 0)
+				total.t_first = now() - t_start;
 		}
 		for (int i = 0; i < nthreads; i++)
 			pthread_join(tids[i], NULL);

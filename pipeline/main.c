@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char USAGE[] =
@@ -54,6 +55,20 @@ ARCHIVE_USAGE
 "exit status: 0 every input processed; 1 some inputs failed (each still has\n"
 "its document record, status \"error\"); 2 usage error; 3 grammar, lexicon,\n"
 "dictionary or output error.\n";
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -345,9 +360,14 @@ int main(int argc, char **argv)
 		o.dump = DUMP_NORMALIZED;
 
 	grammar_t *g = NULL;
+	double t_grammar = 0, c_grammar = 0, t_hash = 0;
 	if (o.dump == DUMP_NONE || o.dump == DUMP_MATCHES || o.dump == DUMP_TOKENS || dump_grammar || sub_load) {
 		int ne = 0, nw = 0;
+		t_grammar = now();
+		c_grammar = cpu_now();
 		g = grammar_load_dir(gdir, lexdir, stderr, &ne, &nw);
+		t_grammar = now() - t_grammar;
+		c_grammar = cpu_now() - c_grammar;
 		if (!g) {
 			fprintf(stderr, "beslut: cannot load the grammars in %s (%d error%s)\n", gdir, ne,
 			        ne == 1 ? "" : "s");
@@ -356,7 +376,10 @@ int main(int argc, char **argv)
 			return 3;
 		}
 		char hash[65], *herr = NULL;
-		if (grammar_hash_dirs(gdir, lexdir, hash, &herr) != 0) {
+		t_hash = now();
+		int hrc = grammar_hash_dirs(gdir, lexdir, hash, &herr);
+		t_hash = now() - t_hash;
+		if (hrc != 0) {
 			fprintf(stderr, "beslut: %s\n", herr);
 			free(herr);
 			grammar_free(g);
@@ -414,6 +437,15 @@ int main(int argc, char **argv)
 	if (o.timings) {
 		double wall = st.t_wall;
 		double mb = (double)st.bytes / 1e6;
+		fprintf(stderr,
+		        "start-up   seconds (CPU)\n"
+		        "grammar    %7.3f (%.3f) compile the grammar files and lexicons\n"
+		        "hash       %7.3f grammar hash\n"
+		        "dictionary %7.3f (%.3f) load the spelling dictionary\n"
+		        "workers    %7.3f normalizers, stemmers, matchers\n"
+		        "first doc  %7.3f the input list and the first document, to its output\n",
+		        t_grammar, c_grammar, t_hash, st.t_dict, st.t_dict_cpu, st.t_setup,
+		        st.t_first > st.t_dict + st.t_setup ? st.t_first - st.t_dict - st.t_setup : 0.0);
 		fprintf(stderr,
 		        "inputs %zu (failed %zu), %.1f MB, %zu tokens, %zu records, %d thread%s\n"
 		        "stage      seconds   MB/s\n"
