@@ -1205,13 +1205,14 @@ static void write_document(buf_t *out, const doc_result_t *d, value_t *docf, val
 	if (v_is_null(kind))
 		kind = in->error ? v_null(a) : v_cstr(a, nitems_numbered ? "protokoll" : "other");
 	v_set(a, o, "kind", kind);
-	const char *keys[] = {"body", "organisation", "date", NULL};
+	const char *keys[] = {"body", "organisation", "kommunkod", "date", NULL};
 	for (int i = 0; keys[i]; i++) {
 		value_t *x = v_get(docf, keys[i]);
-		if (i == 2)
+		if (i == 3)
 			x = complete_date(a, d->norm, x, warnings);
 		v_set(a, o, keys[i], x ? x : v_null(a));
 	}
+	link_organisation(a, d->grammar, o); /* canonical name and SCB code */
 	const char *named = NULL;
 	if (!in->error)
 		named = from_name(a, d, o);

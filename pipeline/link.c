@@ -1221,6 +1221,53 @@ void link_document(arena_t *a, recvec_t *rv, const char *dead, const long *item_
 	free(pid);
 }
 
+/* ------------------------------------------------------------ organisation */
+
+static const char *org_code(const grammar_t *g, const char *s)
+{
+	const char *v = grammar_lexicon_value(g, "kommunkod", s);
+	return v ? v : grammar_lexicon_value(g, "organisations", s);
+}
+
+void link_organisation(arena_t *a, const grammar_t *g, value_t *doc)
+{
+	const value_t *org = v_get(doc, "organisation");
+	v_set(a, doc, "kommunkod", v_null(a));
+	if (!g || !org || org->k != V_STR || !org->u.s.n)
+		return;
+	const char *code = org_code(g, org->u.s.s);
+	if (!code) {
+		/* without the words that do not name it, then without a genitive s */
+		text_t x;
+		text_init(&x, org);
+		buf_t b = BUF_INIT;
+		for (size_t k = 0; k < x.t.n; k++) {
+			const char *w = low(&x, k);
+			const char *v = grammar_lexicon_value(g, "org_words", w);
+			if (v)
+				continue;
+			if (b.len)
+				buf_addc(&b, ' ');
+			buf_adds(&b, w);
+		}
+		if (b.len) {
+			code = org_code(g, b.data);
+			if (!code && b.len > 2 && b.data[b.len - 1] == 's') {
+				b.data[--b.len] = '\0';
+				code = org_code(g, b.data);
+			}
+		}
+		buf_release(&b);
+		tokens_release(&x.t);
+	}
+	if (!code)
+		return;
+	const char *name = grammar_lexicon_value(g, "kommunnamn", code);
+	if (name)
+		v_set(a, doc, "organisation", v_cstr(a, name));
+	v_set(a, doc, "kommunkod", v_cstr(a, code));
+}
+
 /* ------------------------------------------------------------ characters */
 
 #define CI_BLOCK 256

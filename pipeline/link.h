@@ -28,6 +28,12 @@
 void link_document(arena_t *a, recvec_t *rv, const char *dead, const long *item_of,
                    const char *doc, const grammar_t *g);
 
+/* The document record's `organisation` canonical and its SCB code in
+ * `kommunkod` (lexicons kommunkod, organisations, kommunnamn, org_words of
+ * grammars/link.bg); an organisation no lexicon knows stays as printed,
+ * with kommunkod null. */
+void link_organisation(arena_t *a, const grammar_t *g, value_t *doc);
+
 /* Characters (Unicode code points) of src[0..off): character offsets beside
  * byte offsets.  A byte that is not part of valid UTF-8 is one character
  * (decoded as Windows-1252).  Each look-up reads at most 256 bytes. */
