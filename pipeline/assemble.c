@@ -1191,7 +1191,7 @@ static void write_document(buf_t *out, const doc_result_t *d, value_t *docf, val
 	char sha[65];
 	sha256_hex(in->src.data ? in->src.data : "", in->src.len, sha);
 	char_index_t ci;
-	char_index_init(&ci, in->src.data ? in->src.data : "", in->src.len);
+	char_index_for_input(&ci, in);
 	envelope(out, d, "document", 1, NULL, -1, NULL, &ci);
 	char_index_release(&ci);
 	value_t *o = v_obj(a);
@@ -1545,7 +1545,7 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	size_t ntypes = sizeof TYPES / sizeof TYPES[0];
 	size_t *count = xcalloc(ntypes + 1, sizeof *count);
 	char_index_t ci;
-	char_index_init(&ci, d->in->src.data ? d->in->src.data : "", d->in->src.len);
+	char_index_for_input(&ci, d->in);
 	for (size_t i = 0; i < rv->n; i++) {
 		if (dead[i])
 			continue;

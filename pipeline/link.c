@@ -321,6 +321,8 @@ typedef struct ctx {
 	size_t *mot, nmot;   /* motions */
 	recvec_t *rv;
 	const char **id;     /* id of each live proposal, vote, att_sats record */
+	const struct roll *roll;   /* members who could vote (attendance) */
+	long item_no;        /* the item's § number, -1 if none */
 } ctx_t;
 
 static const char *str_field(const value_t *f, const char *k)
@@ -1030,6 +1032,140 @@ static void outcomes(ctx_t *c)
 	free(tg);
 }
 
+/* ------------------------------------------------------------ derived ballots */
+
+typedef struct member {
+	const value_t *name, *party;
+	long from, to;   /* paragraphs attended, -1 = not printed */
+	int absent;      /* listed as absent from the meeting */
+} member_t;
+
+typedef struct roll {
+	member_t *m;
+	size_t n, cap;
+} roll_t;
+
+static int same_text_ci(const value_t *x, const value_t *y)
+{
+	return x && y && x->k == V_STR && y->k == V_STR && x->u.s.n == y->u.s.n &&
+	       strncasecmp(x->u.s.s, y->u.s.s, x->u.s.n) == 0;
+}
+
+/* The members who could vote: ledamöter and serving substitutes of the
+ * attendance lists (each person once), and those reported absent. */
+static void roll_of(const recvec_t *rv, const char *dead, roll_t *r)
+{
+	for (size_t i = 0; i < rv->n; i++) {
+		if (dead[i] || !rv->v[i].type || strcmp(rv->v[i].type, "attendance") != 0)
+			continue;
+		const value_t *f = rv->v[i].fields;
+		const char *st = str_field(f, "status");
+		const value_t *nm = v_get(f, "name"), *pt = v_get(f, "party");
+		if (!st || !nm || nm->k != V_STR || !pt || pt->k != V_STR)
+			continue;
+		int voter = strcmp(st, "ledamot") == 0 || strcmp(st, "tjänstgörande_ersättare") == 0;
+		int absent = strcmp(st, "frånvarande") == 0;
+		if (!voter && !absent)
+			continue;
+		int dup = 0;
+		for (size_t k = 0; k < r->n && !dup; k++)
+			dup = same_text_ci(r->m[k].name, nm);
+		if (dup)
+			continue;
+		long long a, b;
+		GROW(r->m, r->cap, r->n + 1);
+		r->m[r->n++] = (member_t){nm, pt, int_field(f, "present_from", &a) ? (long)a : -1,
+		                          int_field(f, "present_to", &b) ? (long)b : -1, absent};
+	}
+}
+
+static int in_parties(const value_t *list, const value_t *party)
+{
+	for (size_t k = 0; list && list->k == V_ARR && k < list->u.a.n; k++)
+		if (same_text_ci(v_get(list->u.a.v[k], "party"), party))
+			return 1;
+	return 0;
+}
+
+/* A counted vote whose text says how each party voted ("Ledamöterna från
+ * SD röstar nej", "Övriga ledamöter röstar ja") and whose members are
+ * known from the attendance list: one ballot per member, derived: true,
+ * when every member present is covered and the derived counts agree with
+ * the printed ones.  Ballots printed by name are kept (derived: false). */
+static void derive_ballots(arena_t *a, value_t *vf, const roll_t *roll, long item_no)
+{
+	const value_t *ja = v_get(vf, "_ja_parties"), *nej = v_get(vf, "_nej_parties");
+	const value_t *avs = v_get(vf, "_avstår_parties");
+	const char *rest = str_field(vf, "_rest");
+	const char *m = str_field(vf, "method");
+	if ((v_is_null(ja) && v_is_null(nej) && v_is_null(avs) && !rest) || !m || strcmp(m, "omröstning") != 0 ||
+	    !roll->n)
+		return;
+	const value_t *printed = v_get(vf, "ballots");
+	value_t *out = v_arr(a);
+	long long n[3] = {0, 0, 0};
+	static const char *const VOTE[] = {"ja", "nej", "avstår"};
+	for (size_t k = 0; printed && printed->k == V_ARR && k < printed->u.a.n; k++) {
+		value_t *b = printed->u.a.v[k];
+		v_set(a, b, "derived", v_bool(a, 0));
+		v_push(a, out, b);
+		const char *bv = str_field(b, "vote");
+		for (int q = 0; q < 3; q++)
+			n[q] += bv && strcmp(bv, VOTE[q]) == 0;
+	}
+	for (size_t k = 0; k < roll->n; k++) {
+		const member_t *mb = &roll->m[k];
+		int listed = 0;
+		for (size_t q = 0; printed && printed->k == V_ARR && q < printed->u.a.n && !listed; q++)
+			listed = same_text_ci(v_get(printed->u.a.v[q], "name"), mb->name);
+		if (listed)
+			continue;
+		int here = !mb->absent && (item_no < 0 || ((mb->from < 0 || mb->from <= item_no) && (mb->to < 0 || item_no <= mb->to)));
+		const char *vote;
+		if (!here)
+			vote = "frånvarande";
+		else if (in_parties(ja, mb->party))
+			vote = "ja";
+		else if (in_parties(nej, mb->party))
+			vote = "nej";
+		else if (in_parties(avs, mb->party))
+			vote = "avstår";
+		else if (rest)
+			vote = rest;
+		else
+			return; /* a member present whose vote the text does not state */
+		for (int q = 0; q < 3; q++)
+			n[q] += strcmp(vote, VOTE[q]) == 0;
+		value_t *b = v_obj(a);
+		v_set(a, b, "name", (value_t *)mb->name);
+		v_set(a, b, "party", (value_t *)mb->party);
+		v_set(a, b, "vote", v_cstr(a, vote));
+		v_set(a, b, "derived", v_bool(a, 1));
+		v_push(a, out, b);
+	}
+	/* the printed counts must agree */
+	value_t *cn = v_get(vf, "counts");
+	for (int q = 0; q < 3; q++) {
+		long long c;
+		if (cn && cn->k == V_OBJ && int_field(cn, VOTE[q], &c) && c != n[q])
+			return;
+	}
+	if (!n[0] && !n[1])
+		return;
+	v_set(a, vf, "ballots", out);
+	if (!cn || cn->k != V_OBJ) {
+		cn = v_obj(a);
+		v_set(a, cn, "ja", v_null(a));
+		v_set(a, cn, "nej", v_null(a));
+		v_set(a, cn, "avstår", v_null(a));
+		v_set(a, cn, "frånvarande", v_null(a));
+		v_set(a, vf, "counts", cn);
+	}
+	for (int q = 0; q < 3; q++)
+		if (v_is_null(v_get(cn, VOTE[q])))
+			v_set(a, cn, VOTE[q], v_int(a, n[q]));
+}
+
 /* ------------------------------------------------------------ writing */
 
 static const char *make_id(arena_t *a, const char *doc, const char *type, size_t n)
@@ -1044,6 +1180,8 @@ static const char *make_id(arena_t *a, const char *doc, const char *type, size_t
 static void write_item(ctx_t *c)
 {
 	arena_t *a = c->a;
+	for (size_t vi = 0; vi < c->nv; vi++)
+		derive_ballots(a, c->v[vi].f, c->roll, c->item_no);
 	link_votes(c);
 	outcomes(c);
 	for (size_t vi = 0; vi < c->nv; vi++) {
@@ -1144,9 +1282,13 @@ void link_document(arena_t *a, recvec_t *rv, const char *dead, const long *item_
 		else if (type_is(r, "att_sats"))
 			pid[i] = make_id(a, doc, "att_sats", ++natt);
 	}
+	roll_t roll = {NULL, 0, 0};
+	roll_of(rv, dead, &roll);
+	c.roll = &roll;
 	size_t i = 0;
 	while (i < rv->n) {
 		long it = item_of[i];
+		c.item_no = -1;
 		size_t j = i;
 		for (; j < rv->n && item_of[j] == it; j++) {
 			if (dead[j])
@@ -1175,7 +1317,15 @@ void link_document(arena_t *a, recvec_t *rv, const char *dead, const long *item_
 				p->has_supports = su && su->k == V_OBJ;
 				p->supports = p->has_supports ? name_key(a, su) : NULL;
 				text_init(&p->text, v_get(r->fields, "text"));
+			} else if (type_is(r, "item")) {
+				long long num;
+				if (int_field(r->fields, "number", &num))
+					c.item_no = (long)num;
 			} else if (type_is(r, "vote")) {
+				const value_t *bl = v_get(r->fields, "ballots");
+				for (size_t k = 0; bl && bl->k == V_ARR && k < bl->u.a.n; k++)
+					if (bl->u.a.v[k]->k == V_OBJ && !v_get(bl->u.a.v[k], "derived"))
+						v_set(a, bl->u.a.v[k], "derived", v_bool(a, 0));
 				GROW(c.v, vcap, c.nv + 1);
 				c.v[c.nv++] = (vote_t){j, r->fields, pid[j], 0, NULL};
 			} else if (type_is(r, "reservation")) {
@@ -1219,6 +1369,7 @@ void link_document(arena_t *a, recvec_t *rv, const char *dead, const long *item_
 	free(c.dec);
 	free(c.mot);
 	free(pid);
+	free(roll.m);
 }
 
 /* ------------------------------------------------------------ organisation */
@@ -1296,6 +1447,37 @@ void char_index_init(char_index_t *ci, const char *src, size_t n)
 		for (size_t k = b * CI_BLOCK; k < end; k++)
 			cp += (ci->starts[k / 8] >> (k % 8)) & 1u;
 	}
+}
+
+/* UTF-16 source (the reader decoded it, and said so): a character starts at
+ * every two-byte unit that is not the second half of a surrogate pair (a
+ * byte order mark counts as one). */
+static void char_index_utf16(char_index_t *ci, int be)
+{
+	memset(ci->starts, 0, ci->n / 8 + 1);
+	for (size_t k = 0; k + 1 < ci->n; k += 2) {
+		unsigned u = be ? (unsigned)ci->s[k] << 8 | ci->s[k + 1] : (unsigned)ci->s[k + 1] << 8 | ci->s[k];
+		if (u < 0xDC00 || u > 0xDFFF)
+			ci->starts[k / 8] |= (unsigned char)(1u << (k % 8));
+	}
+	uint64_t cp = 0;
+	for (size_t b = 0; b < ci->nblocks; b++) {
+		ci->block[b] = cp;
+		size_t end = (b + 1) * CI_BLOCK < ci->n ? (b + 1) * CI_BLOCK : ci->n;
+		for (size_t k = b * CI_BLOCK; k < end; k++)
+			cp += (ci->starts[k / 8] >> (k % 8)) & 1u;
+	}
+}
+
+void char_index_for_input(char_index_t *ci, const input_t *in)
+{
+	char_index_init(ci, in->src.data ? in->src.data : "", in->src.len);
+	static const char u16[] = "decoded from UTF-16"; /* read.c's warning */
+	for (size_t i = 0; i < in->nwarnings; i++)
+		if (in->warnings[i] && strncmp(in->warnings[i], u16, sizeof u16 - 1) == 0) {
+			char_index_utf16(ci, strncmp(in->warnings[i] + sizeof u16 - 1, "BE", 2) == 0);
+			break;
+		}
 }
 
 uint64_t char_index_at(const char_index_t *ci, size_t off)

@@ -21,6 +21,7 @@
 
 #include "record.h"
 #include "grammar.h"
+#include "read.h"
 
 /* rv: the document's records in output order; dead[i]: record i is not
  * written; item_of[i]: index of its agenda item (-1: none); doc: the
@@ -45,6 +46,9 @@ typedef struct char_index {
 	size_t nblocks;
 } char_index_t;
 void char_index_init(char_index_t *ci, const char *src, size_t n);
+/* The index of an input's source: as above, or UTF-16 units when the
+ * reader decoded the input from UTF-16. */
+void char_index_for_input(char_index_t *ci, const input_t *in);
 uint64_t char_index_at(const char_index_t *ci, size_t off);
 void char_index_release(char_index_t *ci);
 
