@@ -42,11 +42,34 @@ static uint32_t hash_bytes(const char *s, size_t n)
 	return h;
 }
 
+/* A hash of s[0..n) read eight bytes at a time (FNV-1a byte by byte was
+ * a chain of multiplies as long as the word, on every token). */
+static inline uint64_t hash_words(const char *s, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n;
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+		h ^= h >> 32;
+		s += 8;
+		n -= 8;
+	}
+	if (n) {
+		uint64_t w = 0;
+		memcpy(&w, s, n);
+		h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
+	}
+	h ^= h >> 29;
+	h *= 0x9E3779B97F4A7C15ull;
+	return h ^ (h >> 32);
+}
+
 uint32_t sym_find(const grammar_t *g, const char *s, size_t n)
 {
 	if (!g->symhash_cap)
 		return 0;
-	uint32_t mask = g->symhash_cap - 1, i = hash_bytes(s, n) & mask;
+	uint32_t mask = g->symhash_cap - 1, i = (uint32_t)hash_words(s, n) & mask;
 	for (;;) {
 		uint32_t id = g->symhash[i];
 		if (!id)
@@ -66,7 +89,7 @@ uint32_t sym_find(const grammar_t *g, const char *s, size_t n)
 
 static void symhash_put(grammar_t *g, uint32_t id)
 {
-	uint32_t mask = g->symhash_cap - 1, i = hash_bytes(g->syms[id], g->symlen[id]) & mask;
+	uint32_t mask = g->symhash_cap - 1, i = (uint32_t)hash_words(g->syms[id], g->symlen[id]) & mask;
 	while (g->symhash[i])
 		i = (i + 1) & mask;
 	g->symhash[i] = id;
@@ -343,6 +366,11 @@ const char *grammar_lexicon_value(const grammar_t *g, const char *cls, const cha
 
 /* ---------------------------------------------------------- resolution */
 
+typedef struct litent {
+	uintptr_t key;      /* node address << 1 | stem, 0 = empty */
+	uint32_t off, n;    /* symbols cg->litv[off .. off + n) */
+} litent_t;
+
 typedef struct cg {
 	compile_t *c;
 	grammar_t *g;
@@ -354,6 +382,15 @@ typedef struct cg {
 	uint32_t refdepth;  /* <references> being resolved inside each other */
 	uint32_t shdepth;   /* nodes being measured inside each other (shape) */
 	uint32_t *mlen;     /* per declaration: max_len of its pattern + 1, 0 = not yet */
+	struct litent *lith; /* literal node -> its symbols (lit_lookup) */
+	size_t lith_cap, nlit;
+	uint32_t *litv;     /* the symbols */
+	size_t nlitv, litv_cap;
+	uint32_t lit_cur;   /* litv offset of the literal last looked up */
+	uint64_t *clc;      /* per declaration: classes_in of its pattern, known */
+	struct tsb *lvc;    /* per declaration: leaves_add of its pattern (normalized) */
+	struct tsb *fac;    /* per declaration: first_add of its pattern */
+	uint8_t *lvc_done, *fac_done; /* fac_done: 1 + its nullability */
 	struct rcvec *rcc;  /* per declaration: req_collect of its pattern */
 	uint8_t *rcc_done;
 } cg_t;
@@ -780,8 +817,16 @@ static uint64_t classes_in(cg_t *cg, const pnode_t *n)
 	uint64_t m = 0;
 	if (n->k == PN_CLASS && n->idx >= 0)
 		m |= 1ull << n->idx;
-	if (n->k == PN_REF)
-		m |= classes_in(cg, cg->c->decls[n->idx].pat);
+	if (n->k == PN_REF) {
+		/* memoized per declaration */
+		if (!cg->clc)
+			cg->clc = xcalloc(2 * (cg->c->ndecls + 1), sizeof *cg->clc);
+		if (!cg->clc[2 * n->idx + 1]) {
+			cg->clc[2 * n->idx] = classes_in(cg, cg->c->decls[n->idx].pat);
+			cg->clc[2 * n->idx + 1] = 1;
+		}
+		m |= cg->clc[2 * n->idx];
+	}
 	for (size_t i = 0; i < n->nkids; i++)
 		m |= classes_in(cg, n->kids[i]);
 	return m;
@@ -821,20 +866,59 @@ static int regex_compile(cg_t *cg, const pnode_t *n)
 	return (int)g->nre++;
 }
 
-/* Tokenize a literal; returns the token count (tokens in cg->toks). */
-static size_t lit_tokens(cg_t *cg, const pnode_t *n, int stem)
+/* The symbols of a literal's tokens, made once per literal node: the
+ * patterns are inlined into every rule that uses them and walked by
+ * several passes, so the same literals were tokenized (and stemmed)
+ * hundreds of thousands of times.  Sets cg->lit_cur; returns the count. */
+static size_t lit_lookup(cg_t *cg, const pnode_t *n, int stem)
 {
-	tokenize(n->s, strlen(n->s), stem ? cg->st : NULL, &cg->toks);
-	if (cg->toks.n == 0)
-		diag_at(cg->c, n->loc, 1, "literal \"%s\" contains no token", n->s);
-	return cg->toks.n;
+	uintptr_t key = (uintptr_t)n << 1 | (uintptr_t)(stem != 0);
+	if ((cg->nlit + 1) * 2 > cg->lith_cap) {
+		size_t nc = cg->lith_cap ? cg->lith_cap * 2 : 1024;
+		litent_t *h = xcalloc(nc, sizeof *h);
+		for (size_t i = 0; i < cg->lith_cap; i++)
+			if (cg->lith[i].key) {
+				size_t j = (size_t)(cg->lith[i].key * 0x9E3779B97F4A7C15ull >> 20) & (nc - 1);
+				while (h[j].key)
+					j = (j + 1) & (nc - 1);
+				h[j] = cg->lith[i];
+			}
+		free(cg->lith);
+		cg->lith = h;
+		cg->lith_cap = nc;
+	}
+	size_t mask = cg->lith_cap - 1, j = (size_t)(key * 0x9E3779B97F4A7C15ull >> 20) & mask;
+	while (cg->lith[j].key && cg->lith[j].key != key)
+		j = (j + 1) & mask;
+	if (!cg->lith[j].key) {
+		tokenize(n->s, strlen(n->s), stem ? cg->st : NULL, &cg->toks);
+		GROW(cg->litv, cg->litv_cap, cg->nlitv + cg->toks.n + 1);
+		cg->lith[j] = (litent_t){key, (uint32_t)cg->nlitv, (uint32_t)cg->toks.n};
+		for (size_t k = 0; k < cg->toks.n; k++) {
+			const token_t *t = &cg->toks.v[k];
+			const char *s = stem ? tok_stem(&cg->toks, t) : tok_lower(&cg->toks, t);
+			cg->litv[cg->nlitv++] = sym_intern(cg->g, s, stem ? strlen(s) : t->lower_len);
+		}
+		cg->nlit++;
+	}
+	cg->lit_cur = cg->lith[j].off;
+	return cg->lith[j].n;
 }
 
+/* Tokenize a literal; returns the token count (symbols by tok_sym). */
+static size_t lit_tokens(cg_t *cg, const pnode_t *n, int stem)
+{
+	size_t nt = lit_lookup(cg, n, stem);
+	if (nt == 0)
+		diag_at(cg->c, n->loc, 1, "literal \"%s\" contains no token", n->s);
+	return nt;
+}
+
+/* The symbol of token k of the literal last looked up. */
 static uint32_t tok_sym(cg_t *cg, size_t k, int stem)
 {
-	const token_t *t = &cg->toks.v[k];
-	const char *s = stem ? tok_stem(&cg->toks, t) : tok_lower(&cg->toks, t);
-	return sym_intern(cg->g, s, stem ? strlen(s) : t->lower_len);
+	(void)stem;
+	return cg->litv[cg->lit_cur + k];
 }
 
 /* Single-token predicate of a tree, or -1 (error reported). */
@@ -906,8 +990,7 @@ static int set_collect(cg_t *cg, const pnode_t *n)
 	case PN_LIT:
 	case PN_STEM: {
 		int stem = n->k == PN_STEM;
-		tokenize(n->s, strlen(n->s), stem ? cg->st : NULL, &cg->toks);
-		if (cg->toks.n != 1)
+		if (lit_lookup(cg, n, stem) != 1)
 			return 0;
 		uint32_t sym = tok_sym(cg, 0, stem);
 		GROW(g->setv, g->setv_cap, g->nsetv + 1);
@@ -1384,6 +1467,31 @@ static uint32_t reach_add(uint32_t a, uint32_t b)
 	return a + b;
 }
 
+/* Sort and deduplicate the members of b. */
+static void tsb_norm(tsb_t *b)
+{
+	for (int k = 0; k < 3; k++) {
+		size_t w = 0;
+		if (b->n[k] > 1)
+			qsort(b->v[k], b->n[k], sizeof *b->v[k], u32_cmp);
+		for (size_t i = 0; i < b->n[k]; i++)
+			if (w == 0 || b->v[k][w - 1] != b->v[k][i])
+				b->v[k][w++] = b->v[k][i];
+		b->n[k] = w;
+	}
+}
+
+/* b |= a, members appended (b is not normalized). */
+static void tsb_merge(tsb_t *b, const tsb_t *a)
+{
+	b->any |= a->any;
+	b->cls |= a->cls;
+	b->cls_in |= a->cls_in;
+	for (int k = 0; k < 3; k++)
+		for (size_t i = 0; i < a->n[k]; i++)
+			tsb_add(b, k, a->v[k][i]);
+}
+
 /* Most tokens one match of n can consume (REACH_INF: unbounded). */
 static uint32_t max_len(cg_t *cg, const pnode_t *n)
 {
@@ -1457,7 +1565,21 @@ static void leaves_add(cg_t *cg, const pnode_t *n, tsb_t *b)
 			tsb_add(b, 2, (uint32_t)p);
 		return;
 	}
-	case PN_REF: leaves_add(cg, cg->c->decls[n->idx].pat, b); return;
+	case PN_REF: {
+		/* memoized per declaration */
+		if (!cg->lvc) {
+			cg->lvc = xcalloc(cg->c->ndecls + 1, sizeof *cg->lvc);
+			cg->lvc_done = xcalloc(cg->c->ndecls + 1, 1);
+		}
+		tsb_t *t = &cg->lvc[n->idx];
+		if (!cg->lvc_done[n->idx]) {
+			leaves_add(cg, cg->c->decls[n->idx].pat, t);
+			tsb_norm(t);
+			cg->lvc_done[n->idx] = 1;
+		}
+		tsb_merge(b, t);
+		return;
+	}
 	default:
 		for (size_t i = 0; i < n->nkids; i++)
 			leaves_add(cg, n->kids[i], b);
@@ -1488,7 +1610,21 @@ static int first_add(cg_t *cg, const pnode_t *n, tsb_t *b)
 			tsb_add(b, 2, (uint32_t)p);
 		return 0;
 	}
-	case PN_REF: return first_add(cg, cg->c->decls[n->idx].pat, b);
+	case PN_REF: {
+		/* memoized per declaration */
+		if (!cg->fac) {
+			cg->fac = xcalloc(cg->c->ndecls + 1, sizeof *cg->fac);
+			cg->fac_done = xcalloc(cg->c->ndecls + 1, 1);
+		}
+		tsb_t *t = &cg->fac[n->idx];
+		if (!cg->fac_done[n->idx]) {
+			int nul = first_add(cg, cg->c->decls[n->idx].pat, t);
+			tsb_norm(t);
+			cg->fac_done[n->idx] = (uint8_t)(1 + nul);
+		}
+		tsb_merge(b, t);
+		return cg->fac_done[n->idx] - 1;
+	}
 	case PN_CAP: return first_add(cg, n->kids[0], b);
 	case PN_SEQ:
 		for (size_t i = 0; i < n->nkids; i++)
@@ -1901,20 +2037,6 @@ static void rc_push(const grammar_t *g, rcvec_t *c, tsb_t *need, uint32_t reach)
 	GROW(c->v, c->cap, c->n + 1);
 	c->v[c->n++] = (rcond_t){*need, reach};
 	memset(need, 0, sizeof *need);
-}
-
-/* Sort and deduplicate the members of b. */
-static void tsb_norm(tsb_t *b)
-{
-	for (int k = 0; k < 3; k++) {
-		size_t w = 0;
-		if (b->n[k] > 1)
-			qsort(b->v[k], b->n[k], sizeof *b->v[k], u32_cmp);
-		for (size_t i = 0; i < b->n[k]; i++)
-			if (w == 0 || b->v[k][w - 1] != b->v[k][i])
-				b->v[k][w++] = b->v[k][i];
-		b->n[k] = w;
-	}
 }
 
 /* Do a and b (normalized) have a member in common? */
@@ -2493,6 +2615,19 @@ static void compile_all(compile_t *c, grammar_t *g)
 	tokens_release(&cg.toks);
 	free(cg.names);
 	free(cg.mlen);
+	free(cg.lith);
+	free(cg.clc);
+	free(cg.litv);
+	for (size_t i = 0; i < c->ndecls + 1; i++) {
+		if (cg.lvc)
+			tsb_free(&cg.lvc[i]);
+		if (cg.fac)
+			tsb_free(&cg.fac[i]);
+	}
+	free(cg.lvc);
+	free(cg.lvc_done);
+	free(cg.fac);
+	free(cg.fac_done);
 	if (cg.rcc)
 		for (size_t i = 0; i < c->ndecls + 1; i++)
 			rc_free(&cg.rcc[i]);

@@ -1769,6 +1769,29 @@ static uint32_t rxv_intern(matcher_t *m)
 	return m->nrxv++;
 }
 
+/* A hash of s[0..n) read eight bytes at a time (FNV-1a byte by byte was
+ * a chain of multiplies as long as the word, on every token). */
+static inline uint64_t hash_words(const char *s, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n;
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+		h ^= h >> 32;
+		s += 8;
+		n -= 8;
+	}
+	if (n) {
+		uint64_t w = 0;
+		memcpy(&w, s, n);
+		h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
+	}
+	h ^= h >> 29;
+	h *= 0x9E3779B97F4A7C15ull;
+	return h ^ (h >> 32);
+}
+
 static inline int same_bytes(const char *a, const char *b, uint32_t n)
 {
 	for (uint32_t k = 0; k < n; k++)
@@ -1905,9 +1928,7 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 		uint32_t rx = 0, wi = UINT32_MAX, id;
 		if (m->sig_text) {
 			const char *txt = in->text + t->off;
-			uint32_t th = 2166136261u;
-			for (uint32_t k = 0; k < t->len; k++)
-				th = (th ^ (unsigned char)txt[k]) * 16777619u;
+			uint32_t th = (uint32_t)hash_words(txt, t->len);
 			wi = word_find(m, txt, t->len, th);
 			rx = m->wt[wi].rx;
 			/* the signature of the last token with this text, when its
