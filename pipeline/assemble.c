@@ -6,6 +6,7 @@
  * which scan the (small) list of distinct names of the document.
  */
 #include "assemble.h"
+#include "link.h"
 #include "limits.h"
 
 #include <ctype.h>
@@ -989,7 +990,7 @@ static void write_item_key(buf_t *out, const item_ref_t *items, long idx)
 }
 
 static void envelope(buf_t *out, const doc_result_t *d, const char *type, size_t n,
-                     const item_ref_t *items, long idx, const record_t *r)
+                     const item_ref_t *items, long idx, const record_t *r, const char_index_t *ci)
 {
 	const input_t *in = d->in;
 	buf_adds(out, "{\"type\": ");
@@ -1011,8 +1012,13 @@ static void envelope(buf_t *out, const doc_result_t *d, const char *type, size_t
 		omap_span(&d->norm->map, r->start, r->end, &ta, &tb);
 		omap_span(&in->map, ta, tb, &sa, &sb);
 		buf_printf(out, ", \"page\": %d, \"span\": [%u, %u]", norm_page_at(d->norm, r->start), sa, sb);
+		if (ci)
+			buf_printf(out, ", \"char_span\": [%llu, %llu]", (unsigned long long)char_index_at(ci, sa),
+			           (unsigned long long)char_index_at(ci, sb));
 	} else {
 		buf_printf(out, ", \"page\": null, \"span\": [0, %zu]", in->src.len);
+		if (ci)
+			buf_printf(out, ", \"char_span\": [0, %llu]", (unsigned long long)char_index_at(ci, in->src.len));
 	}
 }
 
@@ -1184,7 +1190,10 @@ static void write_document(buf_t *out, const doc_result_t *d, value_t *docf, val
 	const input_t *in = d->in;
 	char sha[65];
 	sha256_hex(in->src.data ? in->src.data : "", in->src.len, sha);
-	envelope(out, d, "document", 1, NULL, -1, NULL);
+	char_index_t ci;
+	char_index_for_input(&ci, in);
+	envelope(out, d, "document", 1, NULL, -1, NULL, &ci);
+	char_index_release(&ci);
 	value_t *o = v_obj(a);
 	v_set(a, o, "source", v_cstr(a, in->path));
 	v_set(a, o, "bytes", v_int(a, (long long)in->src.len));
@@ -1196,13 +1205,14 @@ static void write_document(buf_t *out, const doc_result_t *d, value_t *docf, val
 	if (v_is_null(kind))
 		kind = in->error ? v_null(a) : v_cstr(a, nitems_numbered ? "protokoll" : "other");
 	v_set(a, o, "kind", kind);
-	const char *keys[] = {"body", "organisation", "date", NULL};
+	const char *keys[] = {"body", "organisation", "kommunkod", "date", NULL};
 	for (int i = 0; keys[i]; i++) {
 		value_t *x = v_get(docf, keys[i]);
-		if (i == 2)
+		if (i == 3)
 			x = complete_date(a, d->norm, x, warnings);
 		v_set(a, o, keys[i], x ? x : v_null(a));
 	}
+	link_organisation(a, d->grammar, o); /* canonical name and SCB code */
 	const char *named = NULL;
 	if (!in->error)
 		named = from_name(a, d, o);
@@ -1525,6 +1535,8 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	}
 	free(marker);
 
+	link_document(a, rv, dead, item_of, d->in->doc, d->grammar); /* 4c. links between records */
+
 	/* 5. output */
 	size_t nlive = 0;
 	for (size_t i = 0; i < rv->n; i++)
@@ -1532,6 +1544,8 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	write_document(out, d, docf, warnings, numbered, nlive);
 	size_t ntypes = sizeof TYPES / sizeof TYPES[0];
 	size_t *count = xcalloc(ntypes + 1, sizeof *count);
+	char_index_t ci;
+	char_index_for_input(&ci, d->in);
 	for (size_t i = 0; i < rv->n; i++) {
 		if (dead[i])
 			continue;
@@ -1539,7 +1553,7 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 		const type_fields_t *tf = type_of(r->type);
 		size_t ti = tf ? (size_t)(tf - TYPES) : ntypes;
 		value_t *f = r->fields;
-		envelope(out, d, r->type, ++count[ti], items, item_of[i], r);
+		envelope(out, d, r->type, ++count[ti], items, item_of[i], r, &ci);
 		write_fields(out, f);
 		if (d->flags & ASM_EXPLAIN) {
 			buf_adds(out, ", \"rule\": ");
@@ -1549,6 +1563,7 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 		buf_adds(out, "}\n");
 	}
 	free(count);
+	char_index_release(&ci);
 	free(ps.v);
 	free(tid);
 	free(ib.lo);
