@@ -14,6 +14,8 @@
  */
 #include "window.h"
 #include "assemble.h"
+#include "guard.h"
+#include "json_read.h"
 #include "limits.h"
 #include "util.h"
 
@@ -220,8 +222,10 @@ static int src_need(src_t *s, size_t pos, size_t want)
 /* ---- cutting ---- */
 
 /* Where to cut p[0..n) (n > target): after a form feed in [target,
- * limit), else after a blank line before "§", else after a blank line,
- * else after a line end, else at a character boundary. */
+ * limit), else before a line that starts with "§" (after spaces: an item
+ * heading is a paragraph of its own in any layout, where a blank line
+ * is not: double-spaced text has one after every line), else after a
+ * blank line, else after a line end, else at a character boundary. */
 static size_t find_cut(const unsigned char *p, size_t n, size_t target, size_t limit)
 {
 	if (limit > n)
@@ -238,15 +242,15 @@ static size_t find_cut(const unsigned char *p, size_t n, size_t target, size_t l
 		if (!line)
 			line = j;
 		size_t k = j;
+		while (k < n && (p[k] == ' ' || p[k] == '\t'))
+			k++;
+		if (k + 1 < n && p[k] == 0xC2 && p[k + 1] == 0xA7)
+			return j;
+		k = j;
 		if (k < limit && p[k] == '\r')
 			k++;
-		if (k < limit && p[k] == '\n') {
-			size_t after = k + 1;
-			if (!any)
-				any = after;
-			if (after + 1 < n && p[after] == 0xC2 && p[after + 1] == 0xA7)
-				return after;
-		}
+		if (k < limit && p[k] == '\n' && !any)
+			any = k + 1;
 		i = j;
 	}
 	if (any)
@@ -354,7 +358,74 @@ typedef struct wdoc {
 	int spill_failed;
 	buf_t obuf;
 	norm_result_t fnorm;    /* identity maps, pages in source offsets */
+	arena_t garena;         /* what the schema guard said about the batches: */
+	value_t *gwarn;         /* … its warnings (V_ARR), */
+	long long gdropped;     /* … the records it dropped */
 } wdoc_t;
+
+/* The schema guard (guard.h) over a batch's lines: it needs a document
+ * record first, so it gets a stand-in whose warnings and record count
+ * collect what it says; the real document record gets them at the end. */
+static const char GUARD_DOC[] = "{\"warnings\": [], \"stats\": {\"records\": 1000000000}}\n";
+
+static void guard_batch(wdoc_t *w, buf_t *b)
+{
+	if (!b->len)
+		return;
+	buf_t t = BUF_INIT;
+	buf_adds(&t, GUARD_DOC);
+	buf_add(&t, b->data, b->len);
+	schema_guard(&t, 0);
+	const char *nl = memchr(t.data, '\n', t.len);
+	size_t dl = (size_t)(nl - t.data) + 1;
+	if (dl != sizeof GUARD_DOC - 1 || memcmp(t.data, GUARD_DOC, dl) != 0) {
+		value_t *d = NULL;
+		const char *err;
+		size_t at;
+		if (json_parse(&w->garena, t.data, dl - 1, &d, &err, &at) == 0) {
+			const value_t *wa = v_get(d, "warnings");
+			if (!w->gwarn)
+				w->gwarn = v_arr(&w->garena);
+			for (size_t i = 0; wa && wa->k == V_ARR && i < wa->u.a.n; i++)
+				if (w->gwarn->u.a.n < BESLUT_MAX_WARNINGS)
+					v_push(&w->garena, w->gwarn, wa->u.a.v[i]);
+			const value_t *nr = v_get(v_get(d, "stats"), "records");
+			if (nr && nr->k == V_INT)
+				w->gdropped += 1000000000LL - nr->u.i;
+		}
+	}
+	buf_reset(b);
+	buf_add(b, t.data + dl, t.len - dl);
+	buf_release(&t);
+}
+
+/* The guard's findings into the document record at out[at..]. */
+static void guard_document(wdoc_t *w, buf_t *out, size_t at)
+{
+	if (!w->gwarn && !w->gdropped)
+		return;
+	arena_t a = ARENA_INIT;
+	value_t *d = NULL;
+	const char *err;
+	size_t pos;
+	size_t len = out->len - at;
+	while (len && out->data[at + len - 1] == '\n')
+		len--;
+	if (json_parse(&a, out->data + at, len, &d, &err, &pos) == 0 && d->k == V_OBJ) {
+		value_t *wa = v_get(d, "warnings");
+		for (size_t i = 0; w->gwarn && wa && wa->k == V_ARR && i < w->gwarn->u.a.n; i++)
+			if (wa->u.a.n < BESLUT_MAX_WARNINGS)
+				v_push(&a, wa, w->gwarn->u.a.v[i]);
+		value_t *st = v_get(d, "stats");
+		value_t *nr = st && st->k == V_OBJ ? v_get(st, "records") : NULL;
+		if (nr && nr->k == V_INT && nr->u.i >= w->gdropped)
+			v_set(&a, st, "records", v_int(&a, nr->u.i - w->gdropped));
+		out->len = at;
+		json_write_value(out, d);
+		buf_addc(out, '\n');
+	}
+	arena_release(&a);
+}
 
 static int spill_write(wdoc_t *w, const buf_t *b)
 {
@@ -521,6 +592,7 @@ static void flush(wdoc_t *w, uint64_t horizon, value_t *warnings)
 	w->fnorm.npages = w->npages;
 	buf_reset(&w->obuf);
 	assemble_batch(&d, w->carry, &w->obuf);
+	guard_batch(w, &w->obuf);
 	/* the last item of the batch: the next batch's first item is no
 	 * repeat of it (see the horizon) */
 	for (size_t i = 0; i < batch.n; i++)
@@ -939,8 +1011,11 @@ int window_document(window_env_t *env, input_t *in, buf_t *head, int fd, buf_t *
 	doc_result_t d = {in, in->error ? NULL : &fin, NULL, NULL, env->tokens, &arena, env->asm_flags, env->grammar};
 	if (!w.carry)
 		w.carry = asm_carry_new();
+	size_t doc_at = out->len;
 	assemble_finish(&d, w.carry, sha, (long long)s->total, out);
-	env->records = in->error ? 0 : asm_carry_records(w.carry);
+	if (!in->error)
+		guard_document(&w, out, doc_at);
+	env->records = in->error ? 0 : asm_carry_records(w.carry) - (size_t)w.gdropped;
 	env->t_assemble += now() - ta;
 	if (in->error || w.spill_failed) {
 		if (w.spill_failed && !in->error) {
@@ -977,6 +1052,7 @@ int window_document(window_env_t *env, input_t *in, buf_t *head, int fd, buf_t *
 	free(w.gcarry);
 	buf_release(&w.first_text);
 	buf_release(&w.obuf);
+	arena_release(&w.garena);
 	buf_release(&s->raw);
 	buf_release(&s->buf);
 	asm_carry_free(w.carry);
