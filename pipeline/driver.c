@@ -552,7 +552,7 @@ static int process_windows(worker_t *w, input_t *in, buf_t *head, int fd, buf_t 
 		return 0;
 	schema_guard(out, at);
 	w->stats.inputs++;
-	w->stats.bytes += in->src.len;
+	w->stats.bytes += env.bytes;
 	w->stats.t_normalize += env.t_normalize;
 	w->stats.t_tokenize += env.t_tokenize;
 	w->stats.t_match += env.t_match;

@@ -845,7 +845,29 @@ static void merge_view(wdoc_t *w, vres_t *r, int spec)
 
 /* Match the segments q[1 .. n] (q[0] the one before them, q[n + 1] the
  * one after, or NULL), on the helpers too; then hand them over in order. */
-static void match_round(wdoc_t *w, seg_t **q, size_t n)
+/* The segments read and normalized ahead, on the main thread while the
+ * helpers match: q[0 .. *nq), up to want of them. */
+typedef struct ahead {
+	seg_t **q;
+	size_t *nq, want;
+	int *done;
+} ahead_t;
+
+static void normalize_ahead(wdoc_t *w, ahead_t *a)
+{
+	while (!*a->done && *a->nq < a->want) {
+		seg_t *g = next_segment(w);
+		if (w->src.in->error || !g) {
+			seg_free(g);
+			*a->done = 1;
+			break;
+		}
+		normalize_segment(w, g);
+		a->q[(*a->nq)++] = g;
+	}
+}
+
+static void match_round(wdoc_t *w, seg_t **q, size_t n, ahead_t *ahead)
 {
 	window_env_t *env = w->env;
 	vres_t *res = xcalloc(n, sizeof *res);
@@ -868,6 +890,8 @@ static void match_round(wdoc_t *w, seg_t **q, size_t n)
 		ts[i] = (vthread_t){&j, env->helpers[i]};
 		pthread_create(&tids[i], NULL, view_thread, &ts[i]);
 	}
+	if (extra)
+		normalize_ahead(w, ahead); /* the next round's segments, meanwhile */
 	ts[extra] = (vthread_t){&j, {env->st, env->m, env->toks}};
 	view_thread(&ts[extra]);
 	for (size_t i = 0; i < extra; i++)
@@ -949,20 +973,12 @@ int window_document(window_env_t *env, input_t *in, buf_t *head, int fd, buf_t *
 		/* q[0]: the segment before the ones to match (NULL at the start),
 		 * q[1 .. nq - 1]: normalized, not yet matched */
 		size_t P = (size_t)env->nhelpers + 1;
-		seg_t **q = xcalloc(P + 3, sizeof *q);
+		seg_t **q = xcalloc(2 * P + 4, sizeof *q);
 		size_t nq = 1;
 		int done = 0;
 		while (!in->error) {
-			while (!done && nq < P + 2) {
-				seg_t *g = next_segment(&w);
-				if (in->error || !g) {
-					seg_free(g);
-					done = 1;
-					break;
-				}
-				normalize_segment(&w, g);
-				q[nq++] = g;
-			}
+			ahead_t first = {q, &nq, P + 2, &done};
+			normalize_ahead(&w, &first);
 			if (in->error || nq == 1)
 				break;
 			/* match those whose next segment is known (all at the end) */
@@ -970,7 +986,10 @@ int window_document(window_env_t *env, input_t *in, buf_t *head, int fd, buf_t *
 			if (n > P)
 				n = P;
 			q[nq] = NULL;
-			match_round(&w, q, n);
+			/* while the views are matched, the segments of the next round
+			 * (appended after q[nq - 1]; the views hold their own pointers) */
+			ahead_t more = {q, &nq, n + P + 2, &done};
+			match_round(&w, q, n, &more);
 			seg_free(q[0]);
 			for (size_t i = 1; i < n; i++)
 				seg_free(q[i]);
@@ -1001,6 +1020,7 @@ int window_document(window_env_t *env, input_t *in, buf_t *head, int fd, buf_t *
 	if (!in->error)
 		read_decode_warnings(in, w.nul, w.bad);
 	in->src.len = (size_t)s->total; /* its length; the bytes are not kept */
+	env->bytes = (size_t)s->total;
 	arena_t arena = ARENA_INIT;
 	norm_result_t fin;
 	memset(&fin, 0, sizeof fin);

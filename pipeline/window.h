@@ -60,7 +60,7 @@ typedef struct window_env {
 	int quiet;
 	/* out: */
 	double t_read, t_normalize, t_tokenize, t_match, t_assemble;
-	size_t tokens, records;
+	size_t tokens, records, bytes;
 } window_env_t;
 
 /* The window size: BESLUT_WINDOW_BYTES from the environment (at least
