@@ -6,6 +6,7 @@
  * which scan the (small) list of distinct names of the document.
  */
 #include "assemble.h"
+#include "link.h"
 #include "limits.h"
 
 #include <ctype.h>
@@ -129,7 +130,13 @@ struct asm_carry {
 	const value_t *chair; /* the chair named last */
 	size_t nitems, numbered, nlive;
 	size_t count[ASM_NTYPES + 1];
+	const char_index_t *ci; /* character offsets of the source bytes the batch spans */
 };
+
+void asm_carry_set_chars(asm_carry_t *c, const char_index_t *ci)
+{
+	c->ci = ci;
+}
 
 static int is_actor(const value_t *v)
 {
@@ -1004,7 +1011,7 @@ static void write_item_key(buf_t *out, const item_ref_t *items, long idx)
 }
 
 static void envelope(buf_t *out, const doc_result_t *d, const char *type, size_t n,
-                     const item_ref_t *items, long idx, const record_t *r)
+                     const item_ref_t *items, long idx, const record_t *r, const char_index_t *ci)
 {
 	const input_t *in = d->in;
 	buf_adds(out, "{\"type\": ");
@@ -1026,8 +1033,13 @@ static void envelope(buf_t *out, const doc_result_t *d, const char *type, size_t
 		omap_span(&d->norm->map, r->start, r->end, &ta, &tb);
 		omap_span(&in->map, ta, tb, &sa, &sb);
 		buf_printf(out, ", \"page\": %d, \"span\": [%u, %u]", norm_page_at(d->norm, r->start), sa, sb);
+		if (ci)
+			buf_printf(out, ", \"char_span\": [%llu, %llu]", (unsigned long long)char_index_at(ci, sa),
+			           (unsigned long long)char_index_at(ci, sb));
 	} else {
 		buf_printf(out, ", \"page\": null, \"span\": [0, %zu]", in->src.len);
+		if (ci)
+			buf_printf(out, ", \"char_span\": [0, %llu]", (unsigned long long)char_index_at(ci, in->src.len));
 	}
 }
 
@@ -1193,7 +1205,8 @@ static value_t *complete_date(arena_t *a, const norm_result_t *nr, value_t *date
 }
 
 static void write_document(buf_t *out, const doc_result_t *d, value_t *docf, value_t *warnings,
-                           size_t nitems_numbered, size_t nrecords, const char *given_sha, long long given_bytes)
+                           size_t nitems_numbered, size_t nrecords, const char *given_sha, long long given_bytes,
+                           const char_index_t *given_ci)
 {
 	arena_t *a = d->arena;
 	const input_t *in = d->in;
@@ -1203,7 +1216,14 @@ static void write_document(buf_t *out, const doc_result_t *d, value_t *docf, val
 	else
 		sha256_hex(in->src.data ? in->src.data : "", in->src.len, sha);
 	long long bytes = given_sha ? given_bytes : (long long)in->src.len;
-	envelope(out, d, "document", 1, NULL, -1, NULL);
+	char_index_t ci;
+	if (given_ci) {
+		envelope(out, d, "document", 1, NULL, -1, NULL, given_ci);
+	} else {
+		char_index_for_input(&ci, in);
+		envelope(out, d, "document", 1, NULL, -1, NULL, &ci);
+		char_index_release(&ci);
+	}
 	value_t *o = v_obj(a);
 	v_set(a, o, "source", v_cstr(a, in->path));
 	v_set(a, o, "bytes", v_int(a, bytes));
@@ -1215,13 +1235,14 @@ static void write_document(buf_t *out, const doc_result_t *d, value_t *docf, val
 	if (v_is_null(kind))
 		kind = in->error ? v_null(a) : v_cstr(a, nitems_numbered ? "protokoll" : "other");
 	v_set(a, o, "kind", kind);
-	const char *keys[] = {"body", "organisation", "date", NULL};
+	const char *keys[] = {"body", "organisation", "kommunkod", "date", NULL};
 	for (int i = 0; keys[i]; i++) {
 		value_t *x = v_get(docf, keys[i]);
-		if (i == 2)
+		if (i == 3)
 			x = complete_date(a, d->norm, x, warnings);
 		v_set(a, o, keys[i], x ? x : v_null(a));
 	}
+	link_organisation(a, d->grammar, o); /* canonical name and SCB code */
 	const char *named = NULL;
 	if (!in->error)
 		named = from_name(a, d, o);
@@ -1369,9 +1390,9 @@ void assemble_finish(const doc_result_t *d, asm_carry_t *c, const char *sha256, 
 		for (size_t i = 0; i < c->warn[k]->u.a.n; i++)
 			v_push(a, warnings, v_clone(a, c->warn[k]->u.a.v[i]));
 	if (d->in->error)
-		write_document(out, d, docf, warnings, 0, 0, sha256, bytes);
+		write_document(out, d, docf, warnings, 0, 0, sha256, bytes, c->ci);
 	else
-		write_document(out, d, docf, warnings, c->numbered, c->nlive, sha256, bytes);
+		write_document(out, d, docf, warnings, c->numbered, c->nlive, sha256, bytes, c->ci);
 }
 
 static void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
@@ -1388,7 +1409,7 @@ static void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
 		merge_fields(a, docf, c->docf);
 
 	if (!c && (!d->norm || d->in->error)) {
-		write_document(out, d, docf, warnings, 0, 0, NULL, 0);
+		write_document(out, d, docf, warnings, 0, 0, NULL, 0, NULL);
 		return;
 	}
 	/* Records arrive sorted by window and, within one, by position; a stable
@@ -1676,12 +1697,28 @@ static void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
 	}
 	free(marker);
 
+	{ /* 4c. links between records (ids counted on from the batches before) */
+		size_t before[3] = {0, 0, 0};
+		if (c) {
+			before[0] = c->count[type_of("proposal") - TYPES];
+			before[1] = c->count[type_of("vote") - TYPES];
+			before[2] = c->count[type_of("att_sats") - TYPES];
+		}
+		link_document_from(a, rv, dead, item_of, d->in->doc, d->grammar, before);
+	}
+
 	/* 5. output */
 	size_t nlive = 0;
 	for (size_t i = 0; i < rv->n; i++)
 		nlive += !dead[i];
 	size_t ntypes = sizeof TYPES / sizeof TYPES[0];
 	size_t *count = c ? c->count : xcalloc(ntypes + 1, sizeof *count);
+	char_index_t ci;
+	const char_index_t *cip = &ci;
+	if (c && c->ci)
+		cip = c->ci;
+	else
+		char_index_for_input(&ci, d->in);
 	value_t **c_add = NULL;
 	persons_t c_mine = {NULL, 0, 0};
 	if (c) {
@@ -1699,7 +1736,7 @@ static void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
 		c_add = add;
 		c_mine = mine;
 	} else {
-		write_document(out, d, docf, warnings, numbered, nlive, NULL, 0);
+		write_document(out, d, docf, warnings, numbered, nlive, NULL, 0, NULL);
 	}
 	for (size_t i = 0; i < rv->n; i++) {
 		if (dead[i])
@@ -1708,7 +1745,7 @@ static void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
 		const type_fields_t *tf = type_of(r->type);
 		size_t ti = tf ? (size_t)(tf - TYPES) : ntypes;
 		value_t *f = r->fields;
-		envelope(out, d, r->type, ++count[ti], items, item_of[i], r);
+		envelope(out, d, r->type, ++count[ti], items, item_of[i], r, cip);
 		write_fields(out, f);
 		if (d->flags & ASM_EXPLAIN) {
 			buf_adds(out, ", \"rule\": ");
@@ -1721,6 +1758,8 @@ static void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
 		carry_renew(c, docf, c_add, &c_mine); /* after the records: they may share its values */
 	else
 		free(count);
+	if (cip == &ci)
+		char_index_release(&ci);
 	free(ps.v);
 	free(tid);
 	free(ib.lo);

@@ -72,6 +72,10 @@ asm_carry_t *asm_carry_new(void);
 void asm_carry_free(asm_carry_t *c);
 void assemble_batch(const doc_result_t *d, asm_carry_t *c, buf_t *out);
 void assemble_finish(const doc_result_t *d, asm_carry_t *c, const char *sha256, long long bytes, buf_t *out);
+/* The character offsets of the source bytes the next batch (or the
+ * document record) spans (link.h; the source is not in memory). */
+struct char_index;
+void asm_carry_set_chars(asm_carry_t *c, const struct char_index *ci);
 /* Records written so far (the document record not counted). */
 size_t asm_carry_records(const asm_carry_t *c);
 

@@ -16,6 +16,7 @@
 #include "assemble.h"
 #include "guard.h"
 #include "json_read.h"
+#include "link.h"
 #include "limits.h"
 #include "util.h"
 
@@ -358,6 +359,10 @@ typedef struct wdoc {
 	int spill_failed;
 	buf_t obuf;
 	norm_result_t fnorm;    /* identity maps, pages in source offsets */
+	buf_t sw;               /* source bytes [sw_base, sw_base + sw.len): what records may still span */
+	uint64_t sw_base;
+	uint64_t sw_cp;         /* characters before sw_base (as link.h counts them) */
+	uint64_t next_src0;     /* source start of the segment after the one just matched */
 	arena_t garena;         /* what the schema guard said about the batches: */
 	value_t *gwarn;         /* … its warnings (V_ARR), */
 	long long gdropped;     /* … the records it dropped */
@@ -475,6 +480,7 @@ static seg_t *next_segment(wdoc_t *w)
 	g->src1 = (uint32_t)(s->base + cut);
 	g->ends_page = cut > 0 && s->buf.data[cut - 1] == '\f';
 	read_decode_slice(s->buf.data, cut, g->src0, g->src0 == 0, &g->text, &g->tmap, &w->nul, &w->bad);
+	buf_add(&w->sw, s->buf.data, cut); /* for character offsets */
 	memmove(s->buf.data, s->buf.data + cut, s->buf.len - cut);
 	s->buf.len -= cut;
 	s->buf.data[s->buf.len] = '\0';
@@ -591,7 +597,14 @@ static void flush(wdoc_t *w, uint64_t horizon, value_t *warnings)
 	w->fnorm.pages = w->pages;
 	w->fnorm.npages = w->npages;
 	buf_reset(&w->obuf);
+	char_index_t ci;
+	char_index_init(&ci, w->sw.data ? w->sw.data : "", w->sw.len);
+	ci.base = (size_t)w->sw_base;
+	ci.cp_base = w->sw_cp;
+	asm_carry_set_chars(w->carry, &ci);
 	assemble_batch(&d, w->carry, &w->obuf);
+	asm_carry_set_chars(w->carry, NULL);
+	char_index_release(&ci);
 	guard_batch(w, &w->obuf);
 	/* the last item of the batch: the next batch's first item is no
 	 * repeat of it (see the horizon) */
@@ -620,6 +633,26 @@ static void flush(wdoc_t *w, uint64_t horizon, value_t *warnings)
 			w->arenas[ka++] = w->arenas[i];
 	}
 	w->narenas = ka;
+	/* the source bytes before what the pending records and the next
+	 * window can span */
+	uint64_t keep_from = first != UINT32_MAX && first < w->next_src0 ? first : w->next_src0;
+	if (keep_from > w->sw_base) {
+		size_t cut = (size_t)(keep_from - w->sw_base);
+		if (cut > w->sw.len)
+			cut = w->sw.len;
+		const unsigned char *p = (const unsigned char *)w->sw.data;
+		for (size_t k = 0; k < cut;) { /* characters as char_index_init counts them */
+			int len = 1;
+			if (utf8_decode(p + k, w->sw.len - k, &len) < 0 || len < 1)
+				len = 1;
+			w->sw_cp++;
+			k += (size_t)len;
+		}
+		memmove(w->sw.data, w->sw.data + cut, w->sw.len - cut);
+		w->sw.len -= cut;
+		w->sw.data[w->sw.len] = '\0';
+		w->sw_base += cut;
+	}
 	if (first != UINT32_MAX) {
 		size_t drop = 0;
 		while (drop + 1 < w->npages && w->pages[drop + 1].start <= first)
@@ -840,6 +873,7 @@ static void merge_view(wdoc_t *w, vres_t *r, int spec)
 		if (h == UINT64_MAX - 1 && oldest + BESLUT_WINDOW_HOLD <= r->cur->idx)
 			h = UINT64_MAX; /* an item longer than the hold: split */
 	}
+	w->next_src0 = r->cur->src1;
 	flush(w, h, r->warnings);
 }
 
@@ -1032,6 +1066,18 @@ int window_document(window_env_t *env, input_t *in, buf_t *head, int fd, buf_t *
 	if (!w.carry)
 		w.carry = asm_carry_new();
 	size_t doc_at = out->len;
+	/* the source's characters: those before the window and in it */
+	char_index_t fci;
+	char_index_init(&fci, w.sw.data ? w.sw.data : "", w.sw.len);
+	fci.base = (size_t)w.sw_base;
+	fci.cp_base = w.sw_cp;
+	if (s->too_large || in->error) { /* the length reported is 0 or what was read */
+		char_index_release(&fci);
+		char_index_init(&fci, "", 0);
+		fci.base = (size_t)s->total;
+		fci.cp_base = s->total; /* (an error record's characters: its bytes) */
+	}
+	asm_carry_set_chars(w.carry, &fci);
 	assemble_finish(&d, w.carry, sha, (long long)s->total, out);
 	if (!in->error)
 		guard_document(&w, out, doc_at);
@@ -1052,6 +1098,7 @@ int window_document(window_env_t *env, input_t *in, buf_t *head, int fd, buf_t *
 			d.norm = NULL;
 			d.arena = &arena;
 			asm_carry_t *c0 = asm_carry_new();
+			asm_carry_set_chars(c0, &fci);
 			assemble_finish(&d, c0, sha, (long long)s->total, out);
 			asm_carry_free(c0);
 			env->records = 0;
@@ -1073,6 +1120,8 @@ int window_document(window_env_t *env, input_t *in, buf_t *head, int fd, buf_t *
 	buf_release(&w.first_text);
 	buf_release(&w.obuf);
 	arena_release(&w.garena);
+	char_index_release(&fci);
+	buf_release(&w.sw);
 	buf_release(&s->raw);
 	buf_release(&s->buf);
 	asm_carry_free(w.carry);
