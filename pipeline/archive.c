@@ -504,6 +504,17 @@ static void progress(archive_t *a, int final)
 	a->progress_shown = 1;
 }
 
+int archive_takes_output(const archive_t *a)
+{
+	return a->db != NULL;
+}
+
+void archive_tally(archive_t *a, const char *data, size_t len)
+{
+	if (a->records)
+		tally(a, data, len);
+}
+
 int archive_deliver(archive_t *a, size_t i, const char *data, size_t len)
 {
 	if (a->records)

@@ -120,6 +120,25 @@ typedef struct persons {
 	size_t n, cap;
 } persons_t;
 
+/* What a document assembled in batches carries from one to the next
+ * (assemble.h). */
+#define ASM_NTYPES 9 /* TYPES without the sentinel */
+struct asm_carry {
+	arena_t arena;        /* docf, warnings, persons, chair; renewed each batch */
+	value_t *docf;
+	value_t *warn[4];     /* matcher's, repeated numbers, vote checks, self-checks */
+	persons_t ps;         /* distinct (name, party) seen, item -2 */
+	const value_t *chair; /* the chair named last */
+	size_t nitems, numbered, nlive;
+	size_t count[ASM_NTYPES + 1];
+	const char_index_t *ci; /* character offsets of the source bytes the batch spans */
+};
+
+void asm_carry_set_chars(asm_carry_t *c, const char_index_t *ci)
+{
+	c->ci = ci;
+}
+
 static int is_actor(const value_t *v)
 {
 	return v && v->k == V_OBJ && v_get(v, "name") && v_get(v, "party");
@@ -707,9 +726,9 @@ static int named_actor(const value_t *x)
 	return x && x->k == V_OBJ && str_or_null(v_get(x, "name"));
 }
 
-static void chair_by_name(arena_t *a, recvec_t *rv, const char *dead, const int *tid)
+static void chair_by_name(arena_t *a, recvec_t *rv, const char *dead, const int *tid, const value_t **carry)
 {
-	const value_t *cur = NULL;
+	const value_t *cur = carry ? *carry : NULL;
 	for (size_t i = 0; i < rv->n && !cur; i++)
 		if (!dead[i] && tid[i] == RT_VOTE && named_actor(v_get(rv->v[i].fields, "_chair")))
 			cur = v_get(rv->v[i].fields, "_chair");
@@ -734,6 +753,8 @@ static void chair_by_name(arena_t *a, recvec_t *rv, const char *dead, const int 
 				v_set(a, opts->u.a.v[k], "by", (value_t *)cur);
 		}
 	}
+	if (carry)
+		*carry = cur;
 }
 
 /* A proposition put on "yrkandena" without naming them (`_collective`):
@@ -1185,19 +1206,28 @@ static value_t *complete_date(arena_t *a, const norm_result_t *nr, value_t *date
 }
 
 static void write_document(buf_t *out, const doc_result_t *d, value_t *docf, value_t *warnings,
-                           size_t nitems_numbered, size_t nrecords)
+                           size_t nitems_numbered, size_t nrecords, const char *given_sha, long long given_bytes,
+                           const char_index_t *given_ci)
 {
 	arena_t *a = d->arena;
 	const input_t *in = d->in;
 	char sha[65];
-	sha256_hex(in->src.data ? in->src.data : "", in->src.len, sha);
+	if (given_sha)
+		memcpy(sha, given_sha, 65);
+	else
+		sha256_hex(in->src.data ? in->src.data : "", in->src.len, sha);
+	long long bytes = given_sha ? given_bytes : (long long)in->src.len;
 	char_index_t ci;
-	char_index_for_input(&ci, in);
-	envelope(out, d, "document", 1, NULL, -1, NULL, &ci);
-	char_index_release(&ci);
+	if (given_ci) {
+		envelope(out, d, "document", 1, NULL, -1, NULL, given_ci);
+	} else {
+		char_index_for_input(&ci, in);
+		envelope(out, d, "document", 1, NULL, -1, NULL, &ci);
+		char_index_release(&ci);
+	}
 	value_t *o = v_obj(a);
 	v_set(a, o, "source", v_cstr(a, in->path));
-	v_set(a, o, "bytes", v_int(a, (long long)in->src.len));
+	v_set(a, o, "bytes", v_int(a, bytes));
 	v_set(a, o, "sha256", v_cstr(a, sha));
 	v_set(a, o, "status", v_cstr(a, in->error ? "error" : "ok"));
 	v_set(a, o, "error", v_cstr(a, in->error));
@@ -1246,18 +1276,143 @@ static void write_document(buf_t *out, const doc_result_t *d, value_t *docf, val
 	buf_adds(out, "}\n");
 }
 
+static void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out);
+
 void assemble_document(const doc_result_t *d, buf_t *out)
 {
+	assemble_core(d, NULL, out);
+}
+
+asm_carry_t *asm_carry_new(void)
+{
+	asm_carry_t *c = xcalloc(1, sizeof *c);
+	c->docf = v_obj(&c->arena);
+	for (int k = 0; k < 4; k++)
+		c->warn[k] = v_arr(&c->arena);
+	return c;
+}
+
+void asm_carry_free(asm_carry_t *c)
+{
+	if (!c)
+		return;
+	free(c->ps.v);
+	arena_release(&c->arena);
+	free(c);
+}
+
+size_t asm_carry_records(const asm_carry_t *c)
+{
+	return c->nlive;
+}
+
+/* Keep what the next batch needs in a fresh arena (so the carry stays
+ * as small as what it holds): the document's fields, the warnings (at
+ * most BESLUT_MAX_WARNINGS in all), the persons, the chair. */
+static void carry_renew(asm_carry_t *c, const value_t *docf, value_t *const add[4], const persons_t *ps)
+{
+	arena_t na = ARENA_INIT;
+	value_t *nd = v_clone(&na, docf);
+	value_t *nw[4];
+	size_t total = 0;
+	for (int k = 0; k < 4; k++) {
+		nw[k] = v_arr(&na);
+		const value_t *lists[2] = {c->warn[k], add[k]};
+		for (int l = 0; l < 2; l++)
+			for (size_t i = 0; lists[l] && i < lists[l]->u.a.n && total < BESLUT_MAX_WARNINGS; i++, total++)
+				v_push(&na, nw[k], v_clone(&na, lists[l]->u.a.v[i]));
+	}
+	/* the persons, each (name, party) once where first seen, at most
+	 * BESLUT_CARRY_PERSONS of them (the most recent) */
+	persons_t all = {NULL, 0, 0};
+	size_t hcap = 64;
+	while (hcap < 2 * (c->ps.n + ps->n + 1))
+		hcap *= 2;
+	uint64_t *seen = xcalloc(hcap, sizeof *seen);
+	const persons_t *srcs[2] = {&c->ps, ps};
+	for (int l = 0; l < 2; l++)
+		for (size_t i = 0; i < srcs[l]->n; i++) {
+			const person_t *p = &srcs[l]->v[i];
+			uint64_t h = 1469598103934665603ull;
+			for (size_t k = 0; k < p->nlen; k++)
+				h = (h ^ (unsigned char)p->name[k]) * 1099511628211ull;
+			h = (h ^ 0xff) * 1099511628211ull;
+			for (size_t k = 0; p->party && k < p->party->u.s.n; k++)
+				h = (h ^ (unsigned char)p->party->u.s.s[k]) * 1099511628211ull;
+			h |= 1;
+			size_t slot = (size_t)(h >> 7) & (hcap - 1);
+			int dup = 0;
+			while (seen[slot]) {
+				if (seen[slot] == h) {
+					dup = 1; /* (a hash collision drops a person: harmless) */
+					break;
+				}
+				slot = (slot + 1) & (hcap - 1);
+			}
+			if (dup)
+				continue;
+			seen[slot] = h;
+			GROW(all.v, all.cap, all.n + 1);
+			all.v[all.n++] = *p;
+		}
+	free(seen);
+	size_t from = all.n > BESLUT_CARRY_PERSONS ? all.n - BESLUT_CARRY_PERSONS : 0;
+	persons_t np = {NULL, 0, 0};
+	for (size_t i = from; i < all.n; i++) {
+		const person_t *p = &all.v[i];
+		GROW(np.v, np.cap, np.n + 1);
+		np.v[np.n++] = (person_t){arena_strndup(&na, p->name, p->nlen), p->nlen,
+		                          p->party ? v_clone(&na, p->party) : NULL, -2};
+	}
+	free(all.v);
+	const value_t *chair = c->chair ? v_clone(&na, c->chair) : NULL;
+	free(c->ps.v);
+	arena_release(&c->arena);
+	c->arena = na;
+	c->docf = nd;
+	for (int k = 0; k < 4; k++)
+		c->warn[k] = nw[k];
+	c->ps = np;
+	c->chair = chair;
+}
+
+void assemble_batch(const doc_result_t *d, asm_carry_t *c, buf_t *out)
+{
+	assemble_core(d, c, out);
+}
+
+void assemble_finish(const doc_result_t *d, asm_carry_t *c, const char *sha256, long long bytes, buf_t *out)
+{
 	arena_t *a = d->arena;
-	recvec_t *rv = d->recs;
+	value_t *docf = v_clone(a, c->docf);
 	value_t *warnings = v_arr(a);
 	if (d->warnings)
 		for (size_t i = 0; i < d->warnings->u.a.n; i++)
 			v_push(a, warnings, d->warnings->u.a.v[i]);
-	value_t *docf = v_obj(a);
+	for (int k = 0; k < 4; k++)
+		for (size_t i = 0; i < c->warn[k]->u.a.n; i++)
+			v_push(a, warnings, v_clone(a, c->warn[k]->u.a.v[i]));
+	if (d->in->error)
+		write_document(out, d, docf, warnings, 0, 0, sha256, bytes, c->ci);
+	else
+		write_document(out, d, docf, warnings, c->numbered, c->nlive, sha256, bytes, c->ci);
+}
 
-	if (!d->norm || d->in->error) {
-		write_document(out, d, docf, warnings, 0, 0);
+static void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
+{
+	arena_t *a = d->arena;
+	recvec_t *rv = d->recs;
+	value_t *warnings = v_arr(a);
+	value_t *mwarn = NULL; /* batches: the matcher's warnings kept apart */
+	if (d->warnings)
+		for (size_t i = 0; i < d->warnings->u.a.n; i++)
+			v_push(a, c ? (mwarn ? mwarn : (mwarn = v_arr(a))) : warnings, d->warnings->u.a.v[i]);
+	value_t *docf = v_obj(a);
+	if (c)
+		merge_fields(a, docf, c->docf);
+
+	if (!c && (!d->norm || d->in->error)) {
+		write_document(out, d, docf, warnings, 0, 0, NULL, 0, NULL);
 		return;
 	}
 	/* Records arrive sorted by window and, within one, by position; a stable
@@ -1283,7 +1438,7 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 		const value_t *num = v_get(r->fields, "number");
 		GROW(items, icap, nitems + 1);
 		items[nitems] = (item_ref_t){r->start, num && num->k == V_INT ? (long)num->u.i : -1,
-		                             nitems + 1, r};
+		                             (c ? c->nitems : 0) + nitems + 1, r};
 		numbered += num && num->k == V_INT;
 		nitems++;
 	}
@@ -1322,6 +1477,7 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 		if (item_of[i] >= 0)
 			item_of[i] = canon[item_of[i]];
 	free(canon);
+	size_t w_canon = warnings->u.a.n;
 	int *tid = xmalloc((rv->n ? rv->n : 1) * sizeof *tid);
 	size_t ntid = type_ids(rv, tid);
 	item_bounds_t ib;
@@ -1469,6 +1625,11 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 
 	/* 3. actors */
 	persons_t ps = {NULL, 0, 0};
+	size_t ncarried = c ? c->ps.n : 0; /* persons of the batches before, first */
+	for (size_t i = 0; i < ncarried; i++) {
+		GROW(ps.v, ps.cap, ps.n + 1);
+		ps.v[ps.n++] = c->ps.v[i];
+	}
 	for (size_t i = 0; i < rv->n; i++)
 		if (!dead[i])
 			collect(&ps, rv->v[i].fields, item_of[i]);
@@ -1495,7 +1656,7 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	 * ("Ordföranden Anna Ek (S) ställer …"), or, before any is named, by
 	 * the first one named; an option owned by that role alone is the
 	 * chair's */
-	chair_by_name(a, rv, dead, tid);
+	chair_by_name(a, rv, dead, tid, c ? &c->chair : NULL);
 
 	/* 3c. a proposition on "yrkandena" puts the item's proposals */
 	for (size_t i = 0; i < rv->n; i++)
@@ -1518,6 +1679,7 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 		}
 	}
 
+	size_t w_votes = warnings->u.a.n;
 	/* 4b. self-checks: a section of the beslutsgång without its records,
 	 * a vote whose options name no proposal of its item */
 	for (size_t i = 0; i < rv->n; i++) {
@@ -1538,17 +1700,47 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	}
 	free(marker);
 
-	link_document(a, rv, dead, item_of, d->in->doc, d->grammar); /* 4c. links between records */
+	{ /* 4c. links between records (ids counted on from the batches before) */
+		size_t before[3] = {0, 0, 0};
+		if (c) {
+			before[0] = c->count[type_of("proposal") - TYPES];
+			before[1] = c->count[type_of("vote") - TYPES];
+			before[2] = c->count[type_of("att_sats") - TYPES];
+		}
+		link_document_from(a, rv, dead, item_of, d->in->doc, d->grammar, before);
+	}
 
 	/* 5. output */
 	size_t nlive = 0;
 	for (size_t i = 0; i < rv->n; i++)
 		nlive += !dead[i];
-	write_document(out, d, docf, warnings, numbered, nlive);
 	size_t ntypes = sizeof TYPES / sizeof TYPES[0];
-	size_t *count = xcalloc(ntypes + 1, sizeof *count);
+	size_t *count = c ? c->count : xcalloc(ntypes + 1, sizeof *count);
 	char_index_t ci;
-	char_index_for_input(&ci, d->in);
+	const char_index_t *cip = &ci;
+	if (c && c->ci)
+		cip = c->ci;
+	else
+		char_index_for_input(&ci, d->in);
+	value_t **c_add = NULL;
+	persons_t c_mine = {NULL, 0, 0};
+	if (c) {
+		value_t **add = arena_alloc(a, 4 * sizeof *add);
+		add[0] = mwarn;
+		add[1] = v_arr(a);
+		add[2] = v_arr(a);
+		add[3] = v_arr(a);
+		for (size_t i = 0; i < warnings->u.a.n; i++)
+			v_push(a, add[i < w_canon ? 1 : i < w_votes ? 2 : 3], warnings->u.a.v[i]);
+		persons_t mine = {ps.v + ncarried, ps.n - ncarried, 0};
+		c->nitems += nitems;
+		c->numbered += numbered;
+		c->nlive += nlive;
+		c_add = add;
+		c_mine = mine;
+	} else {
+		write_document(out, d, docf, warnings, numbered, nlive, NULL, 0, NULL);
+	}
 	for (size_t i = 0; i < rv->n; i++) {
 		if (dead[i])
 			continue;
@@ -1556,7 +1748,7 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 		const type_fields_t *tf = type_of(r->type);
 		size_t ti = tf ? (size_t)(tf - TYPES) : ntypes;
 		value_t *f = r->fields;
-		envelope(out, d, r->type, ++count[ti], items, item_of[i], r, &ci);
+		envelope(out, d, r->type, ++count[ti], items, item_of[i], r, cip);
 		write_fields(out, f);
 		if (d->flags & ASM_EXPLAIN) {
 			buf_adds(out, ", \"rule\": ");
@@ -1565,8 +1757,12 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 		}
 		buf_adds(out, "}\n");
 	}
-	free(count);
-	char_index_release(&ci);
+	if (c)
+		carry_renew(c, docf, c_add, &c_mine); /* after the records: they may share its values */
+	else
+		free(count);
+	if (cip == &ci)
+		char_index_release(&ci);
 	free(ps.v);
 	free(tid);
 	free(ib.lo);

@@ -19,6 +19,7 @@
 #include "normalize.h"
 #include "read.h"
 #include "tokenize.h"
+#include "window.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -28,6 +29,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ---- the input list ---- */
 
@@ -273,12 +275,52 @@ static void archive_inputs(archive_t *a, input_list_t *l)
 	free(refs);
 }
 
-/* One input's output: to the archive's database, or to the sink. */
-static void deliver(const run_opts_t *o, emitter_t *em, size_t i, const buf_t *b)
+/* One input's output: to the archive's database, or to the sink; the
+ * records of a long document follow its document record from the
+ * temporary file (window.h), which is closed. */
+static void deliver(const run_opts_t *o, emitter_t *em, size_t i, buf_t *b, FILE *spill)
 {
+	if (spill && o->archive && archive_takes_output(o->archive)) { /* one buffer (not bounded) */
+		char blk[1 << 16];
+		size_t n;
+		while ((n = fread(blk, 1, sizeof blk, spill)) > 0)
+			buf_add(b, blk, n);
+		fclose(spill);
+		spill = NULL;
+	}
 	if (o->archive && archive_deliver(o->archive, i, b->data ? b->data : "", b->len))
 		return;
 	emit_write(em, b->data ? b->data : "", b->len);
+	if (spill) {
+		buf_t blk = BUF_INIT;
+		buf_grow(&blk, BESLUT_OUT_BLOCK);
+		int fd = fileno(spill);
+		size_t have = 0; /* bytes of a line not yet tallied at the start of blk */
+		for (;;) {
+			ssize_t n = read(fd, blk.data + have, BESLUT_OUT_BLOCK - have);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				if (have && o->archive)
+					archive_tally(o->archive, blk.data, have);
+				if (have)
+					emit_write(em, blk.data, have);
+				break;
+			}
+			size_t len = have + (size_t)n, whole = len;
+			while (whole > 0 && blk.data[whole - 1] != '\n')
+				whole--;
+			if (whole == 0)
+				whole = len; /* a line longer than the block: written as it is */
+			if (o->archive)
+				archive_tally(o->archive, blk.data, whole);
+			emit_write(em, blk.data, whole);
+			memmove(blk.data, blk.data + whole, len - whole);
+			have = len - whole;
+		}
+		buf_release(&blk);
+		fclose(spill);
+	}
 }
 
 /* ---- one worker ---- */
@@ -490,26 +532,27 @@ static window_t *run_windows(worker_t *w, const char *doc, const char *text, siz
 /* The first page's header was removed as furniture, but it is where many
  * protocols print their body and meeting date.  Match the grammar over
  * those lines alone and keep only what it says about the document. */
-static void furniture_metadata(worker_t *w, const input_t *in, const norm_result_t *nr, arena_t *arena)
+void furniture_records(const grammar_t *g, stemmer_t *st, matcher_t *m, tokens_t *toks, const char *text,
+                       size_t textlen, const norm_result_t *nr, arena_t *arena, recvec_t *out)
 {
 	if (!nr->nfurniture)
 		return;
 	buf_t ft = BUF_INIT;
 	for (size_t k = 0; k < nr->nfurniture; k++) {
 		const norm_span_t *sp = &nr->furniture[k];
-		if (sp->end > sp->start && sp->end <= in->text.len)
-			buf_add(&ft, in->text.data + sp->start, sp->end - sp->start);
+		if (sp->end > sp->start && sp->end <= textlen)
+			buf_add(&ft, text + sp->start, sp->end - sp->start);
 		buf_add(&ft, "\n\n", 2);
 	}
-	tokenize(ft.data, ft.len, w->st, &w->toks);
-	grammar_annotate(w->o->grammar, &w->toks);
+	tokenize(ft.data, ft.len, st, toks);
+	grammar_annotate(g, toks);
 	recvec_t tmp = RECVEC_INIT;
-	match_input_t mi = {ft.data, ft.len, &w->toks, arena, NULL, 0, NULL};
-	matcher_run(w->m, &mi, &tmp, NULL, NULL);
+	match_input_t mi = {ft.data, ft.len, toks, arena, NULL, 0, NULL};
+	matcher_run(m, &mi, &tmp, NULL, NULL);
 	for (size_t i = 0; i < tmp.n; i++) {
 		if (strcmp(tmp.v[i].type, "document") != 0)
 			continue;
-		record_t *r = recvec_push(&w->recs);
+		record_t *r = recvec_push(out);
 		*r = tmp.v[i];
 		r->start = r->end = 0; /* merged into the document record */
 		r->tok_start = r->tok_end = 0;
@@ -519,11 +562,62 @@ static void furniture_metadata(worker_t *w, const input_t *in, const norm_result
 	buf_release(&ft);
 }
 
-static void process(worker_t *w, const input_ref_t *ref, buf_t *out)
+static void furniture_metadata(worker_t *w, const input_t *in, const norm_result_t *nr, arena_t *arena)
+{
+	furniture_records(w->o->grammar, w->st, w->m, &w->toks, in->text.data, in->text.len, nr, arena, &w->recs);
+}
+
+/* A document longer than one window (window.h): its records go to a
+ * temporary file (*spill), the document record to out.  Returns 1 when
+ * done so, 0 when in was read whole for the whole-document path. */
+static int process_windows(worker_t *w, input_t *in, buf_t *head, int fd, buf_t *out, FILE **spill)
+{
+	const run_opts_t *o = w->o;
+	window_env_t env;
+	memset(&env, 0, sizeof env);
+	env.grammar = o->grammar;
+	env.nz = w->nz;
+	env.st = w->st;
+	env.m = w->m;
+	env.toks = &w->toks;
+	env.asm_flags = o->explain ? ASM_EXPLAIN : 0u;
+	env.window = window_bytes();
+	env.max_bytes = o->max_doc_bytes;
+	env.quiet = o->quiet;
+	env.nhelpers = w->nhelpers;
+	env.helpers = w->nhelpers ? xcalloc((size_t)w->nhelpers, sizeof *env.helpers) : NULL;
+	for (int i = 0; i < w->nhelpers; i++)
+		env.helpers[i] = (window_tools_t){w->helpers[i].st, w->helpers[i].m, &w->helpers[i].toks};
+	size_t at = out->len;
+	int rc = window_document(&env, in, head, fd, out, spill);
+	free(env.helpers);
+	w->stats.t_read += env.t_read;
+	if (rc == WINDOW_WHOLE)
+		return 0;
+	schema_guard(out, at);
+	w->stats.inputs++;
+	w->stats.bytes += env.bytes;
+	w->stats.t_normalize += env.t_normalize;
+	w->stats.t_tokenize += env.t_tokenize;
+	w->stats.t_match += env.t_match;
+	w->stats.t_assemble += env.t_assemble;
+	w->stats.tokens += env.tokens;
+	w->stats.records += env.records;
+	if (in->error) {
+		w->stats.failed++;
+		if (!o->quiet)
+			fprintf(stderr, "beslut: %s\n", in->error);
+	}
+	input_release(in);
+	return 1;
+}
+
+static void process(worker_t *w, const input_ref_t *ref, buf_t *out, FILE **spill)
 {
 	const run_opts_t *o = w->o;
 	input_t in;
 	memset(&in, 0, sizeof in);
+	*spill = NULL;
 	double t0 = now();
 	if (ref->err) {
 		in.path = xstrdup(ref->path);
@@ -531,6 +625,17 @@ static void process(worker_t *w, const input_ref_t *ref, buf_t *out)
 		in.error = xstrdup(ref->err);
 	} else if (ref->member) { /* container.h */
 		container_read(ref->path, ref->member, ref->mindex, ref->doc, o->max_doc_bytes, &in);
+	} else if (o->dump == DUMP_NONE && o->grammar && w->nz) {
+		buf_t head = BUF_INIT;
+		int fd = -1;
+		int rc = read_input_head(ref->path, ref->doc, ref->named ? 0 : READ_REGULAR_ONLY, o->max_doc_bytes,
+		                         window_bytes(), &in, &head, &fd);
+		if (rc == 1) {
+			w->stats.t_read += now() - t0;
+			if (process_windows(w, &in, &head, fd, out, spill))
+				return;
+			t0 = now();
+		}
 	} else {
 		read_input_ex(ref->path, ref->doc, ref->named ? 0 : READ_REGULAR_ONLY, o->max_doc_bytes, &in);
 	}
@@ -615,6 +720,7 @@ typedef struct pool {
 	pthread_cond_t cv;
 	size_t next;         /* next input to take */
 	buf_t *out;          /* one result per input */
+	FILE **spill;        /* … and the records of a long document */
 	char *done;          /* result ready */
 } pool_t;
 
@@ -634,9 +740,11 @@ static void *thread_main(void *p)
 		if (i >= pl->inputs->n)
 			break;
 		buf_t b = BUF_INIT;
-		process(ta->w, &pl->inputs->v[i], &b);
+		FILE *sp = NULL;
+		process(ta->w, &pl->inputs->v[i], &b, &sp);
 		pthread_mutex_lock(&pl->mu);
 		pl->out[i] = b;
+		pl->spill[i] = sp;
 		pl->done[i] = 1;
 		pthread_cond_broadcast(&pl->cv);
 		pthread_mutex_unlock(&pl->mu);
@@ -750,15 +858,16 @@ int run(const run_opts_t *o, run_stats_t *stats)
 		buf_t b = BUF_INIT;
 		for (size_t i = 0; i < inputs.n; i++) {
 			buf_reset(&b);
-			process(&ws[0], &inputs.v[i], &b);
-			deliver(o, &em, i, &b);
+			FILE *sp = NULL;
+			process(&ws[0], &inputs.v[i], &b, &sp);
+			deliver(o, &em, i, &b, sp);
 			if (i == 0)
 				total.t_first = now() - t_start;
 		}
 		buf_release(&b);
 	} else if (!setup_failed) {
 		pool_t pl = {&inputs, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0,
-		             xcalloc(inputs.n, sizeof(buf_t)), xcalloc(inputs.n, 1)};
+		             xcalloc(inputs.n, sizeof(buf_t)), xcalloc(inputs.n, sizeof(FILE *)), xcalloc(inputs.n, 1)};
 		pthread_t *tids = xcalloc((size_t)nthreads, sizeof *tids);
 		thread_arg_t *args = xcalloc((size_t)nthreads, sizeof *args);
 		for (int i = 0; i < nthreads; i++) {
@@ -770,9 +879,10 @@ int run(const run_opts_t *o, run_stats_t *stats)
 			while (!pl.done[i])
 				pthread_cond_wait(&pl.cv, &pl.mu);
 			buf_t b = pl.out[i];
+			FILE *sp = pl.spill[i];
 			pl.out[i] = (buf_t)BUF_INIT;
 			pthread_mutex_unlock(&pl.mu);
-			deliver(o, &em, i, &b);
+			deliver(o, &em, i, &b, sp);
 			buf_release(&b);
 			if (i == 0)
 				total.t_first = now() - t_start;
@@ -782,6 +892,7 @@ int run(const run_opts_t *o, run_stats_t *stats)
 		free(tids);
 		free(args);
 		free(pl.out);
+		free(pl.spill);
 		free(pl.done);
 		pthread_mutex_destroy(&pl.mu);
 		pthread_cond_destroy(&pl.cv);

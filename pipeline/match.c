@@ -2123,7 +2123,7 @@ static void sort_records(matcher_t *m, record_t *v, size_t n)
 }
 
 static void run_triggers(matcher_t *m, const match_input_t *in, const recvec_t *out, size_t base,
-                         value_t *warnings)
+                         value_t *warnings, uint32_t first, uint32_t limit)
 {
 	const grammar_t *g = m->g;
 	const token_t *v = in->toks->v;
@@ -2151,6 +2151,8 @@ static void run_triggers(matcher_t *m, const match_input_t *in, const recvec_t *
 			continue;
 		uint32_t e = i + 1, ss = s;
 		s = e;
+		if (ss < first || ss >= limit)
+			continue; /* a context sentence of a window: another window's */
 		int covered = 0;
 		for (uint32_t j = ss; j < e && !covered; j++)
 			covered = m->cover[j] > 0;
@@ -2209,10 +2211,23 @@ static inline int opening_failed(matcher_t *m, const rule_t *r, uint32_t ri, uin
 void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *dump,
                  value_t *warnings)
 {
+	matcher_run_range(m, in, NULL, out, dump, warnings);
+}
+
+void matcher_run_range(matcher_t *m, const match_input_t *in, const match_range_t *rg, recvec_t *out,
+                       buf_t *dump, value_t *warnings)
+{
 	const grammar_t *g = m->g;
 	uint32_t n = (uint32_t)in->toks->n;
 	size_t base = out->n;
 	memset(m->next_free, 0, (g->ngroups + 1) * sizeof *m->next_free);
+	uint32_t first = 0, limit = n;
+	if (rg) {
+		if (rg->carry)
+			memcpy(m->next_free, rg->carry, (g->ngroups + 1) * sizeof *m->next_free);
+		first = rg->first < n ? rg->first : n;
+		limit = rg->limit && rg->limit < n ? rg->limit : n;
+	}
 	memset(m->stamp, 0, (m->nstamp + 1) * sizeof *m->stamp);
 	memset(m->gstamp, 0, (g->nguards + 1) * sizeof *m->gstamp);
 	memset(m->ostamp, 0, (g->nrules + 1) * sizeof *m->ostamp);
@@ -2220,7 +2235,7 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 		m->fam[f].stamp = 0;
 	sig_prepare(m, in);
 	filters_reset(m);
-	for (uint32_t i = 0; i < n; i++) {
+	for (uint32_t i = first; i < limit; i++) {
 		const uint32_t *cand = m->cbase + m->tcand[2 * i];
 		size_t nc = m->tcand[2 * i + 1];
 		size_t k = 0;
@@ -2279,8 +2294,15 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 			}
 		}
 	}
+	if (rg && rg->carry)
+		memcpy(rg->carry, m->next_free, (g->ngroups + 1) * sizeof *m->next_free);
 	if (out->n > base) /* out->v may still be NULL */
 		sort_records(m, out->v + base, out->n - base);
 	if (warnings && g->ntrigs)
-		run_triggers(m, in, out, base, warnings);
+		run_triggers(m, in, out, base, warnings, first, limit);
+}
+
+size_t matcher_groups(const matcher_t *m)
+{
+	return m->g->ngroups + 1;
 }
