@@ -3,6 +3,7 @@
  * output, progress and summary (see archive.h).
  */
 #include "archive.h"
+#include "container.h"
 #include "json_read.h"
 #include "read.h"
 #include "sqlite_out.h"
@@ -368,7 +369,17 @@ void archive_select(archive_t *a, archive_ref_t *refs, size_t n)
 				rel = abs + 1;
 			else if (strncmp(abs, a->root, rl) == 0 && abs[rl] == '/')
 				rel = abs + rl + 1;
-			if (rel && *rel) {
+			if (rel && *rel && r->member) { /* an archive member: ARCHIVE/MEMBER */
+				buf_t id = BUF_INIT;
+				if (*r->member)
+					buf_printf(&id, "%s/%s", rel, r->member);
+				else /* x.txt.xz */
+					buf_add(&id, rel, strlen(rel) > 3 ? strlen(rel) - 3 : strlen(rel));
+				if (ends_with(id.data, ".gz"))
+					id.data[id.len -= 3] = '\0';
+				free(r->doc);
+				r->doc = buf_detach(&id, NULL);
+			} else if (rel && *rel) {
 				size_t len = strlen(rel);
 				if (ends_with(rel, ".gz"))
 					len -= 3;
@@ -382,7 +393,7 @@ void archive_select(archive_t *a, archive_ref_t *refs, size_t n)
 			free(abs);
 		}
 		/* a.txt.gz beside a.txt keeps its .gz */
-		if (ends_with(r->path, ".gz") && !ends_with(r->doc, ".gz")) {
+		if (!r->member && ends_with(r->path, ".gz") && !ends_with(r->doc, ".gz")) {
 			char *plain = xstrndup(r->path, strlen(r->path) - 3);
 			struct stat st;
 			if (stat(plain, &st) == 0 && S_ISREG(st.st_mode)) {
@@ -410,7 +421,9 @@ void archive_select(archive_t *a, archive_ref_t *refs, size_t n)
 				continue;
 			input_t in;
 			memset(&in, 0, sizeof in);
-			if (read_input(r->path, r->doc, &in) == 0 && !in.error) {
+			int got = r->member ? container_read(r->path, r->member, r->mindex, r->doc, 0, &in)
+			                    : read_input(r->path, r->doc, &in);
+			if (got == 0 && !in.error) {
 				char sha[65];
 				sha256_hex(in.src.data ? in.src.data : "", in.src.len, sha);
 				if (is_done(a, sha)) {

@@ -71,6 +71,8 @@ typedef struct archive_ref {
 	char *doc;         /* document id (malloc'd; may be replaced) */
 	char *err;         /* found-time error or NULL (malloc'd; may be set) */
 	int keep;          /* 1 on entry; cleared to drop the input */
+	const char *member; /* container.h: member of the archive at path, or NULL */
+	size_t mindex;
 } archive_ref_t;
 
 typedef struct archive archive_t;

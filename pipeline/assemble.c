@@ -7,6 +7,7 @@
  */
 #include "assemble.h"
 #include "link.h"
+#include "version.h"
 #include "limits.h"
 
 #include <ctype.h>
@@ -1239,6 +1240,8 @@ static void write_document(buf_t *out, const doc_result_t *d, value_t *docf, val
 	if (named && w->u.a.n < BESLUT_MAX_WARNINGS)
 		v_push(a, w, v_cstr(a, named));
 	v_set(a, o, "warnings", w);
+	v_set(a, o, "beslut_version", v_cstr(a, beslut_version())); /* version.h */
+	v_set(a, o, "grammar_hash", v_cstr(a, version_grammar_hash()));
 	write_fields(out, o);
 	buf_adds(out, "}\n");
 }

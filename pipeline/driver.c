@@ -11,6 +11,7 @@
 #include "driver.h"
 #include "archive.h"
 #include "assemble.h"
+#include "container.h"
 #include "dict.h"
 #include "emit.h"
 #include "guard.h"
@@ -35,6 +36,8 @@ typedef struct input_ref {
 	char *doc;   /* document id */
 	char *err;   /* found-time error (unreadable directory, not a regular file) */
 	int named;   /* named on the command line: opened even if not a regular file */
+	char *member; /* container.h: the member of the archive at path, or NULL */
+	size_t mindex;
 } input_ref_t;
 
 typedef struct input_list {
@@ -48,7 +51,31 @@ static void add_input(input_list_t *l, const char *path, const char *doc, const 
 	size_t dl = strlen(doc);
 	if (dl > 3 && strcmp(doc + dl - 3, ".gz") == 0)
 		dl -= 3;
-	l->v[l->n++] = (input_ref_t){xstrdup(path), xstrndup(doc, dl), err ? xstrdup(err) : NULL, 0};
+	l->v[l->n++] = (input_ref_t){xstrdup(path), xstrndup(doc, dl), err ? xstrdup(err) : NULL, 0, NULL, 0};
+}
+
+/* Each input member of the archive at path (container.h), as doc/MEMBER. */
+static void add_container(input_list_t *l, const char *path, const char *doc)
+{
+	container_member_t *m;
+	size_t n;
+	char *err;
+	int rc = container_list(path, &m, &n, &err);
+	for (size_t i = 0; i < n; i++) {
+		buf_t id = BUF_INIT;
+		if (*m[i].name)
+			buf_printf(&id, "%s/%s", doc, m[i].name);
+		else /* x.txt.xz: one stream, document x.txt */
+			buf_add(&id, doc, strlen(doc) > 3 ? strlen(doc) - 3 : strlen(doc));
+		add_input(l, path, id.data, m[i].err);
+		l->v[l->n - 1].member = xstrdup(m[i].name);
+		l->v[l->n - 1].mindex = m[i].index;
+		buf_release(&id);
+	}
+	if (rc)
+		add_input(l, path, doc, err);
+	container_members_free(m, n);
+	free(err);
 }
 
 static int wanted(const char *name)
@@ -140,6 +167,8 @@ static void walk(input_list_t *l, const char *dir, const char *rel, dir_seen_t *
 		int ok = stat(full.data, &st) == 0;
 		if (ok && S_ISDIR(st.st_mode)) {
 			walk(l, full.data, r.data, seen, quiet);
+		} else if (ok && S_ISREG(st.st_mode) && container_name(names[i])) {
+			add_container(l, full.data, r.data);
 		} else if (wanted(names[i])) {
 			if (ok && !S_ISREG(st.st_mode)) {
 				buf_t e = BUF_INIT;
@@ -182,6 +211,10 @@ static void build_inputs(input_list_t *l, const char *const *paths, size_t npath
 				doc += 2;
 			/* a path named on the command line is opened whatever it is
 			 * (a FIFO from <(...) too); a missing file fails at read time */
+			if (container_name(p) && stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+				add_container(l, p, doc);
+				continue;
+			}
 			add_input(l, p, doc, NULL);
 			l->v[l->n - 1].named = 1;
 		}
@@ -209,6 +242,7 @@ static void free_inputs(input_list_t *l)
 		free(l->v[i].path);
 		free(l->v[i].doc);
 		free(l->v[i].err);
+		free(l->v[i].member);
 	}
 	free(l->v);
 }
@@ -219,7 +253,8 @@ static void archive_inputs(archive_t *a, input_list_t *l)
 {
 	archive_ref_t *refs = xcalloc(l->n ? l->n : 1, sizeof *refs);
 	for (size_t i = 0; i < l->n; i++)
-		refs[i] = (archive_ref_t){l->v[i].path, l->v[i].doc, l->v[i].err, 1};
+		refs[i] = (archive_ref_t){l->v[i].path, l->v[i].doc, l->v[i].err, 1, l->v[i].member,
+		                          l->v[i].mindex};
 	archive_select(a, refs, l->n);
 	size_t k = 0;
 	for (size_t i = 0; i < l->n; i++) {
@@ -231,6 +266,7 @@ static void archive_inputs(archive_t *a, input_list_t *l)
 			free(l->v[i].path);
 			free(l->v[i].doc);
 			free(l->v[i].err);
+			free(l->v[i].member);
 		}
 	}
 	l->n = k;
@@ -263,6 +299,14 @@ static double now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* CPU seconds of the calling thread. */
+static double cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -485,6 +529,8 @@ static void process(worker_t *w, const input_ref_t *ref, buf_t *out)
 		in.path = xstrdup(ref->path);
 		in.doc = xstrdup(ref->doc);
 		in.error = xstrdup(ref->err);
+	} else if (ref->member) { /* container.h */
+		container_read(ref->path, ref->member, ref->mindex, ref->doc, o->max_doc_bytes, &in);
 	} else {
 		read_input_ex(ref->path, ref->doc, ref->named ? 0 : READ_REGULAR_ONLY, o->max_doc_bytes, &in);
 	}
@@ -660,7 +706,11 @@ int run(const run_opts_t *o, run_stats_t *stats)
 	}
 
 	char *derr = NULL;
-	if (dict_setup(o->dictionary, o->no_dictionary, &derr) != 0) {
+	double t_dict = now(), c_dict = cpu_now();
+	int dict_rc = dict_setup(o->dictionary, o->no_dictionary, &derr);
+	total.t_dict = now() - t_dict;
+	total.t_dict_cpu = cpu_now() - c_dict;
+	if (dict_rc != 0) {
 		fprintf(stderr, "beslut: %s\n", derr);
 		free(derr);
 		free_inputs(&inputs);
@@ -683,6 +733,7 @@ int run(const run_opts_t *o, run_stats_t *stats)
 		nthreads = 1;
 	worker_t *ws = xcalloc((size_t)nthreads, sizeof *ws);
 	int setup_failed = 0;
+	double t_setup = now();
 	for (int i = 0; i < nthreads && !setup_failed; i++)
 		setup_failed = worker_init(&ws[i], o, 1) != 0;
 	/* a single input gets the other threads for its windows */
@@ -694,12 +745,15 @@ int run(const run_opts_t *o, run_stats_t *stats)
 			setup_failed = worker_init(&ws[0].helpers[i], o, 0) != 0;
 	}
 
+	total.t_setup = now() - t_setup;
 	if (!setup_failed && nthreads == 1) {
 		buf_t b = BUF_INIT;
 		for (size_t i = 0; i < inputs.n; i++) {
 			buf_reset(&b);
 			process(&ws[0], &inputs.v[i], &b);
 			deliver(o, &em, i, &b);
+			if (i == 0)
+				total.t_first = now() - t_start;
 		}
 		buf_release(&b);
 	} else if (!setup_failed) {
@@ -720,6 +774,8 @@ int run(const run_opts_t *o, run_stats_t *stats)
 			pthread_mutex_unlock(&pl.mu);
 			deliver(o, &em, i, &b);
 			buf_release(&b);
+			if (i == 0)
+				total.t_first = now() - t_start;
 		}
 		for (int i = 0; i < nthreads; i++)
 			pthread_join(tids[i], NULL);
@@ -734,6 +790,7 @@ int run(const run_opts_t *o, run_stats_t *stats)
 		worker_release(&ws[i], &total);
 	free(ws);
 	dict_release();
+	container_cleanup();
 	free_inputs(&inputs);
 
 	int rc = emit_close(&em, !setup_failed);

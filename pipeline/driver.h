@@ -52,6 +52,9 @@ typedef struct run_stats {
 	size_t inputs, failed, records, bytes, tokens;
 	double t_read, t_normalize, t_tokenize, t_match, t_assemble; /* seconds, summed over threads */
 	double t_wall;                /* seconds, the whole run */
+	double t_dict, t_dict_cpu;    /* start-up: loading the spelling dictionary (wall, CPU) */
+	double t_setup;               /* start-up: the workers' normalizers, stemmers, matchers */
+	double t_first;               /* from the start of run() to the first document's output */
 } run_stats_t;
 
 /* Returns the exit status: 0 all inputs ok, 1 some failed, 3 output error. */

@@ -429,6 +429,15 @@ int read_memory(const void *data, size_t len, const char *doc, input_t *in)
 	return from_raw(in, &raw, doc, doc_limit(0));
 }
 
+int read_bytes(buf_t *raw, const char *path, const char *doc, size_t max_bytes, input_t *in)
+{
+	in->path = xstrdup(path);
+	in->doc = xstrdup(doc);
+	if (!raw->data)
+		buf_grow(raw, 0);
+	return from_raw(in, raw, path, doc_limit(max_bytes));
+}
+
 void input_release(input_t *in)
 {
 	free(in->path);

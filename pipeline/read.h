@@ -55,6 +55,9 @@ int read_input(const char *path, const char *doc, input_t *in);
 int read_input_ex(const char *path, const char *doc, unsigned flags, size_t max_bytes, input_t *in);
 /* The same for bytes already in memory (tests, fuzzing); data is copied. */
 int read_memory(const void *data, size_t len, const char *doc, input_t *in);
+/* The same for bytes read elsewhere (an archive member, container.h):
+ * raw is taken over; path names the input in messages and `source`. */
+int read_bytes(buf_t *raw, const char *path, const char *doc, size_t max_bytes, input_t *in);
 void input_warn(input_t *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void input_release(input_t *in);
 
