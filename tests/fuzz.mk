@@ -40,7 +40,7 @@ FUZZ_ARTIFACTS ?= $(FUZZ_DIR)/artifacts
 FUZZ_SAN_EXTRA ?= -fno-sanitize=pointer-overflow
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined $(FUZZ_SAN_EXTRA)
 FUZZ_CFLAGS  := $(STD) -Wall -Wextra -Wno-unused-parameter -g -O1 -fno-omit-frame-pointer \
-                $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -iquote pipeline -MMD -MP \
+                $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -iquote pipeline -iquote include -MMD -MP \
                 '-D__builtin_cpu_supports(x)=0'
 FUZZ_TARGETS := read normalize pipeline grammar
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/%.o)
