@@ -402,6 +402,29 @@ static void upper_utf8(buf_t *b)
 	}
 }
 
+/* Is b a party code as the schema writes one: capitals (A-Z, Å, Ä, Ö),
+ * digits and hyphens? */
+static int code_shaped(const buf_t *b)
+{
+	const unsigned char *s = (const unsigned char *)b->data;
+	if (!b->len)
+		return 0;
+	for (size_t i = 0; i < b->len; i++) {
+		if ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-')
+			continue;
+		if (s[i] == 0xC3 && i + 1 < b->len && (s[i + 1] == 0x85 || s[i + 1] == 0x84 || s[i + 1] == 0x96)) {
+			i++; /* U+00C5, U+00C4, U+00D6 */
+			continue;
+		}
+		return 0;
+	}
+	return 1;
+}
+
+/* The party of a capture: the value of the party lexicon (whole span, else
+ * the first entry inside); else the value of a lexicon class its pattern
+ * names ("party:( @partyadj <groupword> )"); else its text upper-cased when
+ * that is a code of capitals, digits and hyphens ("(XYZ)"); else null. */
 static value_t *party_of(act_ctx_t *c, int32_t node)
 {
 	arena_t *a = c->in->arena;
@@ -411,6 +434,10 @@ static value_t *party_of(act_ctx_t *c, int32_t node)
 	const char *val = class_value(g, g->class_party, v, x->start, x->end, 1);
 	if (!val)
 		val = class_value(g, g->class_party, v, x->start, x->end, 0);
+	uint64_t mask = x->name >= 0 ? g->capdefs[x->capdef].classes : 0;
+	for (uint32_t k = 0; !val && k < g->nclasses && k < 64; k++)
+		if (mask >> k & 1)
+			val = class_value(g, (int)k, v, x->start, x->end, 0);
 	if (val)
 		return v_cstr(a, val);
 	uint32_t s = x->start, e = x->end;
@@ -422,6 +449,8 @@ static value_t *party_of(act_ctx_t *c, int32_t node)
 		return v_null(a);
 	span_text(c->in, s, e, &c->sbuf);
 	upper_utf8(&c->sbuf);
+	if (!code_shaped(&c->sbuf))
+		return v_null(a);
 	return v_str(a, c->sbuf.data, c->sbuf.len);
 }
 

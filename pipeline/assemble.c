@@ -7,6 +7,7 @@
  * which scan the (small) list of distinct names of the document.
  */
 #include "assemble_int.h"
+#include "link.h"
 #include "schema.h"
 
 #include <stdlib.h>
@@ -424,18 +425,22 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	}
 	free(marker);
 
+	link_document(a, rv, dead, item_of, d->in->doc, d->grammar); /* 4c. links between records */
+
 	/* 5. output */
 	size_t nlive = 0;
 	for (size_t i = 0; i < rv->n; i++)
 		nlive += !dead[i];
 	write_document(out, d, docf, warnings, numbered, nlive);
 	size_t *count = xcalloc(ntid, sizeof *count); /* ids count records per type */
+	char_index_t ci;
+	char_index_for_input(&ci, d->in);
 	for (size_t i = 0; i < rv->n; i++) {
 		if (dead[i])
 			continue;
 		record_t *r = &rv->v[i];
 		value_t *f = r->fields;
-		envelope(out, d, r->type, ++count[tid[i]], items, item_of[i], r);
+		envelope(out, d, r->type, ++count[tid[i]], items, item_of[i], r, &ci);
 		write_fields(out, f);
 		if (d->flags & ASM_EXPLAIN) {
 			buf_adds(out, ", \"rule\": ");
@@ -445,6 +450,7 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 		buf_adds(out, "}\n");
 	}
 	free(count);
+	char_index_release(&ci);
 	free(ps.v);
 	free(tid);
 	free(ib.lo);

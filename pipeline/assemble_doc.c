@@ -6,6 +6,7 @@
  */
 #include "assemble_int.h"
 #include "limits.h"
+#include "link.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -52,7 +53,7 @@ void write_item_key(buf_t *out, const item_ref_t *items, long idx)
 }
 
 void envelope(buf_t *out, const doc_result_t *d, const char *type, size_t n, const item_ref_t *items, long idx,
-              const record_t *r)
+              const record_t *r, const char_index_t *ci)
 {
 	const input_t *in = d->in;
 	buf_adds(out, "{\"type\": ");
@@ -74,8 +75,13 @@ void envelope(buf_t *out, const doc_result_t *d, const char *type, size_t n, con
 		omap_span(&d->norm->map, r->start, r->end, &ta, &tb);
 		omap_span(&in->map, ta, tb, &sa, &sb);
 		buf_printf(out, ", \"page\": %d, \"span\": [%u, %u]", norm_page_at(d->norm, r->start), sa, sb);
+		if (ci)
+			buf_printf(out, ", \"char_span\": [%llu, %llu]", (unsigned long long)char_index_at(ci, sa),
+			           (unsigned long long)char_index_at(ci, sb));
 	} else {
 		buf_printf(out, ", \"page\": null, \"span\": [0, %zu]", in->src.len);
+		if (ci)
+			buf_printf(out, ", \"char_span\": [0, %llu]", (unsigned long long)char_index_at(ci, in->src.len));
 	}
 }
 
@@ -206,7 +212,10 @@ void write_document(buf_t *out, const doc_result_t *d, value_t *docf, value_t *w
 	const input_t *in = d->in;
 	char sha[65];
 	sha256_hex(in->src.data ? in->src.data : "", in->src.len, sha);
-	envelope(out, d, "document", 1, NULL, -1, NULL);
+	char_index_t ci;
+	char_index_for_input(&ci, in);
+	envelope(out, d, "document", 1, NULL, -1, NULL, &ci);
+	char_index_release(&ci);
 	value_t *o = v_obj(a);
 	v_set(a, o, "source", v_cstr(a, in->path));
 	v_set(a, o, "bytes", v_int(a, (long long)in->src.len));
@@ -221,13 +230,14 @@ void write_document(buf_t *out, const doc_result_t *d, value_t *docf, value_t *w
 		kind = in->error || !k ? v_null(a) : v_cstr(a, k);
 	}
 	v_set(a, o, "kind", kind);
-	const char *keys[] = {"body", "organisation", "date", NULL};
+	const char *keys[] = {"body", "organisation", "kommunkod", "date", NULL};
 	for (int i = 0; keys[i]; i++) {
 		value_t *x = v_get(docf, keys[i]);
-		if (i == 2)
+		if (i == 3)
 			x = complete_date(a, d->norm, x, warnings);
 		v_set(a, o, keys[i], x ? x : v_null(a));
 	}
+	link_organisation(a, d->grammar, o); /* canonical name and SCB code */
 	const char *named = NULL;
 	if (!in->error)
 		named = from_name(a, d, o);

@@ -106,8 +106,9 @@ void check_section(arena_t *a, const grammar_t *g, const recvec_t *rv, const cha
 /* ---- output (assemble_doc.c) ---- */
 int same_body(const value_t *x, const value_t *doc);
 void write_item_key(buf_t *out, const item_ref_t *items, long idx);
+struct char_index;
 void envelope(buf_t *out, const doc_result_t *d, const char *type, size_t n, const item_ref_t *items, long idx,
-              const record_t *r);
+              const record_t *r, const struct char_index *ci);
 void write_fields(buf_t *out, const value_t *fields);
 void write_document(buf_t *out, const doc_result_t *d, value_t *docf, value_t *warnings, size_t nitems_numbered,
                     size_t nrecords);

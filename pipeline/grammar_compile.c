@@ -675,9 +675,10 @@ static int check_value(compile_t *c, const expr_t *e, const skind_t *k, const ch
 		if (e->fn == FN_IF)
 			return check_value(c, e->args[1], k, type, field) & check_value(c, e->args[2], k, type, field);
 		if (e->fn == FN_LIST && e->body) {
-			static const skind_t text_k = {.k = SK_TEXT, .nullable = 1};
-			static const sfield_t actor_f[] = {{.name = "name", .kind = text_k}, {.name = "party", .kind = text_k},
-			                                   {.name = "role", .kind = text_k}};
+#define TEXT_K {.k = SK_TEXT, .nullable = 1} /* a const object is no constant expression in C */
+			static const sfield_t actor_f[] = {{.name = "name", .kind = TEXT_K}, {.name = "party", .kind = TEXT_K},
+			                                   {.name = "role", .kind = TEXT_K}};
+#undef TEXT_K
 			if (k->k == SK_LIST && k->elem->k == SK_ACTOR)
 				return check_fields(c, e->body, actor_f, 3, type);
 			if (k->k != SK_LIST || k->elem->k != SK_OBJECT) {

@@ -584,6 +584,8 @@ static void fam_init(matcher_t *m)
 	size_t np = 0, pcap = 0;
 	for (uint32_t r = 0; r < nr; r++) {
 		const rule_t *x = &g->rules[r];
+		if (x->nopen == 0) /* g->opens is NULL when no rule has one */
+			continue;
 		const opening_t *o = g->opens + x->open;
 		for (uint32_t q = 0; q < x->nopen; q++) {
 			const rule_t *y = &g->rules[o[q].rule];

@@ -18,30 +18,17 @@
 # keeping under tests/fuzz/crashes/TARGET/).  Extra libFuzzer options:
 # FUZZ_OPTS="-jobs=2 -workers=2"; clang: FUZZ_CC=clang-18.
 #
-# Two constructs of the library sources that clang 14 rejects are worked
-# around here, so the targets do not wait for the sources to change:
-#   - __builtin_cpu_supports("sha") is defined away (-D): the portable
-#     SHA-256 is used;
-#   - a static initializer naming a const object (grammar_compile.c,
-#     `.kind = text_k`, accepted by gcc as an extension) is spelled out by
-#     sed in a copy of the source under build/fuzz/src/.
-# Once the sources build with clang, both are no-ops.
-
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_OPTS    ?=
 FUZZ_DIR     := build/fuzz
 FUZZ_CORPUS    ?= $(FUZZ_DIR)/corpus
 FUZZ_ARTIFACTS ?= $(FUZZ_DIR)/artifacts
-# pointer-overflow ("applying zero offset to null pointer") is left out
-# until the null+0 offsets of match.c/grammar_compile.c are gone (issue 15;
-# tests/fuzz/crashes/grammar/): with it every run stops at the first one.
-# FUZZ_SAN_EXTRA= turns it back on.
-FUZZ_SAN_EXTRA ?= -fno-sanitize=pointer-overflow
+# extra sanitizer flags, e.g. FUZZ_SAN_EXTRA=-fno-sanitize=pointer-overflow
+FUZZ_SAN_EXTRA ?=
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined $(FUZZ_SAN_EXTRA)
 FUZZ_CFLAGS  := $(STD) -Wall -Wextra -Wno-unused-parameter -g -O1 -fno-omit-frame-pointer \
-                $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -iquote pipeline -iquote include -MMD -MP \
-                '-D__builtin_cpu_supports(x)=0'
+                $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -iquote pipeline -iquote include -MMD -MP
 FUZZ_TARGETS := read normalize pipeline grammar
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/%.o)
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/bin/fuzz_%)
@@ -52,10 +39,8 @@ FUZZ_MAXLEN_normalize := 8192
 FUZZ_MAXLEN_pipeline  := 8192
 FUZZ_MAXLEN_grammar   := 4096
 FUZZ_TIMEOUT ?= 30
-# per-target environment: every grammar compilation leaks the schema's
-# type table (grammar_parse.c p_record; tests/fuzz/crashes/grammar/), so
-# leak detection is off for the grammar target until that is fixed
-FUZZ_ENV_grammar ?= ASAN_OPTIONS=detect_leaks=0
+# per-target environment, e.g. FUZZ_ENV_grammar=ASAN_OPTIONS=detect_leaks=0
+FUZZ_ENV_grammar ?=
 
 # Objects and targets are rebuilt when the compiler or its flags change.
 FUZZ_FLAGS_NOW := $(FUZZ_CC) $(FUZZ_CFLAGS)
@@ -66,11 +51,7 @@ endif
 
 .PHONY: fuzz fuzz-build fuzz-smoke fuzz-replay fuzz-schema $(FUZZ_TARGETS:%=fuzz-%)
 
-$(FUZZ_DIR)/src/%.c: pipeline/%.c
-	@mkdir -p $(dir $@)
-	sed 's/\.kind = text_k\b/.kind = {.k = SK_TEXT, .nullable = 1}/g' $< > $@
-
-$(FUZZ_DIR)/pipeline/%.o: $(FUZZ_DIR)/src/%.c $(FUZZ_DIR)/flags
+$(FUZZ_DIR)/pipeline/%.o: pipeline/%.c $(FUZZ_DIR)/flags
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
 
@@ -97,9 +78,7 @@ $(FUZZ_TARGETS:%=fuzz-%): fuzz-%: $(FUZZ_DIR)/bin/fuzz_%
 	  $(FUZZ_CORPUS)/$* tests/fuzz/seeds/$*
 
 # Run every saved crash input again (tests/fuzz/crashes/TARGET/): one line
-# per input, "fixed" or "still fails", with leak detection on.  The build
-# leaves pointer-overflow out (above): `make fuzz-replay FUZZ_SAN_EXTRA=`
-# replays with it.
+# per input, "fixed" or "still fails", with leak detection on.
 fuzz-replay: fuzz-build
 	@$(foreach t,$(FUZZ_TARGETS),for f in tests/fuzz/crashes/$(t)/*; do [ -f "$$f" ] || continue; \
 	  if $(FUZZ_DIR)/bin/fuzz_$(t) -timeout=$(FUZZ_TIMEOUT) "$$f" >/dev/null 2>&1; \

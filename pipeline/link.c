@@ -1,0 +1,1500 @@
+/*
+ * link.c — vote options to proposals, proposal outcomes, reservations to
+ * votes, motions to decision points (see link.h and docs/research.md).
+ *
+ * Texts are compared as tokens (the tokenizer's lower-cased forms); words
+ * are known only through lexicon classes of the grammar:
+ *   party          party names and codes (party.tsv)
+ *   parlgov        party codes (parties_parlgov.tsv)
+ *   proposal_kind  the word a yrkande turns on (proposal_kind.tsv)
+ *   ordinal        rank compounds ending a word's head ("förstahand")
+ *   link           glue / negation / noun / lead / lead_to (link.tsv)
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "link.h"
+#include "tokenize.h"
+#include "util.h"
+
+/* ------------------------------------------------------------ texts */
+
+typedef struct text {
+	tokens_t t;
+	const char *s;   /* the text tokenized (arena) */
+} text_t;
+
+static void text_init(text_t *x, const value_t *v)
+{
+	x->t = (tokens_t)TOKENS_INIT;
+	x->s = NULL;
+	if (v && v->k == V_STR && v->u.s.n) {
+		tokenize(v->u.s.s, v->u.s.n, NULL, &x->t);
+		x->s = v->u.s.s;
+	}
+}
+
+static const char *low(const text_t *x, size_t k) { return tok_lower(&x->t, &x->t.v[k]); }
+
+static size_t u8len(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+typedef struct lx {
+	const grammar_t *g;
+	arena_t *a;
+} lx_t;
+
+static const char *lex(const lx_t *L, const char *cls, const char *w)
+{
+	return L->g && w && *w ? grammar_lexicon_value(L->g, cls, w) : NULL;
+}
+
+static int is_link(const lx_t *L, const char *w, const char *what)
+{
+	const char *v = lex(L, "link", w);
+	return v && strcmp(v, what) == 0;
+}
+
+/* ------------------------------------------------------------ party sets */
+
+#define PMAX 16
+typedef struct pset {
+	int n;
+	const char *c[PMAX];
+} pset_t;
+
+static int ps_has(const pset_t *s, const char *c)
+{
+	for (int i = 0; i < s->n; i++)
+		if (strcmp(s->c[i], c) == 0)
+			return 1;
+	return 0;
+}
+
+static void ps_add(pset_t *s, const char *c)
+{
+	if (c && !ps_has(s, c) && s->n < PMAX)
+		s->c[s->n++] = c;
+}
+
+static int ps_eq(const pset_t *x, const pset_t *y)
+{
+	if (x->n != y->n)
+		return 0;
+	for (int i = 0; i < x->n; i++)
+		if (!ps_has(y, x->c[i]))
+			return 0;
+	return 1;
+}
+
+static int ps_meets(const pset_t *x, const pset_t *y)
+{
+	for (int i = 0; i < x->n; i++)
+		if (ps_has(y, x->c[i]))
+			return 1;
+	return 0;
+}
+
+/* The party a word names: a code as printed ("KD"), or a party name ("Moderaternas");
+ * a short name only when capitalised. */
+static const char *party_of(const lx_t *L, const text_t *x, size_t k)
+{
+	const token_t *t = &x->t.v[k];
+	if (t->kind != TK_WORD)
+		return NULL;
+	const char *w = low(x, k);
+	const char *v = lex(L, "party", w);
+	int upper = (t->flags & TF_UPPER) != 0 || (t->len == 1 && (t->flags & TF_CAP));
+	if (upper) {
+		if (v && strlen(v) == t->lower_len && strncasecmp(v, w, t->lower_len) == 0)
+			return v;
+		if (lex(L, "parlgov", w) && x->s) /* a code as printed ("D") */
+			return arena_strndup(L->a, x->s + t->off, t->len);
+	}
+	if (v && u8len(w) >= 4 && (u8len(w) >= 6 || (t->flags & TF_CAP)))
+		return v;
+	return NULL;
+}
+
+#define LMAX 8
+typedef struct plists {
+	int n;
+	pset_t l[LMAX];
+} plists_t;
+
+static void party_lists(const lx_t *L, const text_t *x, plists_t *out)
+{
+	out->n = 0;
+	pset_t cur = {0, {0}};
+	for (size_t k = 0; k < x->t.n; k++) {
+		const token_t *t = &x->t.v[k];
+		if (t->kind == TK_NUM)
+			continue;
+		const char *c = party_of(L, x, k);
+		if (c) {
+			ps_add(&cur, c);
+		} else if (is_link(L, low(x, k), "glue")) {
+			continue;
+		} else if (cur.n) {
+			if (out->n < LMAX)
+				out->l[out->n++] = cur;
+			cur.n = 0;
+		}
+	}
+	if (cur.n && out->n < LMAX)
+		out->l[out->n++] = cur;
+}
+
+static void parties_in(const lx_t *L, const text_t *x, pset_t *out)
+{
+	out->n = 0;
+	for (size_t k = 0; k < x->t.n; k++)
+		ps_add(out, party_of(L, x, k));
+}
+
+/* The longest prefix of a word (five characters or more) that is an entry
+ * of the class; its value, or NULL. */
+static const char *prefix_value(const lx_t *L, const char *cls, const char *w, size_t *plen)
+{
+	size_t n = strlen(w);
+	char buf[128];
+	if (n >= sizeof buf)
+		return NULL;
+	memcpy(buf, w, n + 1);
+	for (size_t m = n; m > 0; m--) {
+		if (((unsigned char)w[m] & 0xC0) == 0x80 && m < n)
+			continue; /* not a character boundary */
+		buf[m] = '\0';
+		if (u8len(buf) < 5)
+			break;
+		const char *v = lex(L, cls, buf);
+		if (v) {
+			if (plen)
+				*plen = m;
+			return v;
+		}
+	}
+	return NULL;
+}
+
+static int kind_value(const char *v)
+{
+	return v && *v && !(v[0] >= '0' && v[0] <= '9');
+}
+
+/* The kind a text turns on, other than bifall: the last word a kind word begins. */
+static const char *kind_in(const lx_t *L, const text_t *x)
+{
+	const char *last = NULL;
+	for (size_t k = 0; k < x->t.n; k++) {
+		if (x->t.v[k].kind != TK_WORD)
+			continue;
+		const char *v = prefix_value(L, "proposal_kind", low(x, k), NULL);
+		if (kind_value(v) && strcmp(v, "bifall") != 0)
+			last = v;
+	}
+	return last;
+}
+
+/* The rank a text names ("förstahandsyrkande" -> 1), else 0. */
+static long rank_in(const lx_t *L, const text_t *x)
+{
+	for (size_t k = 0; k < x->t.n; k++) {
+		if (x->t.v[k].kind != TK_WORD)
+			continue;
+		/* a prefix ending in "hand" that the ordinal class lists */
+		const char *w = low(x, k);
+		char buf[128];
+		for (const char *h = strstr(w, "hand"); h; h = strstr(h + 1, "hand")) {
+			size_t m = (size_t)(h - w) + 4;
+			if (m >= sizeof buf)
+				break;
+			memcpy(buf, w, m);
+			buf[m] = '\0';
+			const char *v = lex(L, "ordinal", buf);
+			if (v && v[0] >= '1' && v[0] <= '9')
+				return strtol(v, NULL, 10);
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ names */
+
+/* A name's key: lower-cased words joined by one space (arena). */
+static const char *name_key(arena_t *a, const value_t *actor)
+{
+	const value_t *n = actor && actor->k == V_OBJ ? v_get(actor, "name") : NULL;
+	if (!n || n->k != V_STR || !n->u.s.n)
+		return NULL;
+	text_t x;
+	text_init(&x, n);
+	buf_t b = BUF_INIT;
+	for (size_t k = 0; k < x.t.n; k++) {
+		if (b.len)
+			buf_addc(&b, ' ');
+		buf_adds(&b, low(&x, k));
+	}
+	const char *r = b.len ? arena_strndup(a, b.data, b.len) : NULL;
+	buf_release(&b);
+	tokens_release(&x.t);
+	return r;
+}
+
+static const char *actor_party(const value_t *actor)
+{
+	const value_t *p = actor && actor->k == V_OBJ ? v_get(actor, "party") : NULL;
+	return p && p->k == V_STR && p->u.s.n ? p->u.s.s : NULL;
+}
+
+/* The name (or its genitive) in the text as whole words. */
+static int name_in(const char *key, const text_t *x)
+{
+	if (!key)
+		return 0;
+	size_t nw = 1;
+	for (const char *p = key; *p; p++)
+		nw += *p == ' ';
+	for (size_t k = 0; k + nw <= x->t.n; k++) {
+		const char *p = key;
+		size_t j;
+		for (j = 0; j < nw; j++) {
+			const char *w = low(x, k + j);
+			size_t wl = strlen(w);
+			const char *e = strchr(p, ' ');
+			size_t pl = e ? (size_t)(e - p) : strlen(p);
+			int ok = wl == pl && memcmp(w, p, pl) == 0;
+			if (!ok && j == nw - 1)
+				ok = wl == pl + 1 && memcmp(w, p, pl) == 0 && w[pl] == 's';
+			if (!ok)
+				break;
+			p += pl + (e != NULL);
+		}
+		if (j == nw)
+			return 1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ items */
+
+enum { O_NONE, O_ADOPTED, O_REJECTED, O_NOT_PUT, O_UNKNOWN };
+static const char *const OUT_NAME[] = {NULL, "adopted", "rejected", "not_put", NULL};
+
+typedef struct prop {
+	size_t r;             /* record index */
+	value_t *f;
+	const char *kind;
+	long rank;
+	int nact;
+	const char *names[PMAX];   /* name keys (NULL: party only) */
+	const char *parties[PMAX];
+	const char *supports;      /* name key of the supported actor */
+	int has_supports;
+	text_t text;
+	const char *id;
+	int out;
+	const char *basis;
+} prop_t;
+
+typedef struct vote {
+	size_t r;
+	value_t *f;
+	const char *id;
+	int nopt;
+	char **hit;   /* [option][proposal] */
+} vote_t;
+
+typedef struct ctx {
+	arena_t *a;
+	lx_t L;
+	prop_t *p;
+	size_t np;
+	vote_t *v;
+	size_t nv;
+	size_t *res, nres;   /* reservation records */
+	size_t *dec, ndec;   /* decision att_sats records */
+	size_t *mot, nmot;   /* motions */
+	recvec_t *rv;
+	const char **id;     /* id of each live proposal, vote, att_sats record */
+	const struct roll *roll;   /* members who could vote (attendance) */
+	long item_no;        /* the item's § number, -1 if none */
+} ctx_t;
+
+static const char *str_field(const value_t *f, const char *k)
+{
+	const value_t *x = v_get(f, k);
+	return x && x->k == V_STR ? x->u.s.s : NULL;
+}
+
+static int backs(const prop_t *p)
+{
+	return (p->kind && strcmp(p->kind, "stöd") == 0) || p->has_supports;
+}
+
+static int kind_is(const prop_t *p, const char *k) { return p->kind && k && strcmp(p->kind, k) == 0; }
+
+static int is_main(const prop_t *p)
+{
+	return kind_is(p, "bifall") || kind_is(p, "eget_förslag") || kind_is(p, "avslag");
+}
+
+static int is_send_back(const char *k)
+{
+	return k && (strcmp(k, "återremiss") == 0 || strcmp(k, "bordläggning") == 0);
+}
+
+static int open_(const prop_t *p) { return p->out == O_NONE || p->out == O_UNKNOWN; }
+
+static void setr(prop_t *p, int out, const char *basis)
+{
+	if (open_(p)) {
+		p->out = out;
+		p->basis = basis;
+	}
+}
+
+static void mine_of(const prop_t *p, pset_t *s)
+{
+	s->n = 0;
+	for (int i = 0; i < p->nact; i++)
+		ps_add(s, p->parties[i]);
+}
+
+/* The party list a proposal's text names as its own. */
+static void own_list(const ctx_t *c, const prop_t *p, int strict, pset_t *out)
+{
+	plists_t ls;
+	party_lists(&c->L, &p->text, &ls);
+	pset_t mine;
+	mine_of(p, &mine);
+	out->n = 0;
+	for (int i = 0; i < ls.n; i++)
+		if (ps_meets(&ls.l[i], &mine)) {
+			*out = ls.l[i];
+			return;
+		}
+	if (ls.n && !strict)
+		*out = ls.l[0];
+}
+
+static int has_name(const prop_t *p, const char *key)
+{
+	for (int i = 0; key && i < p->nact; i++)
+		if (p->names[i] && strcmp(p->names[i], key) == 0)
+			return 1;
+	return 0;
+}
+
+/* The proposal's text names another proposer or a party list. */
+static int refers(const ctx_t *c, const prop_t *p)
+{
+	if (p->has_supports)
+		return 1;
+	for (size_t j = 0; j < c->np; j++)
+		for (int k = 0; k < c->p[j].nact; k++) {
+			const char *nm = c->p[j].names[k];
+			if (nm && !has_name(p, nm) && name_in(nm, &p->text))
+				return 1;
+		}
+	pset_t s;
+	parties_in(&c->L, &p->text, &s);
+	return s.n > 0;
+}
+
+/* The label without its lead ("bifall till motionen" -> "motionen"): the
+ * index of its first token after the lead. */
+static size_t label_object(const ctx_t *c, const text_t *x)
+{
+	if (x->t.n >= 2 && is_link(&c->L, low(x, 0), "lead") && is_link(&c->L, low(x, 1), "lead_to"))
+		return 2;
+	return 0;
+}
+
+/* tokens x[from..] as a contiguous run of words in y */
+static int words_inside(const text_t *x, size_t from, const text_t *y)
+{
+	size_t n = x->t.n - from;
+	if (!n)
+		return 0;
+	for (size_t k = 0; k + n <= y->t.n; k++) {
+		size_t j = 0;
+		while (j < n && strcmp(low(x, from + j), low(y, k + j)) == 0)
+			j++;
+		if (j == n)
+			return 1;
+	}
+	return 0;
+}
+
+static void link_option(ctx_t *c, const value_t *opt, char *hit)
+{
+	size_t np = c->np;
+	memset(hit, 0, np ? np : 1);
+	text_t lab;
+	text_init(&lab, v_get(opt, "label"));
+	const char *kind = kind_in(&c->L, &lab);
+	long rank = rank_in(&c->L, &lab);
+	const value_t *owner = v_get(opt, "by");
+	const char *oname = name_key(c->a, owner);
+	const char *oparty = actor_party(owner);
+	const value_t *st = v_get(opt, "standing");
+	int standing = st && st->k == V_BOOL && st->u.b;
+	int any = 0;
+#define KIND_OK(p) ((!kind || kind_is((p), kind)) && (!rank || !(p)->rank || (p)->rank == rank))
+	/* 1. by the owner's name, else a proposer named in the label */
+	const char *names[PMAX];
+	int nn = 0;
+	if (oname)
+		names[nn++] = oname;
+	else
+		for (size_t j = 0; j < np; j++)
+			for (int k = 0; k < c->p[j].nact; k++)
+				if (c->p[j].names[k] && nn < PMAX && name_in(c->p[j].names[k], &lab))
+					names[nn++] = c->p[j].names[k];
+	if (nn) {
+		for (int pass = 0; pass < 2 && !any; pass++)
+			for (size_t j = 0; j < np; j++) {
+				int m = 0;
+				for (int k = 0; k < nn && !m; k++)
+					m = has_name(&c->p[j], names[k]);
+				if (m && (pass || KIND_OK(&c->p[j]))) {
+					hit[j] = 1;
+					any = 1;
+				}
+			}
+		/* "Eva Linds förstahandsyrkande" among her proposals printed
+		 * without a rank: the first of them (the second for
+		 * "andrahands…") */
+		if (any && rank) {
+			size_t nh = 0, ranked = 0;
+			for (size_t j = 0; j < np; j++)
+				if (hit[j]) {
+					nh++;
+					ranked += c->p[j].rank != 0;
+				}
+			if (nh > 1 && !ranked && (size_t)rank <= nh) {
+				long k = 0;
+				for (size_t j = 0; j < np; j++)
+					if (hit[j])
+						hit[j] = ++k == rank;
+			}
+		}
+		if (any)
+			goto done;
+	}
+	/* 2. by party: the owner's party, or the party list in the label */
+	pset_t parties = {0, {0}};
+	if (oparty && !oname)
+		ps_add(&parties, oparty);
+	if (!parties.n && !nn)
+		parties_in(&c->L, &lab, &parties);
+	if (parties.n) {
+		for (size_t j = 0; j < np; j++) {
+			prop_t *p = &c->p[j];
+			if (!KIND_OK(p))
+				continue;
+			pset_t own, mine;
+			own_list(c, p, 0, &own);
+			mine_of(p, &mine);
+			int by_text = ps_eq(&own, &parties) && (!kind_is(p, "avslag") || (kind && strcmp(kind, "avslag") == 0));
+			int sub = p->nact > 0;
+			for (int k = 0; k < p->nact && sub; k++)
+				sub = p->parties[k] && ps_has(&parties, p->parties[k]);
+			if (by_text || sub) {
+				hit[j] = 1;
+				any = 1;
+			}
+		}
+		if (any)
+			goto done;
+	}
+	/* 3. the standing proposal: bifall proposals that name no other yrkande */
+	if (standing) {
+		for (size_t j = 0; j < np; j++)
+			if (kind_is(&c->p[j], "bifall") && !refers(c, &c->p[j]))
+				hit[j] = 1;
+		goto done;
+	}
+	/* 4. a label naming only a kind */
+	if (kind && !nn && !parties.n) {
+		for (size_t j = 0; j < np; j++)
+			if (kind_is(&c->p[j], kind))
+				hit[j] = 1;
+		goto done;
+	}
+	/* 5. the label's object in the proposal's text */
+	{
+		size_t from = label_object(c, &lab);
+		size_t chars = 0;
+		for (size_t k = from; k < lab.t.n; k++)
+			chars += u8len(low(&lab, k)) + (k > from);
+		if (chars >= 5)
+			for (size_t j = 0; j < np; j++)
+				if ((kind_is(&c->p[j], "bifall") || kind_is(&c->p[j], "eget_förslag")) &&
+				    words_inside(&lab, from, &c->p[j].text))
+					hit[j] = 1;
+	}
+done:
+#undef KIND_OK
+	tokens_release(&lab.t);
+}
+
+static void link_votes(ctx_t *c)
+{
+	for (size_t vi = 0; vi < c->nv; vi++) {
+		vote_t *v = &c->v[vi];
+		const value_t *opts = v_get(v->f, "options");
+		v->nopt = opts && opts->k == V_ARR ? (int)opts->u.a.n : 0;
+		v->hit = xcalloc(v->nopt ? (size_t)v->nopt : 1, sizeof *v->hit);
+		char *named = xcalloc(c->np ? c->np : 1, 1);
+		for (int o = 0; o < v->nopt; o++) {
+			v->hit[o] = xcalloc(c->np ? c->np : 1, 1);
+			link_option(c, opts->u.a.v[o], v->hit[o]);
+			const value_t *st = v_get(opts->u.a.v[o], "standing");
+			if (!(st && st->k == V_BOOL && st->u.b))
+				for (size_t j = 0; j < c->np; j++)
+					named[j] |= v->hit[o][j];
+		}
+		for (int o = 0; o < v->nopt; o++) {
+			const value_t *st = v_get(opts->u.a.v[o], "standing");
+			if (st && st->k == V_BOOL && st->u.b)
+				for (size_t j = 0; j < c->np; j++)
+					if (named[j])
+						v->hit[o][j] = 0;
+		}
+		free(named);
+	}
+}
+
+static int int_field(const value_t *f, const char *k, long long *out)
+{
+	const value_t *x = v_get(f, k);
+	if (x && x->k == V_INT) {
+		*out = x->u.i;
+		return 1;
+	}
+	return 0;
+}
+
+/* The vote's result: the adopted option (-1: none), and whether the text
+ * determines it; *all_lost: a single option put alone was rejected. */
+static int vote_result(const vote_t *v, long *won, int *single_lost)
+{
+	*won = -1;
+	*single_lost = 0;
+	long long n = v->nopt, a;
+	if (n == 0)
+		return 0;
+	int has_a = int_field(v->f, "adopted", &a);
+	if (has_a && a >= 0 && a < n) {
+		*won = (long)a;
+		return 1;
+	}
+	const char *m = str_field(v->f, "method");
+	if (m && strcmp(m, "omröstning") == 0) {
+		long long ja = 0, nej = 0;
+		int have = 0;
+		const value_t *cn = v_get(v->f, "counts");
+		if (cn && cn->k == V_OBJ) {
+			long long x;
+			if (int_field(cn, "ja", &x)) {
+				ja = x;
+				have = 1;
+			}
+			if (int_field(cn, "nej", &x)) {
+				nej = x;
+				have = 1;
+			}
+		}
+		const value_t *b = v_get(v->f, "ballots");
+		if (!have && b && b->k == V_ARR && b->u.a.n) {
+			for (size_t i = 0; i < b->u.a.n; i++) {
+				const char *bv = str_field(b->u.a.v[i], "vote");
+				ja += bv && strcmp(bv, "ja") == 0;
+				nej += bv && strcmp(bv, "nej") == 0;
+			}
+			have = 1;
+		}
+		if (!have || ja == nej)
+			return 0;
+		long long side, other;
+		int hs = int_field(v->f, ja > nej ? "ja" : "nej", &side);
+		int ho = int_field(v->f, ja > nej ? "nej" : "ja", &other);
+		if (hs && side >= 0 && side < n) {
+			*won = (long)side;
+			return 1;
+		}
+		if (n == 1 && ho) {
+			*single_lost = 1;
+			return 1;
+		}
+		return 0;
+	}
+	if (n == 1 && !has_a) {
+		*single_lost = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* The proposals whose fate proposal i shares (i itself unless it backs someone). */
+static void followed(const ctx_t *c, size_t i, char *set)
+{
+	memset(set, 0, c->np ? c->np : 1);
+	const prop_t *p = &c->p[i];
+	int any = 0;
+	if (p->supports)
+		for (size_t j = 0; j < c->np; j++)
+			if (j != i && !kind_is(&c->p[j], "stöd") && has_name(&c->p[j], p->supports)) {
+				set[j] = 1;
+				any = 1;
+			}
+	if (!any)
+		set[i] = 1;
+}
+
+/* word heads: words of four characters or more cut to five (tokens split at hyphens) */
+typedef struct heads {
+	char (*w)[24];
+	size_t n, cap;
+	int neg;
+} heads_t;
+
+static void heads_of(const ctx_t *c, const text_t *x, heads_t *h)
+{
+	h->n = 0;
+	h->neg = 0;
+	for (size_t k = 0; k < x->t.n; k++) {
+		const token_t *t = &x->t.v[k];
+		if (t->kind != TK_WORD && t->kind != TK_NUM)
+			continue;
+		const char *w = low(x, k);
+		if (is_link(&c->L, w, "negation"))
+			h->neg = 1;
+		const char *p = w;
+		while (*p) {
+			size_t n = strcspn(p, "-'’");
+			char part[96];
+			if (n < sizeof part) {
+				memcpy(part, p, n);
+				part[n] = '\0';
+				if (u8len(part) >= 4) {
+					/* first five characters */
+					size_t b = 0, ch = 0;
+					while (part[b] && ch < 5) {
+						b++;
+						while (((unsigned char)part[b] & 0xC0) == 0x80)
+							b++;
+						ch++;
+					}
+					int dup = 0;
+					for (size_t i = 0; i < h->n && !dup; i++)
+						dup = strlen(h->w[i]) == b && memcmp(h->w[i], part, b) == 0;
+					if (!dup && b < sizeof h->w[0]) {
+						GROW(h->w, h->cap, h->n + 1);
+						memcpy(h->w[h->n], part, b);
+						h->w[h->n][b] = '\0';
+						h->n++;
+					}
+				}
+			}
+			p += n;
+			while (*p == '-' || *p == '\'')
+				p++;
+			if (!strncmp(p, "’", strlen("’")))
+				p += strlen("’");
+		}
+	}
+}
+
+static int heads_within(const heads_t *x, const heads_t *y)
+{
+	for (size_t i = 0; i < x->n; i++) {
+		int f = 0;
+		for (size_t j = 0; j < y->n && !f; j++)
+			f = strcmp(x->w[i], y->w[j]) == 0;
+		if (!f)
+			return 0;
+	}
+	return 1;
+}
+
+/* "stadsledningskontorets förslag": genitive words (ending in s) before a proposal noun */
+static int genitive_noun(const ctx_t *c, const text_t *x, size_t k)
+{
+	if (k + 1 >= x->t.n || x->t.v[k].kind != TK_WORD)
+		return 0;
+	const char *w = low(x, k);
+	size_t n = strlen(w);
+	return n >= 2 && w[n - 1] == 's' && is_link(&c->L, low(x, k + 1), "noun");
+}
+
+static void rule_decision(ctx_t *c)
+{
+	char *follows = xcalloc(c->np ? c->np : 1, 1);
+	heads_t dh = {0}, ph = {0};
+	for (size_t di = 0; di < c->ndec; di++) {
+		text_t d;
+		text_init(&d, v_get(c->rv->v[c->dec[di]].fields, "text"));
+		plists_t lists;
+		party_lists(&c->L, &d, &lists);
+		const char *dkind = kind_in(&c->L, &d);
+		int negative = dkind && strcmp(dkind, "avslag") == 0;
+		if (lists.n > 1)
+			goto next;
+		memset(follows, 0, c->np ? c->np : 1);
+		int nf = 0;
+		/* the point says what a proposal says */
+		int near_ok = 0;
+		if (!lists.n) {
+			heads_of(c, &d, &dh);
+			near_ok = dh.n >= 4;
+		}
+		for (size_t i = 0; i < c->np; i++) {
+			prop_t *p = &c->p[i];
+			if (backs(p))
+				continue;
+			if (near_ok && p->text.t.n) {
+				heads_of(c, &p->text, &ph);
+				if (heads_within(&dh, &ph) && ph.neg == dh.neg) {
+					follows[i] = 1;
+					nf++;
+					continue;
+				}
+			}
+			if (kind_is(p, "avslag") || (dkind && !negative && !kind_is(p, dkind)))
+				continue;
+			plists_t pl;
+			party_lists(&c->L, &p->text, &pl);
+			if (lists.n) {
+				pset_t own;
+				own_list(c, p, 0, &own);
+				if (pl.n && ps_eq(&own, &lists.l[0])) {
+					follows[i] = 1;
+					nf++;
+				}
+				continue;
+			}
+			int named = 0;
+			for (size_t k = 0; k < d.t.n; k++)
+				named |= genitive_noun(c, &d, k);
+			if (named) {
+				pset_t own;
+				own_list(c, p, 1, &own);
+				if (!own.n && (kind_is(p, "bifall") || kind_is(p, "ändring") || kind_is(p, "tillägg"))) {
+					int m = 0;
+					for (size_t k = 0; k < d.t.n && !m; k++) {
+						if (!genitive_noun(c, &d, k))
+							continue;
+						for (size_t q = 0; q + 1 < p->text.t.n && !m; q++)
+							m = strcmp(low(&d, k), low(&p->text, q)) == 0 && is_link(&c->L, low(&p->text, q + 1), "noun");
+					}
+					if (m) {
+						follows[i] = 1;
+						nf++;
+					}
+				}
+			} else if (is_send_back(dkind) && kind_is(p, dkind)) {
+				follows[i] = 1;
+				nf++;
+			}
+		}
+		if (!nf)
+			goto next;
+		int any_avslag = 0, any_back = 0;
+		for (size_t i = 0; i < c->np; i++)
+			if (follows[i]) {
+				any_avslag |= kind_is(&c->p[i], "avslag");
+				any_back |= is_send_back(c->p[i].kind);
+			}
+		int neg = negative && !any_avslag;
+		for (size_t i = 0; i < c->np; i++)
+			if (follows[i])
+				setr(&c->p[i], neg ? O_REJECTED : O_ADOPTED, "decision");
+		if (neg || (dkind && (strcmp(dkind, "tillägg") == 0 || strcmp(dkind, "ändring") == 0)) || any_back)
+			goto next;
+		for (size_t i = 0; i < c->np; i++) {
+			prop_t *p = &c->p[i];
+			if (!follows[i] && !backs(p) && is_main(p) && (!kind_is(p, "avslag") || !refers(c, p)))
+				setr(p, O_REJECTED, "decision_follows_another");
+		}
+	next:
+		tokens_release(&d.t);
+	}
+	free(dh.w);
+	free(ph.w);
+	free(follows);
+}
+
+static void rule_opposes(ctx_t *c)
+{
+	for (size_t i = 0; i < c->np; i++) {
+		prop_t *p = &c->p[i];
+		if (!open_(p) || !kind_is(p, "avslag"))
+			continue;
+		const char *kind = kind_in(&c->L, &p->text);
+		if (kind && strcmp(kind, "avslag") == 0)
+			kind = NULL;
+		plists_t pl;
+		party_lists(&c->L, &p->text, &pl);
+		int outs = 0; /* bit 1 adopted, bit 2 rejected */
+		for (size_t j = 0; j < c->np; j++) {
+			prop_t *q = &c->p[j];
+			if (j == i || open_(q) || (q->out != O_ADOPTED && q->out != O_REJECTED) || kind_is(q, "avslag") ||
+			    (kind && !kind_is(q, kind)))
+				continue;
+			int target = 0;
+			for (int k = 0; k < q->nact && !target; k++)
+				target = q->names[k] && !has_name(p, q->names[k]) && name_in(q->names[k], &p->text);
+			if (!target && pl.n) {
+				pset_t own;
+				own_list(c, q, 0, &own);
+				target = ps_eq(&own, &pl.l[0]);
+			}
+			if (target)
+				outs |= q->out == O_ADOPTED ? 1 : 2;
+		}
+		if (outs == 1)
+			setr(p, O_REJECTED, "opposes");
+		else if (outs == 2)
+			setr(p, O_ADOPTED, "opposes");
+	}
+}
+
+static void rule_reservation(ctx_t *c)
+{
+	for (size_t i = 0; i < c->np; i++) {
+		prop_t *p = &c->p[i];
+		int hit = 0;
+		for (size_t r = 0; r < c->nres && !hit; r++) {
+			const value_t *by = v_get(c->rv->v[c->res[r]].fields, "by");
+			for (size_t k = 0; by && by->k == V_ARR && k < by->u.a.n && !hit; k++) {
+				const value_t *ra = by->u.a.v[k];
+				const char *rn = name_key(c->a, ra);
+				const char *rp = actor_party(ra);
+				for (int m = 0; m < p->nact && !hit; m++) {
+					if (rn)
+						hit = p->names[m] && strcmp(p->names[m], rn) == 0;
+					else if (rp)
+						hit = p->parties[m] && strcmp(p->parties[m], rp) == 0;
+					if (!hit && !p->names[m] && p->parties[m] && rp)
+						hit = strcmp(p->parties[m], rp) == 0;
+				}
+			}
+		}
+		if (hit)
+			setr(p, O_REJECTED, "reservation");
+	}
+}
+
+static int same_words(const text_t *x, const text_t *y)
+{
+	size_t i = 0, j = 0;
+	for (;;) {
+		while (i < x->t.n && x->t.v[i].kind == TK_PUNCT)
+			i++;
+		while (j < y->t.n && y->t.v[j].kind == TK_PUNCT)
+			j++;
+		if (i == x->t.n || j == y->t.n)
+			return i == x->t.n && j == y->t.n;
+		if (strcmp(low(x, i), low(y, j)) != 0)
+			return 0;
+		i++;
+		j++;
+	}
+}
+
+static void outcomes(ctx_t *c)
+{
+	size_t np = c->np;
+	char *tg = xcalloc(np ? np : 1, 1);
+	/* vote */
+	for (size_t i = 0; i < np; i++) {
+		prop_t *p = &c->p[i];
+		if (!open_(p))
+			continue;
+		followed(c, i, tg);
+		int decided = O_NONE, linked = 0;
+		for (size_t vi = 0; vi < c->nv; vi++) {
+			vote_t *v = &c->v[vi];
+			for (int o = 0; o < v->nopt; o++) {
+				int meets = 0;
+				for (size_t j = 0; j < np && !meets; j++)
+					meets = tg[j] && v->hit[o][j];
+				if (!meets)
+					continue;
+				linked = 1;
+				long won;
+				int single_lost;
+				if (!vote_result(v, &won, &single_lost))
+					continue;
+				decided = (!single_lost && won == o) ? O_ADOPTED : O_REJECTED;
+			}
+		}
+		if (decided) {
+			p->out = decided;
+			p->basis = "vote";
+		} else if (linked) {
+			p->out = O_UNKNOWN;
+		}
+	}
+	rule_decision(c);
+	rule_opposes(c);
+	rule_reservation(c);
+	/* uncontested */
+	{
+		const char *k0 = NULL;
+		int one = 1, nmain = 0, same = 1;
+		const prop_t *first = NULL;
+		for (size_t i = 0; i < np; i++) {
+			const prop_t *p = &c->p[i];
+			if (backs(p))
+				continue;
+			nmain++;
+			if (!first) {
+				first = p;
+				k0 = p->kind;
+			} else {
+				one &= (k0 == NULL) == (p->kind == NULL) && (!k0 || strcmp(k0, p->kind) == 0);
+				same &= same_words(&first->text, &p->text);
+			}
+		}
+		if (!c->nv && nmain && one && k0 && (is_send_back(k0) || (strcmp(k0, "bifall") == 0 && same)))
+			for (size_t i = 0; i < np; i++)
+				setr(&c->p[i], O_ADOPTED, "uncontested");
+	}
+	/* last left */
+	int postponed = 0;
+	for (size_t i = 0; i < np; i++)
+		if (is_send_back(c->p[i].kind) && c->p[i].out != O_REJECTED)
+			postponed = 1;
+	for (int pass = 0; pass < 2; pass++) {
+		size_t n = 0, nleft = 0, left = 0;
+		int others_lost = 1;
+		for (size_t i = 0; i < np; i++) {
+			const prop_t *p = &c->p[i];
+			if (backs(p) || (pass == 0 && !is_main(p)))
+				continue;
+			n++;
+			if (open_(p)) {
+				nleft++;
+				left = i;
+			}
+		}
+		for (size_t i = 0; i < np; i++) {
+			const prop_t *p = &c->p[i];
+			if (backs(p) || (pass == 0 && !is_main(p)) || (nleft == 1 && i == left))
+				continue;
+			if (p->out != O_REJECTED)
+				others_lost = 0;
+		}
+		if (n >= 2 && nleft == 1 && is_main(&c->p[left]) && !backs(&c->p[left]) && !postponed && others_lost)
+			setr(&c->p[left], O_ADOPTED, "last_left");
+	}
+	/* decided / not put */
+	int on_merits = 0, sent_back = 0;
+	for (size_t i = 0; i < np; i++) {
+		const prop_t *p = &c->p[i];
+		if (p->out == O_ADOPTED && !backs(p) && is_main(p))
+			on_merits = 1;
+		if (p->out == O_ADOPTED && is_send_back(p->kind))
+			sent_back = 1;
+	}
+	for (size_t i = 0; i < np; i++) {
+		prop_t *p = &c->p[i];
+		if (on_merits && !sent_back && is_send_back(p->kind))
+			setr(p, O_REJECTED, "decided_on_merits");
+		else if (sent_back && !is_send_back(p->kind) && !backs(p))
+			setr(p, O_NOT_PUT, "sent_back");
+	}
+	rule_opposes(c);
+	/* backing proposals share the fate of the proposals they back */
+	for (size_t i = 0; i < np; i++) {
+		prop_t *p = &c->p[i];
+		if (!open_(p) || !backs(p))
+			continue;
+		followed(c, i, tg);
+		int outs = 0, o1 = 0;
+		for (size_t j = 0; j < np; j++)
+			if (tg[j] && j != i && !open_(&c->p[j])) {
+				if (!o1)
+					o1 = c->p[j].out;
+				outs |= c->p[j].out == o1 ? 1 : 2;
+			}
+		if (outs == 1)
+			setr(p, o1, "backs");
+	}
+	free(tg);
+}
+
+/* ------------------------------------------------------------ derived ballots */
+
+typedef struct member {
+	const value_t *name, *party;
+	long from, to;   /* paragraphs attended, -1 = not printed */
+	int absent;      /* listed as absent from the meeting */
+} member_t;
+
+typedef struct roll {
+	member_t *m;
+	size_t n, cap;
+} roll_t;
+
+static int same_text_ci(const value_t *x, const value_t *y)
+{
+	return x && y && x->k == V_STR && y->k == V_STR && x->u.s.n == y->u.s.n &&
+	       strncasecmp(x->u.s.s, y->u.s.s, x->u.s.n) == 0;
+}
+
+/* The members who could vote: ledamöter and serving substitutes of the
+ * attendance lists (each person once), and those reported absent. */
+static void roll_of(const recvec_t *rv, const char *dead, roll_t *r)
+{
+	for (size_t i = 0; i < rv->n; i++) {
+		if (dead[i] || !rv->v[i].type || strcmp(rv->v[i].type, "attendance") != 0)
+			continue;
+		const value_t *f = rv->v[i].fields;
+		const char *st = str_field(f, "status");
+		const value_t *nm = v_get(f, "name"), *pt = v_get(f, "party");
+		if (!st || !nm || nm->k != V_STR || !pt || pt->k != V_STR)
+			continue;
+		int voter = strcmp(st, "ledamot") == 0 || strcmp(st, "tjänstgörande_ersättare") == 0;
+		int absent = strcmp(st, "frånvarande") == 0;
+		if (!voter && !absent)
+			continue;
+		int dup = 0;
+		for (size_t k = 0; k < r->n && !dup; k++)
+			dup = same_text_ci(r->m[k].name, nm);
+		if (dup)
+			continue;
+		long long a, b;
+		GROW(r->m, r->cap, r->n + 1);
+		r->m[r->n++] = (member_t){nm, pt, int_field(f, "present_from", &a) ? (long)a : -1,
+		                          int_field(f, "present_to", &b) ? (long)b : -1, absent};
+	}
+}
+
+static int in_parties(const value_t *list, const value_t *party)
+{
+	for (size_t k = 0; list && list->k == V_ARR && k < list->u.a.n; k++)
+		if (same_text_ci(v_get(list->u.a.v[k], "party"), party))
+			return 1;
+	return 0;
+}
+
+/* A counted vote whose text says how each party voted ("Ledamöterna från
+ * SD röstar nej", "Övriga ledamöter röstar ja") and whose members are
+ * known from the attendance list: one ballot per member, derived: true,
+ * when every member present is covered and the derived counts agree with
+ * the printed ones.  Ballots printed by name are kept (derived: false). */
+static void derive_ballots(arena_t *a, value_t *vf, const roll_t *roll, long item_no)
+{
+	const value_t *ja = v_get(vf, "_ja_parties"), *nej = v_get(vf, "_nej_parties");
+	const value_t *avs = v_get(vf, "_avstår_parties");
+	const char *rest = str_field(vf, "_rest");
+	const char *m = str_field(vf, "method");
+	if ((v_is_null(ja) && v_is_null(nej) && v_is_null(avs) && !rest) || !m || strcmp(m, "omröstning") != 0 ||
+	    !roll->n)
+		return;
+	const value_t *printed = v_get(vf, "ballots");
+	value_t *out = v_arr(a);
+	long long n[3] = {0, 0, 0};
+	static const char *const VOTE[] = {"ja", "nej", "avstår"};
+	for (size_t k = 0; printed && printed->k == V_ARR && k < printed->u.a.n; k++) {
+		value_t *b = printed->u.a.v[k];
+		v_set(a, b, "derived", v_bool(a, 0));
+		v_push(a, out, b);
+		const char *bv = str_field(b, "vote");
+		for (int q = 0; q < 3; q++)
+			n[q] += bv && strcmp(bv, VOTE[q]) == 0;
+	}
+	for (size_t k = 0; k < roll->n; k++) {
+		const member_t *mb = &roll->m[k];
+		int listed = 0;
+		for (size_t q = 0; printed && printed->k == V_ARR && q < printed->u.a.n && !listed; q++)
+			listed = same_text_ci(v_get(printed->u.a.v[q], "name"), mb->name);
+		if (listed)
+			continue;
+		int here = !mb->absent && (item_no < 0 || ((mb->from < 0 || mb->from <= item_no) && (mb->to < 0 || item_no <= mb->to)));
+		const char *vote;
+		if (!here)
+			vote = "frånvarande";
+		else if (in_parties(ja, mb->party))
+			vote = "ja";
+		else if (in_parties(nej, mb->party))
+			vote = "nej";
+		else if (in_parties(avs, mb->party))
+			vote = "avstår";
+		else if (rest)
+			vote = rest;
+		else
+			return; /* a member present whose vote the text does not state */
+		for (int q = 0; q < 3; q++)
+			n[q] += strcmp(vote, VOTE[q]) == 0;
+		value_t *b = v_obj(a);
+		v_set(a, b, "name", (value_t *)mb->name);
+		v_set(a, b, "party", (value_t *)mb->party);
+		v_set(a, b, "vote", v_cstr(a, vote));
+		v_set(a, b, "derived", v_bool(a, 1));
+		v_push(a, out, b);
+	}
+	/* the printed counts must agree */
+	value_t *cn = v_get(vf, "counts");
+	for (int q = 0; q < 3; q++) {
+		long long c;
+		if (cn && cn->k == V_OBJ && int_field(cn, VOTE[q], &c) && c != n[q])
+			return;
+	}
+	if (!n[0] && !n[1])
+		return;
+	v_set(a, vf, "ballots", out);
+	if (!cn || cn->k != V_OBJ) {
+		cn = v_obj(a);
+		v_set(a, cn, "ja", v_null(a));
+		v_set(a, cn, "nej", v_null(a));
+		v_set(a, cn, "avstår", v_null(a));
+		v_set(a, cn, "frånvarande", v_null(a));
+		v_set(a, vf, "counts", cn);
+	}
+	for (int q = 0; q < 3; q++)
+		if (v_is_null(v_get(cn, VOTE[q])))
+			v_set(a, cn, VOTE[q], v_int(a, n[q]));
+}
+
+/* ------------------------------------------------------------ writing */
+
+static const char *make_id(arena_t *a, const char *doc, const char *type, size_t n)
+{
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "%s#%s/%zu", doc ? doc : "", type, n);
+	const char *s = arena_strndup(a, b.data, b.len);
+	buf_release(&b);
+	return s;
+}
+
+static void write_item(ctx_t *c)
+{
+	arena_t *a = c->a;
+	for (size_t vi = 0; vi < c->nv; vi++)
+		derive_ballots(a, c->v[vi].f, c->roll, c->item_no);
+	link_votes(c);
+	outcomes(c);
+	for (size_t vi = 0; vi < c->nv; vi++) {
+		vote_t *v = &c->v[vi];
+		const value_t *opts = v_get(v->f, "options");
+		for (int o = 0; o < v->nopt; o++) {
+			value_t *ids = v_arr(a);
+			for (size_t j = 0; j < c->np; j++)
+				if (v->hit[o][j])
+					v_push(a, ids, v_cstr(a, c->p[j].id));
+			v_set(a, opts->u.a.v[o], "proposal_ids", ids);
+		}
+	}
+	for (size_t i = 0; i < c->np; i++) {
+		prop_t *p = &c->p[i];
+		const char *o = OUT_NAME[p->out];
+		v_set(a, p->f, "outcome", v_cstr(a, o));
+		v_set(a, p->f, "outcome_basis", v_cstr(a, o ? p->basis : NULL));
+	}
+	/* reservations: the last vote of the item in which a reserver's
+	 * proposal lost, else the item's last vote with a result */
+	for (size_t r = 0; r < c->nres; r++) {
+		value_t *rf = c->rv->v[c->res[r]].fields;
+		const value_t *by = v_get(rf, "by");
+		const char *vid = NULL, *any = NULL;
+		for (size_t vi = 0; vi < c->nv; vi++) {
+			vote_t *v = &c->v[vi];
+			long won;
+			int sl;
+			if (!vote_result(v, &won, &sl))
+				continue;
+			any = v->id;
+			for (int o = 0; o < v->nopt; o++) {
+				if (o == won && !sl)
+					continue;
+				for (size_t j = 0; j < c->np; j++) {
+					if (!v->hit[o][j])
+						continue;
+					for (size_t k = 0; by && by->k == V_ARR && k < by->u.a.n; k++) {
+						const char *rn = name_key(a, by->u.a.v[k]);
+						const char *rp = actor_party(by->u.a.v[k]);
+						int m = 0;
+						for (int q = 0; q < c->p[j].nact && !m; q++)
+							m = rn ? (c->p[j].names[q] && strcmp(rn, c->p[j].names[q]) == 0)
+							       : (rp && c->p[j].parties[q] && strcmp(rp, c->p[j].parties[q]) == 0);
+						if (m)
+							vid = v->id;
+					}
+				}
+			}
+		}
+		v_set(a, rf, "vote_id", v_cstr(a, vid ? vid : any));
+	}
+	/* motions: the decision points of their item */
+	for (size_t m = 0; m < c->nmot; m++) {
+		value_t *ids = v_arr(a);
+		for (size_t d = 0; d < c->ndec; d++)
+			v_push(a, ids, v_cstr(a, c->id[c->dec[d]]));
+		v_set(a, c->rv->v[c->mot[m]].fields, "att_sats_ids", ids);
+	}
+}
+
+static void clear_item(ctx_t *c)
+{
+	for (size_t i = 0; i < c->np; i++)
+		tokens_release(&c->p[i].text.t);
+	for (size_t vi = 0; vi < c->nv; vi++) {
+		for (int o = 0; o < c->v[vi].nopt; o++)
+			free(c->v[vi].hit[o]);
+		free(c->v[vi].hit);
+	}
+	c->np = c->nv = c->nres = c->ndec = c->nmot = 0;
+}
+
+static int type_is(const record_t *r, const char *t) { return r->type && strcmp(r->type, t) == 0; }
+
+void link_document(arena_t *a, recvec_t *rv, const char *dead, const long *item_of,
+                   const char *doc, const grammar_t *g)
+{
+	ctx_t c = {0};
+	c.a = a;
+	c.L.g = g;
+	c.L.a = a;
+	c.rv = rv;
+	size_t pcap = 0, vcap = 0, rcap = 0, dcap = 0, mcap = 0;
+	size_t nprop = 0, nvote = 0, natt = 0;
+	/* ids first: every live proposal, vote and att_sats in output order */
+	const char **pid = xcalloc(rv->n ? rv->n : 1, sizeof *pid);
+	c.id = pid;
+	for (size_t i = 0; i < rv->n; i++) {
+		if (dead[i])
+			continue;
+		record_t *r = &rv->v[i];
+		if (type_is(r, "proposal"))
+			pid[i] = make_id(a, doc, "proposal", ++nprop);
+		else if (type_is(r, "vote"))
+			pid[i] = make_id(a, doc, "vote", ++nvote);
+		else if (type_is(r, "att_sats"))
+			pid[i] = make_id(a, doc, "att_sats", ++natt);
+	}
+	roll_t roll = {NULL, 0, 0};
+	roll_of(rv, dead, &roll);
+	c.roll = &roll;
+	size_t i = 0;
+	while (i < rv->n) {
+		long it = item_of[i];
+		c.item_no = -1;
+		size_t j = i;
+		for (; j < rv->n && item_of[j] == it; j++) {
+			if (dead[j])
+				continue;
+			record_t *r = &rv->v[j];
+			if (type_is(r, "proposal")) {
+				GROW(c.p, pcap, c.np + 1);
+				prop_t *p = &c.p[c.np++];
+				memset(p, 0, sizeof *p);
+				p->r = j;
+				p->f = r->fields;
+				p->id = pid[j];
+				p->kind = str_field(r->fields, "kind");
+				long long rk;
+				p->rank = int_field(r->fields, "rank", &rk) ? (long)rk : 0;
+				const value_t *by = v_get(r->fields, "by");
+				for (size_t k = 0; by && by->k == V_ARR && k < by->u.a.n && p->nact < PMAX; k++) {
+					const value_t *ac = by->u.a.v[k];
+					if (!ac || ac->k != V_OBJ)
+						continue;
+					p->names[p->nact] = name_key(a, ac);
+					p->parties[p->nact] = actor_party(ac);
+					p->nact++;
+				}
+				const value_t *su = v_get(r->fields, "supports");
+				p->has_supports = su && su->k == V_OBJ;
+				p->supports = p->has_supports ? name_key(a, su) : NULL;
+				text_init(&p->text, v_get(r->fields, "text"));
+			} else if (type_is(r, "item")) {
+				long long num;
+				if (int_field(r->fields, "number", &num))
+					c.item_no = (long)num;
+			} else if (type_is(r, "vote")) {
+				const value_t *bl = v_get(r->fields, "ballots");
+				for (size_t k = 0; bl && bl->k == V_ARR && k < bl->u.a.n; k++)
+					if (bl->u.a.v[k]->k == V_OBJ && !v_get(bl->u.a.v[k], "derived"))
+						v_set(a, bl->u.a.v[k], "derived", v_bool(a, 0));
+				GROW(c.v, vcap, c.nv + 1);
+				c.v[c.nv++] = (vote_t){j, r->fields, pid[j], 0, NULL};
+			} else if (type_is(r, "reservation")) {
+				GROW(c.res, rcap, c.nres + 1);
+				c.res[c.nres++] = j;
+			} else if (type_is(r, "att_sats")) {
+				const char *of = str_field(r->fields, "of");
+				if (of && strcmp(of, "decision") == 0) {
+					GROW(c.dec, dcap, c.ndec + 1);
+					c.dec[c.ndec++] = j;
+				}
+			} else if (type_is(r, "motion")) {
+				GROW(c.mot, mcap, c.nmot + 1);
+				c.mot[c.nmot++] = j;
+			}
+		}
+		if (it >= 0) {
+			write_item(&c);
+		} else {
+			/* outside any agenda item: not one beslutsgång, nothing linked */
+			for (size_t k = 0; k < c.nv; k++) {
+				const value_t *opts = v_get(c.v[k].f, "options");
+				for (size_t o = 0; opts && opts->k == V_ARR && o < opts->u.a.n; o++)
+					v_set(a, opts->u.a.v[o], "proposal_ids", v_arr(a));
+			}
+			for (size_t k = 0; k < c.np; k++) {
+				v_set(a, c.p[k].f, "outcome", v_null(a));
+				v_set(a, c.p[k].f, "outcome_basis", v_null(a));
+			}
+			for (size_t k = 0; k < c.nres; k++)
+				v_set(a, rv->v[c.res[k]].fields, "vote_id", v_null(a));
+			for (size_t k = 0; k < c.nmot; k++)
+				v_set(a, rv->v[c.mot[k]].fields, "att_sats_ids", v_arr(a));
+		}
+		clear_item(&c);
+		i = j;
+	}
+	free(c.p);
+	free(c.v);
+	free(c.res);
+	free(c.dec);
+	free(c.mot);
+	free(pid);
+	free(roll.m);
+}
+
+/* ------------------------------------------------------------ organisation */
+
+static const char *org_code(const grammar_t *g, const char *s)
+{
+	const char *v = grammar_lexicon_value(g, "kommunkod", s);
+	return v ? v : grammar_lexicon_value(g, "organisations", s);
+}
+
+void link_organisation(arena_t *a, const grammar_t *g, value_t *doc)
+{
+	const value_t *org = v_get(doc, "organisation");
+	v_set(a, doc, "kommunkod", v_null(a));
+	if (!g || !org || org->k != V_STR || !org->u.s.n)
+		return;
+	const char *code = org_code(g, org->u.s.s);
+	if (!code) {
+		/* without the words that do not name it, then without a genitive s */
+		text_t x;
+		text_init(&x, org);
+		buf_t b = BUF_INIT;
+		for (size_t k = 0; k < x.t.n; k++) {
+			const char *w = low(&x, k);
+			const char *v = grammar_lexicon_value(g, "org_words", w);
+			if (v)
+				continue;
+			if (b.len)
+				buf_addc(&b, ' ');
+			buf_adds(&b, w);
+		}
+		if (b.len) {
+			code = org_code(g, b.data);
+			if (!code && b.len > 2 && b.data[b.len - 1] == 's') {
+				b.data[--b.len] = '\0';
+				code = org_code(g, b.data);
+			}
+		}
+		buf_release(&b);
+		tokens_release(&x.t);
+	}
+	if (!code)
+		return;
+	const char *name = grammar_lexicon_value(g, "kommunnamn", code);
+	if (name)
+		v_set(a, doc, "organisation", v_cstr(a, name));
+	v_set(a, doc, "kommunkod", v_cstr(a, code));
+}
+
+/* ------------------------------------------------------------ characters */
+
+#define CI_BLOCK 256
+
+/* A bit per source byte that starts a character: a valid UTF-8 sequence is
+ * one character, a byte that is not part of one is one (the reader decodes
+ * it as Windows-1252). */
+void char_index_init(char_index_t *ci, const char *src, size_t n)
+{
+	ci->s = (const unsigned char *)src;
+	ci->n = n;
+	ci->nblocks = n / CI_BLOCK + 1;
+	ci->block = xmalloc(ci->nblocks * sizeof *ci->block);
+	ci->starts = xcalloc(n / 8 + 1, 1);
+	for (size_t k = 0; k < n;) {
+		int len = 1;
+		if (utf8_decode(ci->s + k, n - k, &len) < 0 || len < 1)
+			len = 1;
+		ci->starts[k / 8] |= (unsigned char)(1u << (k % 8));
+		k += (size_t)len;
+	}
+	uint64_t cp = 0;
+	for (size_t b = 0; b < ci->nblocks; b++) {
+		ci->block[b] = cp;
+		size_t end = (b + 1) * CI_BLOCK < n ? (b + 1) * CI_BLOCK : n;
+		for (size_t k = b * CI_BLOCK; k < end; k++)
+			cp += (ci->starts[k / 8] >> (k % 8)) & 1u;
+	}
+}
+
+/* UTF-16 source (the reader decoded it, and said so): a character starts at
+ * every two-byte unit that is not the second half of a surrogate pair (a
+ * byte order mark counts as one). */
+static void char_index_utf16(char_index_t *ci, int be)
+{
+	memset(ci->starts, 0, ci->n / 8 + 1);
+	for (size_t k = 0; k + 1 < ci->n; k += 2) {
+		unsigned u = be ? (unsigned)ci->s[k] << 8 | ci->s[k + 1] : (unsigned)ci->s[k + 1] << 8 | ci->s[k];
+		if (u < 0xDC00 || u > 0xDFFF)
+			ci->starts[k / 8] |= (unsigned char)(1u << (k % 8));
+	}
+	uint64_t cp = 0;
+	for (size_t b = 0; b < ci->nblocks; b++) {
+		ci->block[b] = cp;
+		size_t end = (b + 1) * CI_BLOCK < ci->n ? (b + 1) * CI_BLOCK : ci->n;
+		for (size_t k = b * CI_BLOCK; k < end; k++)
+			cp += (ci->starts[k / 8] >> (k % 8)) & 1u;
+	}
+}
+
+void char_index_for_input(char_index_t *ci, const input_t *in)
+{
+	char_index_init(ci, in->src.data ? in->src.data : "", in->src.len);
+	static const char u16[] = "decoded from UTF-16"; /* read.c's warning */
+	for (size_t i = 0; i < in->nwarnings; i++)
+		if (in->warnings[i] && strncmp(in->warnings[i], u16, sizeof u16 - 1) == 0) {
+			char_index_utf16(ci, strncmp(in->warnings[i] + sizeof u16 - 1, "BE", 2) == 0);
+			break;
+		}
+}
+
+uint64_t char_index_at(const char_index_t *ci, size_t off)
+{
+	if (off > ci->n)
+		off = ci->n;
+	size_t b = off / CI_BLOCK;
+	uint64_t cp = ci->block[b];
+	for (size_t k = b * CI_BLOCK; k < off; k++)
+		cp += (ci->starts[k / 8] >> (k % 8)) & 1u;
+	return cp;
+}
+
+void char_index_release(char_index_t *ci)
+{
+	free(ci->block);
+	free(ci->starts);
+	ci->block = NULL;
+	ci->starts = NULL;
+}
