@@ -5,12 +5,14 @@
 #   make check      unit tests (Check), golden tests, schema validation
 #   make check SAN=1  the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench      throughput per stage and end to end (tools/bench)
+#   make install PREFIX=/usr/local DESTDIR=   bin/beslut, grammars, lexicons,
+#                   man page, bash completion; make uninstall removes them
 #
 # Every pipeline/*.c except main.c goes into one static library that the
 # program and the tests link; tests/unit/test_*.c each become one Check
 # runner.  Objects of a sanitizer build live apart (build-san/).
 
-PKGS    := icu-uc icu-i18n libpcre2-8 zlib hunspell sqlite3
+PKGS    := icu-uc icu-i18n libpcre2-8 zlib hunspell sqlite3 libarchive
 CC      ?= cc
 STD     := -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
@@ -31,6 +33,15 @@ CFLAGS  += $(STD) $(WARN) $(OPT) $(PKG_CFLAGS) -iquote pipeline -iquote include 
 LDLIBS  += $(PKG_LIBS) -lstemmer -lpthread -lm
 LDFLAGS += $(filter -fsanitize=%,$(OPT))
 
+# The version (one place: the file VERSION) and the installation layout.
+VERSION := $(shell cat VERSION)
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR  := $(PREFIX)/bin
+DATADIR := $(PREFIX)/share/beslut
+MANDIR  := $(PREFIX)/share/man
+COMPDIR := $(PREFIX)/share/bash-completion/completions
+
 LIB_SRC  := $(filter-out pipeline/main.c,$(wildcard pipeline/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/pipeline/main.o
@@ -39,7 +50,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BIN)/%)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 
-.PHONY: all check demo bench deps clean unit golden schema
+.PHONY: all check demo bench deps clean unit golden schema install uninstall FORCE
 .SECONDARY:
 all: $(BIN)/beslut
 
@@ -51,9 +62,50 @@ $(BUILD)/libbeslut.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BIN)/beslut: $(MAIN_OBJ) $(BUILD)/libbeslut.a
+$(BUILD)/pipeline/version.o: VERSION
+$(BUILD)/pipeline/version.o: CFLAGS += -DBESLUT_VERSION='"$(VERSION)"'
+
+# The data directory compiled into the program (datadir.c, rewritten only
+# when PREFIX changes): where an installed or copied beslut finds its
+# grammars when none lie beside it.  `make install` links a program of its
+# own with the PREFIX it installs to, so bin/beslut is left as it is.
+define datadir_c
+	@mkdir -p $(dir $@)
+	@printf 'const char beslut_datadir[] = "%s";\n' '$(subst ','\'',$(subst ",\",$(subst \,\\,$(1))))' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+endef
+$(BUILD)/datadir.c: FORCE
+	$(call datadir_c,$(DATADIR))
+$(BUILD)/install/datadir.c: FORCE
+	$(call datadir_c,$(DATADIR))
+$(BUILD)/datadir.o: $(BUILD)/datadir.c
+	$(CC) $(CFLAGS) -c $< -o $@
+$(BUILD)/install/datadir.o: $(BUILD)/install/datadir.c
+	$(CC) $(CFLAGS) -c $< -o $@
+FORCE:
+
+$(BIN)/beslut: $(MAIN_OBJ) $(BUILD)/libbeslut.a $(BUILD)/datadir.o
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/install/beslut: $(MAIN_OBJ) $(BUILD)/libbeslut.a $(BUILD)/install/datadir.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# make install PREFIX=/usr/local DESTDIR=/tmp/stage: the program, its
+# grammars and lexicons in $(DATADIR), the man page, the bash completion.
+install: $(BUILD)/install/beslut
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/grammars $(DESTDIR)$(DATADIR)/lexicons \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPDIR)
+	install -m 755 $(BUILD)/install/beslut $(DESTDIR)$(BINDIR)/beslut
+	install -m 644 grammars/*.bg grammars/README.md $(DESTDIR)$(DATADIR)/grammars/
+	install -m 644 lexicons/*.tsv $(DESTDIR)$(DATADIR)/lexicons/
+	install -m 644 docs/beslut.schema.json $(DESTDIR)$(DATADIR)/
+	install -m 644 docs/beslut.1 $(DESTDIR)$(MANDIR)/man1/beslut.1
+	install -m 644 tools/completion/beslut.bash $(DESTDIR)$(COMPDIR)/beslut
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/beslut $(DESTDIR)$(MANDIR)/man1/beslut.1 $(DESTDIR)$(COMPDIR)/beslut
+	rm -rf $(DESTDIR)$(DATADIR)
 
 $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)

@@ -3,6 +3,7 @@
  * output, progress and summary (see archive.h).
  */
 #include "archive.h"
+#include "container.h"
 #include "json_read.h"
 #include "read.h"
 #include "sqlite_out.h"
@@ -368,7 +369,17 @@ void archive_select(archive_t *a, archive_ref_t *refs, size_t n)
 				rel = abs + 1;
 			else if (strncmp(abs, a->root, rl) == 0 && abs[rl] == '/')
 				rel = abs + rl + 1;
-			if (rel && *rel) {
+			if (rel && *rel && r->member) { /* an archive member: ARCHIVE/MEMBER */
+				buf_t id = BUF_INIT;
+				if (*r->member)
+					buf_printf(&id, "%s/%s", rel, r->member);
+				else /* x.txt.xz */
+					buf_add(&id, rel, strlen(rel) > 3 ? strlen(rel) - 3 : strlen(rel));
+				if (ends_with(id.data, ".gz"))
+					id.data[id.len -= 3] = '\0';
+				free(r->doc);
+				r->doc = buf_detach(&id, NULL);
+			} else if (rel && *rel) {
 				size_t len = strlen(rel);
 				if (ends_with(rel, ".gz"))
 					len -= 3;
@@ -382,7 +393,7 @@ void archive_select(archive_t *a, archive_ref_t *refs, size_t n)
 			free(abs);
 		}
 		/* a.txt.gz beside a.txt keeps its .gz */
-		if (ends_with(r->path, ".gz") && !ends_with(r->doc, ".gz")) {
+		if (!r->member && ends_with(r->path, ".gz") && !ends_with(r->doc, ".gz")) {
 			char *plain = xstrndup(r->path, strlen(r->path) - 3);
 			struct stat st;
 			if (stat(plain, &st) == 0 && S_ISREG(st.st_mode)) {
@@ -410,7 +421,9 @@ void archive_select(archive_t *a, archive_ref_t *refs, size_t n)
 				continue;
 			input_t in;
 			memset(&in, 0, sizeof in);
-			if (read_input(r->path, r->doc, &in) == 0 && !in.error) {
+			int got = r->member ? container_read(r->path, r->member, r->mindex, r->doc, 0, &in)
+			                    : read_input(r->path, r->doc, &in);
+			if (got == 0 && !in.error) {
 				char sha[65];
 				sha256_hex(in.src.data ? in.src.data : "", in.src.len, sha);
 				if (is_done(a, sha)) {
@@ -489,6 +502,17 @@ static void progress(archive_t *a, int final)
 	fflush(stderr);
 	buf_release(&b);
 	a->progress_shown = 1;
+}
+
+int archive_takes_output(const archive_t *a)
+{
+	return a->db != NULL;
+}
+
+void archive_tally(archive_t *a, const char *data, size_t len)
+{
+	if (a->records)
+		tally(a, data, len);
 }
 
 int archive_deliver(archive_t *a, size_t i, const char *data, size_t len)

@@ -71,6 +71,8 @@ typedef struct archive_ref {
 	char *doc;         /* document id (malloc'd; may be replaced) */
 	char *err;         /* found-time error or NULL (malloc'd; may be set) */
 	int keep;          /* 1 on entry; cleared to drop the input */
+	const char *member; /* container.h: member of the archive at path, or NULL */
+	size_t mindex;
 } archive_ref_t;
 
 typedef struct archive archive_t;
@@ -90,6 +92,11 @@ void archive_select(archive_t *a, archive_ref_t *refs, size_t n);
 /* The output of the i-th selected input.  Returns 1 if consumed (database
  * output), 0 if the caller writes it. */
 int archive_deliver(archive_t *a, size_t i, const char *data, size_t len);
+/* Whether archive_deliver() needs all the output lines of an input at
+ * once (a database); else the lines of a long document that follow its
+ * first buffer go to archive_tally() (whole lines) as they are written. */
+int archive_takes_output(const archive_t *a);
+void archive_tally(archive_t *a, const char *data, size_t len);
 /* After run(): close the database, print the summary; returns the final
  * exit status (rc, or 3 if the database failed).  Frees what a holds. */
 int archive_end(archive_t *a, int rc);

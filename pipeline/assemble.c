@@ -8,6 +8,7 @@
  */
 #include "assemble_int.h"
 #include "link.h"
+#include "version.h"
 #include "schema.h"
 
 #include <stdlib.h>
@@ -135,18 +136,27 @@ static value_t *complete(arena_t *a, const stype_t *t, value_t *fields)
 
 void assemble_document(const doc_result_t *d, buf_t *out)
 {
+	assemble_core(d, NULL, out);
+}
+
+/* The whole document (c NULL), or one batch of it (assemble_carry.c). */
+void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
+{
 	arena_t *a = d->arena;
 	recvec_t *rv = d->recs;
 	const grammar_t *g = d->grammar;
 	const resolve_cfg_t *rc = asm_cfg(g);
 	value_t *warnings = v_arr(a);
+	value_t *mwarn = NULL; /* batches: the matcher's warnings kept apart */
 	if (d->warnings)
 		for (size_t i = 0; i < d->warnings->u.a.n; i++)
-			v_push(a, warnings, d->warnings->u.a.v[i]);
+			v_push(a, c ? (mwarn ? mwarn : (mwarn = v_arr(a))) : warnings, d->warnings->u.a.v[i]);
 	value_t *docf = v_obj(a);
+	if (c)
+		merge_fields(a, rc, docf, c->docf);
 
-	if (!d->norm || d->in->error) {
-		write_document(out, d, docf, warnings, 0, 0);
+	if (!c && (!d->norm || d->in->error)) {
+		write_document(out, d, docf, warnings, 0, 0, NULL, 0, NULL);
 		return;
 	}
 	/* Records arrive sorted by window and, within one, by position; a stable
@@ -172,7 +182,7 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 		const value_t *num = v_get(r->fields, "number");
 		GROW(items, icap, nitems + 1);
 		items[nitems] = (item_ref_t){r->start, num && num->k == V_INT ? (long)num->u.i : -1,
-		                             nitems + 1, r};
+		                             (c ? c->nitems : 0) + nitems + 1, r};
 		numbered += num && num->k == V_INT;
 		nitems++;
 	}
@@ -211,6 +221,7 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 		if (item_of[i] >= 0)
 			item_of[i] = canon[item_of[i]];
 	free(canon);
+	size_t w_canon = warnings->u.a.n;
 	int *tid = xmalloc((rv->n ? rv->n : 1) * sizeof *tid);
 	size_t ntid = type_ids(rv, tid);
 	item_bounds_t ib;
@@ -356,6 +367,11 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 
 	/* 3. actors */
 	persons_t ps = {NULL, 0, 0};
+	size_t ncarried = c ? c->ps.n : 0; /* persons of the batches before, first */
+	for (size_t i = 0; i < ncarried; i++) {
+		GROW(ps.v, ps.cap, ps.n + 1);
+		ps.v[ps.n++] = c->ps.v[i];
+	}
 	for (size_t i = 0; i < rv->n; i++)
 		if (!dead[i])
 			collect(&ps, rv->v[i].fields, item_of[i]);
@@ -382,7 +398,7 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	 * ("Ordföranden Anna Ek (S) ställer …"), or, before any is named, by
 	 * the first one named; an option owned by that role alone is the
 	 * chair's */
-	chair_by_name(a, rv, dead, tid);
+	chair_by_name(a, rv, dead, tid, c ? &c->chair : NULL);
 
 	/* 3c. a proposition on "yrkandena" puts the item's proposals */
 	for (size_t i = 0; i < rv->n; i++)
@@ -405,6 +421,7 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 		}
 	}
 
+	size_t w_votes = warnings->u.a.n;
 	/* 4b. self-checks: a section of the beslutsgång without its records,
 	 * a vote whose options name no proposal of its item */
 	for (size_t i = 0; i < rv->n; i++) {
@@ -425,32 +442,45 @@ void assemble_document(const doc_result_t *d, buf_t *out)
 	}
 	free(marker);
 
-	link_document(a, rv, dead, item_of, d->in->doc, d->grammar); /* 4c. links between records */
+	{ /* 4c. links between records (ids counted on from the batches before) */
+		size_t before[3] = {0, 0, 0};
+		if (c) {
+			before[0] = type_count(&c->count, "proposal");
+			before[1] = type_count(&c->count, "vote");
+			before[2] = type_count(&c->count, "att_sats");
+		}
+		link_document_from(a, rv, dead, item_of, d->in->doc, d->grammar, before);
+	}
 
 	/* 5. output */
 	size_t nlive = 0;
 	for (size_t i = 0; i < rv->n; i++)
 		nlive += !dead[i];
-	write_document(out, d, docf, warnings, numbered, nlive);
-	size_t *count = xcalloc(ntid, sizeof *count); /* ids count records per type */
+	type_counts_t own = {NULL, NULL, 0, 0};
+	type_counts_t *count = c ? &c->count : &own; /* ids count records per type */
 	char_index_t ci;
-	char_index_for_input(&ci, d->in);
-	for (size_t i = 0; i < rv->n; i++) {
-		if (dead[i])
-			continue;
-		record_t *r = &rv->v[i];
-		value_t *f = r->fields;
-		envelope(out, d, r->type, ++count[tid[i]], items, item_of[i], r, &ci);
-		write_fields(out, f);
-		if (d->flags & ASM_EXPLAIN) {
-			buf_adds(out, ", \"rule\": ");
-			json_write_string(out, r->rule ? r->rule : "", r->rule ? strlen(r->rule) : 0);
-			buf_printf(out, ", \"tokens\": [%u, %u]", r->tok_start, r->tok_end);
-		}
-		buf_adds(out, "}\n");
+	const char_index_t *cip = &ci;
+	if (c && c->ci)
+		cip = c->ci;
+	else
+		char_index_for_input(&ci, d->in);
+	if (c) {
+		value_t *add[4] = {mwarn, v_arr(a), v_arr(a), v_arr(a)};
+		for (size_t i = 0; i < warnings->u.a.n; i++)
+			v_push(a, add[i < w_canon ? 1 : i < w_votes ? 2 : 3], warnings->u.a.v[i]);
+		c->nitems += nitems;
+		c->numbered += numbered;
+		c->nlive += nlive;
+		write_records(out, d, rv, dead, items, item_of, count, cip);
+		persons_t mine = {ps.v + ncarried, ps.n - ncarried, 0};
+		carry_renew(c, docf, add, &mine); /* after the records: they may share its values */
+	} else {
+		write_document(out, d, docf, warnings, numbered, nlive, NULL, 0, NULL);
+		write_records(out, d, rv, dead, items, item_of, count, cip);
 	}
-	free(count);
-	char_index_release(&ci);
+	type_counts_release(&own);
+	if (cip == &ci)
+		char_index_release(&ci);
 	free(ps.v);
 	free(tid);
 	free(ib.lo);

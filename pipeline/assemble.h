@@ -54,4 +54,29 @@ typedef struct doc_result {
 /* Append the document's JSON Lines to out. */
 void assemble_document(const doc_result_t *d, buf_t *out);
 
+/* A document assembled in batches (window.c, for a document read in
+ * windows): each batch is the records of a stretch of the document that
+ * starts at an item (or at the start), in text order; what the document
+ * as a whole decides is carried from batch to batch in an asm_carry_t —
+ * ids and item ordinals counted on, the document's fields and warnings
+ * (kept in the order one whole run gives them), the persons seen (for
+ * parties and names of later actors), the chair last named.  What a batch
+ * cannot see is what lies after it (a party printed only later) and
+ * votes of earlier batches (a vote printed again far from its item).
+ * assemble_batch appends the batch's records, not the document record;
+ * assemble_finish appends the document record, with the source's sha256
+ * and length given (the source is not in memory).  Records' start/end in
+ * a batch are in the coordinates d->norm's pages and maps use. */
+typedef struct asm_carry asm_carry_t;
+asm_carry_t *asm_carry_new(void);
+void asm_carry_free(asm_carry_t *c);
+void assemble_batch(const doc_result_t *d, asm_carry_t *c, buf_t *out);
+void assemble_finish(const doc_result_t *d, asm_carry_t *c, const char *sha256, long long bytes, buf_t *out);
+/* The character offsets of the source bytes the next batch (or the
+ * document record) spans (link.h; the source is not in memory). */
+struct char_index;
+void asm_carry_set_chars(asm_carry_t *c, const struct char_index *ci);
+/* Records written so far (the document record not counted). */
+size_t asm_carry_records(const asm_carry_t *c);
+
 #endif

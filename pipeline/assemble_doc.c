@@ -7,6 +7,7 @@
 #include "assemble_int.h"
 #include "limits.h"
 #include "link.h"
+#include "version.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -206,19 +207,27 @@ static value_t *complete_date(arena_t *a, const norm_result_t *nr, value_t *date
 }
 
 void write_document(buf_t *out, const doc_result_t *d, value_t *docf, value_t *warnings, size_t nitems_numbered,
-                    size_t nrecords)
+                    size_t nrecords, const char *given_sha, long long given_bytes, const char_index_t *given_ci)
 {
 	arena_t *a = d->arena;
 	const input_t *in = d->in;
 	char sha[65];
-	sha256_hex(in->src.data ? in->src.data : "", in->src.len, sha);
+	if (given_sha)
+		memcpy(sha, given_sha, 65);
+	else
+		sha256_hex(in->src.data ? in->src.data : "", in->src.len, sha);
+	long long bytes = given_sha ? given_bytes : (long long)in->src.len;
 	char_index_t ci;
-	char_index_for_input(&ci, in);
-	envelope(out, d, "document", 1, NULL, -1, NULL, &ci);
-	char_index_release(&ci);
+	if (given_ci) {
+		envelope(out, d, "document", 1, NULL, -1, NULL, given_ci);
+	} else {
+		char_index_for_input(&ci, in);
+		envelope(out, d, "document", 1, NULL, -1, NULL, &ci);
+		char_index_release(&ci);
+	}
 	value_t *o = v_obj(a);
 	v_set(a, o, "source", v_cstr(a, in->path));
-	v_set(a, o, "bytes", v_int(a, (long long)in->src.len));
+	v_set(a, o, "bytes", v_int(a, bytes));
 	v_set(a, o, "sha256", v_cstr(a, sha));
 	v_set(a, o, "status", v_cstr(a, in->error ? "error" : "ok"));
 	v_set(a, o, "error", v_cstr(a, in->error));
@@ -264,6 +273,55 @@ void write_document(buf_t *out, const doc_result_t *d, value_t *docf, value_t *w
 	if (named && w->u.a.n < BESLUT_MAX_WARNINGS)
 		v_push(a, w, v_cstr(a, named));
 	v_set(a, o, "warnings", w);
+	v_set(a, o, "beslut_version", v_cstr(a, beslut_version())); /* version.h */
+	v_set(a, o, "grammar_hash", v_cstr(a, version_grammar_hash()));
 	write_fields(out, o);
 	buf_adds(out, "}\n");
+}
+
+size_t type_count(const type_counts_t *c, const char *type)
+{
+	for (size_t i = 0; i < c->len; i++)
+		if (c->type[i] == type || strcmp(c->type[i], type) == 0)
+			return c->n[i];
+	return 0;
+}
+
+/* The next id number of a record of the type. */
+static size_t type_next(type_counts_t *c, const char *type)
+{
+	for (size_t i = 0; i < c->len; i++)
+		if (c->type[i] == type || strcmp(c->type[i], type) == 0)
+			return ++c->n[i];
+	size_t cap = c->cap;
+	GROW(c->type, cap, c->len + 1);
+	GROW(c->n, c->cap, c->len + 1);
+	c->type[c->len] = type;
+	c->n[c->len] = 1;
+	return c->n[c->len++];
+}
+
+void type_counts_release(type_counts_t *c)
+{
+	free(c->type);
+	free(c->n);
+	memset(c, 0, sizeof *c);
+}
+
+void write_records(buf_t *out, const doc_result_t *d, const recvec_t *rv, const char *dead, const item_ref_t *items,
+                   const long *item_of, type_counts_t *count, const char_index_t *ci)
+{
+	for (size_t i = 0; i < rv->n; i++) {
+		if (dead[i])
+			continue;
+		const record_t *r = &rv->v[i];
+		envelope(out, d, r->type, type_next(count, r->type), items, item_of[i], r, ci);
+		write_fields(out, r->fields);
+		if (d->flags & ASM_EXPLAIN) {
+			buf_adds(out, ", \"rule\": ");
+			json_write_string(out, r->rule ? r->rule : "", r->rule ? strlen(r->rule) : 0);
+			buf_printf(out, ", \"tokens\": [%u, %u]", r->tok_start, r->tok_end);
+		}
+		buf_adds(out, "}\n");
+	}
 }

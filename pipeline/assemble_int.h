@@ -51,6 +51,13 @@ typedef struct item_ref {
 	record_t *rec;
 } item_ref_t;
 
+/* Records written so far per type (ids are TYPE/N). */
+typedef struct type_counts {
+	const char **type;  /* grammar-owned type names */
+	size_t *n;
+	size_t len, cap;
+} type_counts_t;
+
 /* ---- values (assemble_values.c) ---- */
 const value_t *str_or_null(const value_t *v);      /* a non-empty string, else NULL */
 int flag_set(const value_t *f, const char *key);    /* field key is true */
@@ -76,6 +83,24 @@ typedef struct persons {
 
 /* Add the named actors with a party in v (any depth) to ps. */
 void collect(persons_t *ps, const value_t *v, long item);
+
+/* What a document assembled in batches carries from one to the next
+ * (assemble.h; assemble_carry.c). */
+struct asm_carry {
+	arena_t arena;        /* docf, warnings, persons, chair; renewed each batch */
+	value_t *docf;
+	value_t *warn[4];     /* matcher's, repeated numbers, vote checks, self-checks */
+	persons_t ps;         /* distinct (name, party) seen, item -2 */
+	const value_t *chair; /* the chair named last */
+	size_t nitems, numbered, nlive;
+	type_counts_t count;
+	const struct char_index *ci; /* character offsets of the source bytes the batch spans */
+};
+
+/* The whole document (c NULL) or one batch of it (assemble.c). */
+void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out);
+/* Keep what the next batch needs in a fresh arena (assemble_carry.c). */
+void carry_renew(asm_carry_t *c, const value_t *docf, value_t *const add[4], const persons_t *ps);
 /* Genitive names to base form, one-word names to full names, missing
  * parties from ps, in every actor of v. */
 void fix_actors(arena_t *a, const grammar_t *g, const persons_t *ps, value_t *v, long item);
@@ -91,7 +116,7 @@ long option_for_label(const grammar_t *g, const value_t *opts, const value_t *la
 void resolve_counted(arena_t *a, const grammar_t *g, value_t *f);
 void own_options(arena_t *a, const grammar_t *g, recvec_t *rv, const char *dead, const int *tid,
                  const long *item_of, const item_bounds_t *ib, size_t vi);
-void chair_by_name(arena_t *a, recvec_t *rv, const char *dead, const int *tid);
+void chair_by_name(arena_t *a, recvec_t *rv, const char *dead, const int *tid, const value_t **carry);
 void collective_options(arena_t *a, recvec_t *rv, const char *dead, const int *tid, const item_bounds_t *ib,
                         size_t vi);
 long same_vote(const grammar_t *g, const recvec_t *rv, const char *dead, const vote_index_t *vx, size_t i);
@@ -110,7 +135,15 @@ struct char_index;
 void envelope(buf_t *out, const doc_result_t *d, const char *type, size_t n, const item_ref_t *items, long idx,
               const record_t *r, const struct char_index *ci);
 void write_fields(buf_t *out, const value_t *fields);
+/* The document record; given_sha (with given_bytes, given_ci) when the
+ * source is not in memory. */
 void write_document(buf_t *out, const doc_result_t *d, value_t *docf, value_t *warnings, size_t nitems_numbered,
-                    size_t nrecords);
+                    size_t nrecords, const char *given_sha, long long given_bytes,
+                    const struct char_index *given_ci);
+/* Every live record, ids counted on in count. */
+void write_records(buf_t *out, const doc_result_t *d, const recvec_t *rv, const char *dead, const item_ref_t *items,
+                   const long *item_of, type_counts_t *count, const struct char_index *ci);
+size_t type_count(const type_counts_t *c, const char *type);
+void type_counts_release(type_counts_t *c);
 
 #endif

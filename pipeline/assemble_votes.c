@@ -305,9 +305,9 @@ void own_options(arena_t *a, const grammar_t *gr, recvec_t *rv, const char *dead
 	}
 }
 
-void chair_by_name(arena_t *a, recvec_t *rv, const char *dead, const int *tid)
+void chair_by_name(arena_t *a, recvec_t *rv, const char *dead, const int *tid, const value_t **carry)
 {
-	const value_t *cur = NULL;
+	const value_t *cur = carry ? *carry : NULL;
 	for (size_t i = 0; i < rv->n && !cur; i++)
 		if (!dead[i] && tid[i] == RT_VOTE && named_actor(v_get(rv->v[i].fields, "_chair")))
 			cur = v_get(rv->v[i].fields, "_chair");
@@ -332,6 +332,8 @@ void chair_by_name(arena_t *a, recvec_t *rv, const char *dead, const int *tid)
 				v_set(a, opts->u.a.v[k], "by", (value_t *)cur);
 		}
 	}
+	if (carry)
+		*carry = cur;
 }
 
 /* A proposition put on "yrkandena" without naming them (`_collective`):

@@ -9,6 +9,7 @@
 #include "limits.h"
 #include "normalize.h"
 #include "tokenize.h"
+#include "version.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -227,26 +228,27 @@ static window_t *run_windows(beslut_session *w, dump_kind_t dump, const char *do
 /* The first page's header was removed as furniture, but it is where many
  * protocols print their body and meeting date.  Match the grammar over
  * those lines alone and keep only what it says about the document. */
-static void furniture_metadata(beslut_session *w, const input_t *in, const norm_result_t *nr, arena_t *arena)
+void furniture_records(const grammar_t *g, stemmer_t *st, matcher_t *m, tokens_t *toks, const char *text,
+                       size_t textlen, const norm_result_t *nr, arena_t *arena, recvec_t *out)
 {
 	if (!nr->nfurniture)
 		return;
 	buf_t ft = BUF_INIT;
 	for (size_t k = 0; k < nr->nfurniture; k++) {
 		const norm_span_t *sp = &nr->furniture[k];
-		if (sp->end > sp->start && sp->end <= in->text.len)
-			buf_add(&ft, in->text.data + sp->start, sp->end - sp->start);
+		if (sp->end > sp->start && sp->end <= textlen)
+			buf_add(&ft, text + sp->start, sp->end - sp->start);
 		buf_add(&ft, "\n\n", 2);
 	}
-	tokenize(ft.data, ft.len, w->st, &w->toks);
-	grammar_annotate(w->g, &w->toks);
+	tokenize(ft.data, ft.len, st, toks);
+	grammar_annotate(g, toks);
 	recvec_t tmp = RECVEC_INIT;
-	match_input_t mi = {ft.data, ft.len, &w->toks, arena, NULL, 0, NULL};
-	matcher_run(w->m, &mi, &tmp, NULL, NULL);
+	match_input_t mi = {ft.data, ft.len, toks, arena, NULL, 0, NULL};
+	matcher_run(m, &mi, &tmp, NULL, NULL);
 	for (size_t i = 0; i < tmp.n; i++) {
 		if (strcmp(tmp.v[i].type, "document") != 0)
 			continue;
-		record_t *r = recvec_push(&w->recs);
+		record_t *r = recvec_push(out);
 		*r = tmp.v[i];
 		r->start = r->end = 0; /* merged into the document record */
 		r->tok_start = r->tok_end = 0;
@@ -254,6 +256,11 @@ static void furniture_metadata(beslut_session *w, const input_t *in, const norm_
 	}
 	recvec_release(&tmp);
 	buf_release(&ft);
+}
+
+static void furniture_metadata(beslut_session *w, const input_t *in, const norm_result_t *nr, arena_t *arena)
+{
+	furniture_records(w->g, w->st, w->m, &w->toks, in->text.data, in->text.len, nr, arena, &w->recs);
 }
 
 
@@ -361,6 +368,19 @@ beslut_session *session_new(const grammar_t *g, const char *lexdir, int with_nor
 	return s;
 }
 
+void session_window_env(beslut_session *s, window_env_t *env)
+{
+	env->grammar = s->g;
+	env->nz = s->nz;
+	env->st = s->st;
+	env->m = s->m;
+	env->toks = &s->toks;
+	env->nhelpers = s->nhelpers;
+	env->helpers = s->nhelpers ? xcalloc((size_t)s->nhelpers, sizeof *env->helpers) : NULL;
+	for (int i = 0; i < s->nhelpers; i++)
+		env->helpers[i] = (window_tools_t){s->helpers[i].st, s->helpers[i].m, &s->helpers[i].toks};
+}
+
 int session_add_helpers(beslut_session *s, int n, char **err)
 {
 	s->helpers = xcalloc((size_t)n, sizeof *s->helpers);
@@ -423,6 +443,16 @@ beslut_model *beslut_model_load(const beslut_model_opts *o, char **err)
 		}
 		return NULL;
 	}
+	char hash[65], *herr = NULL; /* the grammar hash of every document record (version.h) */
+	if (grammar_hash_dirs(o->grammars, o->lexicons, hash, &herr) != 0) {
+		if (err)
+			*err = herr;
+		else
+			free(herr);
+		grammar_free(g);
+		return NULL;
+	}
+	version_set_grammar_hash(hash);
 	char *derr = NULL;
 	if (dict_setup(o->dictionary, o->no_dictionary, &derr) != 0) {
 		if (err)

@@ -12,6 +12,7 @@
 #include "beslut_int.h"
 #include "archive.h"
 #include "assemble.h"
+#include "container.h"
 #include "dict.h"
 #include "emit.h"
 #include "guard.h"
@@ -19,6 +20,7 @@
 #include "normalize.h"
 #include "read.h"
 #include "tokenize.h"
+#include "window.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -28,6 +30,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ---- the input list ---- */
 
@@ -36,6 +39,8 @@ typedef struct input_ref {
 	char *doc;   /* document id */
 	char *err;   /* found-time error (unreadable directory, not a regular file) */
 	int named;   /* named on the command line: opened even if not a regular file */
+	char *member; /* container.h: the member of the archive at path, or NULL */
+	size_t mindex;
 } input_ref_t;
 
 typedef struct input_list {
@@ -49,7 +54,31 @@ static void add_input(input_list_t *l, const char *path, const char *doc, const 
 	size_t dl = strlen(doc);
 	if (dl > 3 && strcmp(doc + dl - 3, ".gz") == 0)
 		dl -= 3;
-	l->v[l->n++] = (input_ref_t){xstrdup(path), xstrndup(doc, dl), err ? xstrdup(err) : NULL, 0};
+	l->v[l->n++] = (input_ref_t){xstrdup(path), xstrndup(doc, dl), err ? xstrdup(err) : NULL, 0, NULL, 0};
+}
+
+/* Each input member of the archive at path (container.h), as doc/MEMBER. */
+static void add_container(input_list_t *l, const char *path, const char *doc)
+{
+	container_member_t *m;
+	size_t n;
+	char *err;
+	int rc = container_list(path, &m, &n, &err);
+	for (size_t i = 0; i < n; i++) {
+		buf_t id = BUF_INIT;
+		if (*m[i].name)
+			buf_printf(&id, "%s/%s", doc, m[i].name);
+		else /* x.txt.xz: one stream, document x.txt */
+			buf_add(&id, doc, strlen(doc) > 3 ? strlen(doc) - 3 : strlen(doc));
+		add_input(l, path, id.data, m[i].err);
+		l->v[l->n - 1].member = xstrdup(m[i].name);
+		l->v[l->n - 1].mindex = m[i].index;
+		buf_release(&id);
+	}
+	if (rc)
+		add_input(l, path, doc, err);
+	container_members_free(m, n);
+	free(err);
 }
 
 static int wanted(const char *name)
@@ -141,6 +170,8 @@ static void walk(input_list_t *l, const char *dir, const char *rel, dir_seen_t *
 		int ok = stat(full.data, &st) == 0;
 		if (ok && S_ISDIR(st.st_mode)) {
 			walk(l, full.data, r.data, seen, quiet);
+		} else if (ok && S_ISREG(st.st_mode) && container_name(names[i])) {
+			add_container(l, full.data, r.data);
 		} else if (wanted(names[i])) {
 			if (ok && !S_ISREG(st.st_mode)) {
 				buf_t e = BUF_INIT;
@@ -183,6 +214,10 @@ static void build_inputs(input_list_t *l, const char *const *paths, size_t npath
 				doc += 2;
 			/* a path named on the command line is opened whatever it is
 			 * (a FIFO from <(...) too); a missing file fails at read time */
+			if (container_name(p) && stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+				add_container(l, p, doc);
+				continue;
+			}
 			add_input(l, p, doc, NULL);
 			l->v[l->n - 1].named = 1;
 		}
@@ -210,6 +245,7 @@ static void free_inputs(input_list_t *l)
 		free(l->v[i].path);
 		free(l->v[i].doc);
 		free(l->v[i].err);
+		free(l->v[i].member);
 	}
 	free(l->v);
 }
@@ -220,7 +256,8 @@ static void archive_inputs(archive_t *a, input_list_t *l)
 {
 	archive_ref_t *refs = xcalloc(l->n ? l->n : 1, sizeof *refs);
 	for (size_t i = 0; i < l->n; i++)
-		refs[i] = (archive_ref_t){l->v[i].path, l->v[i].doc, l->v[i].err, 1};
+		refs[i] = (archive_ref_t){l->v[i].path, l->v[i].doc, l->v[i].err, 1, l->v[i].member,
+		                          l->v[i].mindex};
 	archive_select(a, refs, l->n);
 	size_t k = 0;
 	for (size_t i = 0; i < l->n; i++) {
@@ -232,18 +269,59 @@ static void archive_inputs(archive_t *a, input_list_t *l)
 			free(l->v[i].path);
 			free(l->v[i].doc);
 			free(l->v[i].err);
+			free(l->v[i].member);
 		}
 	}
 	l->n = k;
 	free(refs);
 }
 
-/* One input's output: to the archive's database, or to the sink. */
-static void deliver(const run_opts_t *o, emitter_t *em, size_t i, const buf_t *b)
+/* One input's output: to the archive's database, or to the sink; the
+ * records of a long document follow its document record from the
+ * temporary file (window.h), which is closed. */
+static void deliver(const run_opts_t *o, emitter_t *em, size_t i, buf_t *b, FILE *spill)
 {
+	if (spill && o->archive && archive_takes_output(o->archive)) { /* one buffer (not bounded) */
+		char blk[1 << 16];
+		size_t n;
+		while ((n = fread(blk, 1, sizeof blk, spill)) > 0)
+			buf_add(b, blk, n);
+		fclose(spill);
+		spill = NULL;
+	}
 	if (o->archive && archive_deliver(o->archive, i, b->data ? b->data : "", b->len))
 		return;
 	emit_write(em, b->data ? b->data : "", b->len);
+	if (spill) {
+		buf_t blk = BUF_INIT;
+		buf_grow(&blk, BESLUT_OUT_BLOCK);
+		int fd = fileno(spill);
+		size_t have = 0; /* bytes of a line not yet tallied at the start of blk */
+		for (;;) {
+			ssize_t n = read(fd, blk.data + have, BESLUT_OUT_BLOCK - have);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				if (have && o->archive)
+					archive_tally(o->archive, blk.data, have);
+				if (have)
+					emit_write(em, blk.data, have);
+				break;
+			}
+			size_t len = have + (size_t)n, whole = len;
+			while (whole > 0 && blk.data[whole - 1] != '\n')
+				whole--;
+			if (whole == 0)
+				whole = len; /* a line longer than the block: written as it is */
+			if (o->archive)
+				archive_tally(o->archive, blk.data, whole);
+			emit_write(em, blk.data, whole);
+			memmove(blk.data, blk.data + whole, len - whole);
+			have = len - whole;
+		}
+		buf_release(&blk);
+		fclose(spill);
+	}
 }
 
 /* ---- one worker ---- */
@@ -261,16 +339,75 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void process(worker_t *w, const input_ref_t *ref, buf_t *out)
+/* CPU seconds of the calling thread. */
+static double cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* A document longer than one window (window.h): its records go to a
+ * temporary file (*spill), the document record to out.  Returns 1 when
+ * done so, 0 when in was read whole for the whole-document path. */
+static int process_windows(worker_t *w, input_t *in, buf_t *head, int fd, buf_t *out, FILE **spill)
+{
+	const run_opts_t *o = w->o;
+	window_env_t env;
+	memset(&env, 0, sizeof env);
+	session_window_env(w->s, &env); /* grammar, tools, helpers */
+	env.asm_flags = o->explain ? ASM_EXPLAIN : 0u;
+	env.window = window_bytes();
+	env.max_bytes = o->max_doc_bytes;
+	env.quiet = o->quiet;
+	size_t at = out->len;
+	int rc = window_document(&env, in, head, fd, out, spill);
+	free(env.helpers);
+	w->stats.t_read += env.t_read;
+	if (rc == WINDOW_WHOLE)
+		return 0;
+	schema_guard(out, at);
+	w->stats.inputs++;
+	w->stats.bytes += env.bytes;
+	w->stats.t_normalize += env.t_normalize;
+	w->stats.t_tokenize += env.t_tokenize;
+	w->stats.t_match += env.t_match;
+	w->stats.t_assemble += env.t_assemble;
+	w->stats.tokens += env.tokens;
+	w->stats.records += env.records;
+	if (in->error) {
+		w->stats.failed++;
+		if (!o->quiet)
+			fprintf(stderr, "beslut: %s\n", in->error);
+	}
+	input_release(in);
+	return 1;
+}
+
+static void process(worker_t *w, const input_ref_t *ref, buf_t *out, FILE **spill)
 {
 	const run_opts_t *o = w->o;
 	input_t in;
 	memset(&in, 0, sizeof in);
+	*spill = NULL;
 	double t0 = now();
 	if (ref->err) {
 		in.path = xstrdup(ref->path);
 		in.doc = xstrdup(ref->doc);
 		in.error = xstrdup(ref->err);
+	} else if (ref->member) { /* container.h */
+		container_read(ref->path, ref->member, ref->mindex, ref->doc, o->max_doc_bytes, &in);
+	} else if (o->dump == DUMP_NONE && o->grammar) {
+		buf_t head = BUF_INIT;
+		int fd = -1;
+		int rc = read_input_head(ref->path, ref->doc, ref->named ? 0 : READ_REGULAR_ONLY, o->max_doc_bytes,
+		                         window_bytes(), &in, &head, &fd);
+		if (rc == 1) {
+			w->stats.t_read += now() - t0;
+			if (process_windows(w, &in, &head, fd, out, spill))
+				return;
+			t0 = now();
+		}
 	} else {
 		read_input_ex(ref->path, ref->doc, ref->named ? 0 : READ_REGULAR_ONLY, o->max_doc_bytes, &in);
 	}
@@ -296,6 +433,7 @@ typedef struct pool {
 	pthread_cond_t cv;
 	size_t next;         /* next input to take */
 	buf_t *out;          /* one result per input */
+	FILE **spill;        /* … and the records of a long document */
 	char *done;          /* result ready */
 } pool_t;
 
@@ -315,9 +453,11 @@ static void *thread_main(void *p)
 		if (i >= pl->inputs->n)
 			break;
 		buf_t b = BUF_INIT;
-		process(ta->w, &pl->inputs->v[i], &b);
+		FILE *sp = NULL;
+		process(ta->w, &pl->inputs->v[i], &b, &sp);
 		pthread_mutex_lock(&pl->mu);
 		pl->out[i] = b;
+		pl->spill[i] = sp;
 		pl->done[i] = 1;
 		pthread_cond_broadcast(&pl->cv);
 		pthread_mutex_unlock(&pl->mu);
@@ -371,7 +511,11 @@ int run(const run_opts_t *o, run_stats_t *stats)
 	}
 
 	char *derr = NULL;
-	if (dict_setup(o->dictionary, o->no_dictionary, &derr) != 0) {
+	double t_dict = now(), c_dict = cpu_now();
+	int dict_rc = dict_setup(o->dictionary, o->no_dictionary, &derr);
+	total.t_dict = now() - t_dict;
+	total.t_dict_cpu = cpu_now() - c_dict;
+	if (dict_rc != 0) {
 		fprintf(stderr, "beslut: %s\n", derr);
 		free(derr);
 		free_inputs(&inputs);
@@ -394,6 +538,7 @@ int run(const run_opts_t *o, run_stats_t *stats)
 		nthreads = 1;
 	worker_t *ws = xcalloc((size_t)nthreads, sizeof *ws);
 	int setup_failed = 0;
+	double t_setup = now();
 	for (int i = 0; i < nthreads && !setup_failed; i++)
 		setup_failed = worker_init(&ws[i], o) != 0;
 	/* a single input gets the other threads for its windows */
@@ -406,17 +551,21 @@ int run(const run_opts_t *o, run_stats_t *stats)
 		free(err);
 	}
 
+	total.t_setup = now() - t_setup;
 	if (!setup_failed && nthreads == 1) {
 		buf_t b = BUF_INIT;
 		for (size_t i = 0; i < inputs.n; i++) {
 			buf_reset(&b);
-			process(&ws[0], &inputs.v[i], &b);
-			deliver(o, &em, i, &b);
+			FILE *sp = NULL;
+			process(&ws[0], &inputs.v[i], &b, &sp);
+			deliver(o, &em, i, &b, sp);
+			if (i == 0)
+				total.t_first = now() - t_start;
 		}
 		buf_release(&b);
 	} else if (!setup_failed) {
 		pool_t pl = {&inputs, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0,
-		             xcalloc(inputs.n, sizeof(buf_t)), xcalloc(inputs.n, 1)};
+		             xcalloc(inputs.n, sizeof(buf_t)), xcalloc(inputs.n, sizeof(FILE *)), xcalloc(inputs.n, 1)};
 		pthread_t *tids = xcalloc((size_t)nthreads, sizeof *tids);
 		thread_arg_t *args = xcalloc((size_t)nthreads, sizeof *args);
 		for (int i = 0; i < nthreads; i++) {
@@ -428,16 +577,20 @@ int run(const run_opts_t *o, run_stats_t *stats)
 			while (!pl.done[i])
 				pthread_cond_wait(&pl.cv, &pl.mu);
 			buf_t b = pl.out[i];
+			FILE *sp = pl.spill[i];
 			pl.out[i] = (buf_t)BUF_INIT;
 			pthread_mutex_unlock(&pl.mu);
-			deliver(o, &em, i, &b);
+			deliver(o, &em, i, &b, sp);
 			buf_release(&b);
+			if (i == 0)
+				total.t_first = now() - t_start;
 		}
 		for (int i = 0; i < nthreads; i++)
 			pthread_join(tids[i], NULL);
 		free(tids);
 		free(args);
 		free(pl.out);
+		free(pl.spill);
 		free(pl.done);
 		pthread_mutex_destroy(&pl.mu);
 		pthread_cond_destroy(&pl.cv);
@@ -446,6 +599,7 @@ int run(const run_opts_t *o, run_stats_t *stats)
 		worker_release(&ws[i], &total);
 	free(ws);
 	dict_release();
+	container_cleanup();
 	free_inputs(&inputs);
 
 	int rc = emit_close(&em, !setup_failed);

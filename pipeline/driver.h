@@ -10,9 +10,11 @@
  * gets an error record; a path named on the command line is opened
  * whatever it is.  An input that is the -o file is refused (exit 2).
  *
- * Per document: read → normalize → (in windows of about
- * BESLUT_WINDOW_BYTES, cut at paragraph boundaries) tokenize + stem →
- * annotate → match → assemble → emit.  Documents are processed by -j
+ * Per document: read → normalize → tokenize + stem → annotate → match →
+ * assemble → emit.  A document longer than one window (window.h) goes
+ * through every stage in windows, its records through a temporary file,
+ * so memory does not grow with it; with -j N and one input, the windows'
+ * matching is spread over the threads.  Documents are processed by -j
  * worker threads, each with its own normalizer, stemmer and matcher over
  * the one shared, immutable grammar and the one shared spelling
  * dictionary (dict.h); output keeps input order.
@@ -52,6 +54,9 @@ typedef struct run_stats {
 	size_t inputs, failed, records, bytes, tokens;
 	double t_read, t_normalize, t_tokenize, t_match, t_assemble; /* seconds, summed over threads */
 	double t_wall;                /* seconds, the whole run */
+	double t_dict, t_dict_cpu;    /* start-up: loading the spelling dictionary (wall, CPU) */
+	double t_setup;               /* start-up: the workers' normalizers, stemmers, matchers */
+	double t_first;               /* from the start of run() to the first document's output */
 } run_stats_t;
 
 /* Returns the exit status: 0 all inputs ok, 1 some failed, 3 output error. */

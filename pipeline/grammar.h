@@ -76,5 +76,19 @@ typedef struct match_input {
  * V_STR values. */
 void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *dump,
                  value_t *warnings);
+/* The same over a window of a longer text (window.c): matches start
+ * only at tokens [first, limit) (limit 0 = to the end); the tokens
+ * around them are context.  carry, when set, holds matcher_groups()
+ * entries: per rule group, the token where its next match may start,
+ * read before the run and written after it (so the groups' left-to-right
+ * non-overlap goes on from the window before).  Trigger warnings come
+ * only from sentences that start in [first, limit). */
+typedef struct match_range {
+	uint32_t first, limit;
+	uint32_t *carry;
+} match_range_t;
+void matcher_run_range(matcher_t *m, const match_input_t *in, const match_range_t *rg, recvec_t *out,
+                       buf_t *dump, value_t *warnings);
+size_t matcher_groups(const matcher_t *m);
 
 #endif

@@ -42,11 +42,34 @@ static uint32_t hash_bytes(const char *s, size_t n)
 	return h;
 }
 
+/* A hash of s[0..n) read eight bytes at a time (FNV-1a byte by byte was
+ * a chain of multiplies as long as the word, on every token). */
+static inline uint64_t hash_words(const char *s, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n;
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+		h ^= h >> 32;
+		s += 8;
+		n -= 8;
+	}
+	if (n) {
+		uint64_t w = 0;
+		memcpy(&w, s, n);
+		h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
+	}
+	h ^= h >> 29;
+	h *= 0x9E3779B97F4A7C15ull;
+	return h ^ (h >> 32);
+}
+
 uint32_t sym_find(const grammar_t *g, const char *s, size_t n)
 {
 	if (!g->symhash_cap)
 		return 0;
-	uint32_t mask = g->symhash_cap - 1, i = hash_bytes(s, n) & mask;
+	uint32_t mask = g->symhash_cap - 1, i = (uint32_t)hash_words(s, n) & mask;
 	for (;;) {
 		uint32_t id = g->symhash[i];
 		if (!id)
@@ -66,7 +89,7 @@ uint32_t sym_find(const grammar_t *g, const char *s, size_t n)
 
 static void symhash_put(grammar_t *g, uint32_t id)
 {
-	uint32_t mask = g->symhash_cap - 1, i = hash_bytes(g->syms[id], g->symlen[id]) & mask;
+	uint32_t mask = g->symhash_cap - 1, i = (uint32_t)hash_words(g->syms[id], g->symlen[id]) & mask;
 	while (g->symhash[i])
 		i = (i + 1) & mask;
 	g->symhash[i] = id;
@@ -343,6 +366,11 @@ const char *grammar_lexicon_value(const grammar_t *g, const char *cls, const cha
 
 /* ---------------------------------------------------------- resolution */
 
+typedef struct litent {
+	uintptr_t key;      /* node address << 1 | stem, 0 = empty */
+	uint32_t off, n;    /* symbols cg->litv[off .. off + n) */
+} litent_t;
+
 typedef struct cg {
 	compile_t *c;
 	grammar_t *g;
@@ -353,6 +381,18 @@ typedef struct cg {
 	size_t nnames, names_cap;
 	uint32_t refdepth;  /* <references> being resolved inside each other */
 	uint32_t shdepth;   /* nodes being measured inside each other (shape) */
+	uint32_t *mlen;     /* per declaration: max_len of its pattern + 1, 0 = not yet */
+	struct litent *lith; /* literal node -> its symbols (lit_lookup) */
+	size_t lith_cap, nlit;
+	uint32_t *litv;     /* the symbols */
+	size_t nlitv, litv_cap;
+	uint32_t lit_cur;   /* litv offset of the literal last looked up */
+	uint64_t *clc;      /* per declaration: classes_in of its pattern, known */
+	struct tsb *lvc;    /* per declaration: leaves_add of its pattern (normalized) */
+	struct tsb *fac;    /* per declaration: first_add of its pattern */
+	uint8_t *lvc_done, *fac_done; /* fac_done: 1 + its nullability */
+	struct rcvec *rcc;  /* per declaration: req_collect of its pattern */
+	uint8_t *rcc_done;
 } cg_t;
 
 /* Declarations by (kind, name), so that name checks and lookups stay
@@ -778,8 +818,16 @@ static uint64_t classes_in(cg_t *cg, const pnode_t *n)
 	uint64_t m = 0;
 	if (n->k == PN_CLASS && n->idx >= 0)
 		m |= 1ull << n->idx;
-	if (n->k == PN_REF)
-		m |= classes_in(cg, cg->c->decls[n->idx].pat);
+	if (n->k == PN_REF) {
+		/* memoized per declaration */
+		if (!cg->clc)
+			cg->clc = xcalloc(2 * (cg->c->ndecls + 1), sizeof *cg->clc);
+		if (!cg->clc[2 * n->idx + 1]) {
+			cg->clc[2 * n->idx] = classes_in(cg, cg->c->decls[n->idx].pat);
+			cg->clc[2 * n->idx + 1] = 1;
+		}
+		m |= cg->clc[2 * n->idx];
+	}
 	for (size_t i = 0; i < n->nkids; i++)
 		m |= classes_in(cg, n->kids[i]);
 	return m;
@@ -819,20 +867,59 @@ static int regex_compile(cg_t *cg, const pnode_t *n)
 	return (int)g->nre++;
 }
 
-/* Tokenize a literal; returns the token count (tokens in cg->toks). */
-static size_t lit_tokens(cg_t *cg, const pnode_t *n, int stem)
+/* The symbols of a literal's tokens, made once per literal node: the
+ * patterns are inlined into every rule that uses them and walked by
+ * several passes, so the same literals were tokenized (and stemmed)
+ * hundreds of thousands of times.  Sets cg->lit_cur; returns the count. */
+static size_t lit_lookup(cg_t *cg, const pnode_t *n, int stem)
 {
-	tokenize(n->s, strlen(n->s), stem ? cg->st : NULL, &cg->toks);
-	if (cg->toks.n == 0)
-		diag_at(cg->c, n->loc, 1, "literal \"%s\" contains no token", n->s);
-	return cg->toks.n;
+	uintptr_t key = (uintptr_t)n << 1 | (uintptr_t)(stem != 0);
+	if ((cg->nlit + 1) * 2 > cg->lith_cap) {
+		size_t nc = cg->lith_cap ? cg->lith_cap * 2 : 1024;
+		litent_t *h = xcalloc(nc, sizeof *h);
+		for (size_t i = 0; i < cg->lith_cap; i++)
+			if (cg->lith[i].key) {
+				size_t j = (size_t)(cg->lith[i].key * 0x9E3779B97F4A7C15ull >> 20) & (nc - 1);
+				while (h[j].key)
+					j = (j + 1) & (nc - 1);
+				h[j] = cg->lith[i];
+			}
+		free(cg->lith);
+		cg->lith = h;
+		cg->lith_cap = nc;
+	}
+	size_t mask = cg->lith_cap - 1, j = (size_t)(key * 0x9E3779B97F4A7C15ull >> 20) & mask;
+	while (cg->lith[j].key && cg->lith[j].key != key)
+		j = (j + 1) & mask;
+	if (!cg->lith[j].key) {
+		tokenize(n->s, strlen(n->s), stem ? cg->st : NULL, &cg->toks);
+		GROW(cg->litv, cg->litv_cap, cg->nlitv + cg->toks.n + 1);
+		cg->lith[j] = (litent_t){key, (uint32_t)cg->nlitv, (uint32_t)cg->toks.n};
+		for (size_t k = 0; k < cg->toks.n; k++) {
+			const token_t *t = &cg->toks.v[k];
+			const char *s = stem ? tok_stem(&cg->toks, t) : tok_lower(&cg->toks, t);
+			cg->litv[cg->nlitv++] = sym_intern(cg->g, s, stem ? strlen(s) : t->lower_len);
+		}
+		cg->nlit++;
+	}
+	cg->lit_cur = cg->lith[j].off;
+	return cg->lith[j].n;
 }
 
+/* Tokenize a literal; returns the token count (symbols by tok_sym). */
+static size_t lit_tokens(cg_t *cg, const pnode_t *n, int stem)
+{
+	size_t nt = lit_lookup(cg, n, stem);
+	if (nt == 0)
+		diag_at(cg->c, n->loc, 1, "literal \"%s\" contains no token", n->s);
+	return nt;
+}
+
+/* The symbol of token k of the literal last looked up. */
 static uint32_t tok_sym(cg_t *cg, size_t k, int stem)
 {
-	const token_t *t = &cg->toks.v[k];
-	const char *s = stem ? tok_stem(&cg->toks, t) : tok_lower(&cg->toks, t);
-	return sym_intern(cg->g, s, stem ? strlen(s) : t->lower_len);
+	(void)stem;
+	return cg->litv[cg->lit_cur + k];
 }
 
 /* Single-token predicate of a tree, or -1 (error reported). */
@@ -904,8 +991,7 @@ static int set_collect(cg_t *cg, const pnode_t *n)
 	case PN_LIT:
 	case PN_STEM: {
 		int stem = n->k == PN_STEM;
-		tokenize(n->s, strlen(n->s), stem ? cg->st : NULL, &cg->toks);
-		if (cg->toks.n != 1)
+		if (lit_lookup(cg, n, stem) != 1)
 			return 0;
 		uint32_t sym = tok_sym(cg, 0, stem);
 		GROW(g->setv, g->setv_cap, g->nsetv + 1);
@@ -1382,6 +1468,31 @@ static uint32_t reach_add(uint32_t a, uint32_t b)
 	return a + b;
 }
 
+/* Sort and deduplicate the members of b. */
+static void tsb_norm(tsb_t *b)
+{
+	for (int k = 0; k < 3; k++) {
+		size_t w = 0;
+		if (b->n[k] > 1)
+			qsort(b->v[k], b->n[k], sizeof *b->v[k], u32_cmp);
+		for (size_t i = 0; i < b->n[k]; i++)
+			if (w == 0 || b->v[k][w - 1] != b->v[k][i])
+				b->v[k][w++] = b->v[k][i];
+		b->n[k] = w;
+	}
+}
+
+/* b |= a, members appended (b is not normalized). */
+static void tsb_merge(tsb_t *b, const tsb_t *a)
+{
+	b->any |= a->any;
+	b->cls |= a->cls;
+	b->cls_in |= a->cls_in;
+	for (int k = 0; k < 3; k++)
+		for (size_t i = 0; i < a->n[k]; i++)
+			tsb_add(b, k, a->v[k][i]);
+}
+
 /* Most tokens one match of n can consume (REACH_INF: unbounded). */
 static uint32_t max_len(cg_t *cg, const pnode_t *n)
 {
@@ -1390,7 +1501,16 @@ static uint32_t max_len(cg_t *cg, const pnode_t *n)
 	case PN_STEM: return (uint32_t)lit_tokens(cg, n, n->k == PN_STEM);
 	case PN_CLASS: return cg->g->classes[n->idx].maxlen;
 	case PN_REGEX: case PN_ANY: case PN_KIND: case PN_TFLAG: case PN_AND: case PN_NOT: return 1;
-	case PN_REF: return max_len(cg, cg->c->decls[n->idx].pat);
+	case PN_REF: {
+		/* memoized per declaration (patterns are used by many rules) */
+		if (!cg->mlen)
+			cg->mlen = xcalloc(cg->c->ndecls + 1, sizeof *cg->mlen);
+		if (!cg->mlen[n->idx]) {
+			uint32_t x = max_len(cg, cg->c->decls[n->idx].pat);
+			cg->mlen[n->idx] = x == REACH_INF ? REACH_INF : x + 1;
+		}
+		return cg->mlen[n->idx] == REACH_INF ? REACH_INF : cg->mlen[n->idx] - 1;
+	}
 	case PN_CAP: return max_len(cg, n->kids[0]);
 	case PN_SEQ: {
 		uint32_t s = 0;
@@ -1446,7 +1566,21 @@ static void leaves_add(cg_t *cg, const pnode_t *n, tsb_t *b)
 			tsb_add(b, 2, (uint32_t)p);
 		return;
 	}
-	case PN_REF: leaves_add(cg, cg->c->decls[n->idx].pat, b); return;
+	case PN_REF: {
+		/* memoized per declaration */
+		if (!cg->lvc) {
+			cg->lvc = xcalloc(cg->c->ndecls + 1, sizeof *cg->lvc);
+			cg->lvc_done = xcalloc(cg->c->ndecls + 1, 1);
+		}
+		tsb_t *t = &cg->lvc[n->idx];
+		if (!cg->lvc_done[n->idx]) {
+			leaves_add(cg, cg->c->decls[n->idx].pat, t);
+			tsb_norm(t);
+			cg->lvc_done[n->idx] = 1;
+		}
+		tsb_merge(b, t);
+		return;
+	}
 	default:
 		for (size_t i = 0; i < n->nkids; i++)
 			leaves_add(cg, n->kids[i], b);
@@ -1477,7 +1611,21 @@ static int first_add(cg_t *cg, const pnode_t *n, tsb_t *b)
 			tsb_add(b, 2, (uint32_t)p);
 		return 0;
 	}
-	case PN_REF: return first_add(cg, cg->c->decls[n->idx].pat, b);
+	case PN_REF: {
+		/* memoized per declaration */
+		if (!cg->fac) {
+			cg->fac = xcalloc(cg->c->ndecls + 1, sizeof *cg->fac);
+			cg->fac_done = xcalloc(cg->c->ndecls + 1, 1);
+		}
+		tsb_t *t = &cg->fac[n->idx];
+		if (!cg->fac_done[n->idx]) {
+			int nul = first_add(cg, cg->c->decls[n->idx].pat, t);
+			tsb_norm(t);
+			cg->fac_done[n->idx] = (uint8_t)(1 + nul);
+		}
+		tsb_merge(b, t);
+		return cg->fac_done[n->idx] - 1;
+	}
 	case PN_CAP: return first_add(cg, n->kids[0], b);
 	case PN_SEQ:
 		for (size_t i = 0; i < n->nkids; i++)
@@ -1680,34 +1828,66 @@ static uint32_t filter_store(grammar_t *g, tsb_t *need, tsb_t *pre, uint32_t rea
 	return g->nfilters++;
 }
 
+/* Filters of the paths of a rule: each path is a primary filter
+ * (cj[k] == 0) followed by its conjuncts (cj[k] == 1), filters of later
+ * elements of the same path that must pass as well. */
 typedef struct fids {
 	uint32_t *v;
-	size_t n, cap;
+	uint8_t *cj;
+	size_t n, cap, cjcap;
 } fids_t;
+
+#define FILTER_CONJ 4 /* conjuncts per path at most */
+
+static void fids_push(fids_t *o, uint32_t f, int cj)
+{
+	GROW(o->v, o->cap, o->n + 1);
+	GROW(o->cj, o->cjcap, o->n + 1);
+	o->v[o->n] = f;
+	o->cj[o->n++] = (uint8_t)cj;
+}
+
+/* The number of entries of the path at out[k] (its primary and conjuncts). */
+static size_t fids_path_len(const fids_t *o, size_t k)
+{
+	size_t e = k + 1;
+	while (e < o->n && o->cj[e])
+		e++;
+	return e - k;
+}
 
 /* Linear search of the sequence el[0..nel), after elements that gave pre
  * and reach: the first element that cannot be empty, starts with selective
- * tests and follows something.  Returns 2 and appends its filter to out;
- * else returns 1 when the first element is selective (its tests, into
- * *fb), 0 otherwise. */
+ * tests and follows something.  Returns 2 and appends its filter to out,
+ * followed by the filters of the next such elements (conjuncts: the same
+ * argument holds for every element of the sequence, with pre and reach
+ * taken from the sequence's start); else returns 1 when the first element
+ * is selective (its tests, into *fb), 0 otherwise. */
 static int filter_linear(cg_t *cg, const fel_t *el, size_t nel, tsb_t *pre, uint32_t reach, tsb_t *fb,
                          fids_t *out)
 {
 	grammar_t *g = cg->g;
-	int res = 0;
+	int res = 0, nconj = 0;
 	for (size_t j = 0; j < nel; j++) {
 		const fel_t *e = &el[j];
 		int first = tsb_empty(pre) && reach == 0;
 		if (!e->opt) {
 			tsb_t need = {0};
 			if (!first_add(cg, e->n, &need) && tsb_narrow(g, &need)) {
-				if (!first) {
-					GROW(out->v, out->cap, out->n + 1);
-					out->v[out->n++] = filter_store(g, &need, pre, reach);
+				if (res == 2) {
+					/* a conjunct asks only for its need within reach
+					 * (any pre: following a wide pre run costs more
+					 * than it saves) */
+					tsb_t any = {.any = 1};
+					fids_push(out, filter_store(g, &need, &any, reach), 1);
 					tsb_free(&need);
-					return 2;
-				}
-				if (!res) {
+					if (++nconj == FILTER_CONJ)
+						return 2;
+				} else if (!first) {
+					fids_push(out, filter_store(g, &need, pre, reach), 0);
+					tsb_free(&need);
+					res = 2;
+				} else if (!res) {
 					*fb = need;
 					res = 1;
 					memset(&need, 0, sizeof need);
@@ -1789,7 +1969,7 @@ static int filter_search(cg_t *cg, const fel_t *el, size_t nel, const tsb_t *pre
 			if (ok && st == 2) {
 				/* keep the paths only when each is cheaper than the linear one */
 				for (size_t q = mark; q < out->n && ok; q++)
-					ok = filter_cost(cg->g, out->v[q]) < lcost;
+					ok = out->cj[q] || filter_cost(cg->g, out->v[q]) < lcost;
 			}
 			if (!ok)
 				out->n = mark;
@@ -1800,25 +1980,237 @@ static int filter_search(cg_t *cg, const fel_t *el, size_t nel, const tsb_t *pre
 	}
 	tsb_free(&p);
 	if (st == 2) {
-		if (ok) { /* the paths replace the linear filter */
-			if (out->n - lin > 1)
-				memmove(out->v + lin, out->v + lin + 1, (out->n - lin - 1) * sizeof *out->v);
-			out->n--;
+		if (ok) { /* the paths replace the linear filter (and its conjuncts) */
+			size_t pl = fids_path_len(out, lin);
+			if (out->n - lin > pl) {
+				memmove(out->v + lin, out->v + lin + pl, (out->n - lin - pl) * sizeof *out->v);
+				memmove(out->cj + lin, out->cj + lin + pl, (out->n - lin - pl) * sizeof *out->cj);
+			}
+			out->n -= pl;
 		}
 		tsb_free(&fb);
 		return 1;
 	}
 	if (!ok && st == 1) {
 		tsb_t none = {0};
-		GROW(out->v, out->cap, out->n + 1);
-		out->v[out->n++] = filter_store(cg->g, &fb, &none, 0);
+		fids_push(out, filter_store(cg->g, &fb, &none, 0), 0);
 		ok = 1;
 	}
 	tsb_free(&fb);
 	return ok;
 }
 
-/* The required-token filters of a rule (any one passing lets it be tried),
+/* Rule-level conditions (conjuncts of every path of a rule): a token of
+ * `need` at most `reach` tokens after the start of every match.  Unlike
+ * the required-token filters these look inside alternations: an
+ * alternation requires what each alternative requires (the union of
+ * their needs, the largest reach), which finds the words a family of
+ * phrasings has in common wherever they stand. */
+typedef struct rcond {
+	tsb_t need;
+	uint32_t reach;
+} rcond_t;
+
+typedef struct rcvec {
+	rcond_t *v;
+	size_t n, cap;
+} rcvec_t;
+
+#define RC_MAX 8       /* conditions kept per node */
+#define RULE_CONDS 6   /* conjuncts added to a rule's paths */
+
+static void rc_free(rcvec_t *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		tsb_free(&c->v[i].need);
+	free(c->v);
+	memset(c, 0, sizeof *c);
+}
+
+/* Append (need, reach), taking need over; a set that is not selective or
+ * one more than RC_MAX is dropped. */
+static void rc_push(const grammar_t *g, rcvec_t *c, tsb_t *need, uint32_t reach)
+{
+	if (c->n >= RC_MAX || !tsb_narrow(g, need)) {
+		tsb_free(need);
+		return;
+	}
+	GROW(c->v, c->cap, c->n + 1);
+	c->v[c->n++] = (rcond_t){*need, reach};
+	memset(need, 0, sizeof *need);
+}
+
+/* Do a and b (normalized) have a member in common? */
+static int tsb_meet(const tsb_t *a, const tsb_t *b)
+{
+	if ((a->cls & b->cls) || (a->cls_in & b->cls_in))
+		return 1;
+	for (int k = 0; k < 3; k++)
+		for (size_t i = 0, j = 0; i < a->n[k] && j < b->n[k];) {
+			if (a->v[k][i] == b->v[k][j])
+				return 1;
+			if (a->v[k][i] < b->v[k][j])
+				i++;
+			else
+				j++;
+		}
+	return 0;
+}
+
+/* b |= a */
+static void tsb_union(tsb_t *b, const tsb_t *a)
+{
+	b->any |= a->any;
+	b->cls |= a->cls;
+	b->cls_in |= a->cls_in;
+	for (int k = 0; k < 3; k++)
+		for (size_t i = 0; i < a->n[k]; i++)
+			tsb_add(b, k, a->v[k][i]);
+	tsb_norm(b);
+}
+
+/* The conditions every match of n meets, reach counted from its start. */
+static void req_collect(cg_t *cg, const pnode_t *n, rcvec_t *out, int depth)
+{
+	grammar_t *g = cg->g;
+	if (depth > 64)
+		return;
+	switch (n->k) {
+	case PN_LIT:
+	case PN_STEM: {
+		int stem = n->k == PN_STEM;
+		size_t nt = lit_tokens(cg, n, stem);
+		uint32_t sym[RC_MAX];
+		size_t ns = 0;
+		for (size_t k = 0; k < nt && ns < RC_MAX; k++)
+			sym[ns++] = tok_sym(cg, k, stem);
+		for (size_t k = 0; k < ns; k++) {
+			tsb_t need = {0};
+			tsb_add(&need, stem, sym[k]);
+			rc_push(g, out, &need, (uint32_t)k);
+		}
+		return;
+	}
+	case PN_CLASS: {
+		tsb_t need = {0};
+		need.cls = 1ull << n->idx;
+		rc_push(g, out, &need, 0);
+		return;
+	}
+	case PN_REGEX: case PN_KIND: case PN_TFLAG: case PN_AND: case PN_NOT: {
+		int64_t p = pred_of(cg, n);
+		if (p >= 0) {
+			tsb_t need = {0};
+			tsb_add(&need, 2, (uint32_t)p);
+			rc_push(g, out, &need, 0);
+		}
+		return;
+	}
+	case PN_REF: {
+		/* memoized per declaration */
+		if (!cg->rcc) {
+			cg->rcc = xcalloc(cg->c->ndecls + 1, sizeof *cg->rcc);
+			cg->rcc_done = xcalloc(cg->c->ndecls + 1, 1);
+		}
+		rcvec_t *m = &cg->rcc[n->idx];
+		if (!cg->rcc_done[n->idx]) {
+			req_collect(cg, cg->c->decls[n->idx].pat, m, depth + 1);
+			cg->rcc_done[n->idx] = 1;
+		}
+		for (size_t q = 0; q < m->n; q++) {
+			tsb_t need = {0};
+			tsb_copy(&need, &m->v[q].need);
+			rc_push(g, out, &need, m->v[q].reach);
+		}
+		return;
+	}
+	case PN_CAP: req_collect(cg, n->kids[0], out, depth + 1); return;
+	case PN_REP:
+		if (n->min >= 1)
+			req_collect(cg, n->kids[0], out, depth + 1);
+		return;
+	case PN_SEQ: {
+		uint32_t off = 0;
+		for (size_t i = 0; i < n->nkids; i++) {
+			rcvec_t sub = {0};
+			req_collect(cg, n->kids[i], &sub, depth + 1);
+			for (size_t q = 0; q < sub.n; q++)
+				rc_push(g, out, &sub.v[q].need, reach_add(off, sub.v[q].reach));
+			rc_free(&sub);
+			off = reach_add(off, max_len(cg, n->kids[i]));
+		}
+		return;
+	}
+	case PN_ALT: {
+		if (n->nkids == 0)
+			return;
+		rcvec_t *sub = xcalloc(n->nkids, sizeof *sub);
+		int ok = 1;
+		for (size_t i = 0; i < n->nkids && ok; i++) {
+			req_collect(cg, n->kids[i], &sub[i], depth + 1);
+			for (size_t q = 0; q < sub[i].n; q++)
+				tsb_norm(&sub[i].v[q].need);
+			ok = sub[i].n > 0;
+		}
+		if (ok) {
+			/* what the alternatives require in common: each condition
+			 * of the first with, from every other, the first condition
+			 * sharing a member with it */
+			for (size_t q = 0; q < sub[0].n; q++) {
+				uint32_t reach = sub[0].v[q].reach;
+				tsb_t need = {0};
+				tsb_copy(&need, &sub[0].v[q].need);
+				size_t i = 1;
+				for (; i < n->nkids; i++) {
+					size_t z = 0;
+					while (z < sub[i].n && !tsb_meet(&sub[i].v[z].need, &sub[0].v[q].need))
+						z++;
+					if (z == sub[i].n)
+						break;
+					tsb_union(&need, &sub[i].v[z].need);
+					if (sub[i].v[z].reach > reach)
+						reach = sub[i].v[z].reach;
+				}
+				if (i == n->nkids)
+					rc_push(g, out, &need, reach);
+				else
+					tsb_free(&need);
+			}
+			/* the union of each alternative's first and of each one's last */
+			for (int last = 0; last < 2; last++) {
+				tsb_t need = {0};
+				uint32_t reach = 0;
+				for (size_t i = 0; i < n->nkids; i++) {
+					const rcond_t *c = &sub[i].v[last ? sub[i].n - 1 : 0];
+					tsb_union(&need, &c->need);
+					if (c->reach > reach)
+						reach = c->reach;
+				}
+				rc_push(g, out, &need, reach);
+			}
+		}
+		for (size_t i = 0; i < n->nkids; i++)
+			rc_free(&sub[i]);
+		free(sub);
+		return;
+	}
+	default: return; /* ., assertions, flags: nothing required */
+	}
+}
+
+typedef struct fpath {
+	uint32_t prim;      /* primary filter */
+	uint32_t cj, ncj;   /* its conjuncts: ids.v[cj .. cj + ncj) */
+} fpath_t;
+
+static int fpath_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const fpath_t *)a)->prim, y = ((const fpath_t *)b)->prim;
+	return x < y ? -1 : x > y;
+}
+
+/* The required-token filters of a rule: paths, each a primary filter and
+ * its conjuncts (every filter of some path passing lets it be tried),
  * stored as g->rfilt[r->filt .. r->filt + r->nfilt). */
 static void filter_build(cg_t *cg, rule_t *r, const pnode_t *pat)
 {
@@ -1829,21 +2221,109 @@ static void filter_build(cg_t *cg, rule_t *r, const pnode_t *pat)
 	fids_t ids = {0};
 	int budget = 32;
 	r->filt = r->nfilt = 0;
-	/* a single filter on the first token only repeats the prefilter */
-	if (filter_search(cg, el.v, el.n, &pre, 0, &budget, &ids) && ids.n > 0 &&
-	    !(ids.n == 1 && g->filters[ids.v[0]].reach == 0)) {
-		size_t w = 0;
-		if (ids.n > 1)
-			qsort(ids.v, ids.n, sizeof *ids.v, u32_cmp);
-		for (size_t i = 0; i < ids.n; i++)
-			if (w == 0 || ids.v[w - 1] != ids.v[i])
-				ids.v[w++] = ids.v[i];
-		GROW(g->rfilt, g->rfilt_cap, g->nrfilt + w);
-		memcpy(g->rfilt + g->nrfilt, ids.v, w * sizeof *ids.v);
-		r->filt = g->nrfilt;
-		r->nfilt = (uint32_t)w;
-		g->nrfilt += (uint32_t)w;
+	/* the rule's conditions as filters (reach 0 at the start is the
+	 * first-token prefilter's business) */
+	uint32_t cf[RULE_CONDS];
+	size_t ncf = 0;
+	{
+		rcvec_t rc = {0};
+		req_collect(cg, pat, &rc, 0);
+		tsb_t any = {.any = 1};
+		for (size_t q = 0; q < rc.n && ncf < RULE_CONDS; q++) {
+			if (rc.v[q].reach == 0)
+				continue;
+			uint32_t f = filter_store(g, &rc.v[q].need, &any, rc.v[q].reach);
+			size_t z = 0;
+			while (z < ncf && cf[z] != f)
+				z++;
+			if (z == ncf)
+				cf[ncf++] = f;
+		}
+		rc_free(&rc);
 	}
+	if (!filter_search(cg, el.v, el.n, &pre, 0, &budget, &ids) || ids.n == 0) {
+		/* no path filters: the conditions alone, as one path */
+		ids.n = 0;
+		for (size_t q = 0; q < ncf; q++)
+			fids_push(&ids, cf[q], q > 0);
+		ncf = 0;
+		if (ids.n == 0)
+			goto done;
+	}
+	/* every path gets the rule's conditions as conjuncts */
+	for (size_t k = ids.n; ncf > 0 && k-- > 0;) {
+		if (ids.cj[k])
+			continue;
+		size_t e = k + fids_path_len(&ids, k);
+		for (size_t q = 0; q < ncf; q++) {
+			fids_push(&ids, 0, 1);
+			memmove(ids.v + e + 1, ids.v + e, (ids.n - 1 - e) * sizeof *ids.v);
+			memmove(ids.cj + e + 1, ids.cj + e, (ids.n - 1 - e) * sizeof *ids.cj);
+			ids.v[e] = cf[q];
+			ids.cj[e] = 1;
+		}
+	}
+	/* the paths, each with its conjuncts sorted and unique, sorted by
+	 * primary; paths with the same primary keep the conjuncts common to
+	 * them (a match follows one of them) */
+	size_t np = 0;
+	fpath_t *pv = xmalloc(ids.n * sizeof *pv);
+	for (size_t k = 0; k < ids.n;) {
+		size_t len = fids_path_len(&ids, k), w = 0;
+		uint32_t *c = ids.v + k + 1;
+		if (len > 2)
+			qsort(c, len - 1, sizeof *c, u32_cmp);
+		for (size_t q = 0; q < len - 1; q++)
+			if ((w == 0 || c[w - 1] != c[q]) && c[q] != ids.v[k] &&
+			    /* implied by the primary */
+			    !(g->filters[c[q]].need == g->filters[ids.v[k]].need &&
+			      g->filters[c[q]].reach >= g->filters[ids.v[k]].reach))
+				c[w++] = c[q];
+		pv[np++] = (fpath_t){ids.v[k], (uint32_t)(k + 1), (uint32_t)w};
+		k += len;
+	}
+	if (np > 1)
+		qsort(pv, np, sizeof *pv, fpath_cmp);
+	size_t w = 0;
+	for (size_t k = 0; k < np; k++) {
+		if (w > 0 && pv[w - 1].prim == pv[k].prim) {
+			fpath_t *a = &pv[w - 1];
+			uint32_t *av = ids.v + a->cj, *bv = ids.v + pv[k].cj, nn = 0;
+			for (uint32_t x = 0, y = 0; x < a->ncj && y < pv[k].ncj;) {
+				if (av[x] < bv[y])
+					x++;
+				else if (av[x] > bv[y])
+					y++;
+				else
+					av[nn++] = av[x], x++, y++;
+			}
+			a->ncj = nn;
+			continue;
+		}
+		pv[w++] = pv[k];
+	}
+	np = w;
+	/* a single filter on the first token only repeats the prefilter */
+	if (!(np == 1 && pv[0].ncj == 0 && g->filters[pv[0].prim].reach == 0)) {
+		size_t tot = 0;
+		for (size_t k = 0; k < np; k++)
+			tot += 1 + pv[k].ncj;
+		GROW(g->rfilt, g->rfilt_cap, g->nrfilt + tot);
+		GROW(g->rfcj, g->rfcj_cap, g->nrfilt + tot);
+		r->filt = g->nrfilt;
+		for (size_t k = 0; k < np; k++) {
+			g->rfcj[g->nrfilt] = 0;
+			g->rfilt[g->nrfilt++] = pv[k].prim;
+			for (uint32_t q = 0; q < pv[k].ncj; q++) {
+				g->rfcj[g->nrfilt] = 1;
+				g->rfilt[g->nrfilt++] = ids.v[pv[k].cj + q];
+			}
+		}
+		r->nfilt = (uint32_t)tot;
+	}
+	free(pv);
+done:
+	free(ids.cj);
 	free(ids.v);
 	tsb_free(&pre);
 	free(el.v);
@@ -2136,6 +2616,25 @@ static void compile_all(compile_t *c, grammar_t *g)
 	}
 	tokens_release(&cg.toks);
 	free(cg.names);
+	free(cg.mlen);
+	free(cg.lith);
+	free(cg.clc);
+	free(cg.litv);
+	for (size_t i = 0; i < c->ndecls + 1; i++) {
+		if (cg.lvc)
+			tsb_free(&cg.lvc[i]);
+		if (cg.fac)
+			tsb_free(&cg.fac[i]);
+	}
+	free(cg.lvc);
+	free(cg.lvc_done);
+	free(cg.fac);
+	free(cg.fac_done);
+	if (cg.rcc)
+		for (size_t i = 0; i < c->ndecls + 1; i++)
+			rc_free(&cg.rcc[i]);
+	free(cg.rcc);
+	free(cg.rcc_done);
 	stemmer_free(cg.st);
 }
 
@@ -2157,6 +2656,7 @@ void grammar_free(grammar_t *g)
 	free(g->filters);
 	free(g->toksets);
 	free(g->rfilt);
+	free(g->rfcj);
 	free(g->tsv);
 	free(g->opens);
 	free(g->tnodes);

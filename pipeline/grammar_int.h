@@ -276,7 +276,8 @@ typedef struct rule {
 	size_t nacts;
 	uint8_t nullable;     /* can match the empty string */
 	uint32_t guard;       /* first-token guard (shared between rules), GUARD_NONE if any token may start */
-	uint32_t filt, nfilt; /* required-token filters g->rfilt[filt .. filt + nfilt): one must pass (none: no filter) */
+	uint32_t filt, nfilt; /* required-token filters g->rfilt[filt .. filt + nfilt), by path (a primary
+	                         filter and its conjuncts, g->rfcj): every filter of one path must pass (none: no filter) */
 	uint32_t open, nopen; /* shared openings g->opens[open .. open + nopen) (rules only, see match.c) */
 	uint8_t opener;       /* some later rule lists this one among its shared openings */
 } rule_t;
@@ -417,7 +418,9 @@ struct grammar {
 	filter_t *filters;      /* required-token filters, shared by rules */
 	uint32_t nfilters;
 	size_t filters_cap;
-	uint32_t *rfilt;        /* filter indexes of the rules */
+	uint32_t *rfilt;        /* filter indexes of the rules, by path (see rule_t.filt) */
+	uint8_t *rfcj;          /* per rfilt entry: 0 = a path's primary filter, 1 = a conjunct of the path before */
+	size_t rfcj_cap;
 	uint32_t nrfilt;
 	size_t rfilt_cap;
 	tokset_t *toksets;      /* token sets of the filters (distinct) */

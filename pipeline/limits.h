@@ -29,5 +29,16 @@
 #define BESLUT_GRAMMAR_MAX_INSNS   (1u << 20) /* matcher instructions of one rule ({m,n} is unrolled) */
 #define BESLUT_GRAMMAR_MAX_FILE    (16u << 20) /* bytes of one grammar or lexicon file */
 #define BESLUT_WINDOW_SLACK      (1u << 20)  /* … cut at a paragraph boundary within this much more */
+/* A document longer than BESLUT_STREAM_WINDOW source bytes is read, normalized,
+ * matched and assembled in windows of about that size (window.h; the
+ * environment variable BESLUT_WINDOW_BYTES sets another size), so memory
+ * is bounded by the window, not by the input.  With that path the default
+ * of --max-doc-bytes is BESLUT_MAX_DOC_BYTES (nothing is held whole). */
+#define BESLUT_STREAM_WINDOW     (256u << 10)
+#define BESLUT_STREAM_SLACK_DIV  4           /* a cut is sought within window/4 after it */
+#define BESLUT_WINDOW_CONTEXT    (8u << 10)  /* normalized bytes before a window its matcher sees */
+#define BESLUT_WINDOW_LOOKAHEAD  (64u << 10) /* … and after it, so a match that starts in it ends */
+#define BESLUT_WINDOW_HOLD       8           /* windows an open item is held back before it is split */
+#define BESLUT_CARRY_PERSONS     1024        /* persons (name, party) a windowed document remembers */
 
 #endif

@@ -1261,13 +1261,20 @@ static int type_is(const record_t *r, const char *t) { return r->type && strcmp(
 void link_document(arena_t *a, recvec_t *rv, const char *dead, const long *item_of,
                    const char *doc, const grammar_t *g)
 {
+	static const size_t zero[3] = {0, 0, 0};
+	link_document_from(a, rv, dead, item_of, doc, g, zero);
+}
+
+void link_document_from(arena_t *a, recvec_t *rv, const char *dead, const long *item_of,
+                        const char *doc, const grammar_t *g, const size_t before[3])
+{
 	ctx_t c = {0};
 	c.a = a;
 	c.L.g = g;
 	c.L.a = a;
 	c.rv = rv;
 	size_t pcap = 0, vcap = 0, rcap = 0, dcap = 0, mcap = 0;
-	size_t nprop = 0, nvote = 0, natt = 0;
+	size_t nprop = before[0], nvote = before[1], natt = before[2];
 	/* ids first: every live proposal, vote and att_sats in output order */
 	const char **pid = xcalloc(rv->n ? rv->n : 1, sizeof *pid);
 	c.id = pid;
@@ -1430,6 +1437,8 @@ void char_index_init(char_index_t *ci, const char *src, size_t n)
 {
 	ci->s = (const unsigned char *)src;
 	ci->n = n;
+	ci->base = 0;
+	ci->cp_base = 0;
 	ci->nblocks = n / CI_BLOCK + 1;
 	ci->block = xmalloc(ci->nblocks * sizeof *ci->block);
 	ci->starts = xcalloc(n / 8 + 1, 1);
@@ -1482,13 +1491,14 @@ void char_index_for_input(char_index_t *ci, const input_t *in)
 
 uint64_t char_index_at(const char_index_t *ci, size_t off)
 {
+	off = off < ci->base ? 0 : off - ci->base;
 	if (off > ci->n)
 		off = ci->n;
 	size_t b = off / CI_BLOCK;
 	uint64_t cp = ci->block[b];
 	for (size_t k = b * CI_BLOCK; k < off; k++)
 		cp += (ci->starts[k / 8] >> (k % 8)) & 1u;
-	return cp;
+	return ci->cp_base + cp;
 }
 
 void char_index_release(char_index_t *ci)

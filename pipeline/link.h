@@ -28,6 +28,10 @@
  * document id; g: the grammar (its lexicons; may be NULL). */
 void link_document(arena_t *a, recvec_t *rv, const char *dead, const long *item_of,
                    const char *doc, const grammar_t *g);
+/* The same for a stretch of a document (window.h) after which
+ * before[0], [1], [2] proposals, votes and att_sats were written. */
+void link_document_from(arena_t *a, recvec_t *rv, const char *dead, const long *item_of,
+                        const char *doc, const grammar_t *g, const size_t before[3]);
 
 /* The document record's `organisation` canonical and its SCB code in
  * `kommunkod` (lexicons kommunkod, organisations, kommunnamn, org_words of
@@ -44,6 +48,8 @@ typedef struct char_index {
 	uint64_t *block;   /* code points before each 256-byte block */
 	unsigned char *starts; /* bit k: byte k starts a character */
 	size_t nblocks;
+	size_t base;       /* src is the source from byte base on (a window's), */
+	uint64_t cp_base;  /* … with cp_base characters before it; 0 and 0 for a whole source */
 } char_index_t;
 void char_index_init(char_index_t *ci, const char *src, size_t n);
 /* The index of an input's source: as above, or UTF-16 units when the

@@ -6,6 +6,7 @@
 #include "archive.h"
 #include "grammar.h"
 #include "schema.h"
+#include "version.h"
 #include "limits.h"
 
 #include <errno.h>
@@ -15,15 +16,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
-
-#define BESLUT_VERSION "0.1.0"
 
 static const char USAGE[] =
 "usage: beslut [OPTIONS] [PATH...]        extract records as JSON Lines\n"
 "       beslut normalize [OPTIONS] [PATH...]  print the repaired text\n"
 "       beslut grammar check FILE...       check grammar files\n"
 "       beslut load -o DB.sqlite [FILE.jsonl...]  load JSON Lines into a database\n"
+"       beslut version                     the version and the grammar hash\n"
 "\n"
 "PATH is a file or a directory (walked recursively for *.txt and *.txt.gz,\n"
 "in sorted order); '-' or no PATH reads standard input.  gzip input is\n"
@@ -36,9 +37,9 @@ static const char USAGE[] =
 "      --dump WHAT     show a stage instead of records: normalized, edits,\n"
 "                      tokens, matches, grammar, schema, sql (the database's\n"
 "                      CREATE statements)\n"
-"      --grammars DIR  grammar files (default: $BESLUT_GRAMMARS, then the\n"
-"                      grammars/ directory of the installation)\n"
-"      --lexicons DIR  lexicon files (default: $BESLUT_LEXICONS, then lexicons/)\n"
+"      --grammars DIR  grammar files (default: $BESLUT_GRAMMARS, then grammars/\n"
+"                      beside the program, then the installed data directory)\n"
+"      --lexicons DIR  lexicon files (default: $BESLUT_LEXICONS, then the same)\n"
 "      --dictionary P  Hunspell dictionary P.aff + P.dic (default:\n"
 "                      /usr/share/hunspell/sv_SE); a missing one is an error\n"
 "      --no-dictionary run without it (line-end hyphens decided by shape and\n"
@@ -49,11 +50,25 @@ static const char USAGE[] =
 ARCHIVE_USAGE
 "  -q, --quiet         no per-input error lines, no progress or summary\n"
 "  -h, --help          this text\n"
-"  -V, --version       the version\n"
+"  -V, --version       the version and the hash of the grammar files\n"
 "\n"
 "exit status: 0 every input processed; 1 some inputs failed (each still has\n"
 "its document record, status \"error\"); 2 usage error; 3 grammar, lexicon,\n"
 "dictionary or output error.\n";
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -68,32 +83,57 @@ static int is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Find a data directory: env var, then beside the executable
- * (bin/../NAME, build-san/bin/../../NAME), then ./NAME. */
-static char *find_dir(const char *env, const char *name)
+/* The data directory compiled in (share/beslut of the installation
+ * prefix): written by the Makefile into datadir.c, linked into the
+ * program only. */
+extern const char beslut_datadir[];
+
+/* Find a data directory NAME (grammars, lexicons): the environment
+ * variable env, else beside the executable (bin/../NAME,
+ * build-san/bin/../../NAME, bin/../share/beslut/NAME), else in the
+ * compiled-in data directory.  NULL when none exists; tried then lists the
+ * places looked at. */
+static char *find_dir(const char *env, const char *name, buf_t *tried)
 {
 	const char *e = getenv(env);
 	if (e && *e)
 		return xstrdup(e);
+	buf_printf(tried, "$%s (not set)", env);
 	char exe[4096];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (n > 0) {
 		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		for (int up = 1; slash && up <= 2; up++) {
-			*slash = '\0';
-			slash = strrchr(exe, '/');
-			if (!slash)
+		/* up[0] = the program's directory's parent, up[1] = its parent */
+		char *cut[3] = {NULL, NULL, NULL};
+		for (int k = 0; k < 3; k++) {
+			cut[k] = strrchr(exe, '/');
+			if (!cut[k])
 				break;
+			*cut[k] = '\0';
+		}
+		for (int k = 2; k >= 0; k--)
+			if (cut[k])
+				*cut[k] = '/';
+		const char *fmt[] = {"%.*s/%s", "%.*s/%s", "%.*s/share/beslut/%s"};
+		const int lvl[] = {1, 2, 1};
+		for (int k = 0; k < 3; k++) {
+			if (!cut[lvl[k]])
+				continue;
 			buf_t b = BUF_INIT;
-			buf_add(&b, exe, (size_t)(slash - exe));
-			buf_printf(&b, "/%s", name);
+			buf_printf(&b, fmt[k], (int)(cut[lvl[k]] - exe), exe, name);
 			if (is_dir(b.data))
 				return buf_detach(&b, NULL);
+			buf_printf(tried, ", %s", b.data);
 			buf_release(&b);
 		}
 	}
-	return xstrdup(name);
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "%s/%s", beslut_datadir, name);
+	if (is_dir(b.data))
+		return buf_detach(&b, NULL);
+	buf_printf(tried, ", %s", b.data);
+	buf_release(&b);
+	return NULL;
 }
 
 /* The files named, with the grammar directory's record schema
@@ -129,6 +169,28 @@ static int grammar_check(int argc, char **argv, const char *gdir, const char *le
 	return 3;
 }
 
+/* beslut --version: the version, and the hash of the grammar files that a
+ * run would load (or where they were looked for). */
+static int print_version(char *gdir, char *lexdir, buf_t *gtried, buf_t *ltried)
+{
+	printf("beslut %s\n", beslut_version());
+	int rc = 0;
+	char hash[65], *err = NULL;
+	if (!gdir || !lexdir) {
+		printf("grammar: not found (looked in %s)\n", !gdir ? gtried->data : ltried->data);
+	} else if (grammar_hash_dirs(gdir, lexdir, hash, &err) != 0) {
+		printf("grammar: %s\n", err);
+		free(err);
+	} else {
+		printf("grammar sha256 %s\ngrammars %s\nlexicons %s\n", hash, gdir, lexdir);
+	}
+	buf_release(gtried);
+	buf_release(ltried);
+	free(gdir);
+	free(lexdir);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	run_opts_t o;
@@ -139,7 +201,11 @@ int main(int argc, char **argv)
 	int dump_grammar = 0;
 	int sub_normalize = 0, sub_grammar = 0, sub_load = 0;
 	archive_t *arch = archive_new(); /* archive.h */
-	if (argc > 1 && strcmp(argv[1], "load") == 0) {
+	int show_version = 0;
+	if (argc > 1 && strcmp(argv[1], "version") == 0) {
+		show_version = 1;
+		argv++, argc--;
+	} else if (argc > 1 && strcmp(argv[1], "load") == 0) {
 		sub_load = 1;
 		argv++, argc--;
 	} else if (argc > 1 && strcmp(argv[1], "normalize") == 0) {
@@ -253,8 +319,8 @@ int main(int argc, char **argv)
 			fputs(USAGE, stdout);
 			return 0;
 		case 'V':
-			printf("beslut %s\n", BESLUT_VERSION);
-			return 0;
+			show_version = 1;
+			break;
 		default:
 			if (c >= ARCH_OPT_FIRST && c <= ARCH_OPT_LAST) { /* archive.h */
 				const char *msg = archive_option(arch, c, optarg);
@@ -265,9 +331,25 @@ int main(int argc, char **argv)
 			return usage_error("unknown option", argv[optind - 1]);
 		}
 	}
-	char *lexdir = ldir_opt ? xstrdup(ldir_opt) : find_dir("BESLUT_LEXICONS", "lexicons");
-	char *gdir = gdir_opt ? xstrdup(gdir_opt) : find_dir("BESLUT_GRAMMARS", "grammars");
+	buf_t gtried = BUF_INIT, ltried = BUF_INIT;
+	char *lexdir = ldir_opt ? xstrdup(ldir_opt) : find_dir("BESLUT_LEXICONS", "lexicons", &ltried);
+	char *gdir = gdir_opt ? xstrdup(gdir_opt) : find_dir("BESLUT_GRAMMARS", "grammars", &gtried);
 	int rc;
+	if (show_version)
+		return print_version(gdir, lexdir, &gtried, &ltried);
+	if (!gdir || !lexdir) {
+		fprintf(stderr, "beslut: cannot find the %s: looked in %s\n"
+		        "beslut: give --%s DIR or set %s\n", !gdir ? "grammar files" : "lexicon files",
+		        !gdir ? gtried.data : ltried.data, !gdir ? "grammars" : "lexicons",
+		        !gdir ? "BESLUT_GRAMMARS" : "BESLUT_LEXICONS");
+		buf_release(&gtried);
+		buf_release(&ltried);
+		free(gdir);
+		free(lexdir);
+		return 3;
+	}
+	buf_release(&gtried);
+	buf_release(&ltried);
 	if (sub_grammar) {
 		rc = grammar_check(argc - optind, argv + optind, gdir, lexdir);
 		free(lexdir);
@@ -278,9 +360,14 @@ int main(int argc, char **argv)
 		o.dump = DUMP_NORMALIZED;
 
 	grammar_t *g = NULL;
+	double t_grammar = 0, c_grammar = 0, t_hash = 0;
 	if (o.dump == DUMP_NONE || o.dump == DUMP_MATCHES || o.dump == DUMP_TOKENS || dump_grammar || sub_load) {
 		int ne = 0, nw = 0;
+		t_grammar = now();
+		c_grammar = cpu_now();
 		g = grammar_load_dir(gdir, lexdir, stderr, &ne, &nw);
+		t_grammar = now() - t_grammar;
+		c_grammar = cpu_now() - c_grammar;
 		if (!g) {
 			fprintf(stderr, "beslut: cannot load the grammars in %s (%d error%s)\n", gdir, ne,
 			        ne == 1 ? "" : "s");
@@ -288,6 +375,19 @@ int main(int argc, char **argv)
 			free(gdir);
 			return 3;
 		}
+		char hash[65], *herr = NULL;
+		t_hash = now();
+		int hrc = grammar_hash_dirs(gdir, lexdir, hash, &herr);
+		t_hash = now() - t_hash;
+		if (hrc != 0) {
+			fprintf(stderr, "beslut: %s\n", herr);
+			free(herr);
+			grammar_free(g);
+			free(lexdir);
+			free(gdir);
+			return 3;
+		}
+		version_set_grammar_hash(hash);
 	}
 	if (dump_grammar) {
 		if (dump_grammar == 3) {
@@ -315,14 +415,14 @@ int main(int argc, char **argv)
 	o.paths = (const char *const *)(argv + optind);
 	o.npaths = (size_t)(argc - optind);
 	if (sub_load) { /* archive.h: JSON Lines into a database */
-		rc = archive_load(arch, &o, argv + optind, argc - optind, grammar_schema(g), BESLUT_VERSION);
+		rc = archive_load(arch, &o, argv + optind, argc - optind, grammar_schema(g), beslut_version());
 		grammar_free(g);
 		free(lexdir);
 		free(gdir);
 		return rc;
 	}
 	rc = archive_begin(arch, &o, argv + optind, argc - optind, g ? grammar_schema(g) : NULL,
-	                   BESLUT_VERSION);
+	                   beslut_version());
 	if (rc) {
 		archive_end(arch, rc);
 		if (g)
@@ -337,6 +437,15 @@ int main(int argc, char **argv)
 	if (o.timings) {
 		double wall = st.t_wall;
 		double mb = (double)st.bytes / 1e6;
+		fprintf(stderr,
+		        "start-up   seconds (CPU)\n"
+		        "grammar    %7.3f (%.3f) compile the grammar files and lexicons\n"
+		        "hash       %7.3f grammar hash\n"
+		        "dictionary %7.3f (%.3f) load the spelling dictionary\n"
+		        "workers    %7.3f normalizers, stemmers, matchers\n"
+		        "first doc  %7.3f the input list and the first document, to its output\n",
+		        t_grammar, c_grammar, t_hash, st.t_dict, st.t_dict_cpu, st.t_setup,
+		        st.t_first > st.t_dict + st.t_setup ? st.t_first - st.t_dict - st.t_setup : 0.0);
 		fprintf(stderr,
 		        "inputs %zu (failed %zu), %.1f MB, %zu tokens, %zu records, %d thread%s\n"
 		        "stage      seconds   MB/s\n"

@@ -90,6 +90,21 @@
  * (a match follows one of them), and the rule is tried when any passes.
  * Identical token sets and filters are shared between rules.
  *
+ * Conjuncts.  One required token per path lets through every start that
+ * has a common word in reach (a rule led by an actor list needs "en" of
+ * "i en motion" in reach: nearly everywhere).  Every element of the
+ * sequence gives a condition of the same form, and so does a word every
+ * alternative of an alternation has (grammar_compile.c, req_collect: the
+ * union of what the alternatives require, the largest reach); up to a
+ * few such conditions of the whole rule, with reach counted from the
+ * start and any `pre`, are added to each path as conjuncts, and a path
+ * passes only when its primary filter and all its conjuncts pass (a
+ * rule without path filters gets its conditions as its one path).  Each
+ * is a necessary condition, so their conjunction is one.  A conjunct
+ * with any `pre` costs one forward cursor step in its `need` list, and a
+ * rule none of whose paths can pass in a document (some conjunct's
+ * `need` absent from it) sleeps there like a rule whose filters failed.
+ *
  * At run time each token set has, per document, two forward cursors:
  * where its run of tokens from the current token ends (followed only as
  * far as a reach needs), and where its next member is (read from the
@@ -484,8 +499,9 @@ static void fl_init(matcher_t *m)
 		for (uint32_t o = 0; o < r && id == m->nfl; o++) {
 			const rule_t *y = &g->rules[o];
 			if (y->nfilt == x->nfilt &&
-			    (x->nfilt == 0 || memcmp(g->rfilt + y->filt, g->rfilt + x->filt,
-			                             x->nfilt * sizeof *g->rfilt) == 0))
+			    (x->nfilt == 0 || (memcmp(g->rfilt + y->filt, g->rfilt + x->filt,
+			                              x->nfilt * sizeof *g->rfilt) == 0 &&
+			                       memcmp(g->rfcj + y->filt, g->rfcj + x->filt, x->nfilt) == 0)))
 				id = m->rfl[o];
 		}
 		if (id == m->nfl)
@@ -677,18 +693,31 @@ static inline int rule_filters_ok(matcher_t *m, const match_input_t *in, uint32_
 	if (m->lstamp[l] == i + 1)
 		return m->lres[l];
 	const uint32_t *fv = m->g->rfilt + m->lfilt[2 * l], nf = m->lfilt[2 * l + 1];
-	uint32_t q = 0;
-	while (q < nf && !filter_ok(m, in, fv[q], i))
+	const uint8_t *cj = m->g->rfcj + m->lfilt[2 * l];
+	/* a path passes when its primary and its conjuncts pass; a failing
+	 * one cannot pass before the skip of the filter that failed, and the
+	 * rule not before the first of its paths' skips */
+	uint32_t skip = UINT32_MAX, q = 0;
+	int ok = 0;
+	while (q < nf) {
+		uint32_t f = fv[q];
+		int pass = filter_ok(m, in, f, i);
 		q++;
-	int ok = q < nf;
-	if (!ok) {
-		/* none passes before the first of their skips */
-		uint32_t skip = UINT32_MAX;
-		for (q = 0; q < nf; q++)
-			if (m->fskip[fv[q]] < skip)
-				skip = m->fskip[fv[q]];
-		m->lskip[l] = skip;
+		while (pass && q < nf && cj[q]) {
+			f = fv[q++];
+			pass = filter_ok(m, in, f, i);
+		}
+		if (pass) {
+			ok = 1;
+			break;
+		}
+		if (m->fskip[f] < skip)
+			skip = m->fskip[f];
+		while (q < nf && cj[q])
+			q++;
 	}
+	if (!ok)
+		m->lskip[l] = skip;
 	m->lstamp[l] = i + 1;
 	m->lres[l] = (uint8_t)ok;
 	return ok;
@@ -1742,6 +1771,29 @@ static uint32_t rxv_intern(matcher_t *m)
 	return m->nrxv++;
 }
 
+/* A hash of s[0..n) read eight bytes at a time (FNV-1a byte by byte was
+ * a chain of multiplies as long as the word, on every token). */
+static inline uint64_t hash_words(const char *s, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n;
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+		h ^= h >> 32;
+		s += 8;
+		n -= 8;
+	}
+	if (n) {
+		uint64_t w = 0;
+		memcpy(&w, s, n);
+		h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
+	}
+	h ^= h >> 29;
+	h *= 0x9E3779B97F4A7C15ull;
+	return h ^ (h >> 32);
+}
+
 static inline int same_bytes(const char *a, const char *b, uint32_t n)
 {
 	for (uint32_t k = 0; k < n; k++)
@@ -1878,9 +1930,7 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 		uint32_t rx = 0, wi = UINT32_MAX, id;
 		if (m->sig_text) {
 			const char *txt = in->text + t->off;
-			uint32_t th = 2166136261u;
-			for (uint32_t k = 0; k < t->len; k++)
-				th = (th ^ (unsigned char)txt[k]) * 16777619u;
+			uint32_t th = (uint32_t)hash_words(txt, t->len);
 			wi = word_find(m, txt, t->len, th);
 			rx = m->wt[wi].rx;
 			/* the signature of the last token with this text, when its
@@ -1969,10 +2019,19 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 	for (uint32_t l = 0; l < m->nfl; l++) {
 		uint32_t nf = m->lfilt[2 * l + 1];
 		const uint32_t *fv = nf ? g->rfilt + m->lfilt[2 * l] : NULL; /* rfilt is NULL without filters */
-		uint32_t q = 0;
-		while (q < nf && !((m->tspres[g->filters[fv[q]].need >> 6] >> (g->filters[fv[q]].need & 63)) & 1))
-			q++;
-		m->ldead[l] = (uint8_t)(nf > 0 && q == nf);
+		/* dead: in every path some filter's need is absent */
+		int alive = 0;
+		for (uint32_t q = 0; q < nf && !alive;) {
+			const uint8_t *cj = g->rfcj + m->lfilt[2 * l];
+			int pass = 1;
+			do {
+				uint32_t k = g->filters[fv[q]].need;
+				pass &= (int)(m->tspres[k >> 6] >> (k & 63)) & 1;
+				q++;
+			} while (q < nf && cj[q]);
+			alive = pass;
+		}
+		m->ldead[l] = (uint8_t)(nf > 0 && !alive);
 		ndead += m->ldead[l];
 	}
 	if (!ndead)
@@ -2064,7 +2123,7 @@ static void sort_records(matcher_t *m, record_t *v, size_t n)
 }
 
 static void run_triggers(matcher_t *m, const match_input_t *in, const recvec_t *out, size_t base,
-                         value_t *warnings)
+                         value_t *warnings, uint32_t first, uint32_t limit)
 {
 	const grammar_t *g = m->g;
 	const token_t *v = in->toks->v;
@@ -2092,6 +2151,8 @@ static void run_triggers(matcher_t *m, const match_input_t *in, const recvec_t *
 			continue;
 		uint32_t e = i + 1, ss = s;
 		s = e;
+		if (ss < first || ss >= limit)
+			continue; /* a context sentence of a window: another window's */
 		int covered = 0;
 		for (uint32_t j = ss; j < e && !covered; j++)
 			covered = m->cover[j] > 0;
@@ -2150,10 +2211,23 @@ static inline int opening_failed(matcher_t *m, const rule_t *r, uint32_t ri, uin
 void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *dump,
                  value_t *warnings)
 {
+	matcher_run_range(m, in, NULL, out, dump, warnings);
+}
+
+void matcher_run_range(matcher_t *m, const match_input_t *in, const match_range_t *rg, recvec_t *out,
+                       buf_t *dump, value_t *warnings)
+{
 	const grammar_t *g = m->g;
 	uint32_t n = (uint32_t)in->toks->n;
 	size_t base = out->n;
 	memset(m->next_free, 0, (g->ngroups + 1) * sizeof *m->next_free);
+	uint32_t first = 0, limit = n;
+	if (rg) {
+		if (rg->carry)
+			memcpy(m->next_free, rg->carry, (g->ngroups + 1) * sizeof *m->next_free);
+		first = rg->first < n ? rg->first : n;
+		limit = rg->limit && rg->limit < n ? rg->limit : n;
+	}
 	memset(m->stamp, 0, (m->nstamp + 1) * sizeof *m->stamp);
 	memset(m->gstamp, 0, (g->nguards + 1) * sizeof *m->gstamp);
 	memset(m->ostamp, 0, (g->nrules + 1) * sizeof *m->ostamp);
@@ -2161,7 +2235,7 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 		m->fam[f].stamp = 0;
 	sig_prepare(m, in);
 	filters_reset(m);
-	for (uint32_t i = 0; i < n; i++) {
+	for (uint32_t i = first; i < limit; i++) {
 		const uint32_t *cand = m->cbase + m->tcand[2 * i];
 		size_t nc = m->tcand[2 * i + 1];
 		size_t k = 0;
@@ -2220,8 +2294,15 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 			}
 		}
 	}
+	if (rg && rg->carry)
+		memcpy(rg->carry, m->next_free, (g->ngroups + 1) * sizeof *m->next_free);
 	if (out->n > base) /* out->v may still be NULL */
 		sort_records(m, out->v + base, out->n - base);
 	if (warnings && g->ntrigs)
-		run_triggers(m, in, out, base, warnings);
+		run_triggers(m, in, out, base, warnings, first, limit);
+}
+
+size_t matcher_groups(const matcher_t *m)
+{
+	return m->g->ngroups + 1;
 }

@@ -243,6 +243,11 @@ typedef struct qslot {
 
 struct normalizer {
 	layout_words_t lw;      /* lexicons/layout.tsv */
+	int seg_prev_page;        /* normalize_run_segment: the page before the text (0: none) */
+	int seg_continues;        /* … its first page continues that page */
+	size_t *seg_budget;       /* … the dictionary budget of all segments */
+	int seg_later;            /* … not the first segment: the same run of the memo */
+	norm_shape_t *seg_shape;  /* … the shape of the text */
 	furn_entry_t *furn;
 	size_t nfurn;
 	uint8_t box_first[256]; /* folded first bytes of the box entries */
@@ -1300,6 +1305,17 @@ static void doc_shape(run_t *ru)
 	ru->dbl = n > 2 && gap1 * 10 > n * 4 && tight * 10 < n * 3;
 	ru->trail_sig = tr2 * 10 < n * 3;
 	ru->lead_sig = lead * 10 < n * 2;
+	norm_shape_t *sh = ru->nz->seg_shape; /* a text in segments: the first one's shape */
+	if (sh && sh->known) {
+		ru->W = sh->W;
+		ru->wrapped = sh->wrapped;
+		ru->noblank = sh->noblank;
+		ru->dbl = sh->dbl;
+		ru->trail_sig = sh->trail_sig;
+		ru->lead_sig = sh->lead_sig;
+	} else if (sh) {
+		*sh = (norm_shape_t){1, ru->W, ru->wrapped, ru->noblank, ru->dbl, ru->trail_sig, ru->lead_sig};
+	}
 }
 
 /* ---- pass 2: pages and furniture ---- */
@@ -3294,7 +3310,18 @@ static void emit(run_t *ru)
 			first = k;
 			break;
 		}
-	if (first == np) {
+	if (nz->seg_prev_page > 0) {
+		/* a segment after others (normalize_run_segment): numbered on
+		 * from the page before it, as in one run over the whole text */
+		int cur = nz->seg_prev_page;
+		for (size_t k = 0; k < np; k++) {
+			if (known[k] >= 0)
+				cur = known[k];
+			else if (!(k == 0 && nz->seg_continues))
+				cur++;
+			r->pages[k].number = cur;
+		}
+	} else if (first == np) {
 		for (size_t k = 0; k < np; k++)
 			r->pages[k].number = (int)k + 1;
 	} else {
@@ -3313,6 +3340,22 @@ static void emit(run_t *ru)
 	}
 	free(known);
 	r->stats.pages = np;
+}
+
+void normalize_run_segment(normalizer_t *nz, const char *text, size_t len, unsigned flags,
+                           const norm_segment_t *sg, norm_result_t *out)
+{
+	nz->seg_prev_page = sg->prev_page;
+	nz->seg_continues = sg->continues;
+	nz->seg_budget = sg->budget;
+	nz->seg_shape = sg->shape;
+	nz->seg_later = sg->later;
+	normalize_run(nz, text, len, flags, out);
+	if (sg->budget)
+		*sg->budget = nz->dict_budget;
+	nz->seg_prev_page = nz->seg_continues = nz->seg_later = 0;
+	nz->seg_budget = NULL;
+	nz->seg_shape = NULL;
 }
 
 void normalize_run(normalizer_t *nz, const char *text, size_t len, unsigned flags, norm_result_t *out)
@@ -3338,11 +3381,13 @@ void normalize_run(normalizer_t *nz, const char *text, size_t len, unsigned flag
 	 * slow: 100 MB of text costs at most ~13,000 lookups.  Seed 001
 	 * (160 KB) needs about 140; past the budget a word-internal break is
 	 * assumed, which is what the dictionary says in 97 % of the cases. */
-	nz->dict_budget = 1000 + ru.len / 8192;
+	nz->dict_budget = nz->seg_budget ? *nz->seg_budget : 1000 + ru.len / 8192;
 	/* A full memo is cleared between documents, never inside one that
 	 * fits (it adds at most dict_budget entries), so the verdicts of a
-	 * document are those of a fresh normalizer. */
-	nz->run++;
+	 * document are those of a fresh normalizer.  The segments of one
+	 * text after the first are the same run: a verdict costs once. */
+	if (!nz->seg_later)
+		nz->run++;
 	if ((nz->memo_n + nz->dict_budget) * 4 >= MEMO_SLOTS * 3) {
 		memset(nz->memo, 0, MEMO_SLOTS * sizeof *nz->memo);
 		nz->memo_n = 0;

@@ -108,6 +108,31 @@ void normalizer_free(normalizer_t *nz);
 void normalize_run(normalizer_t *nz, const char *text, size_t len,
                    unsigned flags, norm_result_t *out);
 
+/* The same for one segment of a longer text cut at a page or paragraph
+ * boundary (window.c).  Pages are numbered on from the page before it
+ * (prev_page > 0; continues: the segment's first page is that page
+ * continued), as one run over the whole text numbers them after a
+ * printed number; the dictionary budget is one for all segments
+ * (*budget, what is left after each); the shape of the text (its
+ * measure, double spacing, whether trailing and leading spaces say
+ * anything) is learned from the first segment and used for the others
+ * (*shape).  Furniture is found by repetition between the neighbouring
+ * pages of the segment. */
+typedef struct norm_shape {
+	int known;
+	unsigned W;
+	int wrapped, noblank, dbl, trail_sig, lead_sig;
+} norm_shape_t;
+typedef struct norm_segment {
+	int prev_page;        /* number of the page before the segment; 0 = it starts the text */
+	int continues;        /* the segment starts inside that page */
+	int later;            /* not the first segment (a verdict remembered from one costs no budget) */
+	size_t *budget;       /* dictionary lookups left for the text, read and written */
+	norm_shape_t *shape;  /* the text's shape: learned from the first segment, then used */
+} norm_segment_t;
+void normalize_run_segment(normalizer_t *nz, const char *text, size_t len, unsigned flags,
+                           const norm_segment_t *sg, norm_result_t *out);
+
 /* Page number of normalized offset off (binary search over pages). */
 int norm_page_at(const norm_result_t *r, uint32_t off);
 

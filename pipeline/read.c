@@ -276,15 +276,17 @@ static void decode_utf16(input_t *in, int be, size_t skip)
 		input_warn(in, "%zu unpaired UTF-16 surrogate%s replaced by U+FFFD", bad, bad == 1 ? "" : "s");
 }
 
-static void decode(input_t *in)
+/* Decode source bytes s[0..n), which start at source offset base, into
+ * text and map (see read_decode_slice in read.h). */
+static void decode_bytes(const unsigned char *s, size_t n, uint32_t base, int at_start, buf_t *text,
+                         omap_t *map, size_t *nul_out, size_t *bad_out)
 {
-	const unsigned char *s = (const unsigned char *)in->src.data;
-	size_t n = in->src.len, i = 0;
+	size_t i = 0;
 	size_t nul = 0, bad = 0, cr = 0;
 	uint32_t tab[128];
 	int have_tab = 0;
-	buf_grow(&in->text, n);
-	if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
+	buf_grow(text, n);
+	if (at_start && n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
 		i = 3;
 	while (i < n) {
 		size_t run = i;
@@ -303,8 +305,8 @@ static void decode(input_t *in)
 			i++;
 		}
 		if (i > run) {
-			buf_add(&in->text, s + run, i - run);
-			omap_copy(&in->map, (uint32_t)run, (uint32_t)(i - run));
+			buf_add(text, s + run, i - run);
+			omap_copy(map, base + (uint32_t)run, (uint32_t)(i - run));
 		}
 		if (i >= n)
 			break;
@@ -316,8 +318,8 @@ static void decode(input_t *in)
 			if (i + 1 < n && s[i + 1] == '\n') {
 				i++; /* dropped; the LF is copied by the next run */
 			} else {
-				buf_addc(&in->text, '\n');
-				omap_replace(&in->map, 1, (uint32_t)i, 1);
+				buf_addc(text, '\n');
+				omap_replace(map, 1, base + (uint32_t)i, 1);
 				i++;
 			}
 			cr++;
@@ -328,19 +330,51 @@ static void decode(input_t *in)
 			}
 			char out[4];
 			int m = utf8_encode(tab[c - 128], out);
-			buf_add(&in->text, out, (size_t)m);
-			omap_replace(&in->map, (uint32_t)m, (uint32_t)i, 1);
+			buf_add(text, out, (size_t)m);
+			omap_replace(map, (uint32_t)m, base + (uint32_t)i, 1);
 			bad++;
 			i++;
 		}
 	}
-	if (!in->text.data)
-		buf_grow(&in->text, 0);
+	if (!text->data)
+		buf_grow(text, 0);
+	*nul_out += nul;
+	*bad_out += bad;
+}
+
+void read_decode_slice(const void *src, size_t n, uint32_t base, int at_start, buf_t *text, omap_t *map,
+                       size_t *nul, size_t *bad)
+{
+	decode_bytes(src, n, base, at_start, text, map, nul, bad);
+}
+
+void read_decode_warnings(input_t *in, size_t nul, size_t bad)
+{
 	if (nul)
 		input_warn(in, "%zu NUL byte%s removed", nul, nul == 1 ? "" : "s");
 	if (bad)
 		input_warn(in, "%zu byte%s not valid UTF-8, decoded as Windows-1252", bad,
 		           bad == 1 ? "" : "s");
+}
+
+static void decode(input_t *in)
+{
+	size_t nul = 0, bad = 0;
+	decode_bytes((const unsigned char *)in->src.data, in->src.len, 0, 1, &in->text, &in->map, &nul, &bad);
+	read_decode_warnings(in, nul, bad);
+}
+
+int read_sniff(input_t *in, const void *head, size_t n, const char *path)
+{
+	size_t skip;
+	if (utf16_kind(head, n, &skip))
+		return 1;
+	if (looks_binary(head, n)) {
+		fail(in, "%s: binary data, not text (control bytes and invalid UTF-8 in the first %zu bytes)",
+		     path, n < 8192 ? n : (size_t)8192);
+		return -1;
+	}
+	return 0;
 }
 
 static int finish(input_t *in, const char *path)
@@ -358,6 +392,11 @@ static int finish(input_t *in, const char *path)
 		            path, in->src.len < 8192 ? in->src.len : (size_t)8192);
 	decode(in);
 	return 0;
+}
+
+int read_finish(input_t *in, const char *path)
+{
+	return finish(in, path);
 }
 
 static int from_raw(input_t *in, buf_t *raw, const char *path, size_t max)
@@ -382,33 +421,72 @@ int read_input(const char *path, const char *doc, input_t *in)
 	return read_input_ex(path, doc, 0, 0, in);
 }
 
+/* Open path for read_input_ex / read_input_head: 0 = stdin; -1 with
+ * in->error set. */
+static int open_input(const char *path, unsigned flags, input_t *in)
+{
+	if (strcmp(path, "-") == 0)
+		return 0;
+	/* O_NONBLOCK: opening a FIFO without a writer must not block
+	 * before we know what the path is */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | ((flags & READ_REGULAR_ONLY) ? O_NONBLOCK : 0));
+	if (fd < 0)
+		return fail(in, "%s: cannot open: %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return fail(in, "%s: is a directory", path);
+	}
+	if ((flags & READ_REGULAR_ONLY) && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		return fail(in, "%s: not a regular file, not read", path);
+	}
+	if (flags & READ_REGULAR_ONLY)
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
 int read_input_ex(const char *path, const char *doc, unsigned flags, size_t max_bytes, input_t *in)
+{
+	return read_input_head(path, doc, flags, max_bytes, 0, in, NULL, NULL);
+}
+
+int read_input_head(const char *path, const char *doc, unsigned flags, size_t max_bytes, size_t head_max,
+                    input_t *in, buf_t *head, int *fd_out)
 {
 	size_t max = doc_limit(max_bytes);
 	in->path = xstrdup(path);
 	in->doc = xstrdup(doc);
-	int fd = 0;
 	int is_stdin = strcmp(path, "-") == 0;
-	if (!is_stdin) {
-		/* O_NONBLOCK: opening a FIFO without a writer must not block
-		 * before we know what the path is */
-		fd = open(path, O_RDONLY | O_CLOEXEC | ((flags & READ_REGULAR_ONLY) ? O_NONBLOCK : 0));
-		if (fd < 0)
-			return fail(in, "%s: cannot open: %s", path, strerror(errno));
-		struct stat st;
-		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-			close(fd);
-			return fail(in, "%s: is a directory", path);
-		}
-		if ((flags & READ_REGULAR_ONLY) && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
-			close(fd);
-			return fail(in, "%s: not a regular file, not read", path);
-		}
-		if (flags & READ_REGULAR_ONLY)
-			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	}
+	int fd = open_input(path, flags, in);
+	if (fd < 0)
+		return -1;
+	const char *name = is_stdin ? "<stdin>" : path;
 	buf_t raw = BUF_INIT;
-	int rc = slurp(fd, &raw, is_stdin ? "<stdin>" : path, in, max);
+	if (head_max) {
+		/* the first head_max bytes and one more: does the input end there? */
+		for (;;) {
+			buf_grow(&raw, BESLUT_READ_CHUNK);
+			ssize_t r = read(fd, raw.data + raw.len, BESLUT_READ_CHUNK);
+			if (r < 0) {
+				if (errno == EINTR)
+					continue;
+				if (!is_stdin)
+					close(fd);
+				buf_release(&raw);
+				return fail(in, "%s: read error: %s", name, strerror(errno));
+			}
+			if (r == 0)
+				break;
+			raw.len += (size_t)r;
+			if (raw.len > head_max) {
+				*head = raw;
+				*fd_out = fd;
+				return 1;
+			}
+		}
+	}
+	int rc = slurp(fd, &raw, name, in, max);
 	if (!is_stdin)
 		close(fd);
 	if (rc) {
@@ -417,7 +495,7 @@ int read_input_ex(const char *path, const char *doc, unsigned flags, size_t max_
 	}
 	if (!raw.data)
 		buf_grow(&raw, 0);
-	return from_raw(in, &raw, is_stdin ? "<stdin>" : path, max);
+	return from_raw(in, &raw, name, max);
 }
 
 int read_memory(const void *data, size_t len, const char *doc, input_t *in)
@@ -427,6 +505,15 @@ int read_memory(const void *data, size_t len, const char *doc, input_t *in)
 	buf_t raw = BUF_INIT;
 	buf_add(&raw, data, len);
 	return from_raw(in, &raw, doc, doc_limit(0));
+}
+
+int read_bytes(buf_t *raw, const char *path, const char *doc, size_t max_bytes, input_t *in)
+{
+	in->path = xstrdup(path);
+	in->doc = xstrdup(doc);
+	if (!raw->data)
+		buf_grow(raw, 0);
+	return from_raw(in, raw, path, doc_limit(max_bytes));
 }
 
 void input_release(input_t *in)

@@ -53,8 +53,36 @@ int read_input(const char *path, const char *doc, input_t *in);
  * BESLUT_DOC_BYTES_DEFAULT; never above BESLUT_MAX_DOC_BYTES). */
 #define READ_REGULAR_ONLY 1u
 int read_input_ex(const char *path, const char *doc, unsigned flags, size_t max_bytes, input_t *in);
+/* The same, but a longer input is not read whole: when the input has
+ * more than head_max bytes (head_max > 0), returns 1 with the first of
+ * them in *head (at least head_max + 1, the raw bytes, gzip not
+ * inflated), the descriptor in *fd_out (positioned after them; 0 for
+ * stdin, else the caller closes it) and in->path/doc set, for the
+ * caller to read on in a stream (window.c).  Else as read_input_ex. */
+int read_input_head(const char *path, const char *doc, unsigned flags, size_t max_bytes, size_t head_max,
+                    input_t *in, buf_t *head, int *fd_out);
+/* Pieces of the decoding for a stream read in slices (window.c): 0 when
+ * the first bytes are text the slices can decode, 1 when they are UTF-16
+ * (decoded whole only), -1 with in->error set when they are binary. */
+int read_sniff(input_t *in, const void *head, size_t n, const char *path);
+/* Decode source bytes [0, n) that start at source offset base (a slice
+ * that begins and ends at a line end or a character boundary, never
+ * between CR and LF), appending to text and map; at_start: the slice
+ * starts the source (a byte order mark is dropped).  NUL and
+ * Windows-1252 bytes are counted into *nul and *bad, and
+ * read_decode_warnings() turns the totals into the input's warnings, as
+ * one read of the whole source would. */
+void read_decode_slice(const void *src, size_t n, uint32_t base, int at_start, buf_t *text, omap_t *map,
+                       size_t *nul, size_t *bad);
+void read_decode_warnings(input_t *in, size_t nul, size_t bad);
+/* Decode in->src (already decompressed) into in->text and in->map, as
+ * read_input_ex does after reading. */
+int read_finish(input_t *in, const char *path);
 /* The same for bytes already in memory (tests, fuzzing); data is copied. */
 int read_memory(const void *data, size_t len, const char *doc, input_t *in);
+/* The same for bytes read elsewhere (an archive member, container.h):
+ * raw is taken over; path names the input in messages and `source`. */
+int read_bytes(buf_t *raw, const char *path, const char *doc, size_t max_bytes, input_t *in);
 void input_warn(input_t *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void input_release(input_t *in);
 

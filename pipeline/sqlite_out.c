@@ -123,7 +123,7 @@ static int add_table(plan_t *p, char *name, int kind, const stype_t *type, const
 
 static const char *const ENVELOPE[] = {
 	"id", "document_id", "key", "item", "item_id", "page", "span_start", "span_end",
-	"doc", "schema", "beslut_version", "position", "type",
+	"doc", "schema", "position", "type",
 };
 
 static void add_col(plan_t *p, int ti, const char *name, const char *const *path, int np, int isint)
@@ -303,7 +303,7 @@ static void plan_ddl(const plan_t *p, buf_t *b)
 	              "  key TEXT NOT NULL,\n  schema INTEGER,\n  span_start INTEGER,\n  span_end INTEGER",
 	           docs);
 	cols_ddl(b, &p->t[p->doc_tbl]);
-	buf_printf(b, ",\n  beslut_version TEXT\n);\n");
+	buf_printf(b, "\n);\n");
 	buf_printf(b, "CREATE INDEX IF NOT EXISTS \"%s_doc\" ON \"%s\"(doc);\n", docs, docs);
 	buf_printf(b, "CREATE TABLE IF NOT EXISTS records (\n  id INTEGER PRIMARY KEY,\n"
 	              "  document_id INTEGER NOT NULL REFERENCES \"%s\"(id) " FK ",\n"
@@ -406,8 +406,8 @@ static int prepare_inserts(sqlite_out_t *o, char **err)
 		size_t nparam;
 		buf_printf(&b, "INSERT INTO \"%s\" (", t->name);
 		if (t->kind == TB_DOC) {
-			buf_adds(&b, "doc, key, schema, span_start, span_end, beslut_version");
-			nparam = 6;
+			buf_adds(&b, "doc, key, schema, span_start, span_end");
+			nparam = 5;
 		} else if (t->kind == TB_TYPE) {
 			buf_adds(&b, "id, document_id, key, item, item_id, page, span_start, span_end");
 			nparam = 8;
@@ -694,11 +694,10 @@ static int write_document(sqlite_out_t *o, value_t **recs, size_t n, char **err)
 	bind_val(st, 2, v_get(d, "id"));
 	bind_val(st, 3, v_get(d, "schema"));
 	bind_span(st, 4, d);
-	sqlite3_bind_text(st, 6, o->version, -1, SQLITE_STATIC);
-	bind_cols(st, 7, dt, d);
+	bind_cols(st, 6, dt, d);
 	for (size_t c = 0; c < dt->ncols; c++)
 		if (dt->cols[c].unique && !ok)
-			sqlite3_bind_null(st, 7 + (int)c);
+			sqlite3_bind_null(st, 6 + (int)c);
 	if (step(o, st, err, dt->name))
 		goto fail;
 	sqlite3_int64 docid = sqlite3_last_insert_rowid(o->db);

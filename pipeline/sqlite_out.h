@@ -6,8 +6,8 @@
  *
  *   documents        one row per document record; `sha256` UNIQUE (NULL
  *                    for a document with status "error"), the scalar fields
- *                    as columns, objects flattened (stats_lines, …),
- *                    `beslut_version`
+ *                    as columns (`beslut_version` and `grammar_hash` among
+ *                    them), objects flattened (stats_lines, …)
  *   records          one row per other record: its envelope (document_id,
  *                    type, key = the record's `id`, item, page, span)
  *   one table per record type (items, att_satser, motions, proposals,
@@ -45,7 +45,8 @@
 typedef struct sqlite_out sqlite_out_t;
 
 /* Open or create the database at path with the schema's tables.  version
- * is written into documents.beslut_version.  NULL with *err (allocated). */
+ * is kept for messages only: each document row carries the beslut_version
+ * of its record.  NULL with *err (allocated). */
 sqlite_out_t *sqlite_out_open(const char *path, const schema_t *s, const char *version, char **err);
 
 /* Store the documents in jsonl[0..len).  Returns the number of documents

@@ -441,3 +441,70 @@ void sha256_hex_portable(const void *data, size_t len, char out[65])
 {
 	sha256_impl(data, len, out, 0);
 }
+
+void sha256_init(sha256_ctx_t *c)
+{
+	static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+	                               0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+	memcpy(c->h, h0, sizeof h0);
+	c->nbuf = 0;
+	c->len = 0;
+	c->hw = have_sha_ni();
+}
+
+static void sha256_ctx_blocks(sha256_ctx_t *c, const unsigned char *p, size_t nblocks)
+{
+	if (c->hw) {
+		sha256_blocks_ni(c->h, p, nblocks);
+	} else {
+		for (size_t j = 0; j < nblocks; j++)
+			sha256_block(c->h, p + 64 * j);
+	}
+}
+
+void sha256_update(sha256_ctx_t *c, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	c->len += n;
+	if (c->nbuf) {
+		size_t take = 64 - c->nbuf < n ? 64 - c->nbuf : n;
+		memcpy(c->buf + c->nbuf, p, take);
+		c->nbuf += take;
+		p += take;
+		n -= take;
+		if (c->nbuf < 64)
+			return;
+		sha256_ctx_blocks(c, c->buf, 1);
+		c->nbuf = 0;
+	}
+	if (n >= 64) {
+		sha256_ctx_blocks(c, p, n / 64);
+		p += n / 64 * 64;
+		n %= 64;
+	}
+	if (n) {
+		memcpy(c->buf, p, n);
+		c->nbuf = n;
+	}
+}
+
+void sha256_final_hex(sha256_ctx_t *c, char out[65])
+{
+	unsigned char tail[128] = {0};
+	size_t rem = c->nbuf;
+	memcpy(tail, c->buf, rem);
+	tail[rem] = 0x80;
+	size_t tl = rem + 9 <= 64 ? 64 : 128;
+	uint64_t bits = c->len * 8;
+	for (int k = 0; k < 8; k++)
+		tail[tl - 1 - k] = (unsigned char)(bits >> (8 * k));
+	sha256_ctx_blocks(c, tail, tl / 64);
+	static const char hex[] = "0123456789abcdef";
+	for (int k = 0; k < 8; k++)
+		for (int j = 0; j < 4; j++) {
+			unsigned byte = (c->h[k] >> (24 - 8 * j)) & 0xFF;
+			out[8 * k + 2 * j] = hex[byte >> 4];
+			out[8 * k + 2 * j + 1] = hex[byte & 15];
+		}
+	out[64] = '\0';
+}

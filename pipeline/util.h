@@ -73,5 +73,16 @@ size_t utf8_valid_prefix(const unsigned char *s, size_t len); /* bytes of the lo
  * callable so that the tests can compare the two. */
 void sha256_hex(const void *data, size_t len, char out[65]);
 void sha256_hex_portable(const void *data, size_t len, char out[65]);
+/* The same over bytes given piece by piece (a stream read in windows). */
+typedef struct sha256_ctx {
+	uint32_t h[8];
+	unsigned char buf[64];
+	size_t nbuf;
+	uint64_t len;
+	int hw;
+} sha256_ctx_t;
+void sha256_init(sha256_ctx_t *c);
+void sha256_update(sha256_ctx_t *c, const void *data, size_t n);
+void sha256_final_hex(sha256_ctx_t *c, char out[65]);
 
 #endif

@@ -225,3 +225,28 @@ void json_write_value(buf_t *b, const value_t *v)
 		buf_add(b, "null", 4);
 	}
 }
+
+value_t *v_clone(arena_t *a, const value_t *v)
+{
+	if (!v)
+		return NULL;
+	switch (v->k) {
+	case V_NULL: return v_null(a);
+	case V_BOOL: return v_bool(a, v->u.b);
+	case V_INT: return v_int(a, v->u.i);
+	case V_STR: return v_str(a, v->u.s.s, v->u.s.n);
+	case V_ARR: {
+		value_t *r = v_arr(a);
+		for (size_t i = 0; i < v->u.a.n; i++)
+			v_push(a, r, v_clone(a, v->u.a.v[i]));
+		return r;
+	}
+	case V_OBJ: {
+		value_t *r = v_obj(a);
+		for (size_t i = 0; i < v->u.o.n; i++)
+			v_set(a, r, v->u.o.key[i], v_clone(a, v->u.o.v[i]));
+		return r;
+	}
+	}
+	return v_null(a);
+}

@@ -44,6 +44,7 @@ void v_set(arena_t *a, value_t *obj, const char *key, value_t *x); /* key copied
 value_t *v_get(const value_t *obj, const char *key);   /* NULL if absent */
 int v_is_null(const value_t *v);                        /* NULL pointer or V_NULL */
 int v_equal(const value_t *x, const value_t *y);
+value_t *v_clone(arena_t *a, const value_t *v);          /* a deep copy in a */
 
 /* Append JSON text to b. */
 void json_write_string(buf_t *b, const char *s, size_t n);

@@ -237,12 +237,21 @@ END_TEST
 
 /* ------------------------------------------------- required-token filters */
 
-/* The filter of rule `name` (its only one), or NULL. */
+/* The paths of rule r (primary filters; each may have conjuncts). */
+static uint32_t rule_paths(const grammar_t *g, const rule_t *r)
+{
+	uint32_t np = 0;
+	for (uint32_t q = 0; q < r->nfilt; q++)
+		np += !g->rfcj[r->filt + q];
+	return np;
+}
+
+/* The primary filter of rule `name` (of its only path), or NULL. */
 static const filter_t *rule_filter(const grammar_t *g, const char *name)
 {
 	for (uint32_t i = 0; i < g->nrules; i++)
 		if (strcmp(g->rules[i].name, name) == 0)
-			return g->rules[i].nfilt == 1 ? &g->filters[g->rfilt[g->rules[i].filt]] : NULL;
+			return rule_paths(g, &g->rules[i]) == 1 ? &g->filters[g->rfilt[g->rules[i].filt]] : NULL;
 	return NULL;
 }
 
@@ -285,10 +294,50 @@ START_TEST(filter_structure)
 	/* w: "e" only after anything at all; one filter per alternative is better */
 	for (uint32_t i = 0; i < g->nrules; i++)
 		if (strcmp(g->rules[i].name, "w") == 0)
-			ck_assert_uint_eq(g->rules[i].nfilt, 2);
+			ck_assert_uint_eq(rule_paths(g, &g->rules[i]), 2);
 	/* v: the first token is the prefilter's business; WORD is not selective */
 	ck_assert_ptr_null(rule_filter(g, "v"));
 	grammar_free(g);
+}
+END_TEST
+
+/* Conditions of the whole rule as conjuncts: a word each alternative has,
+ * wherever it stands in it, and a later word of the sequence. */
+START_TEST(filter_conjuncts)
+{
+	grammar_t *g = must_compile(
+		"pattern name = CAP ( CAP ){0,2};\n"
+		"rule r: <name> ( \"i\" \"en\" \"motion\" | \"i\" \"motion\" | \"om\" \"motionen\" ) ( . ){0,3} \"yrkar\" => t { };\n"
+		"rule q: <name> \"i\" ( \"a\" | \"b\" ) => t { };\n");
+	/* r: every path (one per alternative) also asks for "motion" or
+	 * "motionen" within 5 tokens, the last word of each alternative */
+	const rule_t *r = NULL;
+	for (uint32_t i = 0; i < g->nrules; i++)
+		if (strcmp(g->rules[i].name, "r") == 0)
+			r = &g->rules[i];
+	ck_assert_ptr_nonnull(r);
+	uint32_t paths = rule_paths(g, r), seen_motion = 0;
+	ck_assert_uint_ge(paths, 1);
+	for (uint32_t k = 0; k < r->nfilt; k++) {
+		const filter_t *x = &g->filters[g->rfilt[r->filt + k]];
+		if (g->rfcj[r->filt + k] && tokset_has_word(g, x->need, "motion") &&
+		    tokset_has_word(g, x->need, "motionen") && !tokset_has_word(g, x->need, "en")) {
+			ck_assert(g->toksets[x->pre].any);
+			ck_assert_uint_eq(x->reach, 5);
+			seen_motion++;
+		}
+	}
+	ck_assert_uint_eq(seen_motion, paths);
+	/* q: "a" or "b" right after "i" (reach 4) */
+	const filter_t *f = rule_filter(g, "q");
+	ck_assert_ptr_nonnull(f);
+	ck_assert(tokset_has_word(g, f->need, "a") && tokset_has_word(g, f->need, "b"));
+	grammar_free(g);
+	/* the records are those of the rule without conditions */
+	const char *gr = "pattern name = CAP ( CAP ){0,2};\n"
+	                 "rule r: n:<name> ( \"i\" \"en\" \"motion\" | \"i\" \"motion\" ) ( . ){0,3} \"yrkar\" => t { n = text(n) };\n";
+	ck_assert_str_eq(run(gr, "Anna Ek i en motion har yrkar. Per i motion yrkar. Eva i en motion och och och och yrkar."),
+	                 "t {\"n\": \"Anna Ek\"}\nt {\"n\": \"Per\"}\n");
 }
 END_TEST
 
@@ -733,6 +782,7 @@ static Suite *suite(void)
 	tcase_add_test(t, match_conflicts);
 	tcase_add_test(t, match_budget_pathological);
 	tcase_add_test(t, filter_structure);
+	tcase_add_test(t, filter_conjuncts);
 	tcase_add_test(t, filter_far_and_absent);
 	tcase_add_test(t, filter_equivalence);
 	tcase_add_test(t, filter_absent_document);
