@@ -29,7 +29,7 @@ endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CFLAGS  += $(STD) $(WARN) $(OPT) $(PKG_CFLAGS) -iquote pipeline -MMD -MP
+CFLAGS  += $(STD) $(WARN) $(OPT) $(PKG_CFLAGS) -iquote pipeline -iquote include -MMD -MP
 LDLIBS  += $(PKG_LIBS) -lstemmer -lpthread -lm
 LDFLAGS += $(filter -fsanitize=%,$(OPT))
 

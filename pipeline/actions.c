@@ -213,6 +213,8 @@ static size_t elements_of_one(act_ctx_t *c, size_t base, size_t *top)
 
 static int32_t capid(const grammar_t *g, const char *s)
 {
+	if (!s)
+		return -1;
 	for (uint32_t i = 0; i < g->ncapnames; i++)
 		if (strcmp(g->capnames[i], s) == 0)
 			return (int32_t)i;
@@ -457,10 +459,10 @@ static value_t *actor_of(act_ctx_t *c, int32_t node)
 	arena_t *a = c->in->arena;
 	const grammar_t *g = c->g;
 	value_t *o = v_obj(a);
-	int32_t nm = find_first(c, node, capid(g, "name"));
+	int32_t nm = find_first(c, node, capid(g, g->rc.actor_name));
 	int genitive = 0;
 	if (nm < 0) {
-		nm = find_first(c, node, capid(g, "gname"));
+		nm = find_first(c, node, capid(g, g->rc.actor_genitive));
 		genitive = nm >= 0;
 	}
 	value_t *name;
@@ -473,9 +475,9 @@ static value_t *actor_of(act_ctx_t *c, int32_t node)
 		name = structured ? v_null(a) : text_of(c, node);
 	}
 	v_set(a, o, "name", name);
-	int32_t pt = find_first(c, node, capid(g, "party"));
+	int32_t pt = find_first(c, node, capid(g, g->rc.actor_party));
 	v_set(a, o, "party", pt >= 0 ? party_of(c, pt) : v_null(a));
-	int32_t rl = find_first(c, node, capid(g, "role"));
+	int32_t rl = find_first(c, node, capid(g, g->rc.actor_role));
 	value_t *role = v_null(a);
 	if (rl >= 0) {
 		const char *rv = class_value(g, g->class_role, c->in->toks->v, c->nodes[rl].start,
@@ -491,17 +493,21 @@ static value_t *actor_of(act_ctx_t *c, int32_t node)
 /* Lower-cased actor name of an option/winner node into b; 0 if none. */
 static int actor_key(act_ctx_t *c, int32_t node, buf_t *b)
 {
-	int32_t nm = find_first(c, node, capid(c->g, "name"));
+	int32_t nm = find_first(c, node, capid(c->g, c->g->rc.actor_name));
 	int gen = 0;
 	if (nm < 0) {
-		nm = find_first(c, node, capid(c->g, "gname"));
+		nm = find_first(c, node, capid(c->g, c->g->rc.actor_genitive));
 		gen = nm >= 0;
 	}
 	if (nm < 0)
 		return 0;
 	lower_text(c, c->nodes[nm].start, c->nodes[nm].end, b);
-	if (gen && b->len > 1 && b->data[b->len - 1] == 's')
-		b->data[--b->len] = '\0';
+	const char *ge = c->g->rc.genitive_ending;
+	size_t gl = ge ? strlen(ge) : 0;
+	if (gen && gl && b->len > gl && memcmp(b->data + b->len - gl, ge, gl) == 0) {
+		b->len -= gl;
+		b->data[b->len] = '\0';
+	}
 	return 1;
 }
 
@@ -509,7 +515,7 @@ static int actor_key(act_ctx_t *c, int32_t node, buf_t *b)
  * party lexicon's value: "moderaternas" → M), into b; 0 if none. */
 static int party_key(act_ctx_t *c, int32_t node, buf_t *b)
 {
-	int32_t p = find_first(c, node, capid(c->g, "party"));
+	int32_t p = find_first(c, node, capid(c->g, c->g->rc.actor_party));
 	if (p < 0)
 		return 0;
 	const value_t *v = party_of(c, p);
@@ -524,7 +530,7 @@ static int party_key(act_ctx_t *c, int32_t node, buf_t *b)
 
 static void label_key(act_ctx_t *c, int32_t node, buf_t *b)
 {
-	int32_t lb = find_first(c, node, capid(c->g, "label"));
+	int32_t lb = find_first(c, node, capid(c->g, c->g->rc.option_label));
 	if (lb < 0)
 		lb = node;
 	lower_text(c, c->nodes[lb].start, c->nodes[lb].end, b);
@@ -536,7 +542,7 @@ static value_t *option_index(act_ctx_t *c, int32_t scope, const expr_t *e)
 	int32_t w = find_first(c, scope, e->args[1]->cap);
 	if (w < 0)
 		return v_null(a);
-	int32_t standing = capid(c->g, "standing");
+	int32_t standing = capid(c->g, c->g->rc.option_standing);
 	int w_standing = standing >= 0 && find_first(c, w, standing) >= 0;
 	buf_t wn = BUF_INIT, wl = BUF_INIT, en = BUF_INIT, el = BUF_INIT;
 	int has_wn = actor_key(c, w, &wn);

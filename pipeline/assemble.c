@@ -1,46 +1,23 @@
 /*
- * assemble.c — finish records: envelope, items, merges, actors, defaults,
- * vote checks, the document record (see assemble.h).
+ * assemble.c — finish records (see assemble.h): order, items, merges, the
+ * steps of assemble_int.h in their order, completion from the declared
+ * schema, output.
  *
  * All work is linear in the number of records except the person lookups,
  * which scan the (small) list of distinct names of the document.
  */
-#include "assemble.h"
+#include "assemble_int.h"
 #include "link.h"
 #include "version.h"
-#include "limits.h"
+#include "schema.h"
 
-#include <ctype.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-/* Fields of each type, in output order; flags default to false. */
-typedef struct type_fields {
-	const char *type;
-	const char *fields[8];
-	const char *flags[2];
-} type_fields_t;
-
-static const type_fields_t TYPES[] = {
-	{"item", {"number", "title", "dnr", "decided_by", "mode", NULL}, {"adjusted_immediately", NULL}},
-	{"att_sats", {"of", "number", "text", NULL}, {NULL}},
-	{"motion", {"ref", "title", "submitters", "outcome", "att_sats_outcomes", NULL}, {NULL}},
-	{"proposal", {"by", "kind", "rank", "supports", "text", NULL}, {NULL}},
-	{"vote", {"method", "options", "adopted", "ja", "nej", "counts", "ballots", NULL}, {NULL}},
-	{"reservation", {"by", "against", "in_favour_of", NULL}, {"written", NULL}},
-	{"jav", {"by", NULL}, {NULL}},
-	{"protocol_note", {"by", "text", NULL}, {NULL}},
-	{NULL, {NULL}, {NULL}},
-};
-
-static const type_fields_t *type_of(const char *t)
+const resolve_cfg_t *asm_cfg(const grammar_t *g)
 {
-	for (const type_fields_t *f = TYPES; f->type; f++)
-		if (strcmp(f->type, t) == 0)
-			return f;
-	return NULL;
+	static const resolve_cfg_t none;
+	return g ? grammar_resolve(g) : &none;
 }
 
 static int is_type(const record_t *r, const char *t)
@@ -48,16 +25,8 @@ static int is_type(const record_t *r, const char *t)
 	return strcmp(r->type, t) == 0;
 }
 
-/* Record types as numbers, so that the assembler's scans compare ints:
- * the known types first, any other type string a grammar emits after
- * them (distinct strings of one document, numbered as they appear). */
-enum rtype {
-	RT_DOCUMENT, RT_ITEM, RT_ATT_SATS, RT_MOTION, RT_PROPOSAL, RT_VOTE,
-	RT_RESERVATION, RT_JAV, RT_NOTE, RT_OTHER
-};
-static const char *const RT_NAMES[RT_OTHER] = {
-	"document", "item", "att_sats", "motion", "proposal", "vote", "reservation", "jav", "protocol_note",
-};
+static const char *const RT_NAMES[RT_OTHER] = {"document", "item", "att_sats", "proposal", "vote"};
+
 
 /* tid[i] = type number of record i; returns the number of type numbers. */
 static size_t type_ids(const recvec_t *rv, int *tid)
@@ -84,489 +53,6 @@ static size_t type_ids(const recvec_t *rv, int *tid)
 	return RT_OTHER + nother;
 }
 
-/* The live votes of a document in record order (those not to be merged),
- * for the look-backs of a vote printed again: a vote is found among
- * votes, never by a scan over every record before it. */
-typedef struct vote_index {
-	size_t *v;
-	size_t n;
-} vote_index_t;
-
-/* The number of indexed votes before record i. */
-static size_t votes_before(const vote_index_t *vx, size_t i)
-{
-	size_t lo = 0, hi = vx->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (vx->v[mid] < i)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* ---- persons seen in the document ---- */
-
-typedef struct person {
-	const char *name;   /* arena string */
-	size_t nlen;
-	const value_t *party; /* V_STR or NULL */
-	long item;          /* index of the item it was seen in, -1 none */
-} person_t;
-
-typedef struct persons {
-	person_t *v;
-	size_t n, cap;
-} persons_t;
-
-/* What a document assembled in batches carries from one to the next
- * (assemble.h). */
-#define ASM_NTYPES 9 /* TYPES without the sentinel */
-struct asm_carry {
-	arena_t arena;        /* docf, warnings, persons, chair; renewed each batch */
-	value_t *docf;
-	value_t *warn[4];     /* matcher's, repeated numbers, vote checks, self-checks */
-	persons_t ps;         /* distinct (name, party) seen, item -2 */
-	const value_t *chair; /* the chair named last */
-	size_t nitems, numbered, nlive;
-	size_t count[ASM_NTYPES + 1];
-	const char_index_t *ci; /* character offsets of the source bytes the batch spans */
-};
-
-void asm_carry_set_chars(asm_carry_t *c, const char_index_t *ci)
-{
-	c->ci = ci;
-}
-
-static int is_actor(const value_t *v)
-{
-	return v && v->k == V_OBJ && v_get(v, "name") && v_get(v, "party");
-}
-
-static const value_t *str_or_null(const value_t *v)
-{
-	return v && v->k == V_STR && v->u.s.n ? v : NULL;
-}
-
-static void collect(persons_t *ps, const value_t *v, long item)
-{
-	if (!v)
-		return;
-	if (v->k == V_ARR) {
-		for (size_t i = 0; i < v->u.a.n; i++)
-			collect(ps, v->u.a.v[i], item);
-		return;
-	}
-	if (v->k != V_OBJ)
-		return;
-	if (is_actor(v)) {
-		const value_t *nm = str_or_null(v_get(v, "name"));
-		const value_t *g = v_get(v, "_genitive");
-		if (nm && !(g && g->k == V_BOOL && g->u.b)) {
-			GROW(ps->v, ps->cap, ps->n + 1);
-			ps->v[ps->n++] = (person_t){nm->u.s.s, nm->u.s.n, str_or_null(v_get(v, "party")), item};
-		}
-	}
-	for (size_t i = 0; i < v->u.o.n; i++)
-		collect(ps, v->u.o.v[i], item);
-}
-
-static int known(const persons_t *ps, const char *name, size_t n)
-{
-	for (size_t i = 0; i < ps->n; i++)
-		if (ps->v[i].nlen == n && memcmp(ps->v[i].name, name, n) == 0)
-			return 1;
-	return 0;
-}
-
-static const value_t *party_of(const persons_t *ps, const char *name, size_t n, long item)
-{
-	const value_t *any = NULL;
-	for (size_t i = 0; i < ps->n; i++) {
-		const person_t *p = &ps->v[i];
-		if (!p->party || p->nlen != n || memcmp(p->name, name, n) != 0)
-			continue;
-		if (p->item == item)
-			return p->party;
-		if (!any)
-			any = p->party;
-	}
-	return any;
-}
-
-/* Base form of a name printed in the genitive. */
-static void base_form(arena_t *a, const persons_t *ps, value_t *actor)
-{
-	value_t *nm = v_get(actor, "name");
-	if (!nm || nm->k != V_STR)
-		return;
-	const char *s = nm->u.s.s;
-	size_t n = nm->u.s.n;
-	if (known(ps, s, n) || n < 2)
-		return;
-	if (s[n - 1] == 's' && known(ps, s, n - 1)) {
-		v_set(a, actor, "name", v_str(a, s, n - 1));
-		return;
-	}
-	/* Swedish genitive: -s, except after s, x, z (the name is unchanged). */
-	char last = s[n - 1], prev = s[n - 2];
-	if (last == 's' && prev != 's' && prev != 'x' && prev != 'z')
-		v_set(a, actor, "name", v_str(a, s, n - 1));
-}
-
-/* A person named by one word ("Carinas yrkande", "Berggårds förslag"):
- * the one person of the item, else of the document, whose first or last
- * name that is; NULL when none or more than one. */
-static const person_t *by_one_name(const persons_t *ps, const char *s, size_t n, long item)
-{
-	for (int pass = 0; pass < 2; pass++) {
-		const person_t *hit = NULL;
-		int many = 0;
-		for (size_t i = 0; i < ps->n; i++) {
-			const person_t *p = &ps->v[i];
-			if (pass == 0 && p->item != item)
-				continue;
-			const char *sp = memchr(p->name, ' ', p->nlen);
-			if (!sp)
-				continue;
-			const char *ls = p->name + p->nlen;
-			while (ls > p->name && ls[-1] != ' ')
-				ls--;
-			int first = (size_t)(sp - p->name) == n && memcmp(p->name, s, n) == 0;
-			int last = (size_t)(p->name + p->nlen - ls) == n && memcmp(ls, s, n) == 0;
-			if (!first && !last)
-				continue;
-			if (hit && !(hit->nlen == p->nlen && memcmp(hit->name, p->name, p->nlen) == 0))
-				many = 1;
-			hit = p;
-		}
-		if (hit && !many)
-			return hit;
-		if (many)
-			return NULL;
-	}
-	return NULL;
-}
-
-static void fix_actors(arena_t *a, const persons_t *ps, value_t *v, long item)
-{
-	if (!v)
-		return;
-	if (v->k == V_ARR) {
-		for (size_t i = 0; i < v->u.a.n; i++)
-			fix_actors(a, ps, v->u.a.v[i], item);
-		return;
-	}
-	if (v->k != V_OBJ)
-		return;
-	if (is_actor(v)) {
-		const value_t *g = v_get(v, "_genitive");
-		if (g && g->k == V_BOOL && g->u.b)
-			base_form(a, ps, v);
-		const value_t *nm = str_or_null(v_get(v, "name"));
-		if (nm && !memchr(nm->u.s.s, ' ', nm->u.s.n) && !known(ps, nm->u.s.s, nm->u.s.n)) {
-			const person_t *p = by_one_name(ps, nm->u.s.s, nm->u.s.n, item);
-			if (p) {
-				v_set(a, v, "name", v_str(a, p->name, p->nlen));
-				nm = v_get(v, "name");
-			}
-		}
-		if (nm && v_is_null(v_get(v, "party"))) {
-			const value_t *p = party_of(ps, nm->u.s.s, nm->u.s.n, item);
-			if (p)
-				v_set(a, v, "party", (value_t *)p);
-		}
-	}
-	for (size_t i = 0; i < v->u.o.n; i++)
-		fix_actors(a, ps, v->u.o.v[i], item);
-}
-
-static int flag_set(const value_t *f, const char *key);
-
-/* ---- counted votes ---- */
-
-static const char *const VOTE_KEYS[4] = {"ja", "nej", "avstår", "frånvarande"};
-
-static void check_vote(arena_t *a, value_t *fields, value_t *warnings, const char *where)
-{
-	value_t *ballots = v_get(fields, "ballots");
-	if (!ballots || ballots->k != V_ARR || ballots->u.a.n == 0)
-		return;
-	long long tally[4] = {0, 0, 0, 0};
-	for (size_t i = 0; i < ballots->u.a.n; i++) {
-		const value_t *vt = v_get(ballots->u.a.v[i], "vote");
-		if (!vt || vt->k != V_STR)
-			continue;
-		for (int k = 0; k < 4; k++)
-			if (strcmp(vt->u.s.s, VOTE_KEYS[k]) == 0)
-				tally[k]++;
-	}
-	value_t *counts = v_get(fields, "counts");
-	if (v_is_null(counts)) {
-		counts = v_obj(a);
-		for (int k = 0; k < 4; k++)
-			v_set(a, counts, VOTE_KEYS[k], v_int(a, tally[k]));
-		v_set(a, fields, "counts", counts);
-		return;
-	}
-	int mismatch = 0;
-	for (int k = 0; k < 4; k++) {
-		const value_t *c = v_get(counts, VOTE_KEYS[k]);
-		if (c && c->k == V_INT && c->u.i != tally[k])
-			mismatch = 1;
-	}
-	if (!mismatch) {
-		/* the list agrees with what the text printed: it gives what the
-		 * text left out ("Med 31 röster mot 18 och 2 som avstod", absent
-		 * members only in the list) */
-		for (int k = 0; k < 4; k++)
-			if (v_is_null(v_get(counts, VOTE_KEYS[k])))
-				v_set(a, counts, VOTE_KEYS[k], v_int(a, tally[k]));
-		return;
-	}
-	if (!warnings)
-		return;
-	buf_t b = BUF_INIT;
-	buf_printf(&b, "%s: vote counts disagree with the voting list (printed/listed):", where);
-	for (int k = 0; k < 4; k++) {
-		const value_t *c = v_get(counts, VOTE_KEYS[k]);
-		if (c && c->k == V_INT)
-			buf_printf(&b, " %s %lld/%lld", VOTE_KEYS[k], c->u.i, tally[k]);
-		else
-			buf_printf(&b, " %s -/%lld", VOTE_KEYS[k], tally[k]);
-	}
-	v_push(a, warnings, v_str(a, b.data, b.len));
-	buf_release(&b);
-}
-
-static int word_byte(char c)
-{
-	return (unsigned char)c >= 0x80 || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9');
-}
-
-/* Lower-cased words of s (letters and digits), for label comparison. */
-static size_t words_of(const char *s, size_t n, char words[][48], size_t max)
-{
-	size_t k = 0, i = 0;
-	while (i < n && k < max) {
-		while (i < n && !word_byte(s[i]))
-			i++;
-		size_t j = 0;
-		while (i < n && word_byte(s[i])) {
-			if (j < 47)
-				words[k][j++] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
-			i++;
-		}
-		if (j) {
-			words[k][j] = '\0';
-			k++;
-		}
-	}
-	return k;
-}
-
-/* Two label words are the same word, also when one is the other in the
- * genitive ("Bergs" / "Berg"). */
-static int word_eq(const char *x, const char *y)
-{
-	size_t nx = strlen(x), ny = strlen(y);
-	if (nx == ny)
-		return strcmp(x, y) == 0;
-	if (nx == ny + 1 && x[ny] == 's')
-		return strncmp(x, y, ny) == 0;
-	if (ny == nx + 1 && y[nx] == 's')
-		return strncmp(x, y, nx) == 0;
-	return 0;
-}
-
-/* Index of the option a Ja/Nej label names: the option sharing the most
- * words with it (ties: none); -1 if none shares a word.  With `owners`,
- * the words of an option's owner count twice ("Ja för bifall till Anna
- * Eks yrkande"). */
-static long option_for_label(const value_t *opts, const value_t *label, int owners)
-{
-	if (!label || label->k != V_STR || !opts || opts->k != V_ARR)
-		return -1;
-	char lw[16][48], ow[16][48], bw[16][48];
-	size_t nl = words_of(label->u.s.s, label->u.s.n, lw, 16);
-	long best = -1;
-	size_t best_n = 0;
-	int tie = 0;
-	for (size_t i = 0; i < opts->u.a.n; i++) {
-		const value_t *lab = v_get(opts->u.a.v[i], "label");
-		if (!lab || lab->k != V_STR)
-			continue;
-		size_t no = words_of(lab->u.s.s, lab->u.s.n, ow, 16), common = 0;
-		/* the owner's name; for an option made of a proposal, the names
-		 * of all who made it (`_owners`: "Ja för bifall till A:s och
-		 * B:s yrkande") */
-		size_t nb = 0;
-		const value_t *all = v_get(opts->u.a.v[i], "_owners");
-		if (!all || all->k != V_ARR)
-			all = NULL;
-		for (size_t w = 0; owners && w < (all ? all->u.a.n : 1) && nb < 16; w++) {
-			const value_t *who = all ? all->u.a.v[w] : v_get(opts->u.a.v[i], "by");
-			const value_t *bn = str_or_null(v_get(who, "name"));
-			if (bn)
-				nb += words_of(bn->u.s.s, bn->u.s.n, bw + nb, 16 - nb);
-		}
-		for (size_t a = 0; a < nl; a++) {
-			for (size_t b = 0; b < no; b++)
-				if (strcmp(lw[a], ow[b]) == 0) {
-					common++;
-					break;
-				}
-			for (size_t b = 0; b < nb; b++)
-				if (word_eq(lw[a], bw[b])) {
-					common += 2;
-					break;
-				}
-		}
-		if (common > best_n) {
-			best_n = common;
-			best = (long)i;
-			tie = 0;
-		} else if (common && common == best_n) {
-			tie = 1;
-		}
-	}
-	return tie ? -1 : best;
-}
-
-/* A counted vote: ja/nej name options (as labels from the text, or already
- * as indexes); the count decides what was adopted. */
-static void resolve_counted(arena_t *a, value_t *f)
-{
-	const value_t *m = v_get(f, "method");
-	if (!m || m->k != V_STR || strcmp(m->u.s.s, "omröstning") != 0)
-		return;
-	const value_t *opts = v_get(f, "options");
-	long idx[2] = {-1, -1};
-	const char *keys[2] = {"ja", "nej"};
-	/* a side that means rejecting ("Ja för avslag"), as the grammar read it */
-	int rej[2] = {flag_set(f, "_ja_rejects"), flag_set(f, "_nej_rejects")};
-	for (int k = 0; k < 2; k++) {
-		value_t *x = v_get(f, keys[k]);
-		if (x && x->k == V_INT)
-			idx[k] = (long)x->u.i;
-		else if (x && x->k == V_STR)
-			idx[k] = option_for_label(opts, x, 1);
-	}
-	/* Two options put against each other: a Ja and a Nej that both have a
-	 * label mean different options, so one named option gives the other
-	 * ("Ja för bifall till förslaget, nej för avslag"). */
-	const value_t *xj = v_get(f, "ja"), *xn = v_get(f, "nej");
-	if (opts && opts->k == V_ARR && opts->u.a.n == 2 && xj && xn && xj->k != V_NULL && xn->k != V_NULL) {
-		if (idx[0] >= 0 && idx[1] < 0 && idx[0] < 2)
-			idx[1] = 1 - idx[0];
-		else if (idx[1] >= 0 && idx[0] < 0 && idx[1] < 2)
-			idx[0] = 1 - idx[1];
-	}
-	if (idx[0] >= 0 && idx[0] == idx[1])
-		idx[0] = idx[1] = -1; /* a label that names both options decides nothing */
-	/* one option put alone, one side rejecting it ("Ja för bifall och Nej
-	 * för avslag på kommunstyrelsens förslag"): the other side is it */
-	if (opts && opts->k == V_ARR && opts->u.a.n == 1 && xj && xn && xj->k == V_STR && xn->k == V_STR &&
-	    rej[0] != rej[1]) {
-		idx[0] = rej[0] ? -1 : 0;
-		idx[1] = rej[1] ? -1 : 0;
-	}
-	/* A side whose label names none of the options put ("ställer
-	 * proposition på förslagen", then "Nej för Eriks yrkande") is an
-	 * option of its own, added after them. */
-	value_t *ov = (value_t *)opts;
-	for (int k = 0; k < 2; k++) {
-		const value_t *x = v_get(f, keys[k]);
-		if (idx[k] >= 0 || !x || x->k != V_STR || !x->u.s.n || rej[k])
-			continue; /* ("Ja-röst för att avslå tilläggsyrkandet" names no option) */
-		if (!ov || ov->k != V_ARR) {
-			ov = v_arr(a);
-			v_set(a, f, "options", ov);
-		}
-		if (ov->u.a.n >= 2 || (idx[1 - k] < 0 && ov->u.a.n >= 1))
-			continue; /* never more than two options from a Ja/Nej pair */
-		value_t *o = v_obj(a);
-		v_set(a, o, "label", (value_t *)x);
-		v_set(a, o, "by", v_null(a));
-		v_set(a, o, "standing", v_bool(a, 0));
-		v_push(a, ov, o);
-		idx[k] = (long)ov->u.a.n - 1;
-	}
-	for (int k = 0; k < 2; k++)
-		v_set(a, f, keys[k], idx[k] >= 0 ? v_int(a, idx[k]) : v_null(a));
-	const value_t *c = v_get(f, "counts");
-	const value_t *cj = v_get(c, "ja"), *cn = v_get(c, "nej");
-	if (idx[0] >= 0 && idx[1] >= 0 && cj && cn && cj->k == V_INT && cn->k == V_INT && cj->u.i != cn->u.i)
-		v_set(a, f, "adopted", v_int(a, cj->u.i > cn->u.i ? idx[0] : idx[1]));
-	/* one option put alone, one side for rejecting it ("Ja för avslag och
-	 * Nej för bifall till yrkandet från SD"): the count adopts it or not */
-	if (opts && opts->k == V_ARR && opts->u.a.n == 1 && cj && cn && cj->k == V_INT && cn->k == V_INT &&
-	    cj->u.i != cn->u.i) {
-		int win = cj->u.i > cn->u.i ? 0 : 1;
-		if (idx[win] == 0 && idx[1 - win] < 0)
-			v_set(a, f, "adopted", v_int(a, 0));
-		else if (idx[win] < 0 && idx[1 - win] == 0 && xj && xn && xj->k == V_STR && xn->k == V_STR &&
-		         rej[win])
-			v_set(a, f, "adopted", v_null(a));
-	}
-}
-
-static void party_proposal(arena_t *a, value_t *f)
-{
-	const value_t *owners = v_get(f, "_owners"), *kind = v_get(f, "kind"), *by = v_get(f, "by");
-	if (!owners || owners->k != V_ARR || !owners->u.a.n || !kind || kind->k != V_STR ||
-	    strcmp(kind->u.s.s, "eget_förslag") != 0 || !by || by->k != V_ARR)
-		return;
-	int known_party = 0;
-	for (size_t i = 0; i < by->u.a.n; i++) {
-		const value_t *bp = v_get(by->u.a.v[i], "party");
-		if (!bp || bp->k != V_STR)
-			continue;
-		known_party = 1;
-		for (size_t j = 0; j < owners->u.a.n; j++)
-			if (v_equal(bp, v_get(owners->u.a.v[j], "party")))
-				return; /* the speaker's own party */
-	}
-	if (known_party)
-		v_set(a, f, "kind", v_cstr(a, "bifall"));
-}
-
-/* The last word of s[0..n) lower-cased into w (ASCII case only; å ä ö
- * are compared as printed). */
-static size_t last_word(const char *s, size_t n, char *w, size_t cap)
-{
-	size_t b = n;
-	while (b > 0 && s[b - 1] != ' ')
-		b--;
-	size_t k = 0;
-	for (size_t i = b; i < n && k + 1 < cap; i++)
-		w[k++] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
-	w[k] = '\0';
-	return k;
-}
-
-/* A body named in a heading is the document's body: "Regionstyrelsen" in
- * Regionstyrelsen's protocol, "Arbetsutskottet" in "Kommunstyrelsens
- * arbetsutskott" (the last words agree up to a definite ending). */
-static int same_body(const value_t *x, const value_t *doc)
-{
-	if (!x || !doc || x->k != V_STR || doc->k != V_STR)
-		return 0;
-	char a[64], b[64];
-	size_t na = last_word(x->u.s.s, x->u.s.n, a, sizeof a), nb = last_word(doc->u.s.s, doc->u.s.n, b, sizeof b);
-	size_t m = na < nb ? na : nb;
-	if (m < 5 || (na > nb ? na - nb : nb - na) > 3)
-		return 0;
-	return strncmp(a, b, m) == 0;
-}
-
-/* The records [*lo, *hi) of the item record i belongs to (records are
- * sorted, so an item's records are contiguous). */
-typedef struct item_bounds {
-	size_t *lo, *hi; /* per record: its item's first record, one past its last */
-} item_bounds_t;
-
 static void item_bounds(const long *item_of, size_t n, item_bounds_t *b)
 {
 	b->lo = xmalloc((n ? n : 1) * sizeof *b->lo);
@@ -575,12 +61,6 @@ static void item_bounds(const long *item_of, size_t n, item_bounds_t *b)
 		b->lo[i] = i > 0 && item_of[i - 1] == item_of[i] ? b->lo[i - 1] : i;
 	for (size_t i = n; i-- > 0;)
 		b->hi[i] = i + 1 < n && item_of[i + 1] == item_of[i] ? b->hi[i + 1] : i + 1;
-}
-
-static void item_range(const item_bounds_t *b, size_t i, size_t *lo, size_t *hi)
-{
-	*lo = b->lo[i];
-	*hi = b->hi[i];
 }
 
 static int is_prop(const value_t *f)
@@ -595,399 +75,6 @@ static int is_decision(const value_t *f)
 	return o && o->k == V_STR && strcmp(o->u.s.s, "decision") == 0;
 }
 
-/* The proposal kind an option label names by its noun alone
- * ("återremissyrkandet", "det avslagsyrkandet"), or NULL. */
-static const char *label_kind(const value_t *lab)
-{
-	static const struct { const char *prefix, *kind; } k[] = {
-		{"återremissyrkande", "återremiss"}, {"avslagsyrkande", "avslag"},
-		{"bordläggningsyrkande", "bordläggning"}, {"tilläggsyrkande", "tillägg"},
-		{"ändringsyrkande", "ändring"}, {"tilläggsförslag", "tillägg"}, {"ändringsförslag", "ändring"},
-	};
-	if (!lab || lab->k != V_STR)
-		return NULL;
-	const char *s = lab->u.s.s;
-	size_t n = lab->u.s.n;
-	if (n > 4 && strncasecmp(s, "det ", 4) == 0)
-		s += 4, n -= 4;
-	for (size_t j = 0; j < sizeof k / sizeof k[0]; j++) {
-		size_t pl = strlen(k[j].prefix);
-		if (n >= pl && n <= pl + 2 && strncasecmp(s, k[j].prefix, pl) == 0 && !memchr(s, ' ', n))
-			return k[j].kind;
-	}
-	return NULL;
-}
-
-static void own_options(arena_t *a, recvec_t *rv, const char *dead, const int *tid, const long *item_of,
-                        const item_bounds_t *ib, size_t vi)
-{
-	value_t *opts = v_get(rv->v[vi].fields, "options");
-	if (!opts || opts->k != V_ARR || item_of[vi] < 0)
-		return;
-	for (size_t o = 0; o < opts->u.a.n; o++) {
-		value_t *opt = opts->u.a.v[o];
-		const value_t *st = v_get(opt, "standing");
-		if (!v_is_null(v_get(opt, "by")) || (st && st->k == V_BOOL && st->u.b))
-			continue;
-		/* the kind the grammar gave the option, else the one its label
-		 * names by its noun */
-		const value_t *gk = str_or_null(v_get(opt, "_kind"));
-		const char *kind = gk ? gk->u.s.s : label_kind(v_get(opt, "label"));
-		if (!kind)
-			continue;
-		const value_t *who = NULL;
-		int many = 0;
-		size_t lo, hi;
-		item_range(ib, vi, &lo, &hi);
-		for (size_t j = lo; j < hi; j++) {
-			if (dead[j] || tid[j] != RT_PROPOSAL)
-				continue;
-			const value_t *kj = v_get(rv->v[j].fields, "kind");
-			const value_t *by = v_get(rv->v[j].fields, "by");
-			if (!kj || kj->k != V_STR || strcmp(kj->u.s.s, kind) != 0 || !by || by->k != V_ARR || !by->u.a.n)
-				continue;
-			if (who && !v_equal(who, by->u.a.v[0]))
-				many = 1;
-			who = by->u.a.v[0];
-		}
-		if (who && !many)
-			v_set(a, opt, "by", (value_t *)who);
-	}
-}
-
-static int same_str_ci(const value_t *x, const value_t *y);
-
-static int flag_set(const value_t *f, const char *key)
-{
-	const value_t *x = v_get(f, key);
-	return x && x->k == V_BOOL && x->u.b;
-}
-
-/* Whether the actor list (or actor) `who` holds an actor that `w` names:
- * the same name, or, for an actor known by role alone, the same role. */
-static int names_actor(const value_t *who, const value_t *w)
-{
-	if (!who || !w || w->k != V_OBJ)
-		return 0;
-	if (who->k == V_ARR) {
-		for (size_t i = 0; i < who->u.a.n; i++)
-			if (names_actor(who->u.a.v[i], w))
-				return 1;
-		return 0;
-	}
-	if (who->k != V_OBJ)
-		return 0;
-	const value_t *wn = str_or_null(v_get(w, "name")), *wr = str_or_null(v_get(w, "role"));
-	if (wn)
-		return same_str_ci(wn, v_get(who, "name"));
-	if (wr)
-		return same_str_ci(wr, v_get(who, "role"));
-	return 0;
-}
-
-/* … or, for an actor known by party alone, an actor of that party. */
-static int names_actor_or_party(const value_t *who, const value_t *w)
-{
-	if (names_actor(who, w))
-		return 1;
-	const value_t *wp = str_or_null(v_get(w, "party"));
-	if (!wp || str_or_null(v_get(w, "name")) || str_or_null(v_get(w, "role")) || !who)
-		return 0;
-	if (who->k == V_ARR) {
-		for (size_t i = 0; i < who->u.a.n; i++)
-			if (names_actor_or_party(who->u.a.v[i], w))
-				return 1;
-		return 0;
-	}
-	return who->k == V_OBJ && same_str_ci(wp, v_get(who, "party"));
-}
-
-/* Every word of x is a word of y (x has at least one word). */
-static int words_within(const value_t *x, const value_t *y)
-{
-	if (!x || !y || x->k != V_STR || y->k != V_STR)
-		return 0;
-	char xw[16][48], yw[32][48];
-	size_t nx = words_of(x->u.s.s, x->u.s.n, xw, 16), ny = words_of(y->u.s.s, y->u.s.n, yw, 32);
-	if (!nx)
-		return 0;
-	for (size_t i = 0; i < nx; i++) {
-		size_t j = 0;
-		while (j < ny && strcmp(xw[i], yw[j]) != 0)
-			j++;
-		if (j == ny)
-			return 0;
-	}
-	return 1;
-}
-
-static int named_actor(const value_t *x)
-{
-	return x && x->k == V_OBJ && str_or_null(v_get(x, "name"));
-}
-
-static void chair_by_name(arena_t *a, recvec_t *rv, const char *dead, const int *tid, const value_t **carry)
-{
-	const value_t *cur = carry ? *carry : NULL;
-	for (size_t i = 0; i < rv->n && !cur; i++)
-		if (!dead[i] && tid[i] == RT_VOTE && named_actor(v_get(rv->v[i].fields, "_chair")))
-			cur = v_get(rv->v[i].fields, "_chair");
-	if (!cur)
-		return;
-	for (size_t i = 0; i < rv->n; i++) {
-		if (dead[i] || tid[i] != RT_VOTE)
-			continue;
-		value_t *f = rv->v[i].fields;
-		const value_t *ch = v_get(f, "_chair");
-		if (named_actor(ch)) {
-			cur = ch;
-			continue;
-		}
-		v_set(a, f, "_chair", (value_t *)cur);
-		const value_t *role = str_or_null(v_get(cur, "role"));
-		value_t *opts = v_get(f, "options");
-		for (size_t k = 0; role && opts && opts->k == V_ARR && k < opts->u.a.n; k++) {
-			const value_t *by = v_get(opts->u.a.v[k], "by");
-			if (by && by->k == V_OBJ && !str_or_null(v_get(by, "name")) &&
-			    same_str_ci(v_get(by, "role"), role))
-				v_set(a, opts->u.a.v[k], "by", (value_t *)cur);
-		}
-	}
-	if (carry)
-		*carry = cur;
-}
-
-/* A proposition put on "yrkandena" without naming them (`_collective`):
- * its options are the item's proposals made before it (one option per
- * distinct text, owned by the first proposer; kinds named in `_except`
- * left out), and the option the finding named (options[0], "X:s yrkande",
- * "det egna yrkandet" with the chair as owner) is the proposal it names.
- * A finding that names no proposal stays the first option, the proposals
- * follow it. */
-static void collective_options(arena_t *a, recvec_t *rv, const char *dead, const int *tid,
-                               const item_bounds_t *ib, size_t vi)
-{
-	value_t *f = rv->v[vi].fields;
-	value_t *opts = v_get(f, "options");
-	if (!opts || opts->k != V_ARR)
-		return;
-	/* "det egna yrkandet": the putter's */
-	const value_t *chair = v_get(f, "_chair");
-	for (size_t k = 0; chair && chair->k == V_OBJ && k < opts->u.a.n; k++)
-		if (flag_set(opts->u.a.v[k], "_own") && v_is_null(v_get(opts->u.a.v[k], "by")))
-			v_set(a, opts->u.a.v[k], "by", (value_t *)chair);
-	if (!flag_set(f, "_collective") || opts->u.a.n != 1)
-		return;
-	value_t *w = opts->u.a.v[0];
-	const value_t *wby = v_get(w, "by");
-	const value_t *except = str_or_null(v_get(f, "_except"));
-	/* the owner of "det egna yrkandet" printed by role alone ("Ordföranden
-	 * ställer …") is the person of that role who made a proposal */
-	value_t *fresh = v_arr(a);
-	long hit = -1;
-	for (size_t j = ib->lo[vi]; j < vi; j++) {
-		if (dead[j] || tid[j] != RT_PROPOSAL)
-			continue;
-		const value_t *pf = rv->v[j].fields;
-		const value_t *kind = str_or_null(v_get(pf, "kind")), *by = v_get(pf, "by");
-		const value_t *text = str_or_null(v_get(pf, "text"));
-		if (except && same_str_ci(except, kind))
-			continue;
-		const value_t *label = text ? text : kind;
-		if (!label)
-			continue;
-		if (!wby || v_is_null(wby)) {
-			/* a finding by label ("stadsledningskontorets förslag") is the
-			 * proposal that backs it */
-			if (words_within(v_get(w, "label"), label))
-				continue;
-		}
-		long dup = -1;
-		for (size_t k = 0; k < fresh->u.a.n && dup < 0; k++)
-			if (same_str_ci(v_get(fresh->u.a.v[k], "label"), label))
-				dup = (long)k;
-		if (hit < 0 && wby && !v_is_null(wby) && names_actor(by, wby))
-			hit = dup >= 0 ? dup : (long)fresh->u.a.n;
-		if (dup >= 0)
-			continue;
-		value_t *o = v_obj(a);
-		v_set(a, o, "label", (value_t *)label);
-		v_set(a, o, "by", by && by->k == V_ARR && by->u.a.n ? by->u.a.v[0] : v_null(a));
-		v_set(a, o, "standing", v_bool(a, 0));
-		if (kind)
-			v_set(a, o, "_kind", (value_t *)kind);
-		if (by && by->k == V_ARR && by->u.a.n > 1)
-			v_set(a, o, "_owners", (value_t *)by);
-		v_push(a, fresh, o);
-	}
-	if (!fresh->u.a.n)
-		return;
-	if (hit >= 0) {
-		v_set(a, f, "options", fresh);
-		v_set(a, f, "adopted", v_int(a, hit));
-		return;
-	}
-	for (size_t k = 0; k < fresh->u.a.n; k++)
-		v_push(a, opts, fresh->u.a.v[k]);
-}
-
-static int same_str_ci(const value_t *x, const value_t *y)
-{
-	return x && y && x->k == V_STR && y->k == V_STR && x->u.s.n && x->u.s.n == y->u.s.n &&
-	       strncasecmp(x->u.s.s, y->u.s.s, x->u.s.n) == 0;
-}
-
-static int same_int(const value_t *x, const value_t *y)
-{
-	return x && y && x->k == V_INT && y->k == V_INT && x->u.i == y->u.i;
-}
-
-/* A vote printed again away from its item (a voting list in an
- * appendix, "Ja-röst för A, Nej-röst för B" over it): the nearest live vote
- * before it with the same Ja and Nej labels, or the same Ja and Nej
- * counts; -1 if none. */
-static long same_vote(const recvec_t *rv, const char *dead, const vote_index_t *vx, size_t i)
-{
-	const value_t *f = rv->v[i].fields;
-	const value_t *cj = v_get(v_get(f, "counts"), "ja"), *cn = v_get(v_get(f, "counts"), "nej");
-	const value_t *ja = v_get(f, "ja"), *nej = v_get(f, "nej");
-	int labels = ja && nej && ja->k == V_STR && nej->k == V_STR;
-	int counts = cj && cn && cj->k == V_INT && cn->k == V_INT;
-	if (!labels && !counts)
-		return -1; /* nothing to recognise the vote by */
-	for (size_t x = votes_before(vx, i); x-- > 0;) { /* the vote is printed before its repeat */
-		size_t j = vx->v[x];
-		if (dead[j])
-			continue;
-		const value_t *g = rv->v[j].fields;
-		if (same_str_ci(v_get(f, "ja"), v_get(g, "ja")) && same_str_ci(v_get(f, "nej"), v_get(g, "nej")))
-			return (long)j;
-		const value_t *gc = v_get(g, "counts");
-		if (same_int(cj, v_get(gc, "ja")) && same_int(cn, v_get(gc, "nej")))
-			return (long)j;
-	}
-	return -1;
-}
-
-/* The nearest live vote before record i in its item whose options the
- * Ja and Nej labels of i both name (different options); -1 if none. */
-static long named_vote(const recvec_t *rv, const char *dead, const vote_index_t *vx, const long *item_of, size_t i)
-{
-	const value_t *f = rv->v[i].fields;
-	const value_t *ja = v_get(f, "ja"), *nej = v_get(f, "nej");
-	if (!ja || !nej || ja->k != V_STR || nej->k != V_STR)
-		return -1;
-	for (size_t x = votes_before(vx, i); x-- > 0 && item_of[vx->v[x]] == item_of[i];) {
-		size_t k = vx->v[x];
-		if (dead[k])
-			continue;
-		const value_t *opts = v_get(rv->v[k].fields, "options");
-		long a = option_for_label(opts, ja, 0), b = option_for_label(opts, nej, 0);
-		if (a >= 0 && b >= 0 && a != b)
-			return (long)k;
-	}
-	return -1;
-}
-
-static int is_counted(const value_t *f)
-{
-	const value_t *m = v_get(f, "method");
-	return m && m->k == V_STR && strcmp(m->u.s.s, "omröstning") == 0;
-}
-
-/* For the counted part of a vote (record i) whose nearest vote `best` was
- * taken without a count: the nearest vote before best in the item that
- * was put as a counted one and has neither counts nor a voting list yet;
- * -1 if none (or best is itself counted). */
-static long asked_vote(const recvec_t *rv, const char *dead, const vote_index_t *vx, const long *item_of,
-                       size_t i, size_t best)
-{
-	if (best >= i || !is_counted(rv->v[i].fields) || is_counted(rv->v[best].fields))
-		return -1;
-	for (size_t x = votes_before(vx, best); x-- > 0 && item_of[vx->v[x]] == item_of[i];) {
-		size_t k = vx->v[x];
-		if (dead[k])
-			continue;
-		const value_t *g = rv->v[k].fields;
-		if (is_counted(g) && v_is_null(v_get(g, "counts")) && v_is_null(v_get(g, "ballots")))
-			return (long)k;
-	}
-	return -1;
-}
-
-/* ---- self-checks ---- */
-
-/* Whether the owners the options of vote record vi name made a proposal
- * in its item: 1 when some owner did, when an option is standing, or when
- * no option names an owner or the item has no proposals. */
-static int options_named(const recvec_t *rv, const char *dead, const int *tid, const item_bounds_t *ib, size_t vi)
-{
-	const value_t *opts = v_get(rv->v[vi].fields, "options");
-	if (!opts || opts->k != V_ARR)
-		return 1;
-	int owners = 0;
-	for (size_t k = 0; k < opts->u.a.n; k++) {
-		const value_t *by = v_get(opts->u.a.v[k], "by");
-		if (flag_set(opts->u.a.v[k], "standing"))
-			return 1;
-		owners += by && by->k == V_OBJ;
-	}
-	if (!owners)
-		return 1;
-	int any = 0;
-	for (size_t j = ib->lo[vi]; j < ib->hi[vi]; j++) {
-		if (dead[j] || tid[j] != RT_PROPOSAL)
-			continue;
-		any = 1;
-		const value_t *pby = v_get(rv->v[j].fields, "by");
-		for (size_t k = 0; k < opts->u.a.n; k++) {
-			const value_t *by = v_get(opts->u.a.v[k], "by");
-			if (by && by->k == V_OBJ && names_actor_or_party(pby, by))
-				return 1;
-			/* a party-only owner the proposal's text names ("bifall
-			 * till tilläggsyrkande från KD, M och L") */
-			const value_t *bp = str_or_null(v_get(by, "party"));
-			if (bp && !str_or_null(v_get(by, "name")) && words_within(bp, v_get(rv->v[j].fields, "text")))
-				return 1;
-		}
-	}
-	return !any;
-}
-
-/* A `_check` marker (a section heading of the beslutsgång): its item must
- * hold a live record of the type it `needs` (`counted`: a vote with
- * counts); else a warning naming the heading. */
-static void check_section(arena_t *a, const recvec_t *rv, const char *dead, const item_bounds_t *ib, size_t ci,
-                          const char *where, value_t *warnings)
-{
-	const value_t *cf = rv->v[ci].fields;
-	const value_t *needs = str_or_null(v_get(cf, "needs"));
-	if (!needs || !warnings)
-		return;
-	int counted = flag_set(cf, "counted");
-	for (size_t j = ib->lo[ci]; j < ib->hi[ci]; j++) {
-		if (dead[j] || strcmp(rv->v[j].type, needs->u.s.s) != 0)
-			continue;
-		if (!counted || (is_counted(rv->v[j].fields) && !v_is_null(v_get(rv->v[j].fields, "counts"))))
-			return;
-	}
-	const value_t *h = str_or_null(v_get(cf, "heading"));
-	buf_t b = BUF_INIT;
-	buf_printf(&b, "check: %s: section \"%.*s\" without a %s record%s", where, h ? (int)h->u.s.n : 0,
-	           h ? h->u.s.s : "", needs->u.s.s, counted ? " with counts" : "");
-	v_push(a, warnings, v_str(a, b.data, b.len));
-	buf_release(&b);
-}
-
-/* ---- envelope ---- */
-
-typedef struct item_ref {
-	uint32_t start;
-	long number;    /* § number, or -1 */
-	size_t ordinal; /* 1-based among items */
-	record_t *rec;
-} item_ref_t;
-
 static long item_index(const item_ref_t *items, size_t n, uint32_t start)
 {
 	long lo = -1, hi = (long)n;
@@ -1001,74 +88,21 @@ static long item_index(const item_ref_t *items, size_t n, uint32_t start)
 	return lo;
 }
 
-static void write_item_key(buf_t *out, const item_ref_t *items, long idx)
-{
-	if (idx < 0)
-		buf_adds(out, "null");
-	else if (items[idx].number >= 0)
-		buf_printf(out, "%ld", items[idx].number);
-	else
-		buf_printf(out, "\"k%zu\"", items[idx].ordinal);
-}
-
-static void envelope(buf_t *out, const doc_result_t *d, const char *type, size_t n,
-                     const item_ref_t *items, long idx, const record_t *r, const char_index_t *ci)
-{
-	const input_t *in = d->in;
-	buf_adds(out, "{\"type\": ");
-	json_write_string(out, type, strlen(type));
-	buf_printf(out, ", \"schema\": %d, \"doc\": ", BESLUT_SCHEMA_VERSION);
-	json_write_string(out, in->doc, strlen(in->doc));
-	buf_adds(out, ", \"id\": ");
-	buf_t id = BUF_INIT;
-	buf_printf(&id, "%s#%s/%zu", in->doc, type, n);
-	json_write_string(out, id.data, id.len);
-	buf_release(&id);
-	buf_adds(out, ", \"item\": ");
-	if (r)
-		write_item_key(out, items, idx);
-	else
-		buf_adds(out, "null");
-	if (r && d->norm) {
-		uint32_t ta, tb, sa, sb;
-		omap_span(&d->norm->map, r->start, r->end, &ta, &tb);
-		omap_span(&in->map, ta, tb, &sa, &sb);
-		buf_printf(out, ", \"page\": %d, \"span\": [%u, %u]", norm_page_at(d->norm, r->start), sa, sb);
-		if (ci)
-			buf_printf(out, ", \"char_span\": [%llu, %llu]", (unsigned long long)char_index_at(ci, sa),
-			           (unsigned long long)char_index_at(ci, sb));
-	} else {
-		buf_printf(out, ", \"page\": null, \"span\": [0, %zu]", in->src.len);
-		if (ci)
-			buf_printf(out, ", \"char_span\": [0, %llu]", (unsigned long long)char_index_at(ci, in->src.len));
-	}
-}
-
-static void write_fields(buf_t *out, const value_t *fields)
-{
-	for (size_t i = 0; i < fields->u.o.n; i++) {
-		if (fields->u.o.key[i][0] == '_')
-			continue;
-		buf_adds(out, ", ");
-		json_write_string(out, fields->u.o.key[i], strlen(fields->u.o.key[i]));
-		buf_adds(out, ": ");
-		json_write_value(out, fields->u.o.v[i]);
-	}
-}
-
-/* Copy the non-null fields of src into dst where dst has none. */
-static void merge_fields(arena_t *a, value_t *dst, const value_t *src)
+/* Copy the non-null fields of src into dst where dst has none; voting
+ * lists are joined, objects completed field by field, and a counted
+ * method (resolve counted_vote) replaces another. */
+static void merge_fields(arena_t *a, const resolve_cfg_t *rc, value_t *dst, const value_t *src)
 {
 	for (size_t i = 0; i < src->u.o.n; i++) {
 		const value_t *x = src->u.o.v[i];
 		if (v_is_null(x))
 			continue;
 		/* a counted vote found later makes the proposition a counted one */
-		int counted = strcmp(src->u.o.key[i], "method") == 0 && x->k == V_STR &&
-		              strcmp(x->u.s.s, "omröstning") == 0;
+		int counted = rc->counted_method && strcmp(src->u.o.key[i], "method") == 0 && x->k == V_STR &&
+		              strcmp(x->u.s.s, rc->counted_method) == 0;
 		value_t *d = v_get(dst, src->u.o.key[i]);
 		if (d && d->k == V_OBJ && x->k == V_OBJ)
-			merge_fields(a, d, x); /* counts from the text, completed by a table */
+			merge_fields(a, rc, d, x); /* counts from the text, completed by a table */
 		else if (d && d->k == V_ARR && x->k == V_ARR && strcmp(src->u.o.key[i], "ballots") == 0)
 			for (size_t k = 0; k < x->u.a.n; k++) /* a voting list over two pages */
 				v_push(a, d, x->u.a.v[k]);
@@ -1077,20 +111,22 @@ static void merge_fields(arena_t *a, value_t *dst, const value_t *src)
 	}
 }
 
-/* A fields object with every field of the type, in the type's order. */
-static value_t *complete(arena_t *a, const char *type, value_t *fields)
+/* A fields object with every declared field of the type (schema.h) in
+ * declared order: null, or a bool field's default, when not set; hidden
+ * fields and any others the grammar set follow. */
+static value_t *complete(arena_t *a, const stype_t *t, value_t *fields)
 {
-	const type_fields_t *tf = type_of(type);
-	if (!tf)
+	if (!t)
 		return fields;
 	value_t *o = v_obj(a);
-	for (int i = 0; tf->fields[i]; i++) {
-		value_t *x = v_get(fields, tf->fields[i]);
-		v_set(a, o, tf->fields[i], x ? x : v_null(a));
-	}
-	for (int i = 0; tf->flags[i]; i++) {
-		value_t *x = v_get(fields, tf->flags[i]);
-		v_set(a, o, tf->flags[i], v_is_null(x) ? v_bool(a, 0) : x);
+	for (size_t i = 0; i < t->nfields; i++) {
+		const sfield_t *f = &t->fields[i];
+		if (f->name[0] == '_')
+			continue;
+		value_t *x = v_get(fields, f->name);
+		if (f->has_default && v_is_null(x))
+			x = v_bool(a, f->default_bool);
+		v_set(a, o, f->name, x ? x : v_null(a));
 	}
 	for (size_t i = 0; fields && i < fields->u.o.n; i++) /* extra fields the grammar set */
 		if (!v_get(o, fields->u.o.key[i]))
@@ -1098,310 +134,18 @@ static value_t *complete(arena_t *a, const char *type, value_t *fields)
 	return o;
 }
 
-/* What the document's name says when its text does not: a meeting date
- * written in ISO form ("gbg-ks-2024-10-16.txt"), and a body named by a word
- * of lexicon class `docname` ("ks").  Fills the null fields of o; returns a
- * warning naming what was taken, or NULL. */
-static const char *from_name(arena_t *a, const doc_result_t *d, value_t *o)
-{
-	const char *doc = d->in->doc ? d->in->doc : d->in->path;
-	if (!doc)
-		return NULL;
-	const char *base = strrchr(doc, '/');
-	base = base ? base + 1 : doc;
-	int took_date = 0, took_body = 0;
-	if (v_is_null(v_get(o, "date"))) {
-		for (const char *p = base; *p && !took_date; p++) {
-			int ok = strlen(p) >= 10 && (p == base || !isdigit((unsigned char)p[-1])) && !isdigit((unsigned char)p[10]);
-			for (int k = 0; ok && k < 10; k++)
-				ok = (k == 4 || k == 7) ? p[k] == '-' : isdigit((unsigned char)p[k]) != 0;
-			int mo = ok ? (p[5] - '0') * 10 + (p[6] - '0') : 0, da = ok ? (p[8] - '0') * 10 + (p[9] - '0') : 0;
-			if (ok && (p[0] == '1' || p[0] == '2') && mo >= 1 && mo <= 12 && da >= 1 && da <= 31) {
-				v_set(a, o, "date", v_str(a, p, 10));
-				took_date = 1;
-			}
-		}
-	}
-	if (v_is_null(v_get(o, "body")) && d->grammar) {
-		char word[64];
-		for (const char *p = base; *p && !took_body;) {
-			size_t n = 0;
-			while (p[n] && isalpha((unsigned char)p[n]) && n < sizeof word - 1)
-				n++;
-			if (n) {
-				memcpy(word, p, n);
-				word[n] = '\0';
-				const char *v = grammar_lexicon_value(d->grammar, "docname", word);
-				if (v) {
-					v_set(a, o, "body", v_cstr(a, v));
-					took_body = 1;
-				}
-				p += n;
-			} else {
-				p++;
-			}
-		}
-	}
-	if (!took_date && !took_body)
-		return NULL;
-	return took_date && took_body ? "date and body taken from the document's name"
-	       : took_date            ? "date taken from the document's name"
-	                              : "body taken from the document's name";
-}
-
-static value_t *complete_date(arena_t *a, const norm_result_t *nr, value_t *date, value_t *warnings)
-{
-	if (!date || date->k != V_STR || date->u.s.n != 7 || memcmp(date->u.s.s, "--", 2) != 0)
-		return date;
-	const char *t = nr ? nr->text.data : NULL;
-	size_t n = nr ? nr->text.len : 0;
-	const char *md = date->u.s.s + 2; /* "MM-DD" */
-	int count[200] = {0}; /* full dates per year 1900..2099 */
-	int year = 0;
-	for (const char *q = t; q && (q = memchr(q, '-', (size_t)(t + n - q))); q++) {
-		/* q at the first '-' of "YYYY-MM-DD" */
-		if (q - t < 4 || q + 6 > t + n || q[3] != '-')
-			continue;
-		const char *y = q - 4;
-		int ok = 1;
-		for (int k = 0; k < 4; k++)
-			ok &= y[k] >= '0' && y[k] <= '9';
-		for (int k = 1; k <= 5; k++)
-			ok &= k == 3 || (q[k] >= '0' && q[k] <= '9');
-		if (!ok || (y > t && y[-1] >= '0' && y[-1] <= '9') || (q + 6 < t + n && q[6] >= '0' && q[6] <= '9'))
-			continue;
-		int yr = (y[0] - '0') * 1000 + (y[1] - '0') * 100 + (y[2] - '0') * 10 + (y[3] - '0');
-		if (yr < 1900 || yr >= 2100)
-			continue;
-		if (memcmp(q + 1, md, 5) == 0) {
-			year = yr;
-			break;
-		}
-		count[yr - 1900]++;
-	}
-	const char *how = "a full date with the same day and month";
-	if (!year) {
-		int best = 0, tie = 0;
-		for (int k = 1; k < 200; k++) {
-			if (count[k] > count[best]) {
-				best = k;
-				tie = 0;
-			} else if (count[k] && count[k] == count[best]) {
-				tie = 1;
-			}
-		}
-		if (count[best] && !tie)
-			year = 1900 + best;
-		how = "the year of most full dates in the text";
-	}
-	if (!year)
-		return v_null(a);
-	char buf[32];
-	snprintf(buf, sizeof buf, "%04d-%.5s", year, md);
-	buf_t w = BUF_INIT;
-	buf_printf(&w, "meeting date printed without a year; %d taken from %s", year, how);
-	v_push(a, warnings, v_str(a, w.data, w.len));
-	buf_release(&w);
-	return v_str(a, buf, 10);
-}
-
-static void write_document(buf_t *out, const doc_result_t *d, value_t *docf, value_t *warnings,
-                           size_t nitems_numbered, size_t nrecords, const char *given_sha, long long given_bytes,
-                           const char_index_t *given_ci)
-{
-	arena_t *a = d->arena;
-	const input_t *in = d->in;
-	char sha[65];
-	if (given_sha)
-		memcpy(sha, given_sha, 65);
-	else
-		sha256_hex(in->src.data ? in->src.data : "", in->src.len, sha);
-	long long bytes = given_sha ? given_bytes : (long long)in->src.len;
-	char_index_t ci;
-	if (given_ci) {
-		envelope(out, d, "document", 1, NULL, -1, NULL, given_ci);
-	} else {
-		char_index_for_input(&ci, in);
-		envelope(out, d, "document", 1, NULL, -1, NULL, &ci);
-		char_index_release(&ci);
-	}
-	value_t *o = v_obj(a);
-	v_set(a, o, "source", v_cstr(a, in->path));
-	v_set(a, o, "bytes", v_int(a, bytes));
-	v_set(a, o, "sha256", v_cstr(a, sha));
-	v_set(a, o, "status", v_cstr(a, in->error ? "error" : "ok"));
-	v_set(a, o, "error", v_cstr(a, in->error));
-	v_set(a, o, "gzip", v_bool(a, in->gzip));
-	value_t *kind = v_get(docf, "kind");
-	if (v_is_null(kind))
-		kind = in->error ? v_null(a) : v_cstr(a, nitems_numbered ? "protokoll" : "other");
-	v_set(a, o, "kind", kind);
-	const char *keys[] = {"body", "organisation", "kommunkod", "date", NULL};
-	for (int i = 0; keys[i]; i++) {
-		value_t *x = v_get(docf, keys[i]);
-		if (i == 3)
-			x = complete_date(a, d->norm, x, warnings);
-		v_set(a, o, keys[i], x ? x : v_null(a));
-	}
-	link_organisation(a, d->grammar, o); /* canonical name and SCB code */
-	const char *named = NULL;
-	if (!in->error)
-		named = from_name(a, d, o);
-	if (d->norm) {
-		const norm_stats_t *s = &d->norm->stats;
-		v_set(a, o, "pages", v_int(a, (long long)d->norm->npages));
-		value_t *st = v_obj(a);
-		v_set(a, st, "lines", v_int(a, (long long)s->lines));
-		v_set(a, st, "hyphen_joins", v_int(a, (long long)s->hyphen_joins));
-		v_set(a, st, "hyphens_kept", v_int(a, (long long)(s->hyphens_kept + s->suspended_kept)));
-		v_set(a, st, "headers_removed", v_int(a, (long long)s->headers_removed));
-		v_set(a, st, "tokens", v_int(a, (long long)d->ntokens));
-		v_set(a, st, "records", v_int(a, (long long)nrecords));
-		v_set(a, o, "stats", st);
-	} else {
-		v_set(a, o, "pages", v_null(a));
-		v_set(a, o, "stats", v_null(a));
-	}
-	value_t *w = v_arr(a);
-	for (size_t i = 0; i < in->nwarnings && w->u.a.n < BESLUT_MAX_WARNINGS; i++)
-		v_push(a, w, v_cstr(a, in->warnings[i]));
-	for (size_t i = 0; warnings && i < warnings->u.a.n && w->u.a.n < BESLUT_MAX_WARNINGS; i++)
-		v_push(a, w, warnings->u.a.v[i]);
-	if (named && w->u.a.n < BESLUT_MAX_WARNINGS)
-		v_push(a, w, v_cstr(a, named));
-	v_set(a, o, "warnings", w);
-	v_set(a, o, "beslut_version", v_cstr(a, beslut_version())); /* version.h */
-	v_set(a, o, "grammar_hash", v_cstr(a, version_grammar_hash()));
-	write_fields(out, o);
-	buf_adds(out, "}\n");
-}
-
-static void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out);
-
 void assemble_document(const doc_result_t *d, buf_t *out)
 {
 	assemble_core(d, NULL, out);
 }
 
-asm_carry_t *asm_carry_new(void)
-{
-	asm_carry_t *c = xcalloc(1, sizeof *c);
-	c->docf = v_obj(&c->arena);
-	for (int k = 0; k < 4; k++)
-		c->warn[k] = v_arr(&c->arena);
-	return c;
-}
-
-void asm_carry_free(asm_carry_t *c)
-{
-	if (!c)
-		return;
-	free(c->ps.v);
-	arena_release(&c->arena);
-	free(c);
-}
-
-size_t asm_carry_records(const asm_carry_t *c)
-{
-	return c->nlive;
-}
-
-/* Keep what the next batch needs in a fresh arena (so the carry stays
- * as small as what it holds): the document's fields, the warnings (at
- * most BESLUT_MAX_WARNINGS in all), the persons, the chair. */
-static void carry_renew(asm_carry_t *c, const value_t *docf, value_t *const add[4], const persons_t *ps)
-{
-	arena_t na = ARENA_INIT;
-	value_t *nd = v_clone(&na, docf);
-	value_t *nw[4];
-	size_t total = 0;
-	for (int k = 0; k < 4; k++) {
-		nw[k] = v_arr(&na);
-		const value_t *lists[2] = {c->warn[k], add[k]};
-		for (int l = 0; l < 2; l++)
-			for (size_t i = 0; lists[l] && i < lists[l]->u.a.n && total < BESLUT_MAX_WARNINGS; i++, total++)
-				v_push(&na, nw[k], v_clone(&na, lists[l]->u.a.v[i]));
-	}
-	/* the persons, each (name, party) once where first seen, at most
-	 * BESLUT_CARRY_PERSONS of them (the most recent) */
-	persons_t all = {NULL, 0, 0};
-	size_t hcap = 64;
-	while (hcap < 2 * (c->ps.n + ps->n + 1))
-		hcap *= 2;
-	uint64_t *seen = xcalloc(hcap, sizeof *seen);
-	const persons_t *srcs[2] = {&c->ps, ps};
-	for (int l = 0; l < 2; l++)
-		for (size_t i = 0; i < srcs[l]->n; i++) {
-			const person_t *p = &srcs[l]->v[i];
-			uint64_t h = 1469598103934665603ull;
-			for (size_t k = 0; k < p->nlen; k++)
-				h = (h ^ (unsigned char)p->name[k]) * 1099511628211ull;
-			h = (h ^ 0xff) * 1099511628211ull;
-			for (size_t k = 0; p->party && k < p->party->u.s.n; k++)
-				h = (h ^ (unsigned char)p->party->u.s.s[k]) * 1099511628211ull;
-			h |= 1;
-			size_t slot = (size_t)(h >> 7) & (hcap - 1);
-			int dup = 0;
-			while (seen[slot]) {
-				if (seen[slot] == h) {
-					dup = 1; /* (a hash collision drops a person: harmless) */
-					break;
-				}
-				slot = (slot + 1) & (hcap - 1);
-			}
-			if (dup)
-				continue;
-			seen[slot] = h;
-			GROW(all.v, all.cap, all.n + 1);
-			all.v[all.n++] = *p;
-		}
-	free(seen);
-	size_t from = all.n > BESLUT_CARRY_PERSONS ? all.n - BESLUT_CARRY_PERSONS : 0;
-	persons_t np = {NULL, 0, 0};
-	for (size_t i = from; i < all.n; i++) {
-		const person_t *p = &all.v[i];
-		GROW(np.v, np.cap, np.n + 1);
-		np.v[np.n++] = (person_t){arena_strndup(&na, p->name, p->nlen), p->nlen,
-		                          p->party ? v_clone(&na, p->party) : NULL, -2};
-	}
-	free(all.v);
-	const value_t *chair = c->chair ? v_clone(&na, c->chair) : NULL;
-	free(c->ps.v);
-	arena_release(&c->arena);
-	c->arena = na;
-	c->docf = nd;
-	for (int k = 0; k < 4; k++)
-		c->warn[k] = nw[k];
-	c->ps = np;
-	c->chair = chair;
-}
-
-void assemble_batch(const doc_result_t *d, asm_carry_t *c, buf_t *out)
-{
-	assemble_core(d, c, out);
-}
-
-void assemble_finish(const doc_result_t *d, asm_carry_t *c, const char *sha256, long long bytes, buf_t *out)
-{
-	arena_t *a = d->arena;
-	value_t *docf = v_clone(a, c->docf);
-	value_t *warnings = v_arr(a);
-	if (d->warnings)
-		for (size_t i = 0; i < d->warnings->u.a.n; i++)
-			v_push(a, warnings, d->warnings->u.a.v[i]);
-	for (int k = 0; k < 4; k++)
-		for (size_t i = 0; i < c->warn[k]->u.a.n; i++)
-			v_push(a, warnings, v_clone(a, c->warn[k]->u.a.v[i]));
-	if (d->in->error)
-		write_document(out, d, docf, warnings, 0, 0, sha256, bytes, c->ci);
-	else
-		write_document(out, d, docf, warnings, c->numbered, c->nlive, sha256, bytes, c->ci);
-}
-
-static void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
+/* The whole document (c NULL), or one batch of it (assemble_carry.c). */
+void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
 {
 	arena_t *a = d->arena;
 	recvec_t *rv = d->recs;
+	const grammar_t *g = d->grammar;
+	const resolve_cfg_t *rc = asm_cfg(g);
 	value_t *warnings = v_arr(a);
 	value_t *mwarn = NULL; /* batches: the matcher's warnings kept apart */
 	if (d->warnings)
@@ -1409,7 +153,7 @@ static void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
 			v_push(a, c ? (mwarn ? mwarn : (mwarn = v_arr(a))) : warnings, d->warnings->u.a.v[i]);
 	value_t *docf = v_obj(a);
 	if (c)
-		merge_fields(a, docf, c->docf);
+		merge_fields(a, rc, docf, c->docf);
 
 	if (!c && (!d->norm || d->in->error)) {
 		write_document(out, d, docf, warnings, 0, 0, NULL, 0, NULL);
@@ -1511,12 +255,12 @@ static void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
 		}
 		dead[i] = 1;
 		if (tid[i] == RT_DOCUMENT) {
-			merge_fields(a, docf, r->fields);
+			merge_fields(a, rc, docf, r->fields);
 			continue;
 		}
 		if (tid[i] == RT_ITEM) {
 			if (item_of[i] >= 0)
-				merge_fields(a, items[item_of[i]].rec->fields, r->fields);
+				merge_fields(a, rc, items[item_of[i]].rec->fields, r->fields);
 			continue;
 		}
 		/* the live record of the same type before it in the same item
@@ -1533,7 +277,7 @@ static void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
 			/* "Ja-röst för A, Nej-röst för B" names the options of the vote
 			 * it belongs to, which may lie before a counter-proposition
 			 * vote; the rest of that omröstning follows it there */
-			long named = named_vote(rv, dead, &vx, item_of, i);
+			long named = named_vote(g, rv, dead, &vx, item_of, i);
 			if (named >= 0 && named != best) {
 				best = named;
 				red_item = item_of[i];
@@ -1546,7 +290,7 @@ static void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
 				 * ("… och finner att A antagits som motförslag") belongs
 				 * to the proposition before it that did ("Omröstning
 				 * begärs") and has no count yet */
-				long asked = asked_vote(rv, dead, &vx, item_of, i, (size_t)best);
+				long asked = asked_vote(g, rv, dead, &vx, item_of, i, (size_t)best);
 				if (asked >= 0) {
 					best = asked;
 					red_item = item_of[i];
@@ -1558,14 +302,14 @@ static void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
 		if (best < 0 && tid[i] == RT_VOTE && item_of[i] == moved_item)
 			best = moved_to; /* the rest of a vote printed away from its item */
 		if (best < 0 && tid[i] == RT_VOTE) {
-			best = same_vote(rv, dead, &vx, i);
+			best = same_vote(g, rv, dead, &vx, i);
 			if (best >= 0) {
 				moved_item = item_of[i];
 				moved_to = best;
 			}
 		}
 		if (best >= 0) {
-			merge_fields(a, rv->v[best].fields, r->fields);
+			merge_fields(a, rc, rv->v[best].fields, r->fields);
 		} else {
 			dead[i] = 0; /* the first of its kind becomes the record */
 			last_live[tid[i]] = (long)i;
@@ -1583,7 +327,7 @@ static void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
 		}
 	for (size_t i = 0; i < rv->n; i++) /* a document record from a plain action */
 		if (!dead[i] && tid[i] == RT_DOCUMENT) {
-			merge_fields(a, docf, rv->v[i].fields);
+			merge_fields(a, rc, docf, rv->v[i].fields);
 			dead[i] = 1;
 		}
 
@@ -1613,9 +357,7 @@ static void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
 			continue;
 		if (same_body(v_get(rv->v[i].fields, "_from"), v_get(docf, "body")))
 			continue; /* the document's own body proposes: its decision */
-		size_t lo, hi;
-		item_range(&ib, i, &lo, &hi);
-		for (size_t j = lo; j < hi; j++)
+		for (size_t j = ib.lo[i]; j < ib.hi[i]; j++)
 			if (!dead[j] && tid[j] == RT_ATT_SATS && !is_prop(rv->v[j].fields) &&
 			    is_decision(rv->v[j].fields)) {
 				dead[i] = 1;
@@ -1635,21 +377,21 @@ static void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
 			collect(&ps, rv->v[i].fields, item_of[i]);
 	for (size_t i = 0; i < rv->n; i++)
 		if (!dead[i])
-			fix_actors(a, &ps, rv->v[i].fields, item_of[i]);
+			fix_actors(a, g, &ps, rv->v[i].fields, item_of[i]);
 
 	/* 3a. "bifall till Moderaternas förslag" is the speaker's own
 	 * alternative only from a member of that party; from another it backs
 	 * a proposal (bifall) */
 	for (size_t i = 0; i < rv->n; i++)
 		if (!dead[i] && tid[i] == RT_PROPOSAL)
-			party_proposal(a, rv->v[i].fields);
+			party_proposal(a, g, rv->v[i].fields);
 
 	/* 3b. an option named by the kind of yrkande alone ("ställer
 	 * proposition på återremissyrkandet") belongs to the one who made the
 	 * only yrkande of that kind in the item */
 	for (size_t i = 0; i < rv->n; i++)
 		if (!dead[i] && tid[i] == RT_VOTE)
-			own_options(a, rv, dead, tid, item_of, &ib, i);
+			own_options(a, g, rv, dead, tid, item_of, &ib, i);
 
 	/* 3b'. who puts the propositions: a vote that does not name its putter
 	 * ("Ordföranden ställer …") was put by the chair named last before it
@@ -1668,13 +410,13 @@ static void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
 		if (dead[i])
 			continue;
 		record_t *r = &rv->v[i];
-		r->fields = complete(a, r->type, r->fields);
+		r->fields = complete(a, g ? schema_type(grammar_schema(g), r->type, NULL) : NULL, r->fields);
 		if (tid[i] == RT_VOTE) {
 			buf_t where = BUF_INIT;
 			buf_adds(&where, "item ");
 			write_item_key(&where, items, item_of[i]);
-			check_vote(a, r->fields, warnings, where.data);
-			resolve_counted(a, r->fields);
+			check_vote(a, g, r->fields, warnings, where.data);
+			resolve_counted(a, g, r->fields);
 			buf_release(&where);
 		}
 	}
@@ -1689,7 +431,7 @@ static void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
 		buf_adds(&where, "item ");
 		write_item_key(&where, items, item_of[i]);
 		if (marker[i] && strcmp(rv->v[i].type, "_check") == 0) {
-			check_section(a, rv, dead, &ib, i, where.data, warnings);
+			check_section(a, g, rv, dead, &ib, i, where.data, warnings);
 		} else if (!marker[i] && !options_named(rv, dead, tid, &ib, i)) {
 			buf_t b = BUF_INIT;
 			buf_printf(&b, "check: %s: no option of the vote names a proposal of the item", where.data);
@@ -1703,9 +445,9 @@ static void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
 	{ /* 4c. links between records (ids counted on from the batches before) */
 		size_t before[3] = {0, 0, 0};
 		if (c) {
-			before[0] = c->count[type_of("proposal") - TYPES];
-			before[1] = c->count[type_of("vote") - TYPES];
-			before[2] = c->count[type_of("att_sats") - TYPES];
+			before[0] = type_count(&c->count, "proposal");
+			before[1] = type_count(&c->count, "vote");
+			before[2] = type_count(&c->count, "att_sats");
 		}
 		link_document_from(a, rv, dead, item_of, d->in->doc, d->grammar, before);
 	}
@@ -1714,53 +456,29 @@ static void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
 	size_t nlive = 0;
 	for (size_t i = 0; i < rv->n; i++)
 		nlive += !dead[i];
-	size_t ntypes = sizeof TYPES / sizeof TYPES[0];
-	size_t *count = c ? c->count : xcalloc(ntypes + 1, sizeof *count);
+	type_counts_t own = {NULL, NULL, 0, 0};
+	type_counts_t *count = c ? &c->count : &own; /* ids count records per type */
 	char_index_t ci;
 	const char_index_t *cip = &ci;
 	if (c && c->ci)
 		cip = c->ci;
 	else
 		char_index_for_input(&ci, d->in);
-	value_t **c_add = NULL;
-	persons_t c_mine = {NULL, 0, 0};
 	if (c) {
-		value_t **add = arena_alloc(a, 4 * sizeof *add);
-		add[0] = mwarn;
-		add[1] = v_arr(a);
-		add[2] = v_arr(a);
-		add[3] = v_arr(a);
+		value_t *add[4] = {mwarn, v_arr(a), v_arr(a), v_arr(a)};
 		for (size_t i = 0; i < warnings->u.a.n; i++)
 			v_push(a, add[i < w_canon ? 1 : i < w_votes ? 2 : 3], warnings->u.a.v[i]);
-		persons_t mine = {ps.v + ncarried, ps.n - ncarried, 0};
 		c->nitems += nitems;
 		c->numbered += numbered;
 		c->nlive += nlive;
-		c_add = add;
-		c_mine = mine;
+		write_records(out, d, rv, dead, items, item_of, count, cip);
+		persons_t mine = {ps.v + ncarried, ps.n - ncarried, 0};
+		carry_renew(c, docf, add, &mine); /* after the records: they may share its values */
 	} else {
 		write_document(out, d, docf, warnings, numbered, nlive, NULL, 0, NULL);
+		write_records(out, d, rv, dead, items, item_of, count, cip);
 	}
-	for (size_t i = 0; i < rv->n; i++) {
-		if (dead[i])
-			continue;
-		record_t *r = &rv->v[i];
-		const type_fields_t *tf = type_of(r->type);
-		size_t ti = tf ? (size_t)(tf - TYPES) : ntypes;
-		value_t *f = r->fields;
-		envelope(out, d, r->type, ++count[ti], items, item_of[i], r, cip);
-		write_fields(out, f);
-		if (d->flags & ASM_EXPLAIN) {
-			buf_adds(out, ", \"rule\": ");
-			json_write_string(out, r->rule ? r->rule : "", r->rule ? strlen(r->rule) : 0);
-			buf_printf(out, ", \"tokens\": [%u, %u]", r->tok_start, r->tok_end);
-		}
-		buf_adds(out, "}\n");
-	}
-	if (c)
-		carry_renew(c, docf, c_add, &c_mine); /* after the records: they may share its values */
-	else
-		free(count);
+	type_counts_release(&own);
 	if (cip == &ci)
 		char_index_release(&ci);
 	free(ps.v);

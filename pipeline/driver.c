@@ -9,6 +9,7 @@
  * result slots, both under one mutex; the grammar is immutable.
  */
 #include "driver.h"
+#include "beslut_int.h"
 #include "archive.h"
 #include "assemble.h"
 #include "container.h"
@@ -327,14 +328,8 @@ static void deliver(const run_opts_t *o, emitter_t *em, size_t i, buf_t *b, FILE
 
 typedef struct worker {
 	const run_opts_t *o;
-	normalizer_t *nz;
-	stemmer_t *st;
-	matcher_t *m;
-	tokens_t toks;
-	recvec_t recs;
+	beslut_session *s;       /* the per-document pipeline (beslut_int.h) */
 	run_stats_t stats;
-	struct worker *helpers;  /* extra workers for the windows of one large document */
-	int nhelpers;
 } worker_t;
 
 static double now(void)
@@ -352,221 +347,6 @@ static double cpu_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* End of the window that starts at pos: a paragraph boundary after
- * BESLUT_WINDOW_BYTES, preferably one before a "§" heading. */
-static size_t window_end(const char *text, size_t len, size_t pos)
-{
-	if (len - pos <= BESLUT_WINDOW_BYTES)
-		return len;
-	size_t target = pos + BESLUT_WINDOW_BYTES;
-	size_t limit = target + BESLUT_WINDOW_SLACK < len ? target + BESLUT_WINDOW_SLACK : len;
-	const char *hit = NULL, *any = NULL;
-	for (const char *q = text + target; q + 2 < text + limit; q++) {
-		q = memchr(q, '\n', (size_t)(text + limit - q));
-		if (!q || q + 2 >= text + limit)
-			break;
-		if (q[1] != '\n')
-			continue;
-		if (!any)
-			any = q + 2;
-		if ((unsigned char)q[2] == 0xC2 && (unsigned char)q[3] == 0xA7) { /* § */
-			hit = q + 2;
-			break;
-		}
-	}
-	if (hit)
-		return (size_t)(hit - text);
-	if (any)
-		return (size_t)(any - text);
-	const char *q = memchr(text + limit - 1, '\n', len - limit + 1);
-	return q ? (size_t)(q - text) + 1 : len;
-}
-
-static void dump_tokens(buf_t *out, const char *doc, const char *text, const tokens_t *t)
-{
-	static const char *const fl[] = {"L", "l", "P", "p", "S", "s", "C", "U", "H", "_"};
-	for (size_t i = 0; i < t->n; i++) {
-		const token_t *k = &t->v[i];
-		buf_printf(out, "%s\t%u\t%s\t", doc, k->line, tok_kind_name((tok_kind_t)k->kind));
-		for (int b = 0; b < 10; b++)
-			if (k->flags & (1u << b))
-				buf_adds(out, fl[b]);
-		buf_addc(out, '\t');
-		buf_add(out, text + k->off, k->len);
-		buf_printf(out, "\t%s\t%s\t%llx\n", tok_lower(t, k), tok_stem(t, k),
-		           (unsigned long long)k->classes);
-	}
-}
-
-static void dump_edits(buf_t *out, const input_t *in, const norm_result_t *nr)
-{
-	for (size_t i = 0; i < nr->nedits; i++) {
-		const norm_edit_t *e = &nr->edits[i];
-		uint32_t sa, sb;
-		omap_span(&in->map, e->src_start, e->src_end, &sa, &sb);
-		const char *kind = norm_edit_kind_name(e->kind);
-		buf_adds(out, "{\"doc\": ");
-		json_write_string(out, in->doc, strlen(in->doc));
-		buf_adds(out, ", \"kind\": ");
-		json_write_string(out, kind, strlen(kind));
-		buf_adds(out, ", \"reason\": ");
-		json_write_string(out, e->reason ? e->reason : "", e->reason ? strlen(e->reason) : 0);
-		buf_printf(out, ", \"span\": [%u, %u], \"before\": ", sa, sb);
-		const char *bf = nr->log.data ? nr->log.data + e->before : "";
-		const char *af = nr->log.data ? nr->log.data + e->after : "";
-		json_write_string(out, bf, strlen(bf));
-		buf_adds(out, ", \"after\": ");
-		json_write_string(out, af, strlen(af));
-		buf_adds(out, "}\n");
-	}
-}
-
-/* One window of a document: tokenized and matched on its own, with
- * its own records, warnings, dump text and value arena, so that windows
- * can run on different threads and be put together in order. */
-typedef struct window {
-	size_t start, end;     /* normalized-text bytes */
-	uint32_t first_line;
-	size_t ntok;           /* tokens in the window */
-	recvec_t recs;
-	arena_t arena;         /* the records' values */
-	value_t *warnings;     /* V_ARR in arena */
-	buf_t dump;            /* --dump tokens/matches text */
-	double t_tok, t_match;
-} window_t;
-
-typedef struct window_job {
-	const run_opts_t *o;
-	const char *doc;
-	const char *text;
-	size_t len;
-	const char *orig;      /* text before normalization, and the map to it */
-	size_t origlen;
-	const omap_t *omap;
-	window_t *wins;
-	size_t nwins;
-	pthread_mutex_t mu;
-	size_t next;           /* next window to take */
-} window_job_t;
-
-static void run_window(worker_t *w, const window_job_t *j, window_t *win)
-{
-	const run_opts_t *o = j->o;
-	win->warnings = v_arr(&win->arena);
-	double ta = now();
-	tokenize_range(j->text, win->start, win->end, win->first_line, w->st, &w->toks);
-	double tb = now();
-	win->t_tok = tb - ta;
-	win->ntok = w->toks.n;
-	if (o->dump == DUMP_TOKENS) {
-		if (o->grammar)
-			grammar_annotate(o->grammar, &w->toks);
-		dump_tokens(&win->dump, j->doc, j->text, &w->toks);
-	} else if (o->grammar) {
-		match_input_t mi = {j->text, j->len, &w->toks, &win->arena, j->orig, j->origlen, j->omap};
-		grammar_annotate(o->grammar, &w->toks);
-		matcher_run(w->m, &mi, &win->recs, o->dump == DUMP_MATCHES ? &win->dump : NULL, win->warnings);
-		win->t_match = now() - tb;
-	}
-}
-
-static void *window_thread(void *p)
-{
-	void **args = p;
-	worker_t *w = args[0];
-	window_job_t *j = args[1];
-	for (;;) {
-		pthread_mutex_lock(&j->mu);
-		size_t i = j->next++;
-		pthread_mutex_unlock(&j->mu);
-		if (i >= j->nwins)
-			break;
-		run_window(w, j, &j->wins[i]);
-	}
-	return NULL;
-}
-
-/* Cut the normalized text into windows and run them, on the worker's
- * helpers too when there is more than one window. */
-static window_t *run_windows(worker_t *w, const char *doc, const char *text, size_t len,
-                             const input_t *in, const omap_t *omap, size_t *nwins)
-{
-	size_t n = 0, cap = 0, pos = 0;
-	uint32_t line = 1;
-	window_t *wins = NULL;
-	while (pos < len) {
-		size_t end = window_end(text, len, pos);
-		GROW(wins, cap, n + 1);
-		memset(&wins[n], 0, sizeof wins[n]);
-		wins[n].start = pos;
-		wins[n].end = end;
-		wins[n].first_line = line;
-		n++;
-		for (const char *q = text + pos; (q = memchr(q, '\n', (size_t)(text + end - q))); q++)
-			line++;
-		pos = end;
-	}
-	window_job_t j = {w->o, doc, text, len, in->text.data, in->text.len, omap,
-	                  wins, n, PTHREAD_MUTEX_INITIALIZER, 0};
-	int extra = n > 1 ? w->nhelpers : 0;
-	if ((size_t)extra > n - 1)
-		extra = (int)(n - 1);
-	pthread_t *tids = extra ? xcalloc((size_t)extra, sizeof *tids) : NULL;
-	void *(*args)[2] = extra ? xcalloc((size_t)extra, sizeof *args) : NULL;
-	for (int i = 0; i < extra; i++) {
-		args[i][0] = &w->helpers[i];
-		args[i][1] = &j;
-		pthread_create(&tids[i], NULL, window_thread, args[i]);
-	}
-	void *self[2] = {w, &j};
-	window_thread(self);
-	for (int i = 0; i < extra; i++)
-		pthread_join(tids[i], NULL);
-	free(tids);
-	free(args);
-	pthread_mutex_destroy(&j.mu);
-	*nwins = n;
-	return wins;
-}
-
-/* The first page's header was removed as furniture, but it is where many
- * protocols print their body and meeting date.  Match the grammar over
- * those lines alone and keep only what it says about the document. */
-void furniture_records(const grammar_t *g, stemmer_t *st, matcher_t *m, tokens_t *toks, const char *text,
-                       size_t textlen, const norm_result_t *nr, arena_t *arena, recvec_t *out)
-{
-	if (!nr->nfurniture)
-		return;
-	buf_t ft = BUF_INIT;
-	for (size_t k = 0; k < nr->nfurniture; k++) {
-		const norm_span_t *sp = &nr->furniture[k];
-		if (sp->end > sp->start && sp->end <= textlen)
-			buf_add(&ft, text + sp->start, sp->end - sp->start);
-		buf_add(&ft, "\n\n", 2);
-	}
-	tokenize(ft.data, ft.len, st, toks);
-	grammar_annotate(g, toks);
-	recvec_t tmp = RECVEC_INIT;
-	match_input_t mi = {ft.data, ft.len, toks, arena, NULL, 0, NULL};
-	matcher_run(m, &mi, &tmp, NULL, NULL);
-	for (size_t i = 0; i < tmp.n; i++) {
-		if (strcmp(tmp.v[i].type, "document") != 0)
-			continue;
-		record_t *r = recvec_push(out);
-		*r = tmp.v[i];
-		r->start = r->end = 0; /* merged into the document record */
-		r->tok_start = r->tok_end = 0;
-		r->merge = 1;
-	}
-	recvec_release(&tmp);
-	buf_release(&ft);
-}
-
-static void furniture_metadata(worker_t *w, const input_t *in, const norm_result_t *nr, arena_t *arena)
-{
-	furniture_records(w->o->grammar, w->st, w->m, &w->toks, in->text.data, in->text.len, nr, arena, &w->recs);
-}
-
 /* A document longer than one window (window.h): its records go to a
  * temporary file (*spill), the document record to out.  Returns 1 when
  * done so, 0 when in was read whole for the whole-document path. */
@@ -575,19 +355,11 @@ static int process_windows(worker_t *w, input_t *in, buf_t *head, int fd, buf_t 
 	const run_opts_t *o = w->o;
 	window_env_t env;
 	memset(&env, 0, sizeof env);
-	env.grammar = o->grammar;
-	env.nz = w->nz;
-	env.st = w->st;
-	env.m = w->m;
-	env.toks = &w->toks;
+	session_window_env(w->s, &env); /* grammar, tools, helpers */
 	env.asm_flags = o->explain ? ASM_EXPLAIN : 0u;
 	env.window = window_bytes();
 	env.max_bytes = o->max_doc_bytes;
 	env.quiet = o->quiet;
-	env.nhelpers = w->nhelpers;
-	env.helpers = w->nhelpers ? xcalloc((size_t)w->nhelpers, sizeof *env.helpers) : NULL;
-	for (int i = 0; i < w->nhelpers; i++)
-		env.helpers[i] = (window_tools_t){w->helpers[i].st, w->helpers[i].m, &w->helpers[i].toks};
 	size_t at = out->len;
 	int rc = window_document(&env, in, head, fd, out, spill);
 	free(env.helpers);
@@ -625,7 +397,7 @@ static void process(worker_t *w, const input_ref_t *ref, buf_t *out, FILE **spil
 		in.error = xstrdup(ref->err);
 	} else if (ref->member) { /* container.h */
 		container_read(ref->path, ref->member, ref->mindex, ref->doc, o->max_doc_bytes, &in);
-	} else if (o->dump == DUMP_NONE && o->grammar && w->nz) {
+	} else if (o->dump == DUMP_NONE && o->grammar) {
 		buf_t head = BUF_INIT;
 		int fd = -1;
 		int rc = read_input_head(ref->path, ref->doc, ref->named ? 0 : READ_REGULAR_ONLY, o->max_doc_bytes,
@@ -649,66 +421,7 @@ static void process(worker_t *w, const input_ref_t *ref, buf_t *out, FILE **spil
 			fprintf(stderr, "beslut: %s\n", in.error);
 	}
 
-	norm_result_t nr;
-	memset(&nr, 0, sizeof nr);
-	arena_t arena = ARENA_INIT;
-	value_t *warnings = v_arr(&arena);
-	size_t ntokens = 0, nwins = 0;
-	window_t *wins = NULL;
-	w->recs.n = 0;
-	if (!in.error) {
-		normalize_run(w->nz, in.text.data, in.text.len,
-		              o->dump == DUMP_EDITS ? NORM_LOG_EDITS : 0, &nr);
-		double t2 = now();
-		w->stats.t_normalize += t2 - t1;
-		if (o->dump == DUMP_NORMALIZED) {
-			buf_add(out, nr.text.data, nr.text.len);
-			if (nr.text.len && nr.text.data[nr.text.len - 1] != '\n')
-				buf_addc(out, '\n');
-		} else if (o->dump == DUMP_EDITS) {
-			dump_edits(out, &in, &nr);
-		} else {
-			const char *text = nr.text.data ? nr.text.data : "";
-			if (o->grammar && o->dump == DUMP_NONE)
-				furniture_metadata(w, &in, &nr, &arena);
-			wins = run_windows(w, in.doc, text, nr.text.len, &in, &nr.map, &nwins);
-			for (size_t k = 0; k < nwins; k++) {
-				window_t *win = &wins[k];
-				for (size_t i = 0; i < win->recs.n; i++) {
-					record_t *r = recvec_push(&w->recs);
-					*r = win->recs.v[i];
-					r->tok_start += (uint32_t)ntokens;
-					r->tok_end += (uint32_t)ntokens;
-				}
-				for (size_t i = 0; i < win->warnings->u.a.n; i++)
-					v_push(&arena, warnings, win->warnings->u.a.v[i]);
-				buf_add(out, win->dump.data ? win->dump.data : "", win->dump.len);
-				ntokens += win->ntok;
-				w->stats.t_tokenize += win->t_tok;
-				w->stats.t_match += win->t_match;
-			}
-		}
-	}
-	w->stats.tokens += ntokens;
-	if (o->dump == DUMP_NONE) {
-		double ta = now();
-		doc_result_t d = {&in, in.error ? NULL : &nr, &w->recs, warnings, ntokens, &arena,
-		                  o->explain ? ASM_EXPLAIN : 0u, o->grammar};
-		size_t at = out->len;
-		assemble_document(&d, out);
-		schema_guard(out, at);
-		w->stats.records += w->recs.n;
-		w->stats.t_assemble += now() - ta;
-	}
-	for (size_t k = 0; k < nwins; k++) { /* the records' values live here until now */
-		recvec_release(&wins[k].recs);
-		arena_release(&wins[k].arena);
-		buf_release(&wins[k].dump);
-	}
-	free(wins);
-	arena_release(&arena);
-	if (!in.error)
-		norm_result_release(&nr);
+	session_document(w->s, &in, o->dump, o->explain ? ASM_EXPLAIN : 0u, out, &w->stats);
 	input_release(&in);
 }
 
@@ -752,24 +465,17 @@ static void *thread_main(void *p)
 	return NULL;
 }
 
-static int worker_init(worker_t *w, const run_opts_t *o, int with_normalizer)
+static int worker_init(worker_t *w, const run_opts_t *o)
 {
 	memset(w, 0, sizeof *w);
 	w->o = o;
 	char *err = NULL;
-	w->nz = with_normalizer ? normalizer_new(o->lexdir, &err) : NULL;
-	if (with_normalizer && !w->nz) {
-		fprintf(stderr, "beslut: %s\n", err ? err : "cannot set up the normalizer");
+	w->s = session_new(o->grammar, o->lexdir, 1, &err);
+	if (!w->s) {
+		fprintf(stderr, "beslut: %s\n", err ? err : "cannot set up a session");
 		free(err);
 		return -1;
 	}
-	w->st = stemmer_new();
-	if (!w->st) {
-		fprintf(stderr, "beslut: libstemmer has no Swedish stemmer\n");
-		return -1;
-	}
-	if (o->grammar)
-		w->m = matcher_new(o->grammar);
 	return 0;
 }
 
@@ -787,16 +493,7 @@ static void worker_release(worker_t *w, run_stats_t *total)
 		total->t_match += w->stats.t_match;
 		total->t_assemble += w->stats.t_assemble;
 	}
-	for (int i = 0; i < w->nhelpers; i++)
-		worker_release(&w->helpers[i], NULL);
-	free(w->helpers);
-	if (w->nz)
-		normalizer_free(w->nz);
-	stemmer_free(w->st);
-	if (w->m)
-		matcher_free(w->m);
-	tokens_release(&w->toks);
-	recvec_release(&w->recs);
+	beslut_session_free(w->s);
 }
 
 int run(const run_opts_t *o, run_stats_t *stats)
@@ -843,14 +540,15 @@ int run(const run_opts_t *o, run_stats_t *stats)
 	int setup_failed = 0;
 	double t_setup = now();
 	for (int i = 0; i < nthreads && !setup_failed; i++)
-		setup_failed = worker_init(&ws[i], o, 1) != 0;
+		setup_failed = worker_init(&ws[i], o) != 0;
 	/* a single input gets the other threads for its windows */
 	if (!setup_failed && nthreads == 1 && o->threads > 1 && o->dump != DUMP_NORMALIZED &&
 	    o->dump != DUMP_EDITS) {
-		ws[0].nhelpers = o->threads - 1;
-		ws[0].helpers = xcalloc((size_t)ws[0].nhelpers, sizeof *ws[0].helpers);
-		for (int i = 0; i < ws[0].nhelpers && !setup_failed; i++)
-			setup_failed = worker_init(&ws[0].helpers[i], o, 0) != 0;
+		char *err = NULL;
+		setup_failed = session_add_helpers(ws[0].s, o->threads - 1, &err) != 0;
+		if (setup_failed)
+			fprintf(stderr, "beslut: %s\n", err ? err : "cannot set up a session");
+		free(err);
 	}
 
 	total.t_setup = now() - t_setup;

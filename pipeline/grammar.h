@@ -40,6 +40,10 @@ size_t grammar_rule_count(const grammar_t *g);
 struct schema;
 const struct schema *grammar_schema(const grammar_t *g);
 
+/* The declared resolve steps (resolve.h); never NULL for a compiled grammar. */
+struct resolve_cfg;
+const struct resolve_cfg *grammar_resolve(const grammar_t *g);
+
 /* Canonical value of a lexicon entry: looks `word` (one or more
  * space-separated words, any case) up in lexicon class `cls`; NULL if absent.
  * Used by assemble for party codes and roles. */

@@ -2512,9 +2512,10 @@ static void compile_all(compile_t *c, grammar_t *g)
 			load_lexicon(c, g, ci, d);
 		}
 	}
-	g->class_month = class_find(g, "month");
-	g->class_party = class_find(g, "party");
-	g->class_role = class_find(g, "role");
+	resolve_settings(c, g);
+	g->class_month = g->rc.date_month_lexicon ? class_find(g, g->rc.date_month_lexicon) : -1;
+	g->class_party = g->rc.actor_party_lexicon ? class_find(g, g->rc.actor_party_lexicon) : -1;
+	g->class_role = g->rc.actor_role_lexicon ? class_find(g, g->rc.actor_role_lexicon) : -1;
 
 	/* pass 3: resolve patterns first (so unused ones are found), then rules */
 	for (size_t i = 0; i < c->ndecls && !c->diag.gave_up; i++) {
@@ -2712,6 +2713,7 @@ grammar_t *grammar_compile(const char *const *files, size_t nfiles, const char *
 	}
 	free(c.src);
 	free(c.decls);
+	free(c.rset);
 	free(c.dtab);
 	if (c.diag.nerr) {
 		grammar_free(g);
@@ -2777,6 +2779,11 @@ grammar_t *grammar_load_dir(const char *gdir, const char *lexdir, FILE *diag,
 		free(names[i]);
 	free(names);
 	return g;
+}
+
+const resolve_cfg_t *grammar_resolve(const grammar_t *g)
+{
+	return &g->rc;
 }
 
 const struct schema *grammar_schema(const grammar_t *g)

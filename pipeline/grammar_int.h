@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include "grammar.h"
 #include "schema.h"
+#include "resolve.h"
 #include "limits.h"
 #include "util.h"
 
@@ -164,6 +165,28 @@ typedef struct decl {
 	uint64_t xsize;     /* D_PATTERN: instructions it generates (saturated) */
 } decl_t;
 
+/* A `resolve STEP { key = value, … };` setting (grammar_parse.c), checked
+ * and copied into the grammar's resolve_cfg_t by grammar_resolve.c. */
+enum rval_kind { RV_STR, RV_NUM, RV_NAME, RV_CLASS, RV_LIST };
+
+typedef struct rval rval_t;
+struct rval {
+	uint8_t k;          /* rval_kind */
+	loc_t loc;
+	const char *s;      /* RV_STR text, RV_NAME / RV_CLASS name */
+	long long num;      /* RV_NUM */
+	rval_t *items;      /* RV_LIST elements (not lists) */
+	size_t nitems;
+};
+
+typedef struct rsetting {
+	loc_t loc;          /* of the key */
+	const char *step;
+	loc_t step_loc;
+	const char *key;
+	rval_t v;
+} rsetting_t;
+
 /* Compilation context: one per grammar_compile() call. */
 typedef struct compile {
 	diag_t diag;
@@ -174,6 +197,8 @@ typedef struct compile {
 	size_t ndecls, decls_cap;
 	const char *lexdir;
 	schema_t *schema;   /* the grammar's record schema, filled by `record` statements */
+	rsetting_t *rset;   /* `resolve` settings in source order */
+	size_t nrset, rset_cap;
 	uint32_t *dtab;     /* open addressing, (kind, name) -> decl index + 1 (compile_all) */
 	size_t dtab_mask;
 } compile_t;
@@ -187,6 +212,10 @@ int src_add_file(compile_t *c, const char *path);
 gtok_t *glex(compile_t *c, uint32_t file, size_t *ntok);
 /* Parse file `file`, appending declarations to c->decls (grammar_parse.c). */
 void gparse(compile_t *c, uint32_t file);
+struct grammar;
+/* Check the `resolve` settings and fill g->rc (grammar_resolve.c); after
+ * the lexicons are loaded (a class value must name a declared class). */
+void resolve_settings(compile_t *c, struct grammar *g);
 
 /* ----------------------------------------------------------- compiled form */
 
@@ -404,7 +433,8 @@ struct grammar {
 	uint32_t nopens;
 	size_t opens_cap;
 	uint32_t max_regs;
-	int class_month, class_party, class_role; /* class index or -1 */
+	int class_month, class_party, class_role; /* class index or -1 (from rc) */
+	resolve_cfg_t rc;       /* the declared resolve steps (strings in mem) */
 	schema_t schema;        /* declared record types (types array owned, the rest in mem) */
 };
 

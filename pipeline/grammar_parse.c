@@ -771,6 +771,85 @@ static void p_record(parser_t *p)
 	s->types[s->ntypes++] = (stype_t){.name = name, .fields = f, .nfields = nf, .file = at.file, .off = at.off};
 }
 
+/* ------------------------------------------------------ resolve settings */
+
+/* VALUE: "string" | NUMBER | name | @class | ( VALUE, … ) (one level). */
+static int p_rval(parser_t *p, rval_t *v, int in_list)
+{
+	const gtok_t *k = cur(p);
+	memset(v, 0, sizeof *v);
+	v->loc = here(p);
+	if (k->type == GT_STRING || k->type == GT_NAME) {
+		v->k = k->type == GT_STRING ? RV_STR : RV_NAME;
+		v->s = k->str;
+		next(p);
+		return 1;
+	}
+	if (k->type == GT_NUMBER) {
+		v->k = RV_NUM;
+		v->num = k->num;
+		next(p);
+		return 1;
+	}
+	if (is_punct(k, '@')) {
+		next(p);
+		v->k = RV_CLASS;
+		v->s = expect_name(p, "a lexicon class name after '@'");
+		return v->s != NULL;
+	}
+	if (is_punct(k, '(') && !in_list) {
+		next(p);
+		v->k = RV_LIST;
+		rval_t items[RESOLVE_MAX_LIST];
+		size_t n = 0;
+		while (!is_punct(cur(p), ')')) {
+			if (n == RESOLVE_MAX_LIST) {
+				perr(p, here(p), "%s", "too many values in one list (at most 8)");
+				return 0;
+			}
+			if (!p_rval(p, &items[n], 1))
+				return 0;
+			n++;
+			if (!accept(p, ','))
+				break;
+		}
+		if (!expect(p, ')'))
+			return 0;
+		v->items = arena_alloc(p->c->ast, (n ? n : 1) * sizeof *v->items);
+		memcpy(v->items, items, n * sizeof *items);
+		v->nitems = n;
+		return 1;
+	}
+	expected(p, in_list ? "a string, number, name or @class" : "a string, number, name, @class or a list");
+	return 0;
+}
+
+/* resolve STEP { key = VALUE, … }; */
+static void p_resolve(parser_t *p)
+{
+	loc_t sat = here(p);
+	const char *step = expect_name(p, "a resolve step name");
+	if (!step || !expect(p, '{'))
+		return;
+	compile_t *c = p->c;
+	size_t first = c->nrset;
+	while (!is_punct(cur(p), '}')) {
+		loc_t kat = here(p);
+		const char *key = expect_name(p, "a setting name");
+		if (!key || !expect(p, '='))
+			return;
+		rval_t v;
+		if (!p_rval(p, &v, 0))
+			return;
+		GROW(c->rset, c->rset_cap, c->nrset + 1);
+		c->rset[c->nrset++] = (rsetting_t){.loc = kat, .step = step, .step_loc = sat, .key = key, .v = v};
+		if (!accept(p, ','))
+			break;
+	}
+	if (!expect(p, '}') || !expect(p, ';'))
+		c->nrset = first;
+}
+
 /* ------------------------------------------------------------- statements */
 
 static decl_t *new_decl(parser_t *p, decl_kind_t k, loc_t at, const char *name)
@@ -790,13 +869,18 @@ static void p_statement(parser_t *p)
 	const gtok_t *k = cur(p);
 	loc_t at = here(p);
 	if (k->type != GT_NAME) {
-		expected(p, "'record', 'lexicon', 'pattern', 'rule' or 'trigger'");
+		expected(p, "'record', 'lexicon', 'pattern', 'rule', 'trigger' or 'resolve'");
 		return;
 	}
 	const char *kw = k->str;
 	if (strcmp(kw, "record") == 0) {
 		next(p);
 		p_record(p);
+		return;
+	}
+	if (strcmp(kw, "resolve") == 0) {
+		next(p);
+		p_resolve(p);
 		return;
 	}
 	if (strcmp(kw, "lexicon") == 0) {
@@ -896,7 +980,7 @@ static void p_statement(parser_t *p)
 		d->nacts = na;
 		return;
 	}
-	perr(p, at, "expected 'record', 'lexicon', 'pattern', 'rule' or 'trigger', found '%s'", kw);
+	perr(p, at, "expected 'record', 'lexicon', 'pattern', 'rule', 'trigger' or 'resolve', found '%s'", kw);
 }
 
 void gparse(compile_t *c, uint32_t file)
@@ -906,10 +990,11 @@ void gparse(compile_t *c, uint32_t file)
 	while (cur(&p)->type != GT_EOF && !c->diag.gave_up) {
 		p.err = 0;
 		p.depth = 0;
-		size_t before = p.i, ndecls = c->ndecls;
+		size_t before = p.i, ndecls = c->ndecls, nrset = c->nrset;
 		p_statement(&p);
 		if (p.err) {
 			c->ndecls = ndecls;
+			c->nrset = nrset;
 			/* recover: skip to the next ';' */
 			while (cur(&p)->type != GT_EOF && !is_punct(cur(&p), ';'))
 				next(&p);

@@ -162,6 +162,7 @@
 #include "normalize.h"
 #include "dict.h"
 #include "limits.h"
+#include "normalize_words.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -241,6 +242,7 @@ typedef struct qslot {
 } qslot_t;
 
 struct normalizer {
+	layout_words_t lw;      /* lexicons/layout.tsv */
 	int seg_prev_page;        /* normalize_run_segment: the page before the text (0: none) */
 	int seg_continues;        /* … its first page continues that page */
 	size_t *seg_budget;       /* … the dictionary budget of all segments */
@@ -532,7 +534,7 @@ normalizer_t *normalizer_new(const char *lexdir, char **err)
 		*err = NULL;
 	if (lexdir) {
 		char *e = NULL;
-		if (load_furniture(nz, lexdir, &e) < 0) {
+		if (load_furniture(nz, lexdir, &e) < 0 || layout_words_load(&nz->lw, lexdir, &e) < 0) {
 			if (err)
 				*err = e;
 			else
@@ -570,6 +572,7 @@ void normalizer_free(normalizer_t *nz)
 {
 	if (!nz)
 		return;
+	layout_words_free(&nz->lw);
 	for (size_t i = 0; i < nz->nfurn; i++)
 		free(nz->furn[i].key);
 	free(nz->furn);
@@ -667,45 +670,36 @@ static void log_edit(run_t *ru, norm_edit_kind_t k, unsigned why, uint32_t s, ui
 
 /* ---- pass 1: lines ---- */
 
-static bool starts_ci(const unsigned char *s, size_t n, const char *w)
-{
-	size_t k = strlen(w);
-	if (n < k)
-		return false;
-	for (size_t i = 0; i < k; i++) {
-		unsigned char b = s[i];
-		if (b >= 'A' && b <= 'Z')
-			b = (unsigned char)(b + 32);
-		if (b != (unsigned char)w[i])
-			return false;
-	}
-	return true;
-}
-
-/* The line ends with the word w (w starts with a space). */
-static bool ends_word(const run_t *ru, const nline_t *l, const char *w)
-{
-	size_t k = strlen(w), n = l->e - l->s;
-	return n >= k && memcmp(ru->t + l->e - k, w, k) == 0;
-}
-
 #define ATT_MARK (4u << 24 | (uint32_t)'@' << 16 | 'a') /* item_mark() of an "att" point */
 
-/* The line opens with the word "att" (lower case) and goes on. */
+/* The line opens with the word that opens a point (class point: "att",
+ * as written) and a space, and goes on. */
 static bool starts_att(const run_t *ru, const nline_t *l)
 {
 	const unsigned char *s = ru->t + l->s;
 	size_t n = l->e - l->s;
-	return n > 4 && s[0] == 'a' && s[1] == 't' && s[2] == 't' && s[3] == ' ';
+	const wordlist_t *w = &ru->nz->lw.c[LW_POINT];
+	for (size_t i = 0; i < w->n; i++) {
+		size_t k = w->len[i];
+		if (n > k + 1 && memcmp(s, w->w[i], k) == 0 && s[k] == ' ')
+			return true;
+	}
+	return false;
 }
 
-/* "att" or "Att" followed by a tab or at least two spaces, then text: the
- * marker of an att-sats printed as a list item. */
-static bool att_marker(const unsigned char *s, size_t n)
+/* The word that opens a point ("att", "Att": class point, capital)
+ * followed by a tab or at least two spaces, then text: the marker of an
+ * att-sats printed as a list item. */
+static bool att_marker(const layout_words_t *lw, const unsigned char *s, size_t n)
 {
-	if (n < 6 || (s[0] != 'a' && s[0] != 'A') || s[1] != 't' || s[2] != 't')
+	const wordlist_t *w = &lw->c[LW_POINT];
+	size_t k = 0;
+	for (size_t j = 0; j < w->n && !k; j++)
+		if (n >= w->len[j] + 3 && lw_is_cap(w, s, w->len[j]))
+			k = w->len[j];
+	if (!k)
 		return false;
-	size_t i = 3;
+	size_t i = k;
 	if (s[i] == '\t')
 		i++;
 	else if (s[i] == ' ' && s[i + 1] == ' ')
@@ -739,9 +733,10 @@ static size_t skip_sp(const unsigned char *s, size_t n, size_t i)
 }
 
 /* "N (M)", "N(M)", "N av M", "N/M" at s[i..n) up to the end: returns N or -1. */
-static long page_tail(const unsigned char *s, size_t n, size_t i)
+static long page_tail(const layout_words_t *lw, const unsigned char *s, size_t n, size_t i)
 {
 	long a, b;
+	size_t w;
 	size_t k = digits_at(s, n, i, &a);
 	if (!k || a < 1)
 		return -1;
@@ -763,8 +758,8 @@ static long page_tail(const unsigned char *s, size_t n, size_t i)
 		if (!k)
 			return -1;
 		i = skip_sp(s, n, i + k);
-	} else if (starts_ci(s + i, n - i, "av ") || starts_ci(s + i, n - i, "of ")) {
-		i = skip_sp(s, n, i + 3);
+	} else if ((w = lw_starts_ci(&lw->c[LW_PAGE_OF], s + i, n - i)) > 0 && i + w < n && s[i + w] == ' ') {
+		i = skip_sp(s, n, i + w + 1);
 		k = digits_at(s, n, i, &b);
 		if (!k)
 			return -1;
@@ -779,34 +774,30 @@ static long page_tail(const unsigned char *s, size_t n, size_t i)
 
 /* Page-number evidence on a content line: sets LF_ANCHOR / LF_WEAKNUM and
  * returns the number, or -1. */
-static long page_number(const unsigned char *s, size_t n, uint16_t *flags)
+static long page_number(const layout_words_t *lw, const unsigned char *s, size_t n, uint16_t *flags)
 {
 	if (n == 0 || n > 200)
 		return -1;
 	unsigned char z = s[n - 1];
 	if (!(z >= '0' && z <= '9') && z != ')' && !((z == '-' || z == ']') && (s[0] == '-' || s[0] == '[')))
 		return -1;
-	/* "… Sida N", "… Sida N (M)", "… Sida N av M", "Page N of M" */
+	/* "… Sida N", "… Sida N (M)", "… Sida N av M", "Page N of M" (class
+	 * page, at a word start) */
+	const wordlist_t *pw = &lw->c[LW_PAGE];
 	for (size_t i = 0; i + 5 <= n; i++) {
-		if ((s[i] == 'S' || s[i] == 's') && starts_ci(s + i, n - i, "sida") &&
-		    (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t')) {
-			size_t j = skip_sp(s, n, i + 4);
-			long v = page_tail(s, n, j);
-			/* a bare "sida 13" is text ("se sida 13") unless capitalised */
-			if (v <= -3 && s[i] == 's')
-				continue;
-			if (v >= 1 || v <= -3) {
-				*flags |= LF_ANCHOR;
-				return v >= 1 ? v : -2 - v;
-			}
-		}
-		if ((s[i] == 'P' || s[i] == 'p') && starts_ci(s + i, n - i, "page ") &&
-		    (i == 0 || s[i - 1] == ' ')) {
-			long v = page_tail(s, n, skip_sp(s, n, i + 5));
-			if (v >= 1 || v <= -3) {
-				*flags |= LF_ANCHOR;
-				return v >= 1 ? v : -2 - v;
-			}
+		if (i > 0 && s[i - 1] != ' ' && s[i - 1] != '\t')
+			continue;
+		size_t w = lw_starts_ci(pw, s + i, n - i);
+		if (!w)
+			continue;
+		size_t j = skip_sp(s, n, i + w);
+		long v = page_tail(lw, s, n, j);
+		/* a bare "sida 13" is text ("se sida 13") unless capitalised */
+		if (v <= -3 && !(s[i] >= 'A' && s[i] <= 'Z'))
+			continue;
+		if (v >= 1 || v <= -3) {
+			*flags |= LF_ANCHOR;
+			return v >= 1 ? v : -2 - v;
 		}
 	}
 	/* "Kommunfullmäktige  Sammanträdesdatum 2021-03-22  5 (40)": a page
@@ -822,7 +813,7 @@ static long page_number(const unsigned char *s, size_t n, uint16_t *flags)
 		while (d > 0 && s[d - 1] >= '0' && s[d - 1] <= '9')
 			d--;
 		if (d < k && d >= 2 && s[d - 1] == ' ' && s[d - 2] == ' ') {
-			long v = page_tail(s, n, d);
+			long v = page_tail(lw, s, n, d);
 			if (v >= 1) {
 				*flags |= LF_ANCHOR;
 				return v;
@@ -842,7 +833,7 @@ static long page_number(const unsigned char *s, size_t n, uint16_t *flags)
 			while (e > i && s[e - 1] == ' ')
 				e--;
 		}
-		long v = page_tail(s, e, i);
+		long v = page_tail(lw, s, e, i);
 		if (v >= 1 && !dash) {
 			*flags |= LF_ANCHOR;
 			return v;
@@ -899,22 +890,22 @@ static long heading_digits(const unsigned char *s, size_t n, size_t i)
  * number right of a title after a column gap ("Renhållningstaxa 2021
  * § 12").  Returns the § number, or -1.  Cheap: it looks at the first and
  * the last dozen bytes only. */
-static long heading_number(const unsigned char *s, size_t n)
+static long heading_number(const layout_words_t *lw, const unsigned char *s, size_t n)
 {
 	if (n < 3)
 		return -1;
 	size_t i = 0;
 	size_t m = capital_at(s, n, 0);
 	if (m) {
-		if (starts_ci(s, n, "paragraf ") || starts_ci(s, n, "paragraf\t"))
-			return heading_digits(s, n, skip_sp(s, n, 9));
+		size_t iw = lw_starts_ci(&lw->c[LW_ITEM_WORD], s, n);
+		if (iw && iw < n && (s[iw] == ' ' || s[iw] == '\t'))
+			return heading_digits(s, n, skip_sp(s, n, iw + 1));
 		size_t j = m, c = 1, w;
 		while (j < n && c <= 4 && (w = letter_at(s, n, j)) > 0) {
 			j += w;
 			c++;
 		}
-		if (c <= 4 && j < n && (s[j] == ' ' || s[j] == '\t') && !(j == 1 && s[0] == 'I') &&
-		    !(j == 2 && s[0] == 'S' && s[1] == 'e'))
+		if (c <= 4 && j < n && (s[j] == ' ' || s[j] == '\t') && !lw_is(&lw->c[LW_NOT_BODY], s, j))
 			i = skip_sp(s, n, j);
 	}
 	if (i + 2 < n && s[i] == 0xC2 && s[i + 1] == 0xA7)
@@ -938,11 +929,11 @@ static long heading_number(const unsigned char *s, size_t n)
 
 /* The heading a line carries stands at its start ("§ 45 …", "Ks § 38 …",
  * "Paragraf 31"), not right of a title. */
-static bool heading_leads(const unsigned char *s, size_t n)
+static bool heading_leads(const layout_words_t *lw, const unsigned char *s, size_t n)
 {
 	if (n >= 2 && s[0] == 0xC2 && s[1] == 0xA7)
 		return true;
-	if (starts_ci(s, n, "paragraf"))
+	if (lw_starts_ci(&lw->c[LW_ITEM_WORD], s, n))
 		return true;
 	size_t j = 0, w;
 	while (j < n && j < 8 && (w = letter_at(s, n, j)) > 0)
@@ -1024,12 +1015,14 @@ static void classify(run_t *ru, nline_t *l)
 	}
 	/* an att-sats set as a list: "att<tab>text", "att    text" (the word,
 	 * then a column gap) */
-	if (att_marker(s, n))
+	const layout_words_t *lw = &ru->nz->lw;
+	if (att_marker(lw, s, n))
 		l->flags |= LF_ITEM;
-	if (starts_ci(s, n, "dnr") && (n == 3 || s[3] == ' ' || s[3] == ':' || s[3] == '.'))
+	size_t dw = lw_starts_ci(&lw->c[LW_DNR], s, n);
+	if (dw && (n == dw || s[dw] == ' ' || s[dw] == ':' || s[dw] == '.'))
 		l->flags |= LF_DNR;
-	if (heading_number(s, n) >= 0)
-		l->flags |= LF_HEAD | (heading_leads(s, n) ? LF_HEADLEAD : 0);
+	if (heading_number(lw, s, n) >= 0)
+		l->flags |= LF_HEAD | (heading_leads(lw, s, n) ? LF_HEADLEAD : 0);
 }
 
 static inline uint64_t load8(const unsigned char *p)
@@ -1216,9 +1209,15 @@ static bool decision_heading(const run_t *ru, const nline_t *l)
 	const unsigned char *s = ru->t + l->s;
 	while (n && (s[n - 1] == ' ' || s[n - 1] == ':'))
 		n--;
-	if (n > 40 || n < 6)
+	if (n > 40)
 		return false;
-	return (n == 6 || s[n - 7] == ' ') && (memcmp(s + n - 6, "beslut", 6) == 0 || memcmp(s + n - 6, "Beslut", 6) == 0);
+	const wordlist_t *w = &ru->nz->lw.c[LW_DECISION];
+	for (size_t i = 0; i < w->n; i++) {
+		size_t k = w->len[i];
+		if (n >= k && (n == k || s[n - k - 1] == ' ') && lw_is_cap(w, s + n - k, k))
+			return true;
+	}
+	return false;
 }
 
 /* The line ends on "kap." or "kap" (a chapter of a law; its § follows). */
@@ -1228,7 +1227,7 @@ static bool ends_with_kap(const run_t *ru, const nline_t *l)
 	const unsigned char *s = ru->t + l->s;
 	if (n && s[n - 1] == '.')
 		n--;
-	return n >= 4 && memcmp(s + n - 4, " kap", 4) == 0;
+	return lw_ends_word(&ru->nz->lw.c[LW_CHAPTER], s, n);
 }
 
 /* The line is one capitalised word ("Reservationer", "Yrkanden"). */
@@ -1463,13 +1462,13 @@ static bool head_repeated(run_t *ru, const zone_t *Z, size_t nz_, size_t zi, con
 {
 	const nline_t *l = &ru->L[li];
 	uint64_t k = ZKEY(zi, li);
-	long v = heading_number(ru->t + l->s, l->e - l->s);
+	long v = heading_number(&ru->nz->lw, ru->t + l->s, l->e - l->s);
 	size_t a = zi >= 2 ? zi - 2 : 0, b = zi + 3 < nz_ ? zi + 3 : nz_;
 	for (size_t z = a; z < b; z++) {
 		for (uint32_t j = Z[z].lo; j < Z[z].hi && j < li; j++) {
 			const nline_t *m = &ru->L[j];
 			if ((m->flags & LF_HEAD) && ZKEY(z, j) == k &&
-			    heading_number(ru->t + m->s, m->e - m->s) == v)
+			    heading_number(&ru->nz->lw, ru->t + m->s, m->e - m->s) == v)
 				return true;
 		}
 	}
@@ -1524,7 +1523,7 @@ static void find_furniture(run_t *ru)
 		uint16_t fl = 0;
 		long v = -1;
 		if (l->clen <= 120)
-			v = page_number(ru->t + l->s, l->e - l->s, &fl);
+			v = page_number(&ru->nz->lw, ru->t + l->s, l->e - l->s, &fl);
 		l->flags |= fl;
 		bool ffz = (l->flags & LF_FF) != 0;
 		if (!(fl & LF_ANCHOR) && !ffz)
@@ -1603,7 +1602,7 @@ static void find_furniture(run_t *ru)
 				L[li].flags |= LF_FURN;
 				if ((L[li].flags & (LF_ANCHOR | LF_WEAKNUM)) && before < 0) {
 					uint16_t fl = 0;
-					long v = page_number(ru->t + L[li].s, L[li].e - L[li].s, &fl);
+					long v = page_number(&ru->nz->lw, ru->t + L[li].s, L[li].e - L[li].s, &fl);
 					if (v > 0 && v < 1000000)
 						before = (int)v;
 				}
@@ -1615,7 +1614,7 @@ static void find_furniture(run_t *ru)
 				L[j].flags |= LF_FURN;
 				if ((L[j].flags & (LF_ANCHOR | LF_WEAKNUM)) && after < 0) {
 					uint16_t fl = 0;
-					long v = page_number(ru->t + L[j].s, L[j].e - L[j].s, &fl);
+					long v = page_number(&ru->nz->lw, ru->t + L[j].s, L[j].e - L[j].s, &fl);
 					if (v > 0 && v < 1000000)
 						after = (int)v;
 				}
@@ -1940,14 +1939,9 @@ static void running_headers(run_t *ru)
 
 /* ---- pass 3: joins and hyphens ---- */
 
-static bool is_conj(const unsigned char *s, size_t n)
+static bool is_conj(const run_t *ru, const unsigned char *s, size_t n)
 {
-	static const char *const w[] = {"och", "eller", "samt", "respektive", "resp", "alternativt",
-	                                "alt", "liksom", "men", "som", "and", "or", "&"};
-	for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
-		if (strlen(w[i]) == n && memcmp(w[i], s, n) == 0)
-			return true;
-	return false;
+	return lw_is(&ru->nz->lw.c[LW_CONJ], s, n);
 }
 
 /* Characters of the first word of a line. */
@@ -2143,7 +2137,7 @@ static int hyphen_shape(const run_t *ru, const nline_t *A, size_t hp, const nlin
 		*why = W_PUNCT;
 		return SEP_KEEP;
 	}
-	if (is_conj(t + rs, re - rs) && (re == B->e || t[re] == ' ' || t[re] == '\t' || t[re] == ',')) {
+	if (is_conj(ru, t + rs, re - rs) && (re == B->e || t[re] == ' ' || t[re] == '\t' || t[re] == ',')) {
 		*why = W_SUSP;
 		return SEP_SUSP;
 	}
@@ -2232,41 +2226,29 @@ static bool heading_like(const run_t *ru, size_t bi)
  * Fastigheter AB …"). */
 static bool dangling_word(const run_t *ru, const nline_t *l)
 {
-	static const char *const w[] = {"till", "av", "för", "med", "på", "i", "om", "mot", "från", "vid",
-	                                "hos", "under", "över", "efter", "enligt", "genom", "inom", "och",
-	                                "eller", "samt", "att", "en", "ett", "den", "det", "de", "som"};
+	const wordlist_t *w = &ru->nz->lw.c[LW_DANGLING];
 	size_t e = l->e, b = e;
-	while (b > l->s && ru->t[b - 1] != ' ' && ru->t[b - 1] != '\t' && e - b <= 7)
+	while (b > l->s && ru->t[b - 1] != ' ' && ru->t[b - 1] != '\t' && e - b < w->maxlen)
 		b--;
 	if (b > l->s && ru->t[b - 1] != ' ' && ru->t[b - 1] != '\t')
 		return false;
 	if (b == l->s)
 		return false;
-	for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
-		if (strlen(w[i]) == e - b && memcmp(w[i], ru->t + b, e - b) == 0)
-			return true;
-	return false;
+	return lw_is(w, ru->t + b, e - b);
 }
 
 /* Line l ends with "att": "… beslutar att" leads into numbered points as
  * often as "att" continues a sentence. */
 static bool dangling_att(const run_t *ru, const nline_t *l)
 {
-	return l->e - l->s >= 4 && memcmp(ru->t + l->e - 4, " att", 4) == 0;
+	return lw_ends_word(&ru->nz->lw.c[LW_POINT], ru->t + l->s, l->e - l->s);
 }
 
 /* Line l ends on the lead-in of a decision: "… beslutar", "… besluta",
  * "… föreslår", "… följande" (points follow on the next lines). */
 static bool lead_in_end(const run_t *ru, const nline_t *l)
 {
-	static const char *const w[] = {" beslutar", " besluta", " föreslår", " följande", " beslutade"};
-	size_t n = l->e - l->s;
-	for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
-		size_t k = strlen(w[i]);
-		if (n >= k && memcmp(ru->t + l->e - k, w[i], k) == 0)
-			return true;
-	}
-	return dangling_att(ru, l);
+	return lw_ends_word(&ru->nz->lw.c[LW_LEAD_IN], ru->t + l->s, l->e - l->s) || dangling_att(ru, l);
 }
 
 static uint32_t item_mark(const run_t *ru, const nline_t *l);
@@ -2308,7 +2290,7 @@ static uint32_t item_mark(const run_t *ru, const nline_t *l)
 		return 2u << 24 | (uint32_t)(s[0] >= 'a' ? 'a' : 'A') << 16 | (uint32_t)((s[0] | 0x20) - 'a' + 1);
 	if (n >= 4 && s[0] == '(' && digits_at(s, n, 1, &v) && v < 100)
 		return 3u << 24 | (uint32_t)')' << 16 | (uint32_t)v;
-	if (att_marker(s, n) || ((l->flags & LF_ITEM) && starts_att(ru, l)))
+	if (att_marker(&ru->nz->lw, s, n) || ((l->flags & LF_ITEM) && starts_att(ru, l)))
 		return ATT_MARK; /* every "att" the same mark */
 	int m;
 	int32_t c = cp_at(s, n, 0, &m);
@@ -2335,7 +2317,7 @@ static unsigned mark_width(const run_t *ru, const nline_t *l)
 	size_t k = digits_at(s, n, 0, &v);
 	if (k)
 		i = k + 1;
-	else if (att_marker(s, n) || ((l->flags & LF_ITEM) && starts_att(ru, l)))
+	else if (att_marker(&ru->nz->lw, s, n) || ((l->flags & LF_ITEM) && starts_att(ru, l)))
 		i = 3;
 	else if (n >= 2 && s[1] == ')')
 		i = 2;
@@ -2421,7 +2403,7 @@ static void decide(run_t *ru)
 		 * "att" after a blank line, where the line before leads in ("…
 		 * beslutar") or ends a point of the same list with a comma */
 		if (!(B->flags & LF_ITEM) && B->gap >= 1 && starts_att(ru, B) &&
-		    (lead_in_end(ru, A) || ((ac == ',' || ac == ';' || ends_word(ru, A, " samt") || ends_word(ru, A, " och")) &&
+		    (lead_in_end(ru, A) || ((ac == ',' || ac == ';' || lw_ends_word(&ru->nz->lw.c[LW_POINT_JOIN], ru->t + A->s, A->e - A->s)) &&
 		                            mark == ATT_MARK)))
 			B->flags |= LF_ITEM;
 		bool blower = cp_lower(bc);

@@ -28,7 +28,7 @@ FUZZ_ARTIFACTS ?= $(FUZZ_DIR)/artifacts
 FUZZ_SAN_EXTRA ?=
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined $(FUZZ_SAN_EXTRA)
 FUZZ_CFLAGS  := $(STD) -Wall -Wextra -Wno-unused-parameter -g -O1 -fno-omit-frame-pointer \
-                $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -iquote pipeline -MMD -MP
+                $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -iquote pipeline -iquote include -MMD -MP
 FUZZ_TARGETS := read normalize pipeline grammar
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/%.o)
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/bin/fuzz_%)

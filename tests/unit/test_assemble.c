@@ -22,10 +22,16 @@ typedef struct fixture {
 } fixture_t;
 
 static fixture_t F;
+/* The project's grammar: its schema completes records, its resolve
+ * settings (grammars/resolve.bg) drive genitives, counted votes and the
+ * document kind. */
+static grammar_t *G;
 
 static void setup(void)
 {
 	memset(&F, 0, sizeof F);
+	G = grammar_load_dir("grammars", "lexicons", stderr, NULL, NULL);
+	ck_assert_ptr_nonnull(G);
 	ck_assert_int_eq(read_memory(TEXT, sizeof TEXT - 1, "doc.txt", &F.in), 0);
 	buf_add(&F.nr.text, TEXT, sizeof TEXT - 1);
 	omap_copy(&F.nr.map, 0, sizeof TEXT - 1);
@@ -42,6 +48,8 @@ static void teardown(void)
 	recvec_release(&F.rv);
 	arena_release(&F.a);
 	buf_release(&F.out);
+	grammar_free(G);
+	G = NULL;
 }
 
 static record_t *add(const char *type, uint32_t start, uint32_t end, int merge)
@@ -69,7 +77,7 @@ static value_t *actor(const char *name, const char *party, int genitive)
 
 static const char *run_asm(unsigned flags)
 {
-	doc_result_t d = {&F.in, &F.nr, &F.rv, NULL, 42, &F.a, flags, NULL};
+	doc_result_t d = {&F.in, &F.nr, &F.rv, NULL, 42, &F.a, flags, G};
 	assemble_document(&d, &F.out);
 	return F.out.data;
 }
@@ -278,7 +286,7 @@ START_TEST(error_document_only)
 	free(F.in.error);
 	F.in.error = strdup("doc.txt: binary data");
 	add("item", 0, 4, 0);
-	doc_result_t d = {&F.in, NULL, &F.rv, NULL, 0, &F.a, 0, NULL};
+	doc_result_t d = {&F.in, NULL, &F.rv, NULL, 0, &F.a, 0, G};
 	assemble_document(&d, &F.out);
 	ck_assert_ptr_nonnull(strstr(F.out.data, "\"status\": \"error\", \"error\": \"doc.txt: binary data\""));
 	ck_assert_ptr_nonnull(strstr(F.out.data, "\"stats\": null"));

@@ -646,11 +646,21 @@ START_TEST(shared_prefix_replay)
 }
 END_TEST
 
+/* The resolve settings of grammars/resolve.bg that actor(), date() and
+ * option_index() read (capture names and lexicon classes are declared). */
+#define RESOLVE                                                                                          \
+	"lexicon party = \"party.tsv\"; lexicon role = \"role.tsv\"; lexicon month = \"month.tsv\";\n"     \
+	"resolve actor { name = name, genitive = gname, party = party, role = role,\n"                     \
+	"                party_lexicon = @party, role_lexicon = @role };\n"                                 \
+	"resolve date { month_lexicon = @month };\n"                                                      \
+	"resolve option { label = label, standing = standing };\n"                                        \
+	"resolve genitive { ending = \"s\", not_after = \"sxz\" };\n"
+
 START_TEST(actions_text_int_date_lower)
 {
 	ck_assert_str_eq(run("rule r: \"x\" c:( . . . ) => t { v = text(c) };", "x ett\ntvå  tre"),
 	                 "t {\"v\": \"ett två tre\"}\n");
-	ck_assert_str_eq(run("lexicon month = \"month.tsv\"; rule r: \"den\" d:( NUM @month NUM ) => t { v = date(d) };"
+	ck_assert_str_eq(run(RESOLVE "rule r: \"den\" d:( NUM @month NUM ) => t { v = date(d) };"
 	                     "rule s: d:/\\d{4}-\\d\\d-\\d\\d/ => u { v = date(d) };",
 	                     "den 3 mars 2021 och 2020-10-14"),
 	                 "t {\"v\": \"2021-03-03\"}\nu {\"v\": \"2020-10-14\"}\n");
@@ -661,7 +671,7 @@ END_TEST
 
 START_TEST(actions_actors_list_each)
 {
-	const char *g = "lexicon party = \"party.tsv\"; lexicon role = \"role.tsv\";\n"
+	const char *g = RESOLVE
 	                "pattern person = CAP CAP?;\n"
 	                "pattern actor = a:( role:@role? name:<person> \"(\" party:( WORD ) \")\" );\n"
 	                "rule r: by:( <actor> ( ( \",\" | \"och\" ) <actor> )* ) \"yrkar\"\n"
@@ -672,7 +682,7 @@ START_TEST(actions_actors_list_each)
 	                 "{\"name\": \"Bo Berg\", \"party\": \"XYZ\", \"role\": null}], \"n\": 2, "
 	                 "\"names\": [{\"n\": \"Anna Ek\"}, {\"n\": \"Bo Berg\"}]}\n"
 	                 "person {\"name\": \"Anna Ek\"}\nperson {\"name\": \"Bo Berg\"}\n");
-	ck_assert_str_eq(run("rule r: x:( gname:( CAP CAP ) ) \"förslag\" => t { a = actor(x) };", "Anna Eks förslag"),
+	ck_assert_str_eq(run(RESOLVE "rule r: x:( gname:( CAP CAP ) ) \"förslag\" => t { a = actor(x) };", "Anna Eks förslag"),
 	                 /* the JSON writer leaves out "_" fields such as "_genitive" */
 	                 "t {\"a\": {\"name\": \"Anna Eks\", \"party\": null, \"role\": null}}\n");
 }
@@ -686,7 +696,7 @@ START_TEST(actions_exists_if_option_index_merge)
 	ck_assert_str_eq(run(g, "bifall till Anna. bifall."),
 	                 "t merge {\"b\": true, \"w\": \"Anna\", \"k\": 12, \"f\": false, \"z\": null, \"o\": {\"inner\": \"x\"}}\n"
 	                 "t merge {\"b\": true, \"w\": \"ingen\", \"k\": 12, \"f\": false, \"z\": null, \"o\": {\"inner\": \"x\"}}\n");
-	const char *g2 = "rule r: \"förslag\" opts:( o:( name:CAP ) ( \"och\" o:( name:CAP ) )* ) \",\" "
+	const char *g2 = RESOLVE "rule r: \"förslag\" opts:( o:( name:CAP ) ( \"och\" o:( name:CAP ) )* ) \",\" "
 	                 "\"bifall\" \"till\" w:( gname:CAP ) => v { i = option_index(opts, w) };";
 	ck_assert_str_eq(run(g2, "förslag Anna och Bo , bifall till Bos"), "v {\"i\": 1}\n");
 }
