@@ -10,20 +10,11 @@
  *   ordinal        rank compounds ending a word's head ("förstahand")
  *   link           glue / negation / noun / lead / lead_to (link.tsv)
  */
-#include <stdlib.h>
-#include <string.h>
-#include "link.h"
-#include "tokenize.h"
-#include "util.h"
+#include "link_int.h"
 
 /* ------------------------------------------------------------ texts */
 
-typedef struct text {
-	tokens_t t;
-	const char *s;   /* the text tokenized (arena) */
-} text_t;
-
-static void text_init(text_t *x, const value_t *v)
+void text_init(text_t *x, const value_t *v)
 {
 	x->t = (tokens_t)TOKENS_INIT;
 	x->s = NULL;
@@ -33,7 +24,7 @@ static void text_init(text_t *x, const value_t *v)
 	}
 }
 
-static const char *low(const text_t *x, size_t k) { return tok_lower(&x->t, &x->t.v[k]); }
+const char *low(const text_t *x, size_t k) { return tok_lower(&x->t, &x->t.v[k]); }
 
 static size_t u8len(const char *s)
 {
@@ -42,11 +33,6 @@ static size_t u8len(const char *s)
 		n += ((unsigned char)*s & 0xC0) != 0x80;
 	return n;
 }
-
-typedef struct lx {
-	const grammar_t *g;
-	arena_t *a;
-} lx_t;
 
 static const char *lex(const lx_t *L, const char *cls, const char *w)
 {
@@ -61,7 +47,6 @@ static int is_link(const lx_t *L, const char *w, const char *what)
 
 /* ------------------------------------------------------------ party sets */
 
-#define PMAX 16
 typedef struct pset {
 	int n;
 	const char *c[PMAX];
@@ -226,7 +211,7 @@ static long rank_in(const lx_t *L, const text_t *x)
 /* ------------------------------------------------------------ names */
 
 /* A name's key: lower-cased words joined by one space (arena). */
-static const char *name_key(arena_t *a, const value_t *actor)
+const char *name_key(arena_t *a, const value_t *actor)
 {
 	const value_t *n = actor && actor->k == V_OBJ ? v_get(actor, "name") : NULL;
 	if (!n || n->k != V_STR || !n->u.s.n)
@@ -245,7 +230,7 @@ static const char *name_key(arena_t *a, const value_t *actor)
 	return r;
 }
 
-static const char *actor_party(const value_t *actor)
+const char *actor_party(const value_t *actor)
 {
 	const value_t *p = actor && actor->k == V_OBJ ? v_get(actor, "party") : NULL;
 	return p && p->k == V_STR && p->u.s.n ? p->u.s.s : NULL;
@@ -283,49 +268,9 @@ static int name_in(const char *key, const text_t *x)
 /* ------------------------------------------------------------ items */
 
 enum { O_NONE, O_ADOPTED, O_REJECTED, O_NOT_PUT, O_UNKNOWN };
-static const char *const OUT_NAME[] = {NULL, "adopted", "rejected", "not_put", NULL};
+const char *const OUT_NAME[] = {NULL, "adopted", "rejected", "not_put", NULL};
 
-typedef struct prop {
-	size_t r;             /* record index */
-	value_t *f;
-	const char *kind;
-	long rank;
-	int nact;
-	const char *names[PMAX];   /* name keys (NULL: party only) */
-	const char *parties[PMAX];
-	const char *supports;      /* name key of the supported actor */
-	int has_supports;
-	text_t text;
-	const char *id;
-	int out;
-	const char *basis;
-} prop_t;
-
-typedef struct vote {
-	size_t r;
-	value_t *f;
-	const char *id;
-	int nopt;
-	char **hit;   /* [option][proposal] */
-} vote_t;
-
-typedef struct ctx {
-	arena_t *a;
-	lx_t L;
-	prop_t *p;
-	size_t np;
-	vote_t *v;
-	size_t nv;
-	size_t *res, nres;   /* reservation records */
-	size_t *dec, ndec;   /* decision att_sats records */
-	size_t *mot, nmot;   /* motions */
-	recvec_t *rv;
-	const char **id;     /* id of each live proposal, vote, att_sats record */
-	const struct roll *roll;   /* members who could vote (attendance) */
-	long item_no;        /* the item's § number, -1 if none */
-} ctx_t;
-
-static const char *str_field(const value_t *f, const char *k)
+const char *str_field(const value_t *f, const char *k)
 {
 	const value_t *x = v_get(f, k);
 	return x && x->k == V_STR ? x->u.s.s : NULL;
@@ -544,7 +489,7 @@ done:
 	tokens_release(&lab.t);
 }
 
-static void link_votes(ctx_t *c)
+void link_votes(ctx_t *c)
 {
 	for (size_t vi = 0; vi < c->nv; vi++) {
 		vote_t *v = &c->v[vi];
@@ -571,7 +516,7 @@ static void link_votes(ctx_t *c)
 	}
 }
 
-static int int_field(const value_t *f, const char *k, long long *out)
+int int_field(const value_t *f, const char *k, long long *out)
 {
 	const value_t *x = v_get(f, k);
 	if (x && x->k == V_INT) {
@@ -583,7 +528,7 @@ static int int_field(const value_t *f, const char *k, long long *out)
 
 /* The vote's result: the adopted option (-1: none), and whether the text
  * determines it; *all_lost: a single option put alone was rejected. */
-static int vote_result(const vote_t *v, long *won, int *single_lost)
+int vote_result(const vote_t *v, long *won, int *single_lost)
 {
 	*won = -1;
 	*single_lost = 0;
@@ -909,7 +854,7 @@ static int same_words(const text_t *x, const text_t *y)
 	}
 }
 
-static void outcomes(ctx_t *c)
+void outcomes(ctx_t *c)
 {
 	size_t np = c->np;
 	char *tg = xcalloc(np ? np : 1, 1);
@@ -1030,481 +975,4 @@ static void outcomes(ctx_t *c)
 			setr(p, o1, "backs");
 	}
 	free(tg);
-}
-
-/* ------------------------------------------------------------ derived ballots */
-
-typedef struct member {
-	const value_t *name, *party;
-	long from, to;   /* paragraphs attended, -1 = not printed */
-	int absent;      /* listed as absent from the meeting */
-} member_t;
-
-typedef struct roll {
-	member_t *m;
-	size_t n, cap;
-} roll_t;
-
-static int same_text_ci(const value_t *x, const value_t *y)
-{
-	return x && y && x->k == V_STR && y->k == V_STR && x->u.s.n == y->u.s.n &&
-	       strncasecmp(x->u.s.s, y->u.s.s, x->u.s.n) == 0;
-}
-
-/* The members who could vote: ledamöter and serving substitutes of the
- * attendance lists (each person once), and those reported absent. */
-static void roll_of(const recvec_t *rv, const char *dead, roll_t *r)
-{
-	for (size_t i = 0; i < rv->n; i++) {
-		if (dead[i] || !rv->v[i].type || strcmp(rv->v[i].type, "attendance") != 0)
-			continue;
-		const value_t *f = rv->v[i].fields;
-		const char *st = str_field(f, "status");
-		const value_t *nm = v_get(f, "name"), *pt = v_get(f, "party");
-		if (!st || !nm || nm->k != V_STR || !pt || pt->k != V_STR)
-			continue;
-		int voter = strcmp(st, "ledamot") == 0 || strcmp(st, "tjänstgörande_ersättare") == 0;
-		int absent = strcmp(st, "frånvarande") == 0;
-		if (!voter && !absent)
-			continue;
-		int dup = 0;
-		for (size_t k = 0; k < r->n && !dup; k++)
-			dup = same_text_ci(r->m[k].name, nm);
-		if (dup)
-			continue;
-		long long a, b;
-		GROW(r->m, r->cap, r->n + 1);
-		r->m[r->n++] = (member_t){nm, pt, int_field(f, "present_from", &a) ? (long)a : -1,
-		                          int_field(f, "present_to", &b) ? (long)b : -1, absent};
-	}
-}
-
-static int in_parties(const value_t *list, const value_t *party)
-{
-	for (size_t k = 0; list && list->k == V_ARR && k < list->u.a.n; k++)
-		if (same_text_ci(v_get(list->u.a.v[k], "party"), party))
-			return 1;
-	return 0;
-}
-
-/* A counted vote whose text says how each party voted ("Ledamöterna från
- * SD röstar nej", "Övriga ledamöter röstar ja") and whose members are
- * known from the attendance list: one ballot per member, derived: true,
- * when every member present is covered and the derived counts agree with
- * the printed ones.  Ballots printed by name are kept (derived: false). */
-static void derive_ballots(arena_t *a, value_t *vf, const roll_t *roll, long item_no)
-{
-	const value_t *ja = v_get(vf, "_ja_parties"), *nej = v_get(vf, "_nej_parties");
-	const value_t *avs = v_get(vf, "_avstår_parties");
-	const char *rest = str_field(vf, "_rest");
-	const char *m = str_field(vf, "method");
-	if ((v_is_null(ja) && v_is_null(nej) && v_is_null(avs) && !rest) || !m || strcmp(m, "omröstning") != 0 ||
-	    !roll->n)
-		return;
-	const value_t *printed = v_get(vf, "ballots");
-	value_t *out = v_arr(a);
-	long long n[3] = {0, 0, 0};
-	static const char *const VOTE[] = {"ja", "nej", "avstår"};
-	for (size_t k = 0; printed && printed->k == V_ARR && k < printed->u.a.n; k++) {
-		value_t *b = printed->u.a.v[k];
-		v_set(a, b, "derived", v_bool(a, 0));
-		v_push(a, out, b);
-		const char *bv = str_field(b, "vote");
-		for (int q = 0; q < 3; q++)
-			n[q] += bv && strcmp(bv, VOTE[q]) == 0;
-	}
-	for (size_t k = 0; k < roll->n; k++) {
-		const member_t *mb = &roll->m[k];
-		int listed = 0;
-		for (size_t q = 0; printed && printed->k == V_ARR && q < printed->u.a.n && !listed; q++)
-			listed = same_text_ci(v_get(printed->u.a.v[q], "name"), mb->name);
-		if (listed)
-			continue;
-		int here = !mb->absent && (item_no < 0 || ((mb->from < 0 || mb->from <= item_no) && (mb->to < 0 || item_no <= mb->to)));
-		const char *vote;
-		if (!here)
-			vote = "frånvarande";
-		else if (in_parties(ja, mb->party))
-			vote = "ja";
-		else if (in_parties(nej, mb->party))
-			vote = "nej";
-		else if (in_parties(avs, mb->party))
-			vote = "avstår";
-		else if (rest)
-			vote = rest;
-		else
-			return; /* a member present whose vote the text does not state */
-		for (int q = 0; q < 3; q++)
-			n[q] += strcmp(vote, VOTE[q]) == 0;
-		value_t *b = v_obj(a);
-		v_set(a, b, "name", (value_t *)mb->name);
-		v_set(a, b, "party", (value_t *)mb->party);
-		v_set(a, b, "vote", v_cstr(a, vote));
-		v_set(a, b, "derived", v_bool(a, 1));
-		v_push(a, out, b);
-	}
-	/* the printed counts must agree */
-	value_t *cn = v_get(vf, "counts");
-	for (int q = 0; q < 3; q++) {
-		long long c;
-		if (cn && cn->k == V_OBJ && int_field(cn, VOTE[q], &c) && c != n[q])
-			return;
-	}
-	if (!n[0] && !n[1])
-		return;
-	v_set(a, vf, "ballots", out);
-	if (!cn || cn->k != V_OBJ) {
-		cn = v_obj(a);
-		v_set(a, cn, "ja", v_null(a));
-		v_set(a, cn, "nej", v_null(a));
-		v_set(a, cn, "avstår", v_null(a));
-		v_set(a, cn, "frånvarande", v_null(a));
-		v_set(a, vf, "counts", cn);
-	}
-	for (int q = 0; q < 3; q++)
-		if (v_is_null(v_get(cn, VOTE[q])))
-			v_set(a, cn, VOTE[q], v_int(a, n[q]));
-}
-
-/* ------------------------------------------------------------ writing */
-
-static const char *make_id(arena_t *a, const char *doc, const char *type, size_t n)
-{
-	buf_t b = BUF_INIT;
-	buf_printf(&b, "%s#%s/%zu", doc ? doc : "", type, n);
-	const char *s = arena_strndup(a, b.data, b.len);
-	buf_release(&b);
-	return s;
-}
-
-static void write_item(ctx_t *c)
-{
-	arena_t *a = c->a;
-	for (size_t vi = 0; vi < c->nv; vi++)
-		derive_ballots(a, c->v[vi].f, c->roll, c->item_no);
-	link_votes(c);
-	outcomes(c);
-	for (size_t vi = 0; vi < c->nv; vi++) {
-		vote_t *v = &c->v[vi];
-		const value_t *opts = v_get(v->f, "options");
-		for (int o = 0; o < v->nopt; o++) {
-			value_t *ids = v_arr(a);
-			for (size_t j = 0; j < c->np; j++)
-				if (v->hit[o][j])
-					v_push(a, ids, v_cstr(a, c->p[j].id));
-			v_set(a, opts->u.a.v[o], "proposal_ids", ids);
-		}
-	}
-	for (size_t i = 0; i < c->np; i++) {
-		prop_t *p = &c->p[i];
-		const char *o = OUT_NAME[p->out];
-		v_set(a, p->f, "outcome", v_cstr(a, o));
-		v_set(a, p->f, "outcome_basis", v_cstr(a, o ? p->basis : NULL));
-	}
-	/* reservations: the last vote of the item in which a reserver's
-	 * proposal lost, else the item's last vote with a result */
-	for (size_t r = 0; r < c->nres; r++) {
-		value_t *rf = c->rv->v[c->res[r]].fields;
-		const value_t *by = v_get(rf, "by");
-		const char *vid = NULL, *any = NULL;
-		for (size_t vi = 0; vi < c->nv; vi++) {
-			vote_t *v = &c->v[vi];
-			long won;
-			int sl;
-			if (!vote_result(v, &won, &sl))
-				continue;
-			any = v->id;
-			for (int o = 0; o < v->nopt; o++) {
-				if (o == won && !sl)
-					continue;
-				for (size_t j = 0; j < c->np; j++) {
-					if (!v->hit[o][j])
-						continue;
-					for (size_t k = 0; by && by->k == V_ARR && k < by->u.a.n; k++) {
-						const char *rn = name_key(a, by->u.a.v[k]);
-						const char *rp = actor_party(by->u.a.v[k]);
-						int m = 0;
-						for (int q = 0; q < c->p[j].nact && !m; q++)
-							m = rn ? (c->p[j].names[q] && strcmp(rn, c->p[j].names[q]) == 0)
-							       : (rp && c->p[j].parties[q] && strcmp(rp, c->p[j].parties[q]) == 0);
-						if (m)
-							vid = v->id;
-					}
-				}
-			}
-		}
-		v_set(a, rf, "vote_id", v_cstr(a, vid ? vid : any));
-	}
-	/* motions: the decision points of their item */
-	for (size_t m = 0; m < c->nmot; m++) {
-		value_t *ids = v_arr(a);
-		for (size_t d = 0; d < c->ndec; d++)
-			v_push(a, ids, v_cstr(a, c->id[c->dec[d]]));
-		v_set(a, c->rv->v[c->mot[m]].fields, "att_sats_ids", ids);
-	}
-}
-
-static void clear_item(ctx_t *c)
-{
-	for (size_t i = 0; i < c->np; i++)
-		tokens_release(&c->p[i].text.t);
-	for (size_t vi = 0; vi < c->nv; vi++) {
-		for (int o = 0; o < c->v[vi].nopt; o++)
-			free(c->v[vi].hit[o]);
-		free(c->v[vi].hit);
-	}
-	c->np = c->nv = c->nres = c->ndec = c->nmot = 0;
-}
-
-static int type_is(const record_t *r, const char *t) { return r->type && strcmp(r->type, t) == 0; }
-
-void link_document(arena_t *a, recvec_t *rv, const char *dead, const long *item_of,
-                   const char *doc, const grammar_t *g)
-{
-	static const size_t zero[3] = {0, 0, 0};
-	link_document_from(a, rv, dead, item_of, doc, g, zero);
-}
-
-void link_document_from(arena_t *a, recvec_t *rv, const char *dead, const long *item_of,
-                        const char *doc, const grammar_t *g, const size_t before[3])
-{
-	ctx_t c = {0};
-	c.a = a;
-	c.L.g = g;
-	c.L.a = a;
-	c.rv = rv;
-	size_t pcap = 0, vcap = 0, rcap = 0, dcap = 0, mcap = 0;
-	size_t nprop = before[0], nvote = before[1], natt = before[2];
-	/* ids first: every live proposal, vote and att_sats in output order */
-	const char **pid = xcalloc(rv->n ? rv->n : 1, sizeof *pid);
-	c.id = pid;
-	for (size_t i = 0; i < rv->n; i++) {
-		if (dead[i])
-			continue;
-		record_t *r = &rv->v[i];
-		if (type_is(r, "proposal"))
-			pid[i] = make_id(a, doc, "proposal", ++nprop);
-		else if (type_is(r, "vote"))
-			pid[i] = make_id(a, doc, "vote", ++nvote);
-		else if (type_is(r, "att_sats"))
-			pid[i] = make_id(a, doc, "att_sats", ++natt);
-	}
-	roll_t roll = {NULL, 0, 0};
-	roll_of(rv, dead, &roll);
-	c.roll = &roll;
-	size_t i = 0;
-	while (i < rv->n) {
-		long it = item_of[i];
-		c.item_no = -1;
-		size_t j = i;
-		for (; j < rv->n && item_of[j] == it; j++) {
-			if (dead[j])
-				continue;
-			record_t *r = &rv->v[j];
-			if (type_is(r, "proposal")) {
-				GROW(c.p, pcap, c.np + 1);
-				prop_t *p = &c.p[c.np++];
-				memset(p, 0, sizeof *p);
-				p->r = j;
-				p->f = r->fields;
-				p->id = pid[j];
-				p->kind = str_field(r->fields, "kind");
-				long long rk;
-				p->rank = int_field(r->fields, "rank", &rk) ? (long)rk : 0;
-				const value_t *by = v_get(r->fields, "by");
-				for (size_t k = 0; by && by->k == V_ARR && k < by->u.a.n && p->nact < PMAX; k++) {
-					const value_t *ac = by->u.a.v[k];
-					if (!ac || ac->k != V_OBJ)
-						continue;
-					p->names[p->nact] = name_key(a, ac);
-					p->parties[p->nact] = actor_party(ac);
-					p->nact++;
-				}
-				const value_t *su = v_get(r->fields, "supports");
-				p->has_supports = su && su->k == V_OBJ;
-				p->supports = p->has_supports ? name_key(a, su) : NULL;
-				text_init(&p->text, v_get(r->fields, "text"));
-			} else if (type_is(r, "item")) {
-				long long num;
-				if (int_field(r->fields, "number", &num))
-					c.item_no = (long)num;
-			} else if (type_is(r, "vote")) {
-				const value_t *bl = v_get(r->fields, "ballots");
-				for (size_t k = 0; bl && bl->k == V_ARR && k < bl->u.a.n; k++)
-					if (bl->u.a.v[k]->k == V_OBJ && !v_get(bl->u.a.v[k], "derived"))
-						v_set(a, bl->u.a.v[k], "derived", v_bool(a, 0));
-				GROW(c.v, vcap, c.nv + 1);
-				c.v[c.nv++] = (vote_t){j, r->fields, pid[j], 0, NULL};
-			} else if (type_is(r, "reservation")) {
-				GROW(c.res, rcap, c.nres + 1);
-				c.res[c.nres++] = j;
-			} else if (type_is(r, "att_sats")) {
-				const char *of = str_field(r->fields, "of");
-				if (of && strcmp(of, "decision") == 0) {
-					GROW(c.dec, dcap, c.ndec + 1);
-					c.dec[c.ndec++] = j;
-				}
-			} else if (type_is(r, "motion")) {
-				GROW(c.mot, mcap, c.nmot + 1);
-				c.mot[c.nmot++] = j;
-			}
-		}
-		if (it >= 0) {
-			write_item(&c);
-		} else {
-			/* outside any agenda item: not one beslutsgång, nothing linked */
-			for (size_t k = 0; k < c.nv; k++) {
-				const value_t *opts = v_get(c.v[k].f, "options");
-				for (size_t o = 0; opts && opts->k == V_ARR && o < opts->u.a.n; o++)
-					v_set(a, opts->u.a.v[o], "proposal_ids", v_arr(a));
-			}
-			for (size_t k = 0; k < c.np; k++) {
-				v_set(a, c.p[k].f, "outcome", v_null(a));
-				v_set(a, c.p[k].f, "outcome_basis", v_null(a));
-			}
-			for (size_t k = 0; k < c.nres; k++)
-				v_set(a, rv->v[c.res[k]].fields, "vote_id", v_null(a));
-			for (size_t k = 0; k < c.nmot; k++)
-				v_set(a, rv->v[c.mot[k]].fields, "att_sats_ids", v_arr(a));
-		}
-		clear_item(&c);
-		i = j;
-	}
-	free(c.p);
-	free(c.v);
-	free(c.res);
-	free(c.dec);
-	free(c.mot);
-	free(pid);
-	free(roll.m);
-}
-
-/* ------------------------------------------------------------ organisation */
-
-static const char *org_code(const grammar_t *g, const char *s)
-{
-	const char *v = grammar_lexicon_value(g, "kommunkod", s);
-	return v ? v : grammar_lexicon_value(g, "organisations", s);
-}
-
-void link_organisation(arena_t *a, const grammar_t *g, value_t *doc)
-{
-	const value_t *org = v_get(doc, "organisation");
-	v_set(a, doc, "kommunkod", v_null(a));
-	if (!g || !org || org->k != V_STR || !org->u.s.n)
-		return;
-	const char *code = org_code(g, org->u.s.s);
-	if (!code) {
-		/* without the words that do not name it, then without a genitive s */
-		text_t x;
-		text_init(&x, org);
-		buf_t b = BUF_INIT;
-		for (size_t k = 0; k < x.t.n; k++) {
-			const char *w = low(&x, k);
-			const char *v = grammar_lexicon_value(g, "org_words", w);
-			if (v)
-				continue;
-			if (b.len)
-				buf_addc(&b, ' ');
-			buf_adds(&b, w);
-		}
-		if (b.len) {
-			code = org_code(g, b.data);
-			if (!code && b.len > 2 && b.data[b.len - 1] == 's') {
-				b.data[--b.len] = '\0';
-				code = org_code(g, b.data);
-			}
-		}
-		buf_release(&b);
-		tokens_release(&x.t);
-	}
-	if (!code)
-		return;
-	const char *name = grammar_lexicon_value(g, "kommunnamn", code);
-	if (name)
-		v_set(a, doc, "organisation", v_cstr(a, name));
-	v_set(a, doc, "kommunkod", v_cstr(a, code));
-}
-
-/* ------------------------------------------------------------ characters */
-
-#define CI_BLOCK 256
-
-/* A bit per source byte that starts a character: a valid UTF-8 sequence is
- * one character, a byte that is not part of one is one (the reader decodes
- * it as Windows-1252). */
-void char_index_init(char_index_t *ci, const char *src, size_t n)
-{
-	ci->s = (const unsigned char *)src;
-	ci->n = n;
-	ci->base = 0;
-	ci->cp_base = 0;
-	ci->nblocks = n / CI_BLOCK + 1;
-	ci->block = xmalloc(ci->nblocks * sizeof *ci->block);
-	ci->starts = xcalloc(n / 8 + 1, 1);
-	for (size_t k = 0; k < n;) {
-		int len = 1;
-		if (utf8_decode(ci->s + k, n - k, &len) < 0 || len < 1)
-			len = 1;
-		ci->starts[k / 8] |= (unsigned char)(1u << (k % 8));
-		k += (size_t)len;
-	}
-	uint64_t cp = 0;
-	for (size_t b = 0; b < ci->nblocks; b++) {
-		ci->block[b] = cp;
-		size_t end = (b + 1) * CI_BLOCK < n ? (b + 1) * CI_BLOCK : n;
-		for (size_t k = b * CI_BLOCK; k < end; k++)
-			cp += (ci->starts[k / 8] >> (k % 8)) & 1u;
-	}
-}
-
-/* UTF-16 source (the reader decoded it, and said so): a character starts at
- * every two-byte unit that is not the second half of a surrogate pair (a
- * byte order mark counts as one). */
-static void char_index_utf16(char_index_t *ci, int be)
-{
-	memset(ci->starts, 0, ci->n / 8 + 1);
-	for (size_t k = 0; k + 1 < ci->n; k += 2) {
-		unsigned u = be ? (unsigned)ci->s[k] << 8 | ci->s[k + 1] : (unsigned)ci->s[k + 1] << 8 | ci->s[k];
-		if (u < 0xDC00 || u > 0xDFFF)
-			ci->starts[k / 8] |= (unsigned char)(1u << (k % 8));
-	}
-	uint64_t cp = 0;
-	for (size_t b = 0; b < ci->nblocks; b++) {
-		ci->block[b] = cp;
-		size_t end = (b + 1) * CI_BLOCK < ci->n ? (b + 1) * CI_BLOCK : ci->n;
-		for (size_t k = b * CI_BLOCK; k < end; k++)
-			cp += (ci->starts[k / 8] >> (k % 8)) & 1u;
-	}
-}
-
-void char_index_for_input(char_index_t *ci, const input_t *in)
-{
-	char_index_init(ci, in->src.data ? in->src.data : "", in->src.len);
-	static const char u16[] = "decoded from UTF-16"; /* read.c's warning */
-	for (size_t i = 0; i < in->nwarnings; i++)
-		if (in->warnings[i] && strncmp(in->warnings[i], u16, sizeof u16 - 1) == 0) {
-			char_index_utf16(ci, strncmp(in->warnings[i] + sizeof u16 - 1, "BE", 2) == 0);
-			break;
-		}
-}
-
-uint64_t char_index_at(const char_index_t *ci, size_t off)
-{
-	off = off < ci->base ? 0 : off - ci->base;
-	if (off > ci->n)
-		off = ci->n;
-	size_t b = off / CI_BLOCK;
-	uint64_t cp = ci->block[b];
-	for (size_t k = b * CI_BLOCK; k < off; k++)
-		cp += (ci->starts[k / 8] >> (k % 8)) & 1u;
-	return ci->cp_base + cp;
-}
-
-void char_index_release(char_index_t *ci)
-{
-	free(ci->block);
-	free(ci->starts);
-	ci->block = NULL;
-	ci->starts = NULL;
 }

@@ -1,0 +1,477 @@
+/*
+ * match_setup.c — a matcher's tables, built once from the grammar when the
+ * matcher is made (match_int.h): prefilter maps, families of rules with a
+ * shared prefix, required-token filters, the quick answers of regexes; and
+ * the per-rule statistics printed when it is freed.
+ */
+#include "match_int.h"
+
+/* A memo slot for each predicate worth remembering per token: every
+ * predicate a rule, a trigger, a guard or a token set tests directly,
+ * unless it is a leaf cheaper than the memo (a symbol, stem, kind or flag
+ * compare). */
+static void pm_init(matcher_t *m)
+{
+	const grammar_t *g = m->g;
+	uint32_t next = 0;
+	m->pmid = xmalloc((g->npreds + 1) * sizeof *m->pmid);
+	for (uint32_t p = 0; p <= g->npreds; p++)
+		m->pmid[p] = UINT32_MAX;
+#define PM_MARK(p_)                                                                   \
+	do {                                                                              \
+		uint32_t p__ = (p_);                                                          \
+		uint8_t op__ = g->preds[p__].op;                                              \
+		if (m->pmid[p__] == UINT32_MAX && op__ != PR_LIT && op__ != PR_STEM &&        \
+		    op__ != PR_KIND && op__ != PR_TFLAG && op__ != PR_ANY &&                   \
+		    !(op__ == PR_NOT && g->preds[g->preds[p__].a].op == PR_LIT))              \
+			m->pmid[p__] = next++;                                                    \
+	} while (0)
+	for (uint32_t q = 0; q < g->ncode; q++)
+		if (g->code[q].op == OP_PRED)
+			PM_MARK(g->code[q].a);
+	for (uint32_t q = 0; q < g->nguardv; q++)
+		if (g->guardv[q].op == OP_PRED)
+			PM_MARK(g->guardv[q].a);
+	for (uint32_t k = 0; k < g->ntoksets; k++)
+		for (uint32_t q = 0; q < g->toksets[k].npred; q++)
+			PM_MARK(g->tsv[g->toksets[k].pred + q]);
+#undef PM_MARK
+	m->pmw = (next + 63) / 64;
+	m->tsw = (g->ntoksets + 63) / 64;
+	m->sgw = m->tsw + 2 * m->pmw;
+	/* the flags read by predicates and by the prefilter */
+	uint32_t fl = g->rix.flag_used;
+	int text = 0;
+	for (uint32_t p = 0; p < g->npreds; p++) {
+		fl |= g->preds[p].rflags;
+		if (g->preds[p].op == PR_TFLAG)
+			fl |= g->preds[p].a;
+		if (g->preds[p].op == PR_REGEX)
+			text = 1;
+	}
+	m->sig_flags = fl;
+	m->sig_text = text;
+}
+
+/* Rules with the same required-token filters share one answer per token. */
+static void fl_init(matcher_t *m)
+{
+	const grammar_t *g = m->g;
+	m->rfl = xmalloc((g->nrules + 1) * sizeof *m->rfl);
+	m->rgrp = xmalloc((g->nrules + 1) * sizeof *m->rgrp);
+	for (uint32_t r = 0; r < g->nrules; r++)
+		m->rgrp[r] = g->rules[r].group;
+	m->nfl = 0;
+	for (uint32_t r = 0; r < g->nrules; r++) {
+		const rule_t *x = &g->rules[r];
+		uint32_t id = m->nfl;
+		for (uint32_t o = 0; o < r && id == m->nfl; o++) {
+			const rule_t *y = &g->rules[o];
+			if (y->nfilt == x->nfilt &&
+			    (x->nfilt == 0 || (memcmp(g->rfilt + y->filt, g->rfilt + x->filt,
+			                              x->nfilt * sizeof *g->rfilt) == 0 &&
+			                       memcmp(g->rfcj + y->filt, g->rfcj + x->filt, x->nfilt) == 0)))
+				id = m->rfl[o];
+		}
+		if (id == m->nfl)
+			m->nfl++;
+		m->rfl[r] = id;
+	}
+	m->lfilt = xcalloc(2 * ((size_t)m->nfl + 1), sizeof *m->lfilt);
+	for (uint32_t r = 0; r < g->nrules; r++) {
+		m->lfilt[2 * m->rfl[r]] = g->rules[r].filt;
+		m->lfilt[2 * m->rfl[r] + 1] = g->rules[r].nfilt;
+	}
+	uint32_t *rg = xmalloc(2 * ((size_t)g->nrules + 1) * sizeof *rg);
+	for (uint32_t r = 0; r < g->nrules; r++) {
+		rg[2 * r] = m->rgrp[r];
+		rg[2 * r + 1] = m->rfl[r];
+	}
+	free(m->rgrp);
+	m->rgrp = rg;
+	m->lskip = xcalloc(m->nfl + 1, sizeof *m->lskip);
+	m->lstamp = xcalloc(m->nfl + 1, sizeof *m->lstamp);
+	m->lres = xcalloc(m->nfl + 1, 1);
+	m->ldead = xcalloc(m->nfl + 1, 1);
+}
+
+/* Which lengths plen may rule r's shared prefix P have (see "Shared
+ * prefixes")?  ok[plen] = 1 when P does not end the rule, a SPLIT in it
+ * tries a branch in it first (its inline test is then P's own), and
+ * nothing after it leads back into it.  Rules with registers: none. */
+static void fam_lengths(const grammar_t *g, const rule_t *r, uint8_t *ok)
+{
+	uint32_t nc = r->ncode;
+	memset(ok, 0, nc);
+	if (r->nregs)
+		return;
+	/* from the end: the smallest target of the instructions at or after k */
+	uint32_t lo = UINT32_MAX;
+	for (uint32_t k = nc; k-- > 0;) {
+		const insn_t *x = &g->code[r->entry + k];
+		if (x->op == OP_SPLIT) {
+			uint32_t t = x->a < x->b ? x->a : x->b;
+			if (t - r->entry < lo)
+				lo = t - r->entry;
+		} else if (x->op == OP_JMP && x->a - r->entry < lo) {
+			lo = x->a - r->entry;
+		}
+		ok[k] = lo >= k;
+	}
+	/* from the start: no MATCH in P, every first branch within it */
+	ok[0] = 0;
+	uint32_t amax = 0;
+	int end = 0;
+	for (uint32_t k = 0; k + 1 < nc; k++) {
+		const insn_t *x = &g->code[r->entry + k];
+		if (x->op == OP_MATCH)
+			end = 1;
+		if (x->op == OP_SPLIT && x->a - r->entry > amax)
+			amax = x->a - r->entry;
+		if (end || amax >= k + 1)
+			ok[k + 1] = 0;
+	}
+}
+
+typedef struct fpair {
+	uint32_t a, b, len;
+} fpair_t;
+
+static int fpair_cmp(const void *x, const void *y)
+{
+	const fpair_t *p = x, *q = y;
+	if (p->len != q->len)
+		return p->len > q->len ? -1 : 1;
+	if (p->b != q->b)
+		return p->b < q->b ? -1 : 1;
+	return (p->a > q->a) - (p->a < q->a);
+}
+
+/* The families: every rule starts alone; pairs of rules with a shared
+ * opening, longest usable prefix first, merge their families over the
+ * prefix all members can use, when that saves more (prefix length times
+ * the members but one) than the two families apart. */
+static void fam_init(matcher_t *m)
+{
+	const grammar_t *g = m->g;
+	uint32_t nr = g->nrules;
+	m->rfam = xmalloc((nr + 1) * sizeof *m->rfam);
+	uint8_t *ok = xcalloc(g->ncode + 1, 1);
+	uint32_t *rf = xmalloc((nr + 1) * sizeof *rf), *flen = xmalloc((nr + 1) * sizeof *flen);
+	uint32_t *fcnt = xmalloc((nr + 1) * sizeof *fcnt);
+	for (uint32_t r = 0; r < nr; r++) {
+		rf[r] = r;
+		flen[r] = UINT32_MAX;
+		fcnt[r] = 1;
+		fam_lengths(g, &g->rules[r], ok + g->rules[r].entry);
+	}
+	fpair_t *pv = NULL;
+	size_t np = 0, pcap = 0;
+	for (uint32_t r = 0; r < nr; r++) {
+		const rule_t *x = &g->rules[r];
+		if (x->nopen == 0) /* g->opens is NULL when no rule has one */
+			continue;
+		const opening_t *o = g->opens + x->open;
+		for (uint32_t q = 0; q < x->nopen; q++) {
+			const rule_t *y = &g->rules[o[q].rule];
+			uint32_t l = o[q].len;
+			if (l + 1 > x->ncode)
+				l = x->ncode - 1;
+			if (l + 1 > y->ncode)
+				l = y->ncode - 1;
+			while (l >= FAM_MIN && !(ok[x->entry + l] && ok[y->entry + l]))
+				l--;
+			if (l < FAM_MIN)
+				continue;
+			GROW(pv, pcap, np + 1);
+			pv[np++] = (fpair_t){o[q].rule, r, l};
+		}
+	}
+	if (np)
+		qsort(pv, np, sizeof *pv, fpair_cmp);
+	for (size_t k = 0; k < np; k++) {
+		uint32_t fa = rf[pv[k].a], fb = rf[pv[k].b];
+		if (fa == fb)
+			continue;
+		uint32_t l = pv[k].len;
+		if (flen[fa] < l)
+			l = flen[fa];
+		if (flen[fb] < l)
+			l = flen[fb];
+		uint64_t apart = 0, merged = (uint64_t)l * (fcnt[fa] + fcnt[fb] - 1);
+		if (fcnt[fa] > 1)
+			apart += (uint64_t)flen[fa] * (fcnt[fa] - 1);
+		if (fcnt[fb] > 1)
+			apart += (uint64_t)flen[fb] * (fcnt[fb] - 1);
+		if (merged <= apart)
+			continue;
+		uint32_t r = 0;
+		while (r < nr && !((rf[r] == fa || rf[r] == fb) && !ok[g->rules[r].entry + l]))
+			r++;
+		if (r < nr)
+			continue;
+		for (r = 0; r < nr; r++)
+			if (rf[r] == fb)
+				rf[r] = fa;
+		flen[fa] = l;
+		fcnt[fa] += fcnt[fb];
+	}
+	/* number the families of more than one rule */
+	uint32_t *id = xmalloc((nr + 1) * sizeof *id), *len = xmalloc((nr + 1) * sizeof *len);
+	for (uint32_t r = 0; r < nr; r++)
+		id[r] = FAM_NONE;
+	for (uint32_t r = 0; r < nr; r++) {
+		uint32_t f = rf[r];
+		if (fcnt[f] < 2)
+			continue;
+		if (id[f] == FAM_NONE) {
+			id[f] = m->nfam;
+			len[m->nfam++] = flen[f];
+		}
+		m->rfam[r] = id[f];
+	}
+	for (uint32_t r = 0; r < nr; r++)
+		if (fcnt[rf[r]] < 2)
+			m->rfam[r] = FAM_NONE;
+	free(id);
+	free(fcnt);
+	free(rf);
+	free(flen);
+	flen = len;
+	m->fam = xcalloc(m->nfam + 1, sizeof *m->fam);
+	for (uint32_t f = 0; f < m->nfam; f++)
+		m->fam[f].len = flen[f];
+	if (getenv("BESLUT_FAMILIES")) {
+		for (uint32_t f = 0; f < m->nfam; f++) {
+			fprintf(stderr, "family %u (%u instructions):", f, flen[f]);
+			for (uint32_t r = 0; r < g->nrules; r++)
+				if (m->rfam[r] == f)
+					fprintf(stderr, " %s", g->rules[r].name);
+			fprintf(stderr, "\n");
+		}
+	}
+	free(flen);
+	free(pv);
+	free(ok);
+}
+
+/* Can rule r match at token i as far as its filters can tell? */
+
+/* A quick no for each regex before it runs on a new text (see word_find):
+ * the bytes a match can begin with, from PCRE2's study of the pattern
+ * compiled without the start anchor (its start bitmap, or its first code
+ * unit), and the fewest characters of a match.  Where PCRE2 gives no
+ * answer every byte is allowed. */
+static void rx_quick_init(matcher_t *m)
+{
+	const grammar_t *g = m->g;
+	m->rxfirst = xmalloc((g->nre + 1) * sizeof *m->rxfirst);
+	m->rxmin = xcalloc(g->nre + 1, sizeof *m->rxmin);
+	for (uint32_t r = 0; r < g->nre; r++) {
+		uint8_t *map = m->rxfirst[r];
+		memset(map, 0xff, 32);
+		uint32_t opts = 0, minlen = 0;
+		pcre2_pattern_info(g->re[r], PCRE2_INFO_ARGOPTIONS, &opts);
+		if (pcre2_pattern_info(g->re[r], PCRE2_INFO_MINLENGTH, &minlen) == 0)
+			m->rxmin[r] = minlen;
+		int err;
+		PCRE2_SIZE eoff;
+		pcre2_code *re = pcre2_compile((PCRE2_SPTR)g->re_src[r], PCRE2_ZERO_TERMINATED,
+		                               opts & ~(uint32_t)PCRE2_ANCHORED, &err, &eoff, NULL);
+		if (!re)
+			continue;
+		const uint8_t *bits = NULL;
+		uint32_t fct = 0, fcu = 0;
+		if (pcre2_pattern_info(re, PCRE2_INFO_FIRSTBITMAP, &bits) == 0 && bits) {
+			memcpy(map, bits, 32);
+		} else if (pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODETYPE, &fct) == 0 && fct == 1 &&
+		           pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODEUNIT, &fcu) == 0 && fcu < 128) {
+			/* a letter with its other ASCII case too (PCRE2 keeps [Pp]
+			 * as a caseless p, and (?i) may be inside the pattern); k and
+			 * s, which fold to letters beyond ASCII (Kelvin sign, long
+			 * s), keep every byte */
+			int lower = fcu | 0x20;
+			int letter = lower >= 'a' && lower <= 'z';
+			if (!letter || (lower != 'k' && lower != 's')) {
+				memset(map, 0, 32);
+				map[fcu >> 3] |= (uint8_t)(1u << (fcu & 7));
+				if (letter) {
+					uint32_t o = fcu ^ 0x20;
+					map[o >> 3] |= (uint8_t)(1u << (o & 7));
+				}
+			}
+		}
+		pcre2_code_free(re);
+	}
+}
+
+matcher_t *matcher_new(const grammar_t *g)
+{
+	matcher_t *m = xcalloc(1, sizeof *m);
+	m->g = g;
+	m->md = pcre2_match_data_create(1, NULL);
+	m->regs = xcalloc(g->max_regs + 1, sizeof *m->regs);
+	m->nstamp = g->nrules > g->ntrigs ? g->nrules : g->ntrigs;
+	m->stamp = xcalloc(m->nstamp + 1, sizeof *m->stamp);
+	m->cand_cap = m->nstamp + 1;
+	m->cand = xmalloc(m->cand_cap * sizeof *m->cand);
+	m->next_free = xcalloc(g->ngroups + 1, sizeof *m->next_free);
+	m->actx.g = g;
+	m->gstamp = xcalloc(g->nguards + 1, sizeof *m->gstamp);
+	m->gres = xcalloc(g->nguards + 1, 1);
+	m->fstamp = xcalloc(g->nfilters + 1, sizeof *m->fstamp);
+	m->fres = xcalloc(g->nfilters + 1, 1);
+	m->fskip = xcalloc(g->nfilters + 1, sizeof *m->fskip);
+	fl_init(m);
+	fam_init(m);
+	m->tss = xcalloc(g->ntoksets + 1, sizeof *m->tss);
+	m->rxw = (g->nre + 63) / 64;
+	m->rxtmp = xcalloc(m->rxw + 1, sizeof *m->rxtmp);
+	rx_quick_init(m);
+	for (uint32_t r = 0; r < g->nrules; r++)
+		if (g->rules[r].ncode > m->dmax)
+			m->dmax = g->rules[r].ncode;
+	for (uint32_t r = 0; r < g->ntrigs; r++)
+		if (g->trigs[r].ncode > m->dmax)
+			m->dmax = g->trigs[r].ncode;
+	m->dgen = xcalloc(m->dmax + 1, sizeof *m->dgen);
+	m->dbits = xcalloc(m->dmax + 1, sizeof *m->dbits);
+	m->gsstamp = xcalloc(g->nguards + 1, sizeof *m->gsstamp);
+	m->gsres = xcalloc(g->nguards + 1, 1);
+	m->ostamp = xcalloc(g->nrules + 1, sizeof *m->ostamp);
+	m->oreach = xcalloc(g->nrules + 1, sizeof *m->oreach);
+	pm_init(m);
+	m->needmask = xcalloc(m->tsw + 1, sizeof *m->needmask);
+	for (uint32_t f = 0; f < g->nfilters; f++)
+		m->needmask[g->filters[f].need >> 6] |= 1ull << (g->filters[f].need & 63);
+	m->occ_off = xcalloc((size_t)g->ntoksets + 2, sizeof *m->occ_off);
+	const char *st = getenv("BESLUT_RULE_STATS");
+	if (st && *st && strcmp(st, "0") != 0)
+		m->rstats = xcalloc(g->nrules + 1, sizeof *m->rstats);
+	return m;
+}
+
+void matcher_share_signatures(matcher_t *m, int on)
+{
+	m->sig_off = !on;
+}
+
+void matcher_share_prefixes(matcher_t *m, int on)
+{
+	m->fam_off = !on;
+}
+
+uint64_t matcher_prefix_replays(const matcher_t *m)
+{
+	return m->fam_replays;
+}
+
+static int rstat_cmp(const void *a, const void *b)
+{
+	const rstat_t *x = *(const rstat_t *const *)a, *y = *(const rstat_t *const *)b;
+	return x->steps < y->steps ? 1 : x->steps > y->steps ? -1 : (x > y) - (x < y);
+}
+
+/* The per-rule statistics, most steps first, on standard error. */
+static void rstats_print(const matcher_t *m)
+{
+	const grammar_t *g = m->g;
+	const rstat_t **ord = xmalloc((g->nrules + 1) * sizeof *ord);
+	uint64_t tot = 0;
+	for (uint32_t r = 0; r < g->nrules; r++) {
+		ord[r] = &m->rstats[r];
+		tot += m->rstats[r].steps;
+	}
+	qsort(ord, g->nrules, sizeof *ord, rstat_cmp);
+	fprintf(stderr, "signatures %u, words %u, regex vectors %u (kept at the end)\n", m->nsig,
+	        m->nwt, m->nrxv);
+	fprintf(stderr, "attempts answered from a shared prefix's recording %llu; steps executed %llu\n",
+	        (unsigned long long)m->fam_replays, (unsigned long long)m->exec_steps);
+	fprintf(stderr, "rule statistics (one matcher): %llu steps in all\n"
+	        "%-32s %10s %12s %12s %8s %8s %6s\n", (unsigned long long)tot,
+	        "rule", "attempts", "steps", "executed", "matches", "budget", "steps%");
+	for (uint32_t k = 0; k < g->nrules; k++) {
+		const rstat_t *s = ord[k];
+		if (!s->attempts)
+			continue;
+		fprintf(stderr, "%-32s %10llu %12llu %12llu %8llu %8llu %6.2f\n", g->rules[s - m->rstats].name,
+		        (unsigned long long)s->attempts, (unsigned long long)s->steps, (unsigned long long)s->exec,
+		        (unsigned long long)s->matches, (unsigned long long)s->budget,
+		        tot ? 100.0 * (double)s->steps / (double)tot : 0.0);
+	}
+	free(ord);
+}
+
+void matcher_free(matcher_t *m)
+{
+	if (!m)
+		return;
+	if (m->rstats) {
+		rstats_print(m);
+		free(m->rstats);
+	}
+	pcre2_match_data_free(m->md);
+	free(m->bt);
+	free(m->tr);
+	free(m->tro);
+	for (uint32_t f = 0; f < m->nfam; f++) {
+		free(m->fam[f].ex);
+		free(m->fam[f].ptr);
+	}
+	free(m->fam);
+	free(m->rfam);
+	free(m->best);
+	free(m->regs);
+	free(m->stamp);
+	free(m->cand);
+	free(m->next_free);
+	free(m->nodes);
+	free(m->cover);
+	free(m->sort_tmp);
+	free(m->memo);
+	free(m->gstamp);
+	free(m->gres);
+	free(m->fstamp);
+	free(m->fres);
+	free(m->fskip);
+	free(m->rfl);
+	free(m->rgrp);
+	free(m->lfilt);
+	free(m->lskip);
+	free(m->lstamp);
+	free(m->lres);
+	free(m->tss);
+	free(m->wt);
+	free(m->wth);
+	free(m->wkey);
+	free(m->rxv);
+	free(m->rxh);
+	free(m->rxtmp);
+	free(m->rxfirst);
+	free(m->rxmin);
+	free(m->pmid);
+	free(m->sig);
+	free(m->sigh);
+	free(m->sigb);
+	free(m->cpool);
+	free(m->tsig);
+	free(m->tsb);
+	free(m->dpool);
+	free(m->tspres);
+	free(m->needmask);
+	free(m->occ_off);
+	free(m->occ);
+	free(m->ldead);
+	free(m->tcand);
+	free(m->gsstamp);
+	free(m->gsres);
+	free(m->ostamp);
+	free(m->oreach);
+	free(m->memo_gen);
+	free(m->dgen);
+	free(m->dbits);
+	free(m->actx.tmp);
+	buf_release(&m->actx.sbuf);
+	buf_release(&m->sbuf);
+	free(m);
+}
