@@ -3,6 +3,7 @@
  * and its lexicons: TSV files loaded into one trie over symbols, looked up
  * longest-first (grammar_compile_int.h).
  */
+#include "util.h"
 #include "grammar_compile_int.h"
 
 /* ------------------------------------------------------------- symbols */
@@ -13,29 +14,6 @@ uint32_t hash_bytes(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)s[i]) * 16777619u;
 	return h;
-}
-
-/* A hash of s[0..n) read eight bytes at a time (FNV-1a byte by byte was
- * a chain of multiplies as long as the word, on every token). */
-static inline uint64_t hash_words(const char *s, size_t n)
-{
-	uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n;
-	while (n >= 8) {
-		uint64_t w;
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xFF51AFD7ED558CCDull;
-		h ^= h >> 32;
-		s += 8;
-		n -= 8;
-	}
-	if (n) {
-		uint64_t w = 0;
-		memcpy(&w, s, n);
-		h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
-	}
-	h ^= h >> 29;
-	h *= 0x9E3779B97F4A7C15ull;
-	return h ^ (h >> 32);
 }
 
 uint32_t sym_find(const grammar_t *g, const char *s, size_t n)

@@ -228,6 +228,7 @@
  * and is reused from document to document, so matching allocates nothing
  * per token (records and values go to the caller's arena and vector).
  */
+#include "util.h"
 #include "match_int.h"
 
 /* Candidate rules of index ix at token t, deduplicated, ascending. */
@@ -362,29 +363,6 @@ static uint32_t rxv_intern(matcher_t *m)
 	memcpy(m->rxv + (size_t)m->nrxv * w, m->rxtmp, w * sizeof *m->rxtmp);
 	m->rxh[j] = m->nrxv + 1;
 	return m->nrxv++;
-}
-
-/* A hash of s[0..n) read eight bytes at a time (FNV-1a byte by byte was
- * a chain of multiplies as long as the word, on every token). */
-static inline uint64_t hash_words(const char *s, size_t n)
-{
-	uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n;
-	while (n >= 8) {
-		uint64_t w;
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xFF51AFD7ED558CCDull;
-		h ^= h >> 32;
-		s += 8;
-		n -= 8;
-	}
-	if (n) {
-		uint64_t w = 0;
-		memcpy(&w, s, n);
-		h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
-	}
-	h ^= h >> 29;
-	h *= 0x9E3779B97F4A7C15ull;
-	return h ^ (h >> 32);
 }
 
 static inline int same_bytes(const char *a, const char *b, uint32_t n)

@@ -30,29 +30,6 @@ struct stemmer {
 	size_t hits, misses;
 };
 
-/* A hash of s[0..n) read eight bytes at a time (FNV-1a byte by byte was
- * a chain of multiplies as long as the word, on every token). */
-static inline uint64_t hash_bytes(const char *s, size_t n)
-{
-	uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n;
-	while (n >= 8) {
-		uint64_t w;
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xFF51AFD7ED558CCDull;
-		h ^= h >> 32;
-		s += 8;
-		n -= 8;
-	}
-	if (n) {
-		uint64_t w = 0;
-		memcpy(&w, s, n);
-		h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
-	}
-	h ^= h >> 29;
-	h *= 0x9E3779B97F4A7C15ull;
-	return h ^ (h >> 32);
-}
-
 stemmer_t *stemmer_new(void)
 {
 	struct sb_stemmer *sb = sb_stemmer_new("swedish", "UTF_8");
@@ -82,7 +59,7 @@ void stemmer_stats(const stemmer_t *s, size_t *hits, size_t *misses)
 
 const char *stemmer_stem(stemmer_t *s, const char *lower, size_t len, size_t *out_len)
 {
-	uint64_t h = hash_bytes(lower, len);
+	uint64_t h = hash_words(lower, len);
 	size_t mask = BESLUT_STEM_CACHE_SLOTS - 1;
 	size_t i = (size_t)h & mask;
 	for (;;) {
