@@ -610,6 +610,18 @@ typedef struct heads {
 	int neg;
 } heads_t;
 
+/* the length of a separator between the parts of a word at p ('-', '\'',
+ * U+2019), or 0 */
+static size_t part_sep(const char *p)
+{
+	if (*p == '-' || *p == '\'')
+		return 1;
+	return strncmp(p, "\xE2\x80\x99", 3) == 0 ? 3 : 0;
+}
+
+static int head_cmp(const void *a, const void *b) { return strcmp(a, b); }
+
+/* the distinct heads of x's words, sorted (heads_within merges them) */
 static void heads_of(const ctx_t *c, const text_t *x, heads_t *h)
 {
 	h->n = 0;
@@ -623,48 +635,50 @@ static void heads_of(const ctx_t *c, const text_t *x, heads_t *h)
 			h->neg = 1;
 		const char *p = w;
 		while (*p) {
-			size_t n = strcspn(p, "-'’");
-			char part[96];
-			if (n < sizeof part) {
-				memcpy(part, p, n);
-				part[n] = '\0';
-				if (u8len(part) >= 4) {
-					/* first five characters */
-					size_t b = 0, ch = 0;
-					while (part[b] && ch < 5) {
-						b++;
-						while (((unsigned char)part[b] & 0xC0) == 0x80)
-							b++;
-						ch++;
-					}
-					int dup = 0;
-					for (size_t i = 0; i < h->n && !dup; i++)
-						dup = strlen(h->w[i]) == b && memcmp(h->w[i], part, b) == 0;
-					if (!dup && b < sizeof h->w[0]) {
-						GROW(h->w, h->cap, h->n + 1);
-						memcpy(h->w[h->n], part, b);
-						h->w[h->n][b] = '\0';
-						h->n++;
-					}
-				}
+			size_t sep;
+			while ((sep = part_sep(p)))
+				p += sep;
+			/* one part: up to the next separator; its first five characters */
+			size_t b = 0, ch = 0, n = 0;
+			while (p[n] && !part_sep(p + n)) {
+				n++;
+				while (((unsigned char)p[n] & 0xC0) == 0x80)
+					n++;
+				if (++ch == 5)
+					b = n;
+			}
+			if (ch < 5)
+				b = n;
+			if (ch >= 4 && n < 96 && b < sizeof h->w[0]) {
+				GROW(h->w, h->cap, h->n + 1);
+				memcpy(h->w[h->n], p, b);
+				h->w[h->n][b] = '\0';
+				h->n++;
 			}
 			p += n;
-			while (*p == '-' || *p == '\'')
-				p++;
-			if (!strncmp(p, "’", strlen("’")))
-				p += strlen("’");
 		}
+	}
+	if (h->n > 1) {
+		qsort(h->w, h->n, sizeof h->w[0], head_cmp);
+		size_t u = 1;
+		for (size_t i = 1; i < h->n; i++)
+			if (strcmp(h->w[i], h->w[u - 1]) != 0)
+				memcpy(h->w[u++], h->w[i], sizeof h->w[0]);
+		h->n = u;
 	}
 }
 
+/* every head of x is a head of y (both sorted and distinct) */
 static int heads_within(const heads_t *x, const heads_t *y)
 {
+	size_t j = 0;
 	for (size_t i = 0; i < x->n; i++) {
-		int f = 0;
-		for (size_t j = 0; j < y->n && !f; j++)
-			f = strcmp(x->w[i], y->w[j]) == 0;
-		if (!f)
+		int d = 1;
+		while (j < y->n && (d = strcmp(y->w[j], x->w[i])) < 0)
+			j++;
+		if (j == y->n || d != 0)
 			return 0;
+		j++;
 	}
 	return 1;
 }
