@@ -273,6 +273,9 @@ typedef struct seg {
 	omap_t tmap;            /* text -> global source */
 	norm_result_t nr;       /* nr.map: normalized -> text */
 	int ends_page;          /* the source slice ends with a form feed */
+	buf_t raw;              /* the source slice, until the document takes it (sw) */
+	norm_page_t *gpages;    /* its pages in source offsets, until the document takes them */
+	size_t ngpages;
 } seg_t;
 
 static void seg_free(seg_t *g)
@@ -280,6 +283,8 @@ static void seg_free(seg_t *g)
 	if (!g)
 		return;
 	buf_release(&g->text);
+	buf_release(&g->raw);
+	free(g->gpages);
 	omap_release(&g->tmap);
 	norm_result_release(&g->nr);
 	free(g);
@@ -341,6 +346,7 @@ typedef struct wdoc {
 	int budget_known;       /* … given for the whole text at once (its length known) */
 	norm_shape_t shape;     /* the text's shape, from the first segment */
 	int prev_ends_page;
+	size_t pages_seen;      /* pages found so far */
 	norm_stats_t stats;
 	buf_t first_text;       /* the first segment's normalized text (complete_date) */
 	norm_page_t *pages;     /* in source offsets, of the segments still referenced */
@@ -352,6 +358,8 @@ typedef struct wdoc {
 	uint32_t *gcarry;       /* per rule group: global token of its next start */
 	size_t ngroups;
 	uint32_t tok_next;      /* global index of the next segment's first token */
+	size_t sw_seg;          /* segments whose source bytes and pages sw and pages hold */
+	size_t mseg;            /* segments known to the merge: the one merged and the next */
 	size_t rematched;       /* views matched again with the carry */
 	long last_item_number;  /* of the last item assembled, -2 none */
 	asm_carry_t *carry;
@@ -480,7 +488,7 @@ static seg_t *next_segment(wdoc_t *w)
 	g->src1 = (uint32_t)(s->base + cut);
 	g->ends_page = cut > 0 && s->buf.data[cut - 1] == '\f';
 	read_decode_slice(s->buf.data, cut, g->src0, g->src0 == 0, &g->text, &g->tmap, &w->nul, &w->bad);
-	buf_add(&w->sw, s->buf.data, cut); /* for character offsets */
+	buf_add(&g->raw, s->buf.data, cut); /* for character offsets (sw) */
 	memmove(s->buf.data, s->buf.data + cut, s->buf.len - cut);
 	s->buf.len -= cut;
 	s->buf.data[s->buf.len] = '\0';
@@ -511,10 +519,11 @@ static void normalize_segment(wdoc_t *w, seg_t *g)
 	for (size_t k = 0; k < g->nr.npages; k++) {
 		uint32_t tp = omap_point(&g->nr.map, g->nr.pages[k].start);
 		uint32_t sp = g->text.len ? omap_point(&g->tmap, tp) : g->src0;
-		if (k == 0 && cont && w->npages)
+		if (k == 0 && cont && w->pages_seen)
 			continue; /* the same page as the last one before */
-		GROW(w->pages, w->pages_cap, w->npages + 1);
-		w->pages[w->npages++] = (norm_page_t){sp, g->nr.pages[k].number};
+		g->gpages = xrealloc(g->gpages, (g->ngpages + 1) * sizeof *g->gpages);
+		g->gpages[g->ngpages++] = (norm_page_t){sp, g->nr.pages[k].number};
+		w->pages_seen++;
 	}
 	w->env->t_normalize += now() - t0;
 }
@@ -627,7 +636,7 @@ static void flush(wdoc_t *w, uint64_t horizon, value_t *warnings)
 	}
 	size_t ka = 0;
 	for (size_t i = 0; i < w->narenas; i++) {
-		if (w->arenas[i].seg < oldest && w->arenas[i].seg + 1 < w->nseg)
+		if (w->arenas[i].seg < oldest && w->arenas[i].seg + 1 < w->mseg)
 			arena_release(&w->arenas[i].a);
 		else
 			w->arenas[ka++] = w->arenas[i];
@@ -779,43 +788,36 @@ static void run_view(const window_env_t *env, const vtools_t *tl, vres_t *r)
 	r->t_match = now() - t2;
 }
 
-typedef struct vjob {
-	const window_env_t *env;
-	vres_t *res;
-	size_t n;
-	pthread_mutex_t mu;
-	size_t next;
-} vjob_t;
-
-typedef struct vthread {
-	vjob_t *job;
-	vtools_t tl;
-} vthread_t;
-
-static void *view_thread(void *p)
+/* The segment's source bytes and pages go to the document's (sw, pages)
+ * when the merge first needs them: the view it merges and the next one,
+ * never more, whatever was read ahead. */
+static void take_segment(wdoc_t *w, seg_t *g)
 {
-	vthread_t *t = p;
-	vjob_t *j = t->job;
-	for (;;) {
-		pthread_mutex_lock(&j->mu);
-		size_t i = j->next++;
-		pthread_mutex_unlock(&j->mu);
-		if (i >= j->n)
-			break;
-		run_view(j->env, &t->tl, &j->res[i]);
+	if (!g || g->idx != w->sw_seg)
+		return;
+	buf_add(&w->sw, g->raw.data ? g->raw.data : "", g->raw.len);
+	buf_release(&g->raw);
+	for (size_t k = 0; k < g->ngpages; k++) {
+		GROW(w->pages, w->pages_cap, w->npages + 1);
+		w->pages[w->npages++] = g->gpages[k];
 	}
-	return NULL;
+	free(g->gpages);
+	g->gpages = NULL;
+	g->ngpages = 0;
+	w->sw_seg++;
 }
 
 /* Hand a matched view's records to the document: token numbers made
  * global, the carry checked (a view matched before the one before it
  * was done assumed no group blocked at its start: when one was, it is
  * matched again with the carry), pending records, a flush. */
-static void merge_view(wdoc_t *w, vres_t *r, int spec)
+static void merge_view(wdoc_t *w, vres_t *r, const vtools_t *tl)
 {
 	window_env_t *env = w->env;
-	vtools_t main_tl = {env->st, env->m, env->toks};
-	if (spec) {
+	take_segment(w, r->cur);
+	take_segment(w, r->next);
+	w->mseg = r->cur->idx + (r->next ? 2 : 1);
+	{
 		uint32_t gfirst = w->tok_next;
 		int again = 0;
 		for (size_t gi = 0; gi < w->ngroups && !again; gi++)
@@ -828,7 +830,7 @@ static void merge_view(wdoc_t *w, vres_t *r, int spec)
 			arena_release(r->arena);
 			env->t_tokenize += r->t_tok;
 			env->t_match += r->t_match;
-			run_view(env, &main_tl, r);
+			run_view(env, tl, r);
 			w->rematched++;
 		}
 	}
@@ -845,7 +847,7 @@ static void merge_view(wdoc_t *w, vres_t *r, int spec)
 	r->arena = NULL;
 	if (r->cur->idx == 0) { /* the first page's header: document fields first */
 		recvec_t fr = RECVEC_INIT;
-		furniture_records(env->grammar, env->st, env->m, env->toks, r->cur->text.data ? r->cur->text.data : "",
+		furniture_records(env->grammar, tl->st, tl->m, tl->toks, r->cur->text.data ? r->cur->text.data : "",
 		                  r->cur->text.len, &r->cur->nr, &sa->a, &fr);
 		for (size_t i = 0; i < fr.n; i++) {
 			GROW(w->pend, w->pend_cap, w->npend + 1);
@@ -877,71 +879,186 @@ static void merge_view(wdoc_t *w, vres_t *r, int spec)
 	flush(w, h, r->warnings);
 }
 
-/* Match the segments q[1 .. n] (q[0] the one before them, q[n + 1] the
- * one after, or NULL), on the helpers too; then hand them over in order. */
-/* The segments read and normalized ahead, on the main thread while the
- * helpers match: q[0 .. *nq), up to want of them. */
-typedef struct ahead {
-	seg_t **q;
-	size_t *nq, want;
-	int *done;
-} ahead_t;
+/* The rounds overlapped.  Every thread of the document (the caller and
+ * env->nhelpers helpers, each with its own stemmer, matcher and tokens)
+ * takes the next task it may do, in this order:
+ *   merge   the next view in order once it is matched (one thread at a
+ *           time: the carry, the pending records, assembly, the file);
+ *   read    the next segment, decoded and normalized (one thread at a
+ *           time: the source, the normalizer, the page count), while
+ *           fewer than `ahead` segments wait for their merge;
+ *   match   the next view whose following segment is known.
+ * The reading side and the merging side share no state: a segment's
+ * source bytes and pages pass to the document's when the merge takes it
+ * (take_segment), so what the merge sees does not depend on how far the
+ * reading got.  A view k is matched and merged only once segment k + 1
+ * has been read or the source ended cleanly; on a read error the views
+ * before it are merged and the rest dropped, as one thread would. */
+typedef struct sched {
+	wdoc_t *w;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t cap;             /* ring size of segs and res */
+	seg_t **segs;           /* by idx % cap: read, not yet freed */
+	vres_t *res;            /* by idx % cap */
+	unsigned char *mstate;  /* by idx % cap: 0 waiting, 1 matching, 2 matched */
+	size_t ahead;           /* segments read and not merged, at most */
+	size_t nread;           /* segments read */
+	int end;                /* the source ended cleanly */
+	int failed;             /* it failed: no more reading */
+	int reading, merging;
+	size_t nmatch;          /* next view to match */
+	size_t nmerged;         /* views merged */
+} sched_t;
 
-static void normalize_ahead(wdoc_t *w, ahead_t *a)
+static seg_t *sseg(const sched_t *S, size_t idx)
 {
-	while (!*a->done && *a->nq < a->want) {
-		seg_t *g = next_segment(w);
-		if (w->src.in->error || !g) {
-			seg_free(g);
-			*a->done = 1;
-			break;
-		}
-		normalize_segment(w, g);
-		a->q[(*a->nq)++] = g;
-	}
+	return S->segs[idx % S->cap];
 }
 
-static void match_round(wdoc_t *w, seg_t **q, size_t n, ahead_t *ahead)
+/* Views that will be merged at all (known once reading stopped). */
+static int sched_finished(const sched_t *S)
+{
+	if (S->end)
+		return S->nmerged == S->nread;
+	if (S->failed)
+		return S->nmerged + 1 >= S->nread;
+	return 0;
+}
+
+static int view_ready(const sched_t *S, size_t k)
+{
+	return k + 1 < S->nread || (S->end && k < S->nread);
+}
+
+static void sched_work(sched_t *S, const vtools_t *tl)
+{
+	wdoc_t *w = S->w;
+	pthread_mutex_lock(&S->mu);
+	for (;;) {
+		if (!S->merging && S->nmerged < S->nmatch && S->mstate[S->nmerged % S->cap] == 2) {
+			size_t k = S->nmerged;
+			S->merging = 1;
+			vres_t *r = &S->res[k % S->cap];
+			pthread_mutex_unlock(&S->mu);
+			merge_view(w, r, tl);
+			free(r->carry);
+			if (r->arena) {
+				arena_release(r->arena);
+				free(r->arena);
+			}
+			memset(r, 0, sizeof *r);
+			pthread_mutex_lock(&S->mu);
+			if (k > 0) { /* the segment before it: no view needs it now */
+				seg_free(sseg(S, k - 1));
+				S->segs[(k - 1) % S->cap] = NULL;
+			}
+			S->mstate[k % S->cap] = 0;
+			S->nmerged++;
+			S->merging = 0;
+			pthread_cond_broadcast(&S->cv);
+			continue;
+		}
+		if (!S->reading && !S->end && !S->failed && S->nread < S->nmerged + S->ahead) {
+			S->reading = 1;
+			pthread_mutex_unlock(&S->mu);
+			seg_t *g = next_segment(w);
+			int bad = w->src.in->error != NULL;
+			if (g && !bad)
+				normalize_segment(w, g);
+			pthread_mutex_lock(&S->mu);
+			if (!g || bad) {
+				seg_free(g);
+				if (bad)
+					S->failed = 1;
+				else
+					S->end = 1;
+			} else {
+				S->segs[S->nread % S->cap] = g;
+				S->nread++;
+			}
+			S->reading = 0;
+			pthread_cond_broadcast(&S->cv);
+			continue;
+		}
+		if (view_ready(S, S->nmatch) && !S->failed) {
+			size_t k = S->nmatch++;
+			vres_t *r = &S->res[k % S->cap];
+			r->prev = k > 0 ? sseg(S, k - 1) : NULL;
+			r->cur = sseg(S, k);
+			r->next = k + 1 < S->nread ? sseg(S, k + 1) : NULL;
+			r->arena = xcalloc(1, sizeof *r->arena);
+			r->carry = xcalloc(w->ngroups, sizeof *r->carry);
+			S->mstate[k % S->cap] = 1;
+			pthread_mutex_unlock(&S->mu);
+			run_view(w->env, tl, r); /* assumes no group blocked at its start: merge_view checks */
+			pthread_mutex_lock(&S->mu);
+			S->mstate[k % S->cap] = 2;
+			pthread_cond_broadcast(&S->cv);
+			continue;
+		}
+		if (sched_finished(S) || (S->failed && !S->merging))
+			break;
+		pthread_cond_wait(&S->cv, &S->mu);
+	}
+	pthread_mutex_unlock(&S->mu);
+}
+
+typedef struct sthread {
+	sched_t *S;
+	vtools_t tl;
+} sthread_t;
+
+static void *sched_thread(void *p)
+{
+	sthread_t *t = p;
+	sched_work(t->S, &t->tl);
+	return NULL;
+}
+
+static void run_segments(wdoc_t *w)
 {
 	window_env_t *env = w->env;
-	vres_t *res = xcalloc(n, sizeof *res);
-	for (size_t i = 0; i < n; i++) {
-		res[i].prev = q[i];
-		res[i].cur = q[i + 1];
-		res[i].next = q[i + 2];
-		res[i].arena = xcalloc(1, sizeof *res[i].arena);
-		res[i].carry = xcalloc(w->ngroups, sizeof *res[i].carry);
+	size_t T = (size_t)env->nhelpers + 1;
+	sched_t S;
+	memset(&S, 0, sizeof S);
+	S.w = w;
+	pthread_mutex_init(&S.mu, NULL);
+	pthread_cond_init(&S.cv, NULL);
+	S.ahead = T + 2;
+	S.cap = S.ahead + 2;
+	S.segs = xcalloc(S.cap, sizeof *S.segs);
+	S.res = xcalloc(S.cap, sizeof *S.res);
+	S.mstate = xcalloc(S.cap, 1);
+	sthread_t *ts = xcalloc(T, sizeof *ts);
+	pthread_t *tids = xcalloc(T, sizeof *tids);
+	for (size_t i = 0; i + 1 < T; i++) {
+		ts[i] = (sthread_t){&S, env->helpers[i]};
+		pthread_create(&tids[i], NULL, sched_thread, &ts[i]);
 	}
-	/* every view assumes no group blocked at its start; merge_view()
-	 * checks that against the view before it */
-	vjob_t j = {env, res, n, PTHREAD_MUTEX_INITIALIZER, 0};
-	size_t extra = n > 1 ? (size_t)env->nhelpers : 0;
-	if (extra > n - 1)
-		extra = n - 1;
-	vthread_t *ts = xcalloc(extra + 1, sizeof *ts);
-	pthread_t *tids = xcalloc(extra + 1, sizeof *tids);
-	for (size_t i = 0; i < extra; i++) {
-		ts[i] = (vthread_t){&j, env->helpers[i]};
-		pthread_create(&tids[i], NULL, view_thread, &ts[i]);
-	}
-	if (extra)
-		normalize_ahead(w, ahead); /* the next round's segments, meanwhile */
-	ts[extra] = (vthread_t){&j, {env->st, env->m, env->toks}};
-	view_thread(&ts[extra]);
-	for (size_t i = 0; i < extra; i++)
+	vtools_t own = {env->st, env->m, env->toks};
+	sched_work(&S, &own);
+	for (size_t i = 0; i + 1 < T; i++)
 		pthread_join(tids[i], NULL);
-	pthread_mutex_destroy(&j.mu);
-	free(ts);
-	free(tids);
-	for (size_t i = 0; i < n; i++) {
-		merge_view(w, &res[i], 1);
-		free(res[i].carry);
-		if (res[i].arena) {
-			arena_release(res[i].arena);
-			free(res[i].arena);
+	/* what a failure left: views matched and not merged, segments */
+	for (size_t k = S.nmerged; k < S.nmatch; k++) {
+		vres_t *r = &S.res[k % S.cap];
+		recvec_release(&r->recs);
+		free(r->carry);
+		if (r->arena) {
+			arena_release(r->arena);
+			free(r->arena);
 		}
 	}
-	free(res);
+	for (size_t k = S.nmerged ? S.nmerged - 1 : 0; k < S.nread; k++)
+		seg_free(sseg(&S, k));
+	free(S.segs);
+	free(S.res);
+	free(S.mstate);
+	free(ts);
+	free(tids);
+	pthread_cond_destroy(&S.cv);
+	pthread_mutex_destroy(&S.mu);
 }
 
 int window_document(window_env_t *env, input_t *in, buf_t *head, int fd, buf_t *out, FILE **spill)
@@ -1004,35 +1121,7 @@ int window_document(window_env_t *env, input_t *in, buf_t *head, int fd, buf_t *
 		w.carry = asm_carry_new();
 		w.ngroups = matcher_groups(env->m);
 		w.gcarry = xcalloc(w.ngroups, sizeof *w.gcarry);
-		/* q[0]: the segment before the ones to match (NULL at the start),
-		 * q[1 .. nq - 1]: normalized, not yet matched */
-		size_t P = (size_t)env->nhelpers + 1;
-		seg_t **q = xcalloc(2 * P + 4, sizeof *q);
-		size_t nq = 1;
-		int done = 0;
-		while (!in->error) {
-			ahead_t first = {q, &nq, P + 2, &done};
-			normalize_ahead(&w, &first);
-			if (in->error || nq == 1)
-				break;
-			/* match those whose next segment is known (all at the end) */
-			size_t n = done ? nq - 1 : nq - 2;
-			if (n > P)
-				n = P;
-			q[nq] = NULL;
-			/* while the views are matched, the segments of the next round
-			 * (appended after q[nq - 1]; the views hold their own pointers) */
-			ahead_t more = {q, &nq, n + P + 2, &done};
-			match_round(&w, q, n, &more);
-			seg_free(q[0]);
-			for (size_t i = 1; i < n; i++)
-				seg_free(q[i]);
-			memmove(q, q + n, (nq - n) * sizeof *q);
-			nq -= n;
-		}
-		for (size_t i = 0; i < nq; i++)
-			seg_free(q[i]);
-		free(q);
+		run_segments(&w);
 	}
 	if (s->zinit)
 		inflateEnd(&s->zs);
