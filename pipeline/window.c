@@ -361,6 +361,7 @@ typedef struct wdoc {
 	size_t sw_seg;          /* segments whose source bytes and pages sw and pages hold */
 	size_t mseg;            /* segments known to the merge: the one merged and the next */
 	size_t rematched;       /* views matched again with the carry */
+	size_t views;
 	long last_item_number;  /* of the last item assembled, -2 none */
 	asm_carry_t *carry;
 	FILE *spill;
@@ -907,6 +908,8 @@ typedef struct sched {
 	int end;                /* the source ended cleanly */
 	int failed;             /* it failed: no more reading */
 	int reading, merging;
+	double wait;            /* seconds threads waited for a task (BESLUT_WINDOW_STATS) */
+	double busy[3];         /* seconds spent merging, reading, matching */
 	size_t nmatch;          /* next view to match */
 	size_t nmerged;         /* views merged */
 } sched_t;
@@ -941,6 +944,7 @@ static void sched_work(sched_t *S, const vtools_t *tl)
 			S->merging = 1;
 			vres_t *r = &S->res[k % S->cap];
 			pthread_mutex_unlock(&S->mu);
+			double t0 = now();
 			merge_view(w, r, tl);
 			free(r->carry);
 			if (r->arena) {
@@ -955,6 +959,7 @@ static void sched_work(sched_t *S, const vtools_t *tl)
 			}
 			S->mstate[k % S->cap] = 0;
 			S->nmerged++;
+			S->busy[0] += now() - t0;
 			S->merging = 0;
 			pthread_cond_broadcast(&S->cv);
 			continue;
@@ -962,6 +967,7 @@ static void sched_work(sched_t *S, const vtools_t *tl)
 		if (!S->reading && !S->end && !S->failed && S->nread < S->nmerged + S->ahead) {
 			S->reading = 1;
 			pthread_mutex_unlock(&S->mu);
+			double t0 = now();
 			seg_t *g = next_segment(w);
 			int bad = w->src.in->error != NULL;
 			if (g && !bad)
@@ -978,6 +984,7 @@ static void sched_work(sched_t *S, const vtools_t *tl)
 				S->nread++;
 			}
 			S->reading = 0;
+			S->busy[1] += now() - t0;
 			pthread_cond_broadcast(&S->cv);
 			continue;
 		}
@@ -991,15 +998,19 @@ static void sched_work(sched_t *S, const vtools_t *tl)
 			r->carry = xcalloc(w->ngroups, sizeof *r->carry);
 			S->mstate[k % S->cap] = 1;
 			pthread_mutex_unlock(&S->mu);
+			double t0 = now();
 			run_view(w->env, tl, r); /* assumes no group blocked at its start: merge_view checks */
 			pthread_mutex_lock(&S->mu);
+			S->busy[2] += now() - t0;
 			S->mstate[k % S->cap] = 2;
 			pthread_cond_broadcast(&S->cv);
 			continue;
 		}
 		if (sched_finished(S) || (S->failed && !S->merging))
 			break;
+		double t0 = now();
 		pthread_cond_wait(&S->cv, &S->mu);
+		S->wait += now() - t0;
 	}
 	pthread_mutex_unlock(&S->mu);
 }
@@ -1037,9 +1048,14 @@ static void run_segments(wdoc_t *w)
 		pthread_create(&tids[i], NULL, sched_thread, &ts[i]);
 	}
 	vtools_t own = {env->st, env->m, env->toks};
+	double t0 = now();
 	sched_work(&S, &own);
 	for (size_t i = 0; i + 1 < T; i++)
 		pthread_join(tids[i], NULL);
+	if (getenv("BESLUT_WINDOW_STATS"))
+		fprintf(stderr, "windows: %zu views (%zu matched again), %zu thread(s), %.3f s: merge %.3f, read %.3f, "
+		        "match %.3f, waiting %.3f thread-seconds\n", S.nmerged, w->rematched, T, now() - t0, S.busy[0],
+		        S.busy[1], S.busy[2], S.wait);
 	/* what a failure left: views matched and not merged, segments */
 	for (size_t k = S.nmerged; k < S.nmatch; k++) {
 		vres_t *r = &S.res[k % S.cap];
