@@ -162,10 +162,10 @@
  * a hundred tests, once per signature), and two bits (known, value) per
  * predicate worth remembering (other than a single compare), so the forty
  * rules that read the same names test each distinct token once.  The scan
- * that maps tokens to signatures also copies each token's token set bits
- * and candidate list position into per-token arrays, so the filters'
- * cursors and the main loop read consecutive memory and a token set check
- * is a bit test.  The answers depend on the signature only, so signatures
+ * that maps tokens to signatures also copies each token's candidate list
+ * position into a per-token array; a token set check is a bit test in
+ * its signature's row (not a copy per token: 96 bytes a token with the
+ * project's 744 sets, most of a view's memory).  The answers depend on the signature only, so signatures
  * are kept from document to document, and dropped when more than
  * SIG_KEEP have accumulated.
  *
@@ -482,8 +482,6 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 	uint32_t n = (uint32_t)in->toks->n;
 	if (m->tsig_cap < (size_t)n + 1)
 		GROW(m->tsig, m->tsig_cap, (size_t)n + 1);
-	if (m->tsb_cap < ((size_t)n + 1) * m->tsw + 1)
-		GROW(m->tsb, m->tsb_cap, ((size_t)n + 1) * m->tsw + 1);
 	if (m->tcand_cap < ((size_t)n + 1) * 2)
 		GROW(m->tcand, m->tcand_cap, ((size_t)n + 1) * 2);
 	if (m->nsig > SIG_KEEP || m->nrxv > RXV_KEEP || m->sig_off)
@@ -558,7 +556,6 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 			m->sig[id].ts_done = 1;
 		}
 		for (uint32_t w = 0; w < m->tsw; w++) {
-			m->tsb[(size_t)i * m->tsw + w] = b[w];
 			m->tspres[w] |= b[w];
 			for (uint64_t nb = b[w] & m->needmask[w]; nb; nb &= nb - 1)
 				m->occ_off[w * 64 + (uint32_t)__builtin_ctzll(nb) + 1]++;
@@ -575,7 +572,7 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 	if (m->occ_cap < (size_t)m->occ_off[g->ntoksets] + 1)
 		GROW(m->occ, m->occ_cap, (size_t)m->occ_off[g->ntoksets] + 1);
 	for (uint32_t i = 0; i < n; i++) {
-		const uint64_t *b = m->tsb + (size_t)i * m->tsw;
+		const uint64_t *b = m->sigb + (size_t)m->tsig[i] * m->sgw;
 		for (uint32_t w = 0; w < m->tsw; w++)
 			for (uint64_t x = b[w] & m->needmask[w]; x; x &= x - 1)
 				m->occ[m->occ_off[w * 64 + (uint32_t)__builtin_ctzll(x)]++] = i;

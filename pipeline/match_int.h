@@ -198,8 +198,6 @@ struct matcher {
 	size_t ncpool, cpool_cap;
 	uint32_t *tsig;           /* per token of the document: its signature */
 	size_t tsig_cap;
-	uint64_t *tsb;            /* per token of the document, tsw words: its token sets */
-	size_t tsb_cap;
 	uint32_t *tcand;          /* per token of the document: its candidate list (offset, count in cbase) */
 	size_t tcand_cap;
 	const uint32_t *cbase;    /* cpool, or dpool when rules are asleep in the document */

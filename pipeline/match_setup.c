@@ -455,7 +455,6 @@ void matcher_free(matcher_t *m)
 	free(m->sigb);
 	free(m->cpool);
 	free(m->tsig);
-	free(m->tsb);
 	free(m->dpool);
 	free(m->tspres);
 	free(m->needmask);

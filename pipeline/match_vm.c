@@ -248,12 +248,12 @@ int tokset_eval(matcher_t *m, const match_input_t *in, const tokset_t *s, uint32
 	return 0;
 }
 
-/* Is token pos in token set k?  Read from the token's bits (see
+/* Is token pos in token set k?  Read from its signature's bits (see
  * "Signatures"). */
 static inline int tokset_has(matcher_t *m, const match_input_t *in, uint32_t k, uint32_t pos)
 {
 	(void)in;
-	return (m->tsb[(size_t)pos * m->tsw + (k >> 6)] >> (k & 63)) & 1;
+	return (m->sigb[(size_t)m->tsig[pos] * m->sgw + (k >> 6)] >> (k & 63)) & 1;
 }
 
 void filters_reset(matcher_t *m)
