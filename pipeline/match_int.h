@@ -23,7 +23,7 @@
  * (every regex of the grammar run once per distinct text, the vectors
  * interned).  Kept across documents; the words are dropped when more than
  * WT_KEEP have accumulated, the vectors (few) only with the signatures. */
-#define WT_KEEP 131072
+#define WT_KEEP 32768
 #define RXV_KEEP 65536
 typedef struct wtent {
 	uint64_t head;       /* its first bytes (up to 8, zero-padded): most words compare here */
