@@ -238,7 +238,7 @@ typedef enum op {
 	OP_MATCH,     /* success */
 } op_t;
 
-typedef struct insn {
+typedef struct __attribute__((packed)) insn { /* 9 bytes: the code is a million of them */
 	uint8_t op;     /* op_t */
 	uint32_t a, b;  /* operands, see op_t */
 } insn_t;

@@ -1036,7 +1036,7 @@ static void run_segments(wdoc_t *w)
 	S.w = w;
 	pthread_mutex_init(&S.mu, NULL);
 	pthread_cond_init(&S.cv, NULL);
-	S.ahead = T + 2;
+	S.ahead = T == 1 ? 2 : T + 2; /* one thread: the view and the one after it */
 	S.cap = S.ahead + 2;
 	S.segs = xcalloc(S.cap, sizeof *S.segs);
 	S.res = xcalloc(S.cap, sizeof *S.res);
