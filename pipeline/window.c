@@ -38,6 +38,14 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* CPU seconds of the calling thread. */
+static double cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 size_t window_bytes(void)
 {
 	const char *e = getenv("BESLUT_WINDOW_BYTES");
@@ -909,7 +917,7 @@ typedef struct sched {
 	int failed;             /* it failed: no more reading */
 	int reading, merging;
 	double wait;            /* seconds threads waited for a task (BESLUT_WINDOW_STATS) */
-	double busy[3];         /* seconds spent merging, reading, matching */
+	double busy[3];         /* CPU seconds spent merging, reading, matching */
 	size_t nmatch;          /* next view to match */
 	size_t nmerged;         /* views merged */
 } sched_t;
@@ -944,7 +952,7 @@ static void sched_work(sched_t *S, const vtools_t *tl)
 			S->merging = 1;
 			vres_t *r = &S->res[k % S->cap];
 			pthread_mutex_unlock(&S->mu);
-			double t0 = now();
+			double t0 = cpu_now();
 			merge_view(w, r, tl);
 			free(r->carry);
 			if (r->arena) {
@@ -959,7 +967,7 @@ static void sched_work(sched_t *S, const vtools_t *tl)
 			}
 			S->mstate[k % S->cap] = 0;
 			S->nmerged++;
-			S->busy[0] += now() - t0;
+			S->busy[0] += cpu_now() - t0;
 			S->merging = 0;
 			pthread_cond_broadcast(&S->cv);
 			continue;
@@ -967,7 +975,7 @@ static void sched_work(sched_t *S, const vtools_t *tl)
 		if (!S->reading && !S->end && !S->failed && S->nread < S->nmerged + S->ahead) {
 			S->reading = 1;
 			pthread_mutex_unlock(&S->mu);
-			double t0 = now();
+			double t0 = cpu_now();
 			seg_t *g = next_segment(w);
 			int bad = w->src.in->error != NULL;
 			if (g && !bad)
@@ -984,7 +992,7 @@ static void sched_work(sched_t *S, const vtools_t *tl)
 				S->nread++;
 			}
 			S->reading = 0;
-			S->busy[1] += now() - t0;
+			S->busy[1] += cpu_now() - t0;
 			pthread_cond_broadcast(&S->cv);
 			continue;
 		}
@@ -998,10 +1006,11 @@ static void sched_work(sched_t *S, const vtools_t *tl)
 			r->carry = xcalloc(w->ngroups, sizeof *r->carry);
 			S->mstate[k % S->cap] = 1;
 			pthread_mutex_unlock(&S->mu);
-			double t0 = now();
+			double t0 = cpu_now();
 			run_view(w->env, tl, r); /* assumes no group blocked at its start: merge_view checks */
+			double t1 = cpu_now();
 			pthread_mutex_lock(&S->mu);
-			S->busy[2] += now() - t0;
+			S->busy[2] += t1 - t0;
 			S->mstate[k % S->cap] = 2;
 			pthread_cond_broadcast(&S->cv);
 			continue;
@@ -1053,8 +1062,8 @@ static void run_segments(wdoc_t *w)
 	for (size_t i = 0; i + 1 < T; i++)
 		pthread_join(tids[i], NULL);
 	if (getenv("BESLUT_WINDOW_STATS"))
-		fprintf(stderr, "windows: %zu views (%zu matched again), %zu thread(s), %.3f s: merge %.3f, read %.3f, "
-		        "match %.3f, waiting %.3f thread-seconds\n", S.nmerged, w->rematched, T, now() - t0, S.busy[0],
+		fprintf(stderr, "windows: %zu views (%zu matched again), %zu thread(s), %.3f s; CPU s: merge %.3f, "
+		        "read %.3f, match %.3f; waiting %.3f thread-seconds\n", S.nmerged, w->rematched, T, now() - t0, S.busy[0],
 		        S.busy[1], S.busy[2], S.wait);
 	/* what a failure left: views matched and not merged, segments */
 	for (size_t k = S.nmerged; k < S.nmatch; k++) {
