@@ -299,6 +299,7 @@ static void sig_clear(matcher_t *m)
 {
 	m->nsig = 0;
 	m->ncpool = 0;
+	m->nnpool = 0;
 	if (m->sigh)
 		memset(m->sigh, 0, m->sigh_cap * sizeof *m->sigh);
 	/* the vectors the signatures and words refer to */
@@ -493,6 +494,11 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 	memset(m->tspres, 0, (m->tsw + 1) * sizeof *m->tspres);
 	memset(m->occ_off, 0, ((size_t)m->g->ntoksets + 2) * sizeof *m->occ_off);
 	m->last_n = n;
+	if (++m->pgen == 0) {
+		for (uint32_t k = 0; k < m->nsig; k++)
+			m->sig[k].pstamp = 0;
+		m->pgen = 1;
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		const token_t *t = &v[i];
 		uint32_t fl = t->flags & m->sig_flags;
@@ -553,13 +559,27 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 			for (uint32_t k = 0; k < m->g->ntoksets; k++)
 				if (tokset_eval(m, in, &m->g->toksets[k], i))
 					b[k >> 6] |= 1ull << (k & 63);
+			/* and the `need` sets among them, as a list */
+			uint32_t nn = 0;
+			for (uint32_t w = 0; w < m->tsw; w++)
+				nn += (uint32_t)__builtin_popcountll(b[w] & m->needmask[w]);
+			if (m->npool_cap < m->nnpool + nn + 1)
+				GROW(m->npool, m->npool_cap, m->nnpool + nn + 1);
+			m->sig[id].need = (uint32_t)m->nnpool;
+			m->sig[id].nneed = nn;
+			for (uint32_t w = 0; w < m->tsw; w++)
+				for (uint64_t nb = b[w] & m->needmask[w]; nb; nb &= nb - 1)
+					m->npool[m->nnpool++] = w * 64 + (uint32_t)__builtin_ctzll(nb);
 			m->sig[id].ts_done = 1;
 		}
-		for (uint32_t w = 0; w < m->tsw; w++) {
-			m->tspres[w] |= b[w];
-			for (uint64_t nb = b[w] & m->needmask[w]; nb; nb &= nb - 1)
-				m->occ_off[w * 64 + (uint32_t)__builtin_ctzll(nb) + 1]++;
+		sig_t *sg = &m->sig[id];
+		if (sg->pstamp != m->pgen) { /* its sets are present in the document */
+			sg->pstamp = m->pgen;
+			for (uint32_t w = 0; w < m->tsw; w++)
+				m->tspres[w] |= b[w];
 		}
+		for (uint32_t q = 0; q < sg->nneed; q++)
+			m->occ_off[m->npool[sg->need + q] + 1]++;
 		if (m->sig[id].cand == UINT32_MAX)
 			sig_cands(m, in, &m->sig[id], i);
 		m->tcand[2 * i] = m->sig[id].cand;
@@ -572,10 +592,9 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 	if (m->occ_cap < (size_t)m->occ_off[g->ntoksets] + 1)
 		GROW(m->occ, m->occ_cap, (size_t)m->occ_off[g->ntoksets] + 1);
 	for (uint32_t i = 0; i < n; i++) {
-		const uint64_t *b = m->sigb + (size_t)m->tsig[i] * m->sgw;
-		for (uint32_t w = 0; w < m->tsw; w++)
-			for (uint64_t x = b[w] & m->needmask[w]; x; x &= x - 1)
-				m->occ[m->occ_off[w * 64 + (uint32_t)__builtin_ctzll(x)]++] = i;
+		const sig_t *sg = &m->sig[m->tsig[i]];
+		for (uint32_t q = 0; q < sg->nneed; q++)
+			m->occ[m->occ_off[m->npool[sg->need + q]]++] = i;
 	}
 	/* each set's fill cursor ended at the next set's start: shift back */
 	for (uint32_t k = g->ntoksets; k > 0; k--)

@@ -108,6 +108,8 @@ typedef struct sig {
 	uint32_t cand, ncand;     /* cpool[cand .. cand + ncand): rules that may start, guards passed; cand == UINT32_MAX: not yet built */
 	uint32_t dstamp;          /* document number its list below was made for */
 	uint32_t dcand, dncand;   /* dpool[dcand .. dcand + dncand): cand without the rules asleep in the document */
+	uint32_t need, nneed;     /* ts_done: npool[need .. need + nneed): the `need` sets it is in, ascending */
+	uint32_t pstamp;          /* pgen when its sets were added to tspres */
 	uint8_t kind;
 	uint8_t ts_done;          /* its token set bits are computed */
 } sig_t;
@@ -196,6 +198,9 @@ struct matcher {
 	size_t sigb_cap;          /* words allocated */
 	uint32_t *cpool;          /* candidate lists of the signatures */
 	size_t ncpool, cpool_cap;
+	uint32_t *npool;          /* need set lists of the signatures */
+	size_t nnpool, npool_cap;
+	uint32_t pgen;            /* sig_prepare calls (stamps pstamp) */
 	uint32_t *tsig;           /* per token of the document: its signature */
 	size_t tsig_cap;
 	uint32_t *tcand;          /* per token of the document: its candidate list (offset, count in cbase) */

@@ -454,6 +454,7 @@ void matcher_free(matcher_t *m)
 	free(m->sigh);
 	free(m->sigb);
 	free(m->cpool);
+	free(m->npool);
 	free(m->tsig);
 	free(m->dpool);
 	free(m->tspres);
