@@ -377,6 +377,10 @@ typedef struct wdoc {
 	buf_t obuf;
 	norm_result_t fnorm;    /* identity maps, pages in source offsets */
 	buf_t sw;               /* source bytes [sw_base, sw_base + sw.len): what records may still span */
+	unsigned char *cst;     /* bit k: sw byte k starts a character (as char_index_init finds them) */
+	size_t cst_cap;         /* bytes, zero past sw.len */
+	uint64_t *cblk;         /* characters before each block of sw (char_index_t) */
+	size_t cblk_cap;
 	uint64_t sw_base;
 	uint64_t sw_cp;         /* characters before sw_base (as link.h counts them) */
 	uint64_t next_src0;     /* source start of the segment after the one just matched */
@@ -384,6 +388,118 @@ typedef struct wdoc {
 	value_t *gwarn;         /* … its warnings (V_ARR), */
 	long long gdropped;     /* … the records it dropped */
 } wdoc_t;
+
+/* ---- the characters of sw, kept as it grows and is cut ---- */
+
+#define CST_BLOCK 256 /* bytes per block of a char_index_t (link_write.c) */
+
+static void cst_room(wdoc_t *w)
+{
+	size_t need = (w->sw.len / CST_BLOCK + 1) * (CST_BLOCK / 8) + 8;
+	if (w->cst_cap < need) {
+		size_t nc = need + need / 2;
+		w->cst = xrealloc(w->cst, nc);
+		memset(w->cst + w->cst_cap, 0, nc - w->cst_cap);
+		w->cst_cap = nc;
+	}
+}
+
+/* The character starts of sw from byte p0 on (a start, or the end), decoded
+ * anew: char_index_init's decoding from sw's first byte reaches p0 and
+ * goes on from there alike. */
+static void cst_decode(wdoc_t *w, size_t p0)
+{
+	size_t n = w->sw.len;
+	cst_room(w);
+	unsigned char *b = w->cst;
+	size_t k = p0;
+	for (; k < n && (k & 7); k++)
+		b[k >> 3] &= (unsigned char)~(1u << (k & 7));
+	if (k >> 3 < w->cst_cap)
+		memset(b + (k >> 3), 0, w->cst_cap - (k >> 3));
+	const unsigned char *p = (const unsigned char *)w->sw.data;
+	for (k = p0; k < n;) {
+		int len = 1;
+		if (utf8_decode(p + k, n - k, &len) < 0 || len < 1)
+			len = 1;
+		b[k >> 3] |= (unsigned char)(1u << (k & 7));
+		k += (size_t)len;
+	}
+}
+
+/* sw grew from old bytes: a character that began in its last four bytes
+ * may go on into the new ones. */
+static void cst_append(wdoc_t *w, size_t old)
+{
+	size_t p0 = old > 4 ? old - 4 : 0;
+	cst_room(w);
+	while (p0 < old && !(w->cst[p0 >> 3] >> (p0 & 7) & 1))
+		p0++;
+	cst_decode(w, p0);
+}
+
+/* Characters that start in sw's first cut bytes. */
+static uint64_t cst_count(const wdoc_t *w, size_t cut)
+{
+	uint64_t c = 0;
+	size_t q = cut >> 3;
+	for (size_t i = 0; i < q; i++)
+		c += (uint64_t)__builtin_popcount(w->cst[i]);
+	if (cut & 7)
+		c += (uint64_t)__builtin_popcount(w->cst[q] & ((1u << (cut & 7)) - 1));
+	return c;
+}
+
+/* sw lost its first cut bytes (sw.len is already the new length). */
+static void cst_cut(wdoc_t *w, size_t cut)
+{
+	size_t n = w->sw.len;
+	int at_start = n == 0 || (w->cst[cut >> 3] >> (cut & 7) & 1);
+	unsigned char *b = w->cst;
+	size_t q = cut >> 3, r = cut & 7, nb = n / 8 + 1;
+	for (size_t i = 0; i < nb; i++) {
+		unsigned lo = b[q + i], hi = q + i + 1 < w->cst_cap ? b[q + i + 1] : 0;
+		b[i] = (unsigned char)(r ? (lo >> r | hi << (8 - r)) : lo);
+	}
+	memset(b + nb, 0, w->cst_cap - nb);
+	if (n & 7)
+		b[n >> 3] &= (unsigned char)((1u << (n & 7)) - 1);
+	else
+		b[n >> 3] = 0;
+	if (!at_start) /* cut inside a character: the rest decoded anew */
+		cst_decode(w, 0);
+}
+
+/* A char_index_t (link.h) over sw from the starts above; its arrays are
+ * the document's (not to be released). */
+static void cst_index(wdoc_t *w, char_index_t *ci)
+{
+	size_t n = w->sw.len;
+	cst_room(w);
+	size_t nblocks = n / CST_BLOCK + 1;
+	if (w->cblk_cap < nblocks) {
+		w->cblk_cap = nblocks + nblocks / 2;
+		w->cblk = xrealloc(w->cblk, w->cblk_cap * sizeof *w->cblk);
+	}
+	uint64_t cp = 0;
+	for (size_t bl = 0; bl < nblocks; bl++) {
+		w->cblk[bl] = cp;
+		const unsigned char *x = w->cst + bl * (CST_BLOCK / 8);
+		for (size_t i = 0; i < CST_BLOCK / 8; i += 8) {
+			uint64_t v;
+			memcpy(&v, x + i, 8);
+			cp += (uint64_t)__builtin_popcountll(v);
+		}
+	}
+	memset(ci, 0, sizeof *ci);
+	ci->s = (const unsigned char *)(w->sw.data ? w->sw.data : "");
+	ci->n = n;
+	ci->block = w->cblk;
+	ci->starts = w->cst;
+	ci->nblocks = nblocks;
+	ci->base = (size_t)w->sw_base;
+	ci->cp_base = w->sw_cp;
+}
 
 /* The schema guard (guard.h) over a batch's lines: it needs a document
  * record first, so it gets a stand-in whose warnings and record count
@@ -616,13 +732,10 @@ static void flush(wdoc_t *w, uint64_t horizon, value_t *warnings)
 	w->fnorm.npages = w->npages;
 	buf_reset(&w->obuf);
 	char_index_t ci;
-	char_index_init(&ci, w->sw.data ? w->sw.data : "", w->sw.len);
-	ci.base = (size_t)w->sw_base;
-	ci.cp_base = w->sw_cp;
+	cst_index(w, &ci);
 	asm_carry_set_chars(w->carry, &ci);
 	assemble_batch(&d, w->carry, &w->obuf);
 	asm_carry_set_chars(w->carry, NULL);
-	char_index_release(&ci);
 	guard_batch(w, &w->obuf);
 	/* the last item of the batch: the next batch's first item is no
 	 * repeat of it (see the horizon) */
@@ -658,18 +771,12 @@ static void flush(wdoc_t *w, uint64_t horizon, value_t *warnings)
 		size_t cut = (size_t)(keep_from - w->sw_base);
 		if (cut > w->sw.len)
 			cut = w->sw.len;
-		const unsigned char *p = (const unsigned char *)w->sw.data;
-		for (size_t k = 0; k < cut;) { /* characters as char_index_init counts them */
-			int len = 1;
-			if (utf8_decode(p + k, w->sw.len - k, &len) < 0 || len < 1)
-				len = 1;
-			w->sw_cp++;
-			k += (size_t)len;
-		}
+		w->sw_cp += cst_count(w, cut); /* characters as char_index_init counts them */
 		memmove(w->sw.data, w->sw.data + cut, w->sw.len - cut);
 		w->sw.len -= cut;
 		w->sw.data[w->sw.len] = '\0';
 		w->sw_base += cut;
+		cst_cut(w, cut);
 	}
 	if (first != UINT32_MAX) {
 		size_t drop = 0;
@@ -804,7 +911,9 @@ static void take_segment(wdoc_t *w, seg_t *g)
 {
 	if (!g || g->idx != w->sw_seg)
 		return;
+	size_t old = w->sw.len;
 	buf_add(&w->sw, g->raw.data ? g->raw.data : "", g->raw.len);
+	cst_append(w, old);
 	buf_release(&g->raw);
 	for (size_t k = 0; k < g->ngpages; k++) {
 		GROW(w->pages, w->pages_cap, w->npages + 1);
@@ -1236,6 +1345,8 @@ int window_document(window_env_t *env, input_t *in, buf_t *head, int fd, buf_t *
 	arena_release(&w.garena);
 	char_index_release(&fci);
 	buf_release(&w.sw);
+	free(w.cst);
+	free(w.cblk);
 	buf_release(&s->raw);
 	buf_release(&s->buf);
 	asm_carry_free(w.carry);
