@@ -13,9 +13,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "normalize.h"
-#include "omap.h"
-#include "util.h"
+#include "normalize/normalize.h"
+#include "read/omap.h"
+#include "common/util.h"
 
 /* Time limits are loose, and looser under the sanitizers. */
 #if defined(__SANITIZE_ADDRESS__)
