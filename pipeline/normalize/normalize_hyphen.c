@@ -620,11 +620,14 @@ void decide(run_t *ru)
 			sep = SEP_SPACE;
 			why = W_COMMA;
 		} else if (!(B->flags & (LF_DNR | LF_HEAD)) && (B->gap == 0 || (ru->dbl && B->gap == 1)) &&
-		           (A->clen + 1 + fw) * 10 > ru->W * 9 && A->clen * 10 >= ru->W * 8 &&
+		           (((A->clen + 1 + fw) * 10 > ru->W * 9 && A->clen * 10 >= ru->W * 8) ||
+		            (cp_digit(bc) && !(B->flags & (LF_ITEM | LF_SECT)) && !dangling_att(ru, A))) &&
 		           dangling_word(ru, A)) {
 			/* the typesetter's test without the measure's certainty
 			 * (a page of tables is not "wrapped"): a long line that
-			 * ends on "till" goes on */
+			 * ends on "till" goes on; so does any line that ends on it
+			 * before a number that is no point ("… kommunbidrag om\n1,5
+			 * mnkr") */
 			sep = SEP_SPACE;
 			why = W_DANGLING;
 		} else if (B->flags & LF_DNR) {
