@@ -1105,7 +1105,7 @@ static void sched_work(sched_t *S, const vtools_t *tl)
 			pthread_cond_broadcast(&S->cv);
 			continue;
 		}
-		if (view_ready(S, S->nmatch) && !S->failed) {
+		if (view_ready(S, S->nmatch)) {
 			size_t k = S->nmatch++;
 			vres_t *r = &S->res[k % S->cap];
 			r->prev = k > 0 ? sseg(S, k - 1) : NULL;
@@ -1124,7 +1124,7 @@ static void sched_work(sched_t *S, const vtools_t *tl)
 			pthread_cond_broadcast(&S->cv);
 			continue;
 		}
-		if (sched_finished(S) || (S->failed && !S->merging))
+		if (sched_finished(S))
 			break;
 		double t0 = now();
 		pthread_cond_wait(&S->cv, &S->mu);
