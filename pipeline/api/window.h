@@ -22,7 +22,11 @@
  * temporary file (unlinked at once, in TMPDIR).  At the end the document
  * record (it comes first, and holds the SHA-256 and the counts) is made,
  * and the caller writes it and then the file.  Memory is bounded by a few
- * windows whatever the input's length.
+ * windows whatever the input's length.  With helpers (env->nhelpers),
+ * every thread takes the next free task — the merge of the next matched
+ * view, the reading of the next segment, the match of the next view — so
+ * the reading, matching and merging of different segments overlap; the
+ * output does not depend on the number of threads.
  *
  * What a window cannot see is listed in docs/performance.md ("Windows"):
  * the normalizer learns the page layout from the segment, a party or
