@@ -843,6 +843,10 @@ typedef struct vres {
 	recvec_t recs;
 	uint32_t first, limit;  /* the segment's own tokens in the view */
 	uint32_t *carry;        /* per group, view-local: in (0: nothing blocked) and out */
+	size_t ngroups;
+	uint32_t *gcin;         /* when the views before it were merged as its match began: */
+	uint32_t gnext;         /* … the groups' global carry and next token then (else NULL) */
+	int carried;            /* matched with the carry the merge would give it */
 	double t_tok, t_match;
 } vres_t;
 
@@ -885,6 +889,19 @@ static void run_view(const window_env_t *env, const vtools_t *tl, vres_t *r)
 	r->t_tok = t2 - t1;
 	r->first = tok_at(tl->toks, own0);
 	r->limit = tok_at(tl->toks, own1);
+	if (r->gcin) { /* the carry known: as merge_view would set it */
+		int again = 0;
+		for (size_t gi = 0; gi < r->ngroups && !again; gi++)
+			again = r->gcin[gi] > r->gnext;
+		if (again) {
+			uint32_t tbase = r->gnext - r->first;
+			for (size_t gi = 0; gi < r->ngroups; gi++)
+				r->carry[gi] = r->gcin[gi] > tbase ? r->gcin[gi] - tbase : 0;
+		}
+		free(r->gcin);
+		r->gcin = NULL;
+		r->carried = 1;
+	}
 	r->warnings = v_arr(r->arena);
 	r->recs.n = 0;
 	match_input_t mi = {x.v.data ? x.v.data : "", x.v.len, tl->toks, r->arena, x.o.data ? x.o.data : "", x.o.len,
@@ -935,7 +952,7 @@ static void merge_view(wdoc_t *w, vres_t *r, const vtools_t *tl)
 	take_segment(w, r->cur);
 	take_segment(w, r->next);
 	w->mseg = r->cur->idx + (r->next ? 2 : 1);
-	{
+	if (!r->carried) {
 		uint32_t gfirst = w->tok_next;
 		int again = 0;
 		for (size_t gi = 0; gi < w->ngroups && !again; gi++)
@@ -1113,6 +1130,14 @@ static void sched_work(sched_t *S, const vtools_t *tl)
 			r->next = k + 1 < S->nread ? sseg(S, k + 1) : NULL;
 			r->arena = xcalloc(1, sizeof *r->arena);
 			r->carry = xcalloc(w->ngroups, sizeof *r->carry);
+			r->ngroups = w->ngroups;
+			if (k == S->nmerged && !S->merging) {
+				/* no merge runs, and none can before this match: the
+				 * carry it starts with is known, no need to match again */
+				r->gcin = xmalloc((w->ngroups + 1) * sizeof *r->gcin);
+				memcpy(r->gcin, w->gcarry, w->ngroups * sizeof *r->gcin);
+				r->gnext = w->tok_next;
+			}
 			S->mstate[k % S->cap] = 1;
 			pthread_mutex_unlock(&S->mu);
 			double t0 = cpu_now();
@@ -1179,6 +1204,7 @@ static void run_segments(wdoc_t *w)
 		vres_t *r = &S.res[k % S.cap];
 		recvec_release(&r->recs);
 		free(r->carry);
+		free(r->gcin);
 		if (r->arena) {
 			arena_release(r->arena);
 			free(r->arena);
