@@ -9,7 +9,7 @@
  */
 #include <stddef.h>
 #include <string.h>
-#include "grammar_int.h"
+#include "grammar_compile_int.h"
 
 enum { K_NAME, K_CLASS, K_STR, K_NUM, K_STRLIST };
 
@@ -42,6 +42,8 @@ static const rkey_t KEYS[] = {
 	RK("document", "kind_numbered", K_STR, document_kind_numbered),
 	RK("document", "kind_other", K_STR, document_kind_other),
 	RK("document", "name_lexicon", K_CLASS, document_name_lexicon),
+	RK("tokens", "stemmer", K_STR, tokens_stemmer),
+	RK("tokens", "abbreviations", K_STR, tokens_abbreviations),
 };
 #define NKEYS (sizeof KEYS / sizeof KEYS[0])
 
@@ -78,6 +80,7 @@ void resolve_settings(compile_t *c, grammar_t *g)
 	resolve_cfg_t *rc = &g->rc;
 	memset(rc, 0, sizeof *rc);
 	char set[NKEYS] = {0};
+	loc_t stemmer_loc = {0, 0}, abbrev_loc = {0, 0};
 	for (size_t i = 0; i < c->nrset; i++) {
 		const rsetting_t *s = &c->rset[i];
 		const rkey_t *k = NULL;
@@ -132,5 +135,19 @@ void resolve_settings(compile_t *c, grammar_t *g)
 			*x = s->v.s;
 		}
 		set[ki] = 1;
+		if (k->off == offsetof(resolve_cfg_t, tokens_stemmer))
+			stemmer_loc = s->v.loc;
+		if (k->off == offsetof(resolve_cfg_t, tokens_abbreviations))
+			abbrev_loc = s->v.loc;
+	}
+	memset(&g->lang, 0, sizeof g->lang);
+	if (rc->tokens_stemmer && !stemmer_known(rc->tokens_stemmer))
+		diag_at(c, stemmer_loc, 1, "libstemmer has no algorithm '%s'", rc->tokens_stemmer);
+	else
+		g->lang.stemmer = rc->tokens_stemmer;
+	if (rc->tokens_abbreviations) {
+		const char **w;
+		g->lang.nabbrev = load_word_list(c, g, rc->tokens_abbreviations, abbrev_loc, &w);
+		g->lang.abbrev = w;
 	}
 }

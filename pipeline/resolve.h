@@ -62,6 +62,10 @@ typedef struct resolve_cfg {
 	 * name give its body */
 	const char *document_kind_numbered, *document_kind_other;
 	const char *document_name_lexicon;
+	/* the language of the tokens (stem.h): the Snowball algorithm of the
+	 * stems, and the lexicon file whose entries' words are abbreviations
+	 * (a period after one ends no sentence) */
+	const char *tokens_stemmer, *tokens_abbreviations;
 } resolve_cfg_t;
 
 #endif
