@@ -17,9 +17,11 @@ typedef struct rkey {
 	const char *step, *key;
 	int kind;
 	size_t off;      /* into resolve_cfg_t */
+	size_t noff;     /* a list's count (size_t) in resolve_cfg_t */
 } rkey_t;
 
-#define RK(step, key, kind, field) {step, key, kind, offsetof(resolve_cfg_t, field)}
+#define RK(step, key, kind, field) {step, key, kind, offsetof(resolve_cfg_t, field), 0}
+#define RKL(step, key, field, count) {step, key, K_STRLIST, offsetof(resolve_cfg_t, field), offsetof(resolve_cfg_t, count)}
 static const rkey_t KEYS[] = {
 	RK("actor", "name", K_NAME, actor_name),
 	RK("actor", "genitive", K_NAME, actor_genitive),
@@ -33,7 +35,7 @@ static const rkey_t KEYS[] = {
 	RK("genitive", "ending", K_STR, genitive_ending),
 	RK("genitive", "not_after", K_STR, genitive_not_after),
 	RK("counted_vote", "method", K_STR, counted_method),
-	RK("counted_vote", "tally", K_STRLIST, tally),
+	RKL("counted_vote", "tally", tally, ntally),
 	RK("option_kind", "lexicon", K_CLASS, option_kind_lexicon),
 	RK("option_kind", "skip", K_CLASS, option_kind_skip),
 	RK("option_kind", "slack", K_NUM, option_kind_slack),
@@ -44,6 +46,7 @@ static const rkey_t KEYS[] = {
 	RK("document", "name_lexicon", K_CLASS, document_name_lexicon),
 	RK("tokens", "stemmer", K_STR, tokens_stemmer),
 	RK("tokens", "abbreviations", K_STR, tokens_abbreviations),
+	RKL("prefilter", "frequent", prefilter_frequent, nfrequent),
 };
 #define NKEYS (sizeof KEYS / sizeof KEYS[0])
 
@@ -117,8 +120,14 @@ void resolve_settings(compile_t *c, grammar_t *g)
 			*x = s->v.num;
 		} else if (k->kind == K_STRLIST) {
 			const char **x = (const char **)(void *)base;
+			size_t *nx = (size_t *)(void *)((char *)rc + k->noff);
+			if (s->v.nitems > RESOLVE_MAX_LIST) {
+				diag_at(c, s->v.loc, 1, "resolve %s.%s takes at most %d strings", s->step, s->key,
+				        RESOLVE_MAX_LIST);
+				continue;
+			}
 			if (set[ki]) {
-				int same = rc->ntally == s->v.nitems;
+				int same = *nx == s->v.nitems;
 				for (size_t j = 0; same && j < s->v.nitems; j++)
 					same = strcmp(x[j], s->v.items[j].s) == 0;
 				if (!same)
@@ -127,7 +136,7 @@ void resolve_settings(compile_t *c, grammar_t *g)
 			}
 			for (size_t j = 0; j < s->v.nitems; j++)
 				x[j] = s->v.items[j].s;
-			rc->ntally = s->v.nitems;
+			*nx = s->v.nitems;
 		} else {
 			const char **x = (const char **)(void *)base;
 			if (set[ki] && strcmp(*x, s->v.s) != 0)

@@ -26,7 +26,7 @@
 
 #include <stddef.h>
 
-#define RESOLVE_MAX_LIST 8
+#define RESOLVE_MAX_LIST 16
 
 typedef struct resolve_cfg {
 	/* actor(c): the child captures that hold the name, a name printed in
@@ -66,6 +66,11 @@ typedef struct resolve_cfg {
 	 * stems, and the lexicon file whose entries' words are abbreviations
 	 * (a period after one ends no sentence) */
 	const char *tokens_stemmer, *tokens_abbreviations;
+	/* tokens so frequent that requiring one filters nothing: a
+	 * required-token filter that one of them satisfies is not built
+	 * (speed only) */
+	const char *prefilter_frequent[RESOLVE_MAX_LIST];
+	size_t nfrequent;
 } resolve_cfg_t;
 
 #endif
