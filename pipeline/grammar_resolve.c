@@ -47,6 +47,20 @@ static const rkey_t KEYS[] = {
 	RK("tokens", "stemmer", K_STR, tokens_stemmer),
 	RK("tokens", "abbreviations", K_STR, tokens_abbreviations),
 	RKL("prefilter", "frequent", prefilter_frequent, nfrequent),
+	RK("outcome", "approve", K_STR, outcome_approve),
+	RK("outcome", "own", K_STR, outcome_own),
+	RK("outcome", "reject", K_STR, outcome_reject),
+	RK("outcome", "support", K_STR, outcome_support),
+	RKL("outcome", "send_back", outcome_send_back, nsend_back),
+	RKL("outcome", "amend", outcome_amend, namend),
+	RK("outcome", "kind_lexicon", K_CLASS, outcome_kind_lexicon),
+	RK("rank", "lexicon", K_CLASS, rank_lexicon),
+	RK("rank", "head", K_STR, rank_head),
+	RKL("derived_ballots", "sides", ballots_sides, nsides),
+	RK("derived_ballots", "rest", K_STR, ballots_rest),
+	RKL("derived_ballots", "voter", ballots_voter, nvoter),
+	RK("derived_ballots", "absent_status", K_STR, ballots_absent_status),
+	RK("derived_ballots", "absent_vote", K_STR, ballots_absent_vote),
 };
 #define NKEYS (sizeof KEYS / sizeof KEYS[0])
 
@@ -121,11 +135,6 @@ void resolve_settings(compile_t *c, grammar_t *g)
 		} else if (k->kind == K_STRLIST) {
 			const char **x = (const char **)(void *)base;
 			size_t *nx = (size_t *)(void *)((char *)rc + k->noff);
-			if (s->v.nitems > RESOLVE_MAX_LIST) {
-				diag_at(c, s->v.loc, 1, "resolve %s.%s takes at most %d strings", s->step, s->key,
-				        RESOLVE_MAX_LIST);
-				continue;
-			}
 			if (set[ki]) {
 				int same = *nx == s->v.nitems;
 				for (size_t j = 0; same && j < s->v.nitems; j++)

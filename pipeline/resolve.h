@@ -71,6 +71,32 @@ typedef struct resolve_cfg {
 	 * (speed only) */
 	const char *prefilter_frequent[RESOLVE_MAX_LIST];
 	size_t nfrequent;
+	/* linking proposals, votes and decisions (link.c): the kinds of
+	 * proposal (values of proposal.kind) it reasons about — approving
+	 * the proposal put, a party's own alternative, rejecting, supporting
+	 * another's proposal, sending the matter back or postponing it,
+	 * amending it — and the lexicon class of the words a kind begins
+	 * ("avslagsyrkande") */
+	const char *outcome_approve, *outcome_own, *outcome_reject, *outcome_support;
+	const char *outcome_send_back[RESOLVE_MAX_LIST];
+	size_t nsend_back;
+	const char *outcome_amend[RESOLVE_MAX_LIST];
+	size_t namend;
+	const char *outcome_kind_lexicon;
+	/* a rank compound ("förstahandsyrkande"): a prefix of a word ending
+	 * in `head` that `lexicon` lists with a value 1–9 */
+	const char *rank_lexicon, *rank_head;
+	/* ballots derived from the parties' positions (link_write.c): the
+	 * hidden vote fields listing the parties of the first sides of the
+	 * tally, the field naming the side of the rest, the attendance
+	 * statuses of a member who votes and of one reported absent, and the
+	 * vote of a member not present */
+	const char *ballots_sides[RESOLVE_MAX_LIST];
+	size_t nsides;
+	const char *ballots_rest;
+	const char *ballots_voter[RESOLVE_MAX_LIST];
+	size_t nvoter;
+	const char *ballots_absent_status, *ballots_absent_vote;
 } resolve_cfg_t;
 
 #endif
