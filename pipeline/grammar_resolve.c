@@ -61,6 +61,13 @@ static const rkey_t KEYS[] = {
 	RKL("derived_ballots", "voter", ballots_voter, nvoter),
 	RK("derived_ballots", "absent_status", K_STR, ballots_absent_status),
 	RK("derived_ballots", "absent_vote", K_STR, ballots_absent_vote),
+	RK("link", "party_lexicon", K_CLASS, link_party_lexicon),
+	RK("link", "code_lexicon", K_CLASS, link_code_lexicon),
+	RK("link", "word_lexicon", K_CLASS, link_word_lexicon),
+	RK("organisation", "code_lexicon", K_CLASS, org_code_lexicon),
+	RK("organisation", "alias_lexicon", K_CLASS, org_alias_lexicon),
+	RK("organisation", "name_lexicon", K_CLASS, org_name_lexicon),
+	RK("organisation", "skip_lexicon", K_CLASS, org_skip_lexicon),
 };
 #define NKEYS (sizeof KEYS / sizeof KEYS[0])
 

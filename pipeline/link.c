@@ -3,11 +3,12 @@
  * votes, motions to decision points (see link.h and docs/research.md).
  *
  * Texts are compared as tokens (the tokenizer's lower-cased forms); words
- * are known only through lexicon classes of the grammar:
- *   party          party names and codes (party.tsv)
- *   parlgov        party codes (parties_parlgov.tsv)
- *   link           glue / negation / noun / lead / lead_to (link.tsv)
- * and through the resolve settings (grammars/resolve.bg): the kinds of
+ * are known only through lexicon classes of the grammar, named by
+ * `resolve link` (grammars/resolve.bg):
+ *   party_lexicon  party names and codes (party.tsv)
+ *   code_lexicon   party codes (parties_parlgov.tsv)
+ *   word_lexicon   glue / negation / noun / lead / lead_to (link.tsv)
+ * and through the other resolve settings: the kinds of
  * proposal and the class of the words they begin (outcome), rank
  * compounds (rank), the counted vote's method and sides (counted_vote),
  * the genitive ending (genitive).
@@ -38,12 +39,12 @@ static size_t u8len(const char *s)
 
 static const char *lex(const lx_t *L, const char *cls, const char *w)
 {
-	return L->g && w && *w ? grammar_lexicon_value(L->g, cls, w) : NULL;
+	return L->g && cls && w && *w ? grammar_lexicon_value(L->g, cls, w) : NULL;
 }
 
 static int is_link(const lx_t *L, const char *w, const char *what)
 {
-	const char *v = lex(L, "link", w);
+	const char *v = lex(L, L->rc->link_word_lexicon, w);
 	return v && strcmp(v, what) == 0;
 }
 
@@ -94,12 +95,12 @@ static const char *party_of(const lx_t *L, const text_t *x, size_t k)
 	if (t->kind != TK_WORD)
 		return NULL;
 	const char *w = low(x, k);
-	const char *v = lex(L, "party", w);
+	const char *v = lex(L, L->rc->link_party_lexicon, w);
 	int upper = (t->flags & TF_UPPER) != 0 || (t->len == 1 && (t->flags & TF_CAP));
 	if (upper) {
 		if (v && strlen(v) == t->lower_len && strncasecmp(v, w, t->lower_len) == 0)
 			return v;
-		if (lex(L, "parlgov", w) && x->s) /* a code as printed ("D") */
+		if (lex(L, L->rc->link_code_lexicon, w) && x->s) /* a code as printed ("D") */
 			return arena_strndup(L->a, x->s + t->off, t->len);
 	}
 	if (v && u8len(w) >= 4 && (u8len(w) >= 6 || (t->flags & TF_CAP)))

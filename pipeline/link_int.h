@@ -29,6 +29,7 @@ typedef struct text {
 
 typedef struct lx {
 	const grammar_t *g;
+	const resolve_cfg_t *rc;   /* the classes of resolve link */
 	arena_t *a;
 } lx_t;
 

@@ -248,6 +248,7 @@ void link_document_from(arena_t *a, recvec_t *rv, const char *dead, const long *
 	c.a = a;
 	c.rc = g ? grammar_resolve(g) : &none;
 	c.L.g = g;
+	c.L.rc = c.rc;
 	c.L.a = a;
 	c.rv = rv;
 	size_t pcap = 0, vcap = 0, rcap = 0, dcap = 0, mcap = 0;
@@ -359,10 +360,16 @@ void link_document_from(arena_t *a, recvec_t *rv, const char *dead, const long *
 
 /* ------------------------------------------------------------ organisation */
 
+static const char *lexv(const grammar_t *g, const char *cls, const char *s)
+{
+	return cls ? grammar_lexicon_value(g, cls, s) : NULL;
+}
+
 static const char *org_code(const grammar_t *g, const char *s)
 {
-	const char *v = grammar_lexicon_value(g, "kommunkod", s);
-	return v ? v : grammar_lexicon_value(g, "organisations", s);
+	const resolve_cfg_t *rc = grammar_resolve(g);
+	const char *v = lexv(g, rc->org_code_lexicon, s);
+	return v ? v : lexv(g, rc->org_alias_lexicon, s);
 }
 
 void link_organisation(arena_t *a, const grammar_t *g, value_t *doc)
@@ -379,7 +386,7 @@ void link_organisation(arena_t *a, const grammar_t *g, value_t *doc)
 		buf_t b = BUF_INIT;
 		for (size_t k = 0; k < x.t.n; k++) {
 			const char *w = low(&x, k);
-			const char *v = grammar_lexicon_value(g, "org_words", w);
+			const char *v = lexv(g, grammar_resolve(g)->org_skip_lexicon, w);
 			if (v)
 				continue;
 			if (b.len)
@@ -401,7 +408,7 @@ void link_organisation(arena_t *a, const grammar_t *g, value_t *doc)
 	}
 	if (!code)
 		return;
-	const char *name = grammar_lexicon_value(g, "kommunnamn", code);
+	const char *name = lexv(g, grammar_resolve(g)->org_name_lexicon, code);
 	if (name)
 		v_set(a, doc, "organisation", v_cstr(a, name));
 	v_set(a, doc, "kommunkod", v_cstr(a, code));

@@ -97,6 +97,15 @@ typedef struct resolve_cfg {
 	const char *ballots_voter[RESOLVE_MAX_LIST];
 	size_t nvoter;
 	const char *ballots_absent_status, *ballots_absent_vote;
+	/* the classes linking reads texts by (link.c): party names and codes,
+	 * party codes as printed, and the words it compares by (values glue,
+	 * negation, noun, lead, lead_to) */
+	const char *link_party_lexicon, *link_code_lexicon, *link_word_lexicon;
+	/* the document's organisation → its official code and name
+	 * (link_write.c): the classes of municipality names → code, other
+	 * organisations → code, code → canonical name, and the words that do
+	 * not name it ("kommun", "region") */
+	const char *org_code_lexicon, *org_alias_lexicon, *org_name_lexicon, *org_skip_lexicon;
 } resolve_cfg_t;
 
 #endif
