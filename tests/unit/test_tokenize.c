@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tokenize.h"
-#include "grammar.h"
+#include "tokens/tokenize.h"
+#include "rules/grammar.h"
 
 static tokens_t T;
 static stemmer_t *ST;
