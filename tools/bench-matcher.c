@@ -206,19 +206,18 @@ int main(int argc, char **argv)
 	}
 	while (text.len < mb << 20)
 		buf_add(&text, one.data, one.len);
-	stemmer_t *st = stemmer_new();
-	tokens_t toks = TOKENS_INIT;
-	double t0 = now();
-	tokenize(text.data, text.len, st, &toks);
-	double ttok = now() - t0;
-
-	/* 1. project grammars */
+	/* 1. project grammars (they give the tokens' language) */
 	int ne = 0, nw = 0;
 	grammar_t *g = grammar_load_dir(gdir, ldir, NULL, &ne, &nw);
 	if (!g) {
 		fprintf(stderr, "bench-matcher: %d errors in %s\n", ne, gdir);
 		return 1;
 	}
+	stemmer_t *st = stemmer_new(grammar_lang(g));
+	tokens_t toks = TOKENS_INIT;
+	double t0 = now();
+	tokenize(text.data, text.len, st, &toks);
+	double ttok = now() - t0;
 	t0 = now();
 	grammar_annotate(g, &toks);
 	double tann = now() - t0;

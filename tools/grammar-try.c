@@ -41,7 +41,7 @@ int main(int argc, char **argv)
 	fclose(f);
 	if (!text.data)
 		buf_add(&text, "", 0);
-	stemmer_t *st = stemmer_new();
+	stemmer_t *st = stemmer_new(grammar_lang(g));
 	tokens_t toks = TOKENS_INIT;
 	tokenize(text.data, text.len, st, &toks);
 	grammar_annotate(g, &toks);

@@ -357,9 +357,9 @@ beslut_session *session_new(const grammar_t *g, const char *lexdir, int with_nor
 			return NULL;
 		}
 	}
-	s->st = stemmer_new();
+	s->st = stemmer_new(grammar_lang(g));
 	if (!s->st) {
-		set_err(err, "libstemmer has no Swedish stemmer");
+		set_err(err, "libstemmer lacks the grammar's stemmer");
 		beslut_session_free(s);
 		return NULL;
 	}

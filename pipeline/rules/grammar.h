@@ -43,6 +43,9 @@ const struct schema *grammar_schema(const grammar_t *g);
 /* The declared resolve steps (resolve.h); never NULL for a compiled grammar. */
 struct resolve_cfg;
 const struct resolve_cfg *grammar_resolve(const grammar_t *g);
+/* The language of the tokens (`resolve tokens`): what a stemmer for this
+ * grammar's documents is made with (stem.h); NULL when g is NULL. */
+const tok_lang_t *grammar_lang(const grammar_t *g);
 
 /* Canonical value of a lexicon entry: looks `word` (one or more
  * space-separated words, any case) up in lexicon class `cls`; NULL if absent.

@@ -151,19 +151,6 @@ static void lower_into(buf_t *pool, const char *s, size_t n, size_t *letters, si
 	*first_upper = fu > 0;
 }
 
-/* Abbreviations whose final period does not end a sentence. */
-static int is_abbrev(const char *lower, size_t n)
-{
-	static const char *const ab[] = {
-		"bl", "a", "t", "ex", "m", "fl", "s", "k", "d", "v", "s", "o", "ca", "kap", "nr",
-		"jfr", "resp", "enl", "st", "tf", "kl", "p", "f", "sek", "tkr", "mkr", "mnkr", "dnr",
-		"vice", "ang", "inkl", "exkl", "ev", "fr", "o", "dvs", "osv", "mm", "etc", NULL};
-	for (int i = 0; ab[i]; i++)
-		if (strlen(ab[i]) == n && memcmp(ab[i], lower, n) == 0)
-			return 1;
-	return 0;
-}
-
 void tokenize_range(const char *text, size_t start, size_t end, uint32_t first_line,
                     stemmer_t *st, tokens_t *t)
 {
@@ -341,7 +328,7 @@ void tokenize_range(const char *text, size_t start, size_t end, uint32_t first_l
 			else if (c == '.') {
 				const token_t *pv = j ? &t->v[j - 1] : NULL;
 				int abbrev = pv && pv->kind == TK_WORD && pv->off + pv->len == k->off &&
-				             is_abbrev(tok_lower(t, pv), pv->lower_len);
+				             stemmer_abbrev(st, tok_lower(t, pv), pv->lower_len);
 				int after_sect_num = pv && pv->kind == TK_NUM && j >= 2 && t->v[j - 2].kind == TK_SECT;
 				if (!abbrev && !after_sect_num &&
 				    (!nx || (nx->flags & (TF_CAP | TF_LINE_START)) || nx->kind == TK_SECT ||

@@ -6,8 +6,9 @@
  * "2020-10-14"), a "§", or one punctuation character.  Whitespace is not a
  * token; line and paragraph structure is kept as flags on the tokens next to
  * it.  Sentence boundaries are flagged too (". " before an upper-case letter
- * or a line/paragraph end, except after a number in "§ 4." or an
- * abbreviation such as "bl.a.").
+ * or a line/paragraph end, except after a number in "§ 4." or after a word
+ * that the stemmer's language lists as an abbreviation, such as the "a" of
+ * "bl.a."; stem.h).
  *
  * Tokens hold offsets, never pointers: `off/len` into the normalized text,
  * `lower/stem` into the token list's string pool.  All strings in the pool
@@ -47,7 +48,7 @@ enum tok_flags {
 typedef struct token {
 	uint32_t off, len;        /* bytes in the normalized text */
 	uint32_t lower;           /* offset in pool: lower-cased surface form */
-	uint32_t stem;            /* offset in pool: Snowball Swedish stem of lower (== lower if not a word) */
+	uint32_t stem;            /* offset in pool: Snowball stem of lower (== lower if not a word or no stemmer) */
 	uint16_t lower_len;       /* bytes of the lower-cased form */
 	uint8_t kind;             /* tok_kind_t */
 	uint8_t pad_;
@@ -66,8 +67,9 @@ typedef struct tokens {
 
 #define TOKENS_INIT {NULL, 0, 0, BUF_INIT}
 
-/* Tokenize text[0..len) into t (which is reset first).  st may be NULL
- * (no stemming: stem == lower). */
+/* Tokenize text[0..len) into t (which is reset first).  st gives the
+ * stems and the abbreviations (stem.h); it may be NULL (no stemming: stem
+ * == lower; no abbreviations). */
 void tokenize(const char *text, size_t len, stemmer_t *st, tokens_t *t);
 /* Tokenize text[start..end) only (offsets stay absolute); start must be at a
  * paragraph start and first_line its line number.  Used to process a very

@@ -56,7 +56,7 @@ static char out[16384];
 /* Run g over text; out = one line per record plus warnings. */
 static const char *run_g(grammar_t *g, const char *text, recvec_t *keep)
 {
-	stemmer_t *st = stemmer_new();
+	stemmer_t *st = stemmer_new(grammar_lang(g));
 	tokens_t toks = TOKENS_INIT;
 	tokenize(text, strlen(text), st, &toks);
 	grammar_annotate(g, &toks);
@@ -403,7 +403,7 @@ START_TEST(filter_absent_document)
 		"rule c: x:( CAP CAP ) \"yrkar\" => tc { x = text(x) };\n";
 	const char *text = "Anna Ek yrkar bifall. Per Berg (s) tycker. Eva Ek yrkar avslag.";
 	grammar_t *g = must_compile(src);
-	stemmer_t *st = stemmer_new();
+	stemmer_t *st = stemmer_new(grammar_lang(g));
 	tokens_t toks = TOKENS_INIT;
 	tokenize(text, strlen(text), st, &toks);
 	grammar_annotate(g, &toks);
@@ -467,7 +467,7 @@ static uint64_t docs_replays;      /* run_docs: attempts answered from their rec
 
 static void run_docs(grammar_t *g, int share, const char *const *texts, size_t ntexts, buf_t *dst)
 {
-	stemmer_t *st = stemmer_new();
+	stemmer_t *st = stemmer_new(grammar_lang(g));
 	matcher_t *m = matcher_new(g);
 	matcher_share_signatures(m, share);
 	matcher_share_prefixes(m, docs_prefixes);

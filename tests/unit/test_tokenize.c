@@ -1,6 +1,7 @@
 /*
  * test_tokenize.c — tokens, their kinds and flags, lower-case forms and
- * Swedish stems.
+ * stems, with the language the project's grammars declare (grammars/,
+ * `resolve tokens`: Snowball Swedish, lexicons/abbreviation.tsv).
  */
 #include <check.h>
 #include <stdio.h>
@@ -8,14 +9,27 @@
 #include <string.h>
 
 #include "tokens/tokenize.h"
+#include "rules/grammar.h"
 
 static tokens_t T;
 static stemmer_t *ST;
+static grammar_t *G;
+
+static void setup_once(void)
+{
+	G = grammar_load_dir("grammars", "lexicons", stderr, NULL, NULL);
+}
+
+static void teardown_once(void)
+{
+	grammar_free(G);
+}
 
 static void setup(void)
 {
 	memset(&T, 0, sizeof T);
-	ST = stemmer_new();
+	ck_assert_ptr_nonnull(G);
+	ST = stemmer_new(grammar_lang(G));
 	ck_assert_ptr_nonnull(ST);
 }
 
@@ -141,10 +155,24 @@ START_TEST(long_runs_are_split)
 }
 END_TEST
 
+START_TEST(no_language)
+{
+	/* without a declared language: no stems, and every period before a
+	 * capital ends a sentence */
+	stemmer_t *plain = stemmer_new(NULL);
+	const char *s = "Det gäller bl.a. Vården. Reserverar";
+	tokenize(s, strlen(s), plain, &T);
+	ck_assert_str_eq(tok_stem(&T, &T.v[T.n - 1]), "reserverar");
+	ck_assert(T.v[5].flags & TF_SENT_END); /* the "." after "a" */
+	stemmer_free(plain);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("tokenize");
 	TCase *t = tcase_create("tokenize");
+	tcase_add_unchecked_fixture(t, setup_once, teardown_once);
 	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_add_test(t, words_numbers_punct);
 	tcase_add_test(t, lower_case_and_stems);
@@ -153,6 +181,7 @@ static Suite *suite(void)
 	tcase_add_test(t, numbered_points_end_sentences);
 	tcase_add_test(t, window_offsets_are_absolute);
 	tcase_add_test(t, long_runs_are_split);
+	tcase_add_test(t, no_language);
 	suite_add_tcase(s, t);
 	return s;
 }
