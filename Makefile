@@ -8,9 +8,11 @@
 #   make install PREFIX=/usr/local DESTDIR=   bin/beslut, grammars, lexicons,
 #                   man page, bash completion; make uninstall removes them
 #
-# Every pipeline/*.c except main.c goes into one static library that the
-# program and the tests link; tests/unit/test_*.c each become one Check
-# runner.  Objects of a sanitizer build live apart (build-san/).
+# The sources lie in one folder per stage (pipeline/STAGE/, see
+# docs/architecture.md); a file names a header of another stage by its
+# folder ("rules/grammar.h").  Every pipeline/*/*.c except cli/main.c goes
+# into one static library that the program and the tests link;
+# tests/unit/test_*.c each become one Check runner.  Objects of a sanitizer build live apart (build-san/).
 
 PKGS    := icu-uc icu-i18n libpcre2-8 zlib hunspell sqlite3 libarchive
 CC      ?= cc
@@ -42,9 +44,9 @@ DATADIR := $(PREFIX)/share/beslut
 MANDIR  := $(PREFIX)/share/man
 COMPDIR := $(PREFIX)/share/bash-completion/completions
 
-LIB_SRC  := $(filter-out pipeline/main.c,$(wildcard pipeline/*.c))
+LIB_SRC  := $(filter-out pipeline/cli/main.c,$(wildcard pipeline/*/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
-MAIN_OBJ := $(BUILD)/pipeline/main.o
+MAIN_OBJ := $(BUILD)/pipeline/cli/main.o
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BIN)/%)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
@@ -62,8 +64,8 @@ $(BUILD)/libbeslut.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/pipeline/version.o: VERSION
-$(BUILD)/pipeline/version.o: CFLAGS += -DBESLUT_VERSION='"$(VERSION)"'
+$(BUILD)/pipeline/common/version.o: VERSION
+$(BUILD)/pipeline/common/version.o: CFLAGS += -DBESLUT_VERSION='"$(VERSION)"'
 
 # The data directory compiled into the program (datadir.c, rewritten only
 # when PREFIX changes): where an installed or copied beslut finds its

@@ -26,10 +26,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "grammar.h"
-#include "tokenize.h"
-#include "util.h"
-#include "value.h"
+#include "rules/grammar.h"
+#include "tokens/tokenize.h"
+#include "common/util.h"
+#include "common/value.h"
 
 /* CPU seconds of the process (one thread): a shared, loaded machine
  * stretches wall-clock time, not this. */

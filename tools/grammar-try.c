@@ -13,9 +13,9 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include "grammar.h"
-#include "tokenize.h"
-#include "value.h"
+#include "rules/grammar.h"
+#include "tokens/tokenize.h"
+#include "common/value.h"
 
 int main(int argc, char **argv)
 {

@@ -10,9 +10,9 @@
  * so that what the compiler built is also executed.  Compiling the same
  * bytes twice must agree on success and on the error and warning counts.
  */
-#include "grammar.h"
-#include "stem.h"
-#include "tokenize.h"
+#include "rules/grammar.h"
+#include "tokens/stem.h"
+#include "tokens/tokenize.h"
 #include "fuzz_common.h"
 
 #include <unistd.h>

@@ -14,8 +14,8 @@
  *   - pages sorted, the first at 0; furniture spans inside the input;
  *   - every edit's source span inside the input and its strings in the log.
  */
-#include "normalize.h"
-#include "read.h"
+#include "normalize/normalize.h"
+#include "read/read.h"
 #include "fuzz_common.h"
 
 static normalizer_t *nz;

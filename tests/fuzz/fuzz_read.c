@@ -7,7 +7,7 @@
  * gives text that is valid UTF-8 with LF line ends and no NUL, an offset
  * map that points into the source, and the same result when run again.
  */
-#include "read.h"
+#include "read/read.h"
 #include "fuzz_common.h"
 
 static void check_text(const input_t *in)

@@ -20,9 +20,9 @@
  * gives identical bytes; the temporary file is closed and gone.
  */
 #define _GNU_SOURCE
-#include "beslut_int.h"
+#include "api/beslut_int.h"
 #include "fuzz_common.h"
-#include "guard.h"
+#include "output/guard.h"
 
 #include <errno.h>
 #include <sys/mman.h>

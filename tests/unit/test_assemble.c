@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "assemble.h"
+#include "records/assemble.h"
 
 static const char TEXT[] =
 	"§ 12\n\nBudget\n\nGlenn Berggård (V) föreslår bifall.\n\nOrdföranden ställer "

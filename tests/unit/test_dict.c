@@ -10,8 +10,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "dict.h"
-#include "util.h"
+#include "normalize/dict.h"
+#include "common/util.h"
 
 static atomic_int burn_stop;
 

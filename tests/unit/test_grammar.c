@@ -15,10 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "grammar.h"
-#include "grammar_int.h"
-#include "tokenize.h"
-#include "value.h"
+#include "rules/grammar.h"
+#include "rules/grammar_int.h"
+#include "tokens/tokenize.h"
+#include "common/value.h"
 
 #define LEXDIR "tests/grammar-lexicons"
 

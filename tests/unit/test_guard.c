@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "guard.h"
-#include "util.h"
+#include "output/guard.h"
+#include "common/util.h"
 
 #define DOC "{\"type\": \"document\", \"id\": \"d\", \"stats\": {\"records\": %d}, \"warnings\": []}\n"
 

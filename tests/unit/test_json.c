@@ -5,9 +5,9 @@
 #include <check.h>
 #include <string.h>
 
-#include "json_read.h"
-#include "util.h"
-#include "value.h"
+#include "output/json_read.h"
+#include "common/util.h"
+#include "common/value.h"
 
 static value_t *parse(arena_t *a, const char *s)
 {

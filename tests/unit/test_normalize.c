@@ -13,9 +13,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "normalize.h"
-#include "omap.h"
-#include "util.h"
+#include "normalize/normalize.h"
+#include "read/omap.h"
+#include "common/util.h"
 
 /* Time limits are loose, and looser under the sanitizers. */
 #if defined(__SANITIZE_ADDRESS__)
@@ -1010,6 +1010,28 @@ START_TEST(dangling_preposition_joins)
 }
 END_TEST
 
+/* A line that ends on a preposition before a number that is no point goes
+ * on, however short ("… kommunbidrag om\n1,5 mnkr"); a lead-in before a
+ * point ("… beslutar att\n1. …") and a number that continues a numbering
+ * do not. */
+START_TEST(dangling_before_number_joins)
+{
+	const char *s = "Kommunstyrelsen beslutar att\n"
+	                "1. Nämndens hemställan om utökat kommunbidrag om\n"
+	                "1,5 mnkr från år 2025 godkänns.\n"
+	                "2. Projektet godkänns med en budget om\n"
+	                "464 mnkr.\n";
+	norm_result_t r;
+	run_str(s, &r);
+	check_shape(&r);
+	ASSERT_HAS(&r, "kommunbidrag om 1,5 mnkr från år 2025 godkänns.");
+	ASSERT_HAS(&r, "budget om 464 mnkr.");
+	ASSERT_HAS(&r, "beslutar att\n1. Nämndens");
+	ASSERT_HAS(&r, "godkänns.\n2. Projektet");
+	norm_result_release(&r);
+}
+END_TEST
+
 /* Paragraphs separated by blank lines, several lines each, is not double
  * spacing: a blank line still ends a paragraph.  A running header set in
  * tabs, a "Sida N av M" footer and form feeds make one page each; a §
@@ -1349,6 +1371,7 @@ static Suite *normalize_suite(void)
 	tcase_add_test(c, signature_boxes);
 	tcase_add_test(c, numbered_points_sequence);
 	tcase_add_test(c, dangling_preposition_joins);
+	tcase_add_test(c, dangling_before_number_joins);
 	tcase_add_test(c, paragraph_spaced_pages_and_headings);
 	tcase_add_test(c, hanging_indent_points);
 	tcase_add_test(c, number_after_preposition);

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "read.h"
+#include "read/read.h"
 
 static buf_t gz(const char *s, size_t n)
 {

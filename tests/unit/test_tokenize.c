@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tokenize.h"
+#include "tokens/tokenize.h"
 
 static tokens_t T;
 static stemmer_t *ST;

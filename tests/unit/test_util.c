@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "omap.h"
-#include "util.h"
-#include "value.h"
+#include "read/omap.h"
+#include "common/util.h"
+#include "common/value.h"
 
 START_TEST(buf_grows_and_terminates)
 {

@@ -1,0 +1,1127 @@
+/*
+ * window.c — one long document in bounded windows (see window.h).
+ *
+ * Three segments are alive at a time: the one being matched, the one
+ * before it (its end is the matcher's left context) and the one after it
+ * (its start is the lookahead).  Offsets: each segment's text maps to
+ * global source offsets (tmap), its normalized text to its text
+ * (nr.map).  A view concatenates pieces of the three normalized texts
+ * (with a paragraph break between them) and, for column(), the three
+ * decoded texts, with maps built from slices of theirs; a record's
+ * normalized span goes through both maps to its source span, as in a
+ * whole-document run.  Records then carry source offsets, and the batches
+ * are assembled with identity maps and the pages in source offsets.
+ */
+#include "window.h"
+#include "records/assemble.h"
+#include "output/guard.h"
+#include "output/json_read.h"
+#include "records/link.h"
+#include "common/limits.h"
+#include "common/util.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+size_t window_bytes(void)
+{
+	const char *e = getenv("BESLUT_WINDOW_BYTES");
+	if (e && *e) {
+		char *end;
+		unsigned long long v = strtoull(e, &end, 10);
+		if (*end == '\0' && v >= 256 && v <= (1ull << 30))
+			return (size_t)v;
+	}
+	return BESLUT_STREAM_WINDOW;
+}
+
+/* ---- the source, read and inflated as it comes ---- */
+
+typedef struct src {
+	int fd;
+	const char *name;       /* for messages */
+	buf_t raw;              /* raw bytes not yet consumed: raw.data[rpos .. raw.len) */
+	size_t rpos;
+	int raw_eof;
+	int gzip, zinit;
+	z_stream zs;
+	unsigned long zin;      /* compressed bytes consumed */
+	buf_t buf;              /* decompressed bytes [base, base + buf.len) */
+	uint64_t base;
+	uint64_t total;
+	sha256_ctx_t sha;
+	size_t max;
+	int eof;
+	int too_large;          /* the error is the size limit: no bytes are reported */
+	input_t *in;            /* errors and warnings go here */
+} src_t;
+
+static int src_fail(src_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int src_fail(src_t *s, const char *fmt, ...)
+{
+	buf_t b = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	free(s->in->error);
+	s->in->error = buf_detach(&b, NULL);
+	return -1;
+}
+
+/* More raw bytes: 0, or 1 at the end, -1 on error. */
+static int raw_more(src_t *s)
+{
+	if (s->raw_eof)
+		return 1;
+	if (s->rpos == s->raw.len) {
+		s->rpos = 0;
+		s->raw.len = 0;
+	}
+	buf_grow(&s->raw, BESLUT_READ_CHUNK);
+	for (;;) {
+		ssize_t r = read(s->fd, s->raw.data + s->raw.len, BESLUT_READ_CHUNK);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return src_fail(s, "%s: read error: %s", s->name, strerror(errno));
+		}
+		if (r == 0) {
+			s->raw_eof = 1;
+			return 1;
+		}
+		s->raw.len += (size_t)r;
+		s->raw.data[s->raw.len] = '\0';
+		return 0;
+	}
+}
+
+static int src_add(src_t *s, const void *p, size_t n)
+{
+	if (s->total + n > s->max && (s->too_large = 1))
+		return s->gzip ? src_fail(s, "%s: decompressed input too large (over %zu bytes, --max-doc-bytes)",
+		                          s->name, s->max)
+		               : src_fail(s, "%s: input too large (over %zu bytes, --max-doc-bytes)", s->name, s->max);
+	buf_add(&s->buf, p, n);
+	sha256_update(&s->sha, p, n);
+	s->total += n;
+	return 0;
+}
+
+/* Append at least one more decompressed byte to s->buf: 0; 1 at the end
+ * of the source; -1 on error (s->in->error set). */
+static int src_more(src_t *s)
+{
+	if (s->eof)
+		return 1;
+	for (;;) {
+		if (s->rpos == s->raw.len) {
+			int r = raw_more(s);
+			if (r < 0)
+				return -1;
+			if (r > 0 && !s->gzip) {
+				s->eof = 1;
+				return 1;
+			}
+		}
+		if (!s->gzip) {
+			size_t n = s->raw.len - s->rpos;
+			if (src_add(s, s->raw.data + s->rpos, n))
+				return -1;
+			s->rpos = s->raw.len;
+			return 0;
+		}
+		/* gzip: as read.c gunzip(), one member after another */
+		size_t avail = s->raw.len - s->rpos;
+		if (avail == 0 && s->raw_eof)
+			return src_fail(s, "%s: truncated gzip stream (ends after %lu compressed bytes, "
+			                "%zu bytes decompressed)", s->name, s->zin, (size_t)s->total);
+		unsigned char out[1 << 16];
+		s->zs.next_in = (unsigned char *)s->raw.data + s->rpos;
+		s->zs.avail_in = (unsigned)(avail > (1u << 30) ? (1u << 30) : avail);
+		s->zs.next_out = out;
+		s->zs.avail_out = sizeof out;
+		int rc = inflate(&s->zs, Z_NO_FLUSH);
+		size_t used = (size_t)((char *)s->zs.next_in - (s->raw.data + s->rpos));
+		s->rpos += used;
+		s->zin += used;
+		size_t got = sizeof out - s->zs.avail_out;
+		if (got && src_add(s, out, got))
+			return -1;
+		if (rc == Z_STREAM_END) {
+			/* another member? (zero padding skipped) */
+			for (;;) {
+				while (s->rpos < s->raw.len && s->raw.data[s->rpos] == 0)
+					s->rpos++, s->zin++;
+				if (s->rpos < s->raw.len)
+					break;
+				int r = raw_more(s);
+				if (r < 0)
+					return -1;
+				if (r > 0)
+					break;
+			}
+			if (s->rpos == s->raw.len) {
+				s->eof = 1;
+				return got ? 0 : 1;
+			}
+			unsigned char c0 = (unsigned char)s->raw.data[s->rpos];
+			unsigned char c1 = s->rpos + 1 < s->raw.len ? (unsigned char)s->raw.data[s->rpos + 1] : 0x8b;
+			if (c0 != 0x1f || c1 != 0x8b) {
+				size_t left = s->raw.len - s->rpos;
+				s->rpos = s->raw.len;
+				while (raw_more(s) == 0) {
+					left += s->raw.len - s->rpos;
+					s->rpos = s->raw.len;
+				}
+				input_warn(s->in, "%zu trailing bytes after the gzip data ignored", left);
+				s->eof = 1;
+				return got ? 0 : 1;
+			}
+			if (inflateReset(&s->zs) != Z_OK) {
+				s->eof = 1;
+				return got ? 0 : 1;
+			}
+		} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+			const char *msg = s->zs.msg ? s->zs.msg : zError(rc);
+			return src_fail(s, "%s: corrupt gzip stream at compressed byte %lu: %s", s->name, s->zin, msg);
+		}
+		if (got)
+			return 0;
+	}
+}
+
+/* Have at least want bytes of s->buf from offset pos (relative to base),
+ * or all that is left: 0, or -1 on error. */
+static int src_need(src_t *s, size_t pos, size_t want)
+{
+	while (s->buf.len - pos < want) {
+		int r = src_more(s);
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			return 0;
+	}
+	return 0;
+}
+
+/* ---- cutting ---- */
+
+/* Where to cut p[0..n) (n > target): after a form feed in [target,
+ * limit), else before a line that starts with "§" (after spaces: an item
+ * heading is a paragraph of its own in any layout, where a blank line
+ * is not: double-spaced text has one after every line), else after a
+ * blank line, else after a line end, else at a character boundary. */
+static size_t find_cut(const unsigned char *p, size_t n, size_t target, size_t limit)
+{
+	if (limit > n)
+		limit = n;
+	const unsigned char *ff = memchr(p + target, '\f', limit - target);
+	if (ff)
+		return (size_t)(ff - p) + 1;
+	size_t any = 0, line = 0;
+	for (size_t i = target; i < limit;) {
+		const unsigned char *q = memchr(p + i, '\n', limit - i);
+		if (!q)
+			break;
+		size_t j = (size_t)(q - p) + 1; /* after this LF */
+		if (!line)
+			line = j;
+		size_t k = j;
+		while (k < n && (p[k] == ' ' || p[k] == '\t'))
+			k++;
+		if (k + 1 < n && p[k] == 0xC2 && p[k + 1] == 0xA7)
+			return j;
+		k = j;
+		if (k < limit && p[k] == '\r')
+			k++;
+		if (k < limit && p[k] == '\n' && !any)
+			any = k + 1;
+		i = j;
+	}
+	if (any)
+		return any;
+	if (line)
+		return line;
+	for (size_t i = target; i < n; i++)
+		if ((p[i] & 0xC0) != 0x80 && p[i - 1] != '\r')
+			return i;
+	return n;
+}
+
+/* ---- segments ---- */
+
+typedef struct seg {
+	size_t idx;
+	uint32_t src0, src1;    /* global source bytes */
+	buf_t text;             /* decoded */
+	omap_t tmap;            /* text -> global source */
+	norm_result_t nr;       /* nr.map: normalized -> text */
+	int ends_page;          /* the source slice ends with a form feed */
+} seg_t;
+
+static void seg_free(seg_t *g)
+{
+	if (!g)
+		return;
+	buf_release(&g->text);
+	omap_release(&g->tmap);
+	norm_result_release(&g->nr);
+	free(g);
+}
+
+/* Append the map of m's derived bytes [a, b) to out, sources shifted. */
+static void omap_slice(omap_t *out, const omap_t *m, uint32_t a, uint32_t b, int64_t shift)
+{
+	if (a >= b)
+		return;
+	if (m->n == 0) {
+		omap_copy(out, (uint32_t)((int64_t)a + shift), b - a);
+		return;
+	}
+	size_t lo = 0, hi = m->n;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->seg[mid].dst <= a)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < m->n && m->seg[i].dst < b; i++) {
+		const omap_seg_t *g = &m->seg[i];
+		uint32_t s0 = g->dst > a ? g->dst : a;
+		uint32_t e0 = g->dst + g->dlen < b ? g->dst + g->dlen : b;
+		if (e0 <= s0)
+			continue;
+		if (g->repl)
+			omap_replace(out, e0 - s0, (uint32_t)((int64_t)g->src + shift), g->slen);
+		else
+			omap_copy(out, (uint32_t)((int64_t)g->src + (s0 - g->dst) + shift), e0 - s0);
+	}
+	if (m->dst_len < b) /* bytes past the map: as omap_point clamps */
+		omap_replace(out, b - (m->dst_len > a ? m->dst_len : a), (uint32_t)((int64_t)omap_point(m, m->dst_len) + shift), 0);
+}
+
+/* ---- the document ---- */
+
+typedef struct pend {
+	record_t r;
+	size_t seg;
+} pend_t;
+
+typedef struct seg_arena {
+	size_t seg;
+	arena_t a;
+	value_t *warnings;
+} seg_arena_t;
+
+typedef struct wdoc {
+	window_env_t *env;
+	src_t src;
+	size_t nul, bad;
+	size_t nseg;
+	int total_pages;
+	int last_page;          /* number of the last page so far */
+	size_t budget;          /* the normalizer's dictionary lookups left */
+	int budget_known;       /* … given for the whole text at once (its length known) */
+	norm_shape_t shape;     /* the text's shape, from the first segment */
+	int prev_ends_page;
+	norm_stats_t stats;
+	buf_t first_text;       /* the first segment's normalized text (complete_date) */
+	norm_page_t *pages;     /* in source offsets, of the segments still referenced */
+	size_t npages, pages_cap;
+	pend_t *pend;
+	size_t npend, pend_cap;
+	seg_arena_t *arenas;
+	size_t narenas, arenas_cap;
+	uint32_t *gcarry;       /* per rule group: global token of its next start */
+	size_t ngroups;
+	uint32_t tok_next;      /* global index of the next segment's first token */
+	size_t rematched;       /* views matched again with the carry */
+	long last_item_number;  /* of the last item assembled, -2 none */
+	asm_carry_t *carry;
+	FILE *spill;
+	int spill_failed;
+	buf_t obuf;
+	norm_result_t fnorm;    /* identity maps, pages in source offsets */
+	buf_t sw;               /* source bytes [sw_base, sw_base + sw.len): what records may still span */
+	uint64_t sw_base;
+	uint64_t sw_cp;         /* characters before sw_base (as link.h counts them) */
+	uint64_t next_src0;     /* source start of the segment after the one just matched */
+	arena_t garena;         /* what the schema guard said about the batches: */
+	value_t *gwarn;         /* … its warnings (V_ARR), */
+	long long gdropped;     /* … the records it dropped */
+} wdoc_t;
+
+/* The schema guard (guard.h) over a batch's lines: it needs a document
+ * record first, so it gets a stand-in whose warnings and record count
+ * collect what it says; the real document record gets them at the end. */
+static const char GUARD_DOC[] = "{\"warnings\": [], \"stats\": {\"records\": 1000000000}}\n";
+
+static void guard_batch(wdoc_t *w, buf_t *b)
+{
+	if (!b->len)
+		return;
+	buf_t t = BUF_INIT;
+	buf_adds(&t, GUARD_DOC);
+	buf_add(&t, b->data, b->len);
+	schema_guard(&t, 0);
+	const char *nl = memchr(t.data, '\n', t.len);
+	size_t dl = (size_t)(nl - t.data) + 1;
+	if (dl != sizeof GUARD_DOC - 1 || memcmp(t.data, GUARD_DOC, dl) != 0) {
+		value_t *d = NULL;
+		const char *err;
+		size_t at;
+		if (json_parse(&w->garena, t.data, dl - 1, &d, &err, &at) == 0) {
+			const value_t *wa = v_get(d, "warnings");
+			if (!w->gwarn)
+				w->gwarn = v_arr(&w->garena);
+			for (size_t i = 0; wa && wa->k == V_ARR && i < wa->u.a.n; i++)
+				if (w->gwarn->u.a.n < BESLUT_MAX_WARNINGS)
+					v_push(&w->garena, w->gwarn, wa->u.a.v[i]);
+			const value_t *nr = v_get(v_get(d, "stats"), "records");
+			if (nr && nr->k == V_INT)
+				w->gdropped += 1000000000LL - nr->u.i;
+		}
+	}
+	buf_reset(b);
+	buf_add(b, t.data + dl, t.len - dl);
+	buf_release(&t);
+}
+
+/* The guard's findings into the document record at out[at..]. */
+static void guard_document(wdoc_t *w, buf_t *out, size_t at)
+{
+	if (!w->gwarn && !w->gdropped)
+		return;
+	arena_t a = ARENA_INIT;
+	value_t *d = NULL;
+	const char *err;
+	size_t pos;
+	size_t len = out->len - at;
+	while (len && out->data[at + len - 1] == '\n')
+		len--;
+	if (json_parse(&a, out->data + at, len, &d, &err, &pos) == 0 && d->k == V_OBJ) {
+		value_t *wa = v_get(d, "warnings");
+		for (size_t i = 0; w->gwarn && wa && wa->k == V_ARR && i < w->gwarn->u.a.n; i++)
+			if (wa->u.a.n < BESLUT_MAX_WARNINGS)
+				v_push(&a, wa, w->gwarn->u.a.v[i]);
+		value_t *st = v_get(d, "stats");
+		value_t *nr = st && st->k == V_OBJ ? v_get(st, "records") : NULL;
+		if (nr && nr->k == V_INT && nr->u.i >= w->gdropped)
+			v_set(&a, st, "records", v_int(&a, nr->u.i - w->gdropped));
+		out->len = at;
+		json_write_value(out, d);
+		buf_addc(out, '\n');
+	}
+	arena_release(&a);
+}
+
+static int spill_write(wdoc_t *w, const buf_t *b)
+{
+	if (!b->len || w->spill_failed)
+		return 0;
+	if (!w->spill) {
+		const char *dir = getenv("TMPDIR");
+		buf_t p = BUF_INIT;
+		buf_printf(&p, "%s/beslut-window-XXXXXX", dir && *dir ? dir : "/tmp");
+		int fd = mkstemp(p.data);
+		if (fd >= 0) {
+			unlink(p.data);
+			w->spill = fdopen(fd, "w+");
+			if (!w->spill)
+				close(fd);
+		}
+		buf_release(&p);
+		if (!w->spill) {
+			w->spill_failed = 1;
+			return -1;
+		}
+	}
+	if (fwrite(b->data, 1, b->len, w->spill) != b->len) {
+		w->spill_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* Read the next segment [pos, cut) of the source (pos relative to the
+ * buffer base) into a new seg; NULL at the end or on error. */
+static seg_t *next_segment(wdoc_t *w)
+{
+	src_t *s = &w->src;
+	size_t W = w->env->window, slack = W / BESLUT_STREAM_SLACK_DIV;
+	if (src_need(s, 0, W + slack + 1))
+		return NULL;
+	if (s->buf.len == 0)
+		return NULL;
+	size_t cut = s->buf.len <= W + slack && s->eof ? s->buf.len
+	             : find_cut((const unsigned char *)s->buf.data, s->buf.len, W, W + slack);
+	if (s->buf.len <= W + slack && s->eof)
+		cut = s->buf.len;
+	seg_t *g = xcalloc(1, sizeof *g);
+	g->idx = w->nseg++;
+	g->src0 = (uint32_t)s->base;
+	g->src1 = (uint32_t)(s->base + cut);
+	g->ends_page = cut > 0 && s->buf.data[cut - 1] == '\f';
+	read_decode_slice(s->buf.data, cut, g->src0, g->src0 == 0, &g->text, &g->tmap, &w->nul, &w->bad);
+	buf_add(&w->sw, s->buf.data, cut); /* for character offsets */
+	memmove(s->buf.data, s->buf.data + cut, s->buf.len - cut);
+	s->buf.len -= cut;
+	s->buf.data[s->buf.len] = '\0';
+	s->base += cut;
+	return g;
+}
+
+static void normalize_segment(wdoc_t *w, seg_t *g)
+{
+	double t0 = now();
+	int cont = g->idx > 0 && !w->prev_ends_page; /* its first page goes on from the one before */
+	if (!w->budget_known) /* the whole text's budget, given as the text comes */
+		w->budget += (g->idx == 0 ? 1000 : 0) + g->text.len / 8192;
+	norm_segment_t sg = {g->idx > 0 ? w->last_page : 0, cont, g->idx > 0, &w->budget, &w->shape};
+	normalize_run_segment(w->env->nz, g->text.data ? g->text.data : "", g->text.len, 0, &sg, &g->nr);
+	w->total_pages += (int)g->nr.npages - (cont ? 1 : 0);
+	if (g->nr.npages)
+		w->last_page = g->nr.pages[g->nr.npages - 1].number;
+	w->prev_ends_page = g->ends_page;
+	norm_stats_t *t = &w->stats;
+	t->lines += g->nr.stats.lines;
+	t->hyphen_joins += g->nr.stats.hyphen_joins;
+	t->hyphens_kept += g->nr.stats.hyphens_kept;
+	t->suspended_kept += g->nr.stats.suspended_kept;
+	t->headers_removed += g->nr.stats.headers_removed;
+	if (g->idx == 0)
+		buf_add(&w->first_text, g->nr.text.data ? g->nr.text.data : "", g->nr.text.len);
+	for (size_t k = 0; k < g->nr.npages; k++) {
+		uint32_t tp = omap_point(&g->nr.map, g->nr.pages[k].start);
+		uint32_t sp = g->text.len ? omap_point(&g->tmap, tp) : g->src0;
+		if (k == 0 && cont && w->npages)
+			continue; /* the same page as the last one before */
+		GROW(w->pages, w->pages_cap, w->npages + 1);
+		w->pages[w->npages++] = (norm_page_t){sp, g->nr.pages[k].number};
+	}
+	w->env->t_normalize += now() - t0;
+}
+
+/* Append the normalized bytes [a, b) of g to the view, and its text to
+ * the original text (once per segment). */
+typedef struct view {
+	buf_t v, o;
+	omap_t vmap, omap;
+} view_t;
+
+static void view_sep(view_t *x, uint32_t src_at)
+{
+	size_t n = x->v.len;
+	int add = n == 0 ? 0 : x->v.data[n - 1] != '\n' ? 2 : (n < 2 || x->v.data[n - 2] != '\n') ? 1 : 0;
+	if (add) {
+		buf_add(&x->v, "\n\n", (size_t)add);
+		omap_replace(&x->vmap, (uint32_t)add, (uint32_t)x->o.len, 0);
+	}
+	if (x->o.len && x->o.data[x->o.len - 1] != '\n') {
+		buf_addc(&x->o, '\n');
+		omap_replace(&x->omap, 1, src_at, 0);
+	}
+}
+
+static void view_add(view_t *x, const seg_t *g, uint32_t a, uint32_t b)
+{
+	uint32_t obase = (uint32_t)x->o.len;
+	buf_add(&x->o, g->text.data ? g->text.data : "", g->text.len);
+	omap_slice(&x->omap, &g->tmap, 0, (uint32_t)g->text.len, 0);
+	buf_add(&x->v, g->nr.text.data ? g->nr.text.data + a : "", b - a);
+	omap_slice(&x->vmap, &g->nr.map, a, b, (int64_t)obase);
+}
+
+static void view_release(view_t *x)
+{
+	buf_release(&x->v);
+	buf_release(&x->o);
+	omap_release(&x->vmap);
+	omap_release(&x->omap);
+}
+
+/* First token at or after byte off. */
+static uint32_t tok_at(const tokens_t *t, size_t off)
+{
+	size_t lo = 0, hi = t->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->v[mid].off < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (uint32_t)lo;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Assemble the pending records that start before horizon (all with
+ * UINT32_MAX) with the matcher's warnings of the segment just matched. */
+static void flush(wdoc_t *w, uint64_t horizon, value_t *warnings)
+{
+	window_env_t *env = w->env;
+	double t0 = now();
+	recvec_t batch = RECVEC_INIT;
+	size_t keep = 0;
+	for (size_t i = 0; i < w->npend; i++) {
+		if ((uint64_t)w->pend[i].r.start < horizon)
+			*recvec_push(&batch) = w->pend[i].r;
+		else
+			w->pend[keep++] = w->pend[i];
+	}
+	w->npend = keep;
+	arena_t scratch = ARENA_INIT;
+	doc_result_t d = {w->src.in, &w->fnorm, &batch, warnings, 0, &scratch, env->asm_flags, env->grammar};
+	w->fnorm.pages = w->pages;
+	w->fnorm.npages = w->npages;
+	buf_reset(&w->obuf);
+	char_index_t ci;
+	char_index_init(&ci, w->sw.data ? w->sw.data : "", w->sw.len);
+	ci.base = (size_t)w->sw_base;
+	ci.cp_base = w->sw_cp;
+	asm_carry_set_chars(w->carry, &ci);
+	assemble_batch(&d, w->carry, &w->obuf);
+	asm_carry_set_chars(w->carry, NULL);
+	char_index_release(&ci);
+	guard_batch(w, &w->obuf);
+	/* the last item of the batch: the next batch's first item is no
+	 * repeat of it (see the horizon) */
+	for (size_t i = 0; i < batch.n; i++)
+		if (!batch.v[i].merge && strcmp(batch.v[i].type, "item") == 0) {
+			const value_t *num = v_get(batch.v[i].fields, "number");
+			w->last_item_number = num && num->k == V_INT ? (long)num->u.i : -1;
+		}
+	spill_write(w, &w->obuf);
+	recvec_release(&batch);
+	arena_release(&scratch);
+	/* arenas and pages no pending record needs */
+	size_t oldest = SIZE_MAX;
+	uint32_t first = UINT32_MAX;
+	for (size_t i = 0; i < w->npend; i++) {
+		if (w->pend[i].seg < oldest)
+			oldest = w->pend[i].seg;
+		if (w->pend[i].r.start < first)
+			first = w->pend[i].r.start;
+	}
+	size_t ka = 0;
+	for (size_t i = 0; i < w->narenas; i++) {
+		if (w->arenas[i].seg < oldest && w->arenas[i].seg + 1 < w->nseg)
+			arena_release(&w->arenas[i].a);
+		else
+			w->arenas[ka++] = w->arenas[i];
+	}
+	w->narenas = ka;
+	/* the source bytes before what the pending records and the next
+	 * window can span */
+	uint64_t keep_from = first != UINT32_MAX && first < w->next_src0 ? first : w->next_src0;
+	if (keep_from > w->sw_base) {
+		size_t cut = (size_t)(keep_from - w->sw_base);
+		if (cut > w->sw.len)
+			cut = w->sw.len;
+		const unsigned char *p = (const unsigned char *)w->sw.data;
+		for (size_t k = 0; k < cut;) { /* characters as char_index_init counts them */
+			int len = 1;
+			if (utf8_decode(p + k, w->sw.len - k, &len) < 0 || len < 1)
+				len = 1;
+			w->sw_cp++;
+			k += (size_t)len;
+		}
+		memmove(w->sw.data, w->sw.data + cut, w->sw.len - cut);
+		w->sw.len -= cut;
+		w->sw.data[w->sw.len] = '\0';
+		w->sw_base += cut;
+	}
+	/* the pages before the one keep_from lies on: the pages of segments
+	 * normalized ahead are here already, and the next records start on
+	 * the page of the next segment's start, not on the last page */
+	size_t drop = 0;
+	while (drop + 1 < w->npages && w->pages[drop + 1].start <= keep_from)
+		drop++;
+	if (drop) {
+		memmove(w->pages, w->pages + drop, (w->npages - drop) * sizeof *w->pages);
+		w->npages -= drop;
+	}
+	env->t_assemble += now() - t0;
+}
+
+/* The start of the last item among the pending records that is no
+ * repeat of the item before it, or UINT64_MAX-1 when there is none. */
+static uint64_t horizon(wdoc_t *w)
+{
+	size_t n = 0;
+	uint32_t *st = NULL;
+	size_t cap = 0;
+	for (size_t i = 0; i < w->npend; i++)
+		if (!w->pend[i].r.merge && strcmp(w->pend[i].r.type, "item") == 0) {
+			GROW(st, cap, n + 1);
+			st[n++] = (uint32_t)i;
+		}
+	uint64_t h = UINT64_MAX - 1;
+	if (n) {
+		/* by start (pending records are nearly sorted) */
+		uint32_t *key = xmalloc(n * 2 * sizeof *key);
+		for (size_t k = 0; k < n; k++) {
+			key[2 * k] = w->pend[st[k]].r.start;
+			key[2 * k + 1] = st[k];
+		}
+		qsort(key, n, 2 * sizeof *key, cmp_u32);
+		for (size_t k = n; k-- > 0;) {
+			const value_t *num = v_get(w->pend[key[2 * k + 1]].r.fields, "number");
+			long nb = num && num->k == V_INT ? (long)num->u.i : -1;
+			long before = w->last_item_number;
+			if (k > 0) {
+				const value_t *pn = v_get(w->pend[key[2 * k - 1]].r.fields, "number");
+				before = pn && pn->k == V_INT ? (long)pn->u.i : -1;
+			}
+			if (nb < 0 || nb != before) {
+				h = key[2 * k];
+				break;
+			}
+		}
+		free(key);
+	}
+	free(st);
+	return h;
+}
+
+/* One view matched: its records with source spans and view-local token
+ * numbers, the matcher's warnings, the groups' carry, all in an arena
+ * that lives as long as a pending record needs it. */
+typedef struct vres {
+	seg_t *prev, *cur, *next;
+	arena_t *arena;
+	value_t *warnings;
+	recvec_t recs;
+	uint32_t first, limit;  /* the segment's own tokens in the view */
+	uint32_t *carry;        /* per group, view-local: in (0: nothing blocked) and out */
+	double t_tok, t_match;
+} vres_t;
+
+typedef window_tools_t vtools_t;
+
+static void run_view(const window_env_t *env, const vtools_t *tl, vres_t *r)
+{
+	seg_t *prev = r->prev, *cur = r->cur, *next = r->next;
+	double t1 = now();
+	view_t x;
+	memset(&x, 0, sizeof x);
+	if (prev && prev->nr.text.len) {
+		const char *t = prev->nr.text.data;
+		size_t len = prev->nr.text.len, p = len > BESLUT_WINDOW_CONTEXT ? len - BESLUT_WINDOW_CONTEXT : 0;
+		if (p > 0) {
+			const char *q = p < len ? strstr(t + p, "\n\n") : NULL;
+			if (!q)
+				q = memchr(t + p, '\n', len - p);
+			p = q ? (size_t)(q - t) + (q[1] == '\n' ? 2 : 1) : len;
+		}
+		view_add(&x, prev, (uint32_t)p, (uint32_t)len);
+		view_sep(&x, cur->src0);
+	}
+	size_t own0 = x.v.len;
+	view_add(&x, cur, 0, (uint32_t)cur->nr.text.len);
+	size_t own1 = x.v.len;
+	if (next && next->nr.text.len) {
+		const char *t = next->nr.text.data;
+		size_t len = next->nr.text.len, q = len;
+		if (len > BESLUT_WINDOW_LOOKAHEAD) {
+			const char *e = strstr(t + BESLUT_WINDOW_LOOKAHEAD, "\n\n");
+			q = e ? (size_t)(e - t) : len;
+		}
+		view_sep(&x, next->src0);
+		view_add(&x, next, 0, (uint32_t)q);
+	}
+	tokenize_range(x.v.data ? x.v.data : "", 0, x.v.len, 1, tl->st, tl->toks);
+	grammar_annotate(env->grammar, tl->toks);
+	double t2 = now();
+	r->t_tok = t2 - t1;
+	r->first = tok_at(tl->toks, own0);
+	r->limit = tok_at(tl->toks, own1);
+	r->warnings = v_arr(r->arena);
+	r->recs.n = 0;
+	match_input_t mi = {x.v.data ? x.v.data : "", x.v.len, tl->toks, r->arena, x.o.data ? x.o.data : "", x.o.len,
+	                    &x.vmap};
+	match_range_t rg = {r->first, r->limit, r->carry};
+	if (r->first < r->limit) /* else no token of its own: nothing starts here */
+		matcher_run_range(tl->m, &mi, &rg, &r->recs, NULL, r->warnings);
+	for (size_t i = 0; i < r->recs.n; i++) { /* source spans */
+		record_t *q = &r->recs.v[i];
+		uint32_t oa, ob, sa0, sb0;
+		omap_span(&x.vmap, q->start, q->end, &oa, &ob);
+		omap_span(&x.omap, oa, ob, &sa0, &sb0);
+		q->start = sa0;
+		q->end = sb0;
+	}
+	view_release(&x);
+	r->t_match = now() - t2;
+}
+
+typedef struct vjob {
+	const window_env_t *env;
+	vres_t *res;
+	size_t n;
+	pthread_mutex_t mu;
+	size_t next;
+} vjob_t;
+
+typedef struct vthread {
+	vjob_t *job;
+	vtools_t tl;
+} vthread_t;
+
+static void *view_thread(void *p)
+{
+	vthread_t *t = p;
+	vjob_t *j = t->job;
+	for (;;) {
+		pthread_mutex_lock(&j->mu);
+		size_t i = j->next++;
+		pthread_mutex_unlock(&j->mu);
+		if (i >= j->n)
+			break;
+		run_view(j->env, &t->tl, &j->res[i]);
+	}
+	return NULL;
+}
+
+/* Hand a matched view's records to the document: token numbers made
+ * global, the carry checked (a view matched before the one before it
+ * was done assumed no group blocked at its start: when one was, it is
+ * matched again with the carry), pending records, a flush. */
+static void merge_view(wdoc_t *w, vres_t *r, int spec)
+{
+	window_env_t *env = w->env;
+	vtools_t main_tl = {env->st, env->m, env->toks};
+	if (spec) {
+		uint32_t gfirst = w->tok_next;
+		int again = 0;
+		for (size_t gi = 0; gi < w->ngroups && !again; gi++)
+			again = w->gcarry[gi] > gfirst;
+		if (again) {
+			uint32_t tbase = w->tok_next - r->first;
+			for (size_t gi = 0; gi < w->ngroups; gi++)
+				r->carry[gi] = w->gcarry[gi] > tbase ? w->gcarry[gi] - tbase : 0;
+			recvec_release(&r->recs);
+			arena_release(r->arena);
+			env->t_tokenize += r->t_tok;
+			env->t_match += r->t_match;
+			run_view(env, &main_tl, r);
+			w->rematched++;
+		}
+	}
+	env->t_tokenize += r->t_tok;
+	env->t_match += r->t_match;
+	uint32_t tbase = w->tok_next - r->first; /* global index of the view's token 0 */
+	for (size_t gi = 0; gi < w->ngroups; gi++)
+		w->gcarry[gi] = r->carry[gi] + tbase;
+	GROW(w->arenas, w->arenas_cap, w->narenas + 1);
+	seg_arena_t *sa = &w->arenas[w->narenas++];
+	sa->seg = r->cur->idx;
+	sa->a = *r->arena;
+	free(r->arena);
+	r->arena = NULL;
+	if (r->cur->idx == 0) { /* the first page's header: document fields first */
+		recvec_t fr = RECVEC_INIT;
+		furniture_records(env->grammar, env->st, env->m, env->toks, r->cur->text.data ? r->cur->text.data : "",
+		                  r->cur->text.len, &r->cur->nr, &sa->a, &fr);
+		for (size_t i = 0; i < fr.n; i++) {
+			GROW(w->pend, w->pend_cap, w->npend + 1);
+			w->pend[w->npend++] = (pend_t){fr.v[i], 0};
+		}
+		recvec_release(&fr);
+	}
+	for (size_t i = 0; i < r->recs.n; i++) {
+		record_t q = r->recs.v[i];
+		q.tok_start += tbase;
+		q.tok_end += tbase;
+		GROW(w->pend, w->pend_cap, w->npend + 1);
+		w->pend[w->npend++] = (pend_t){q, r->cur->idx};
+	}
+	recvec_release(&r->recs);
+	w->tok_next += r->limit - r->first;
+	env->tokens += r->limit - r->first;
+	uint64_t h = UINT64_MAX;
+	if (r->next) {
+		h = horizon(w);
+		size_t oldest = r->cur->idx;
+		for (size_t i = 0; i < w->npend; i++)
+			if (w->pend[i].seg < oldest)
+				oldest = w->pend[i].seg;
+		if (h == UINT64_MAX - 1 && oldest + BESLUT_WINDOW_HOLD <= r->cur->idx)
+			h = UINT64_MAX; /* an item longer than the hold: split */
+	}
+	w->next_src0 = r->cur->src1;
+	flush(w, h, r->warnings);
+}
+
+/* Match the segments q[1 .. n] (q[0] the one before them, q[n + 1] the
+ * one after, or NULL), on the helpers too; then hand them over in order. */
+/* The segments read and normalized ahead, on the main thread while the
+ * helpers match: q[0 .. *nq), up to want of them. */
+typedef struct ahead {
+	seg_t **q;
+	size_t *nq, want;
+	int *done;
+} ahead_t;
+
+static void normalize_ahead(wdoc_t *w, ahead_t *a)
+{
+	while (!*a->done && *a->nq < a->want) {
+		seg_t *g = next_segment(w);
+		if (w->src.in->error || !g) {
+			seg_free(g);
+			*a->done = 1;
+			break;
+		}
+		normalize_segment(w, g);
+		a->q[(*a->nq)++] = g;
+	}
+}
+
+static void match_round(wdoc_t *w, seg_t **q, size_t n, ahead_t *ahead)
+{
+	window_env_t *env = w->env;
+	vres_t *res = xcalloc(n, sizeof *res);
+	for (size_t i = 0; i < n; i++) {
+		res[i].prev = q[i];
+		res[i].cur = q[i + 1];
+		res[i].next = q[i + 2];
+		res[i].arena = xcalloc(1, sizeof *res[i].arena);
+		res[i].carry = xcalloc(w->ngroups, sizeof *res[i].carry);
+	}
+	/* every view assumes no group blocked at its start; merge_view()
+	 * checks that against the view before it */
+	vjob_t j = {env, res, n, PTHREAD_MUTEX_INITIALIZER, 0};
+	size_t extra = n > 1 ? (size_t)env->nhelpers : 0;
+	if (extra > n - 1)
+		extra = n - 1;
+	vthread_t *ts = xcalloc(extra + 1, sizeof *ts);
+	pthread_t *tids = xcalloc(extra + 1, sizeof *tids);
+	for (size_t i = 0; i < extra; i++) {
+		ts[i] = (vthread_t){&j, env->helpers[i]};
+		pthread_create(&tids[i], NULL, view_thread, &ts[i]);
+	}
+	if (extra)
+		normalize_ahead(w, ahead); /* the next round's segments, meanwhile */
+	ts[extra] = (vthread_t){&j, {env->st, env->m, env->toks}};
+	view_thread(&ts[extra]);
+	for (size_t i = 0; i < extra; i++)
+		pthread_join(tids[i], NULL);
+	pthread_mutex_destroy(&j.mu);
+	free(ts);
+	free(tids);
+	for (size_t i = 0; i < n; i++) {
+		merge_view(w, &res[i], 1);
+		free(res[i].carry);
+		if (res[i].arena) {
+			arena_release(res[i].arena);
+			free(res[i].arena);
+		}
+	}
+	free(res);
+}
+
+int window_document(window_env_t *env, input_t *in, buf_t *head, int fd, buf_t *out, FILE **spill)
+{
+	*spill = NULL;
+	double t0 = now();
+	wdoc_t w;
+	memset(&w, 0, sizeof w);
+	w.env = env;
+	src_t *s = &w.src;
+	s->fd = fd;
+	s->in = in;
+	s->name = fd == 0 ? "<stdin>" : in->path;
+	s->raw = *head;
+	*head = (buf_t)BUF_INIT;
+	s->max = env->max_bytes ? env->max_bytes : BESLUT_MAX_DOC_BYTES;
+	if (s->max > BESLUT_MAX_DOC_BYTES)
+		s->max = BESLUT_MAX_DOC_BYTES;
+	sha256_init(&s->sha);
+	w.last_item_number = -2;
+	struct stat st;
+	if (fd != 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (unsigned long long)st.st_size > s->max &&
+	    (s->too_large = 1))
+		src_fail(s, "%s: input too large (%lld bytes; the limit is %zu, --max-doc-bytes)", s->name,
+		         (long long)st.st_size, s->max);
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && !(s->raw.len >= 2 &&
+	    (unsigned char)s->raw.data[0] == 0x1f && (unsigned char)s->raw.data[1] == 0x8b)) {
+		/* its length is known: the dictionary budget of one whole run */
+		w.budget = 1000 + (size_t)st.st_size / 8192;
+		w.budget_known = 1;
+	}
+	if (!in->error && s->raw.len >= 2 && (unsigned char)s->raw.data[0] == 0x1f &&
+	    (unsigned char)s->raw.data[1] == 0x8b) {
+		s->gzip = 1;
+		in->gzip = 1;
+		if (inflateInit2(&s->zs, 15 + 16) != Z_OK)
+			src_fail(s, "%s: cannot initialise zlib", s->name);
+		else
+			s->zinit = 1;
+	}
+	int rc = WINDOW_DONE;
+	if (!in->error && src_need(s, 0, 8192) == 0) {
+		int k = read_sniff(in, s->buf.data ? s->buf.data : "", s->buf.len, s->name);
+		if (k == 1) {
+			/* UTF-16: decoded whole */
+			while (src_more(s) == 0)
+				;
+			if (!in->error) {
+				in->src = s->buf;
+				s->buf = (buf_t)BUF_INIT;
+				if (!in->src.data)
+					buf_grow(&in->src, 0);
+				read_finish(in, s->name);
+				rc = WINDOW_WHOLE;
+			}
+		}
+	}
+	env->t_read += now() - t0;
+	if (!in->error && rc == WINDOW_DONE) {
+		w.carry = asm_carry_new();
+		w.ngroups = matcher_groups(env->m);
+		w.gcarry = xcalloc(w.ngroups, sizeof *w.gcarry);
+		/* q[0]: the segment before the ones to match (NULL at the start),
+		 * q[1 .. nq - 1]: normalized, not yet matched */
+		size_t P = (size_t)env->nhelpers + 1;
+		seg_t **q = xcalloc(2 * P + 4, sizeof *q);
+		size_t nq = 1;
+		int done = 0;
+		while (!in->error) {
+			ahead_t first = {q, &nq, P + 2, &done};
+			normalize_ahead(&w, &first);
+			if (in->error || nq == 1)
+				break;
+			/* match those whose next segment is known (all at the end) */
+			size_t n = done ? nq - 1 : nq - 2;
+			if (n > P)
+				n = P;
+			q[nq] = NULL;
+			/* while the views are matched, the segments of the next round
+			 * (appended after q[nq - 1]; the views hold their own pointers) */
+			ahead_t more = {q, &nq, n + P + 2, &done};
+			match_round(&w, q, n, &more);
+			seg_free(q[0]);
+			for (size_t i = 1; i < n; i++)
+				seg_free(q[i]);
+			memmove(q, q + n, (nq - n) * sizeof *q);
+			nq -= n;
+		}
+		for (size_t i = 0; i < nq; i++)
+			seg_free(q[i]);
+		free(q);
+	}
+	if (s->zinit)
+		inflateEnd(&s->zs);
+	if (fd != 0)
+		close(fd);
+	if (rc == WINDOW_WHOLE) {
+		buf_release(&s->raw);
+		buf_release(&s->buf);
+		return rc;
+	}
+	/* the document record */
+	double ta = now();
+	char sha[65];
+	if (s->too_large) { /* as a whole read refuses it: nothing kept */
+		s->total = 0;
+		sha256_init(&s->sha);
+	}
+	sha256_final_hex(&s->sha, sha);
+	if (!in->error)
+		read_decode_warnings(in, w.nul, w.bad);
+	in->src.len = (size_t)s->total; /* its length; the bytes are not kept */
+	env->bytes = (size_t)s->total;
+	arena_t arena = ARENA_INIT;
+	norm_result_t fin;
+	memset(&fin, 0, sizeof fin);
+	fin.text = w.first_text;
+	fin.npages = (size_t)w.total_pages;
+	fin.stats = w.stats;
+	fin.stats.pages = fin.npages;
+	doc_result_t d = {in, in->error ? NULL : &fin, NULL, NULL, env->tokens, &arena, env->asm_flags, env->grammar};
+	if (!w.carry)
+		w.carry = asm_carry_new();
+	size_t doc_at = out->len;
+	/* the source's characters: those before the window and in it */
+	char_index_t fci;
+	char_index_init(&fci, w.sw.data ? w.sw.data : "", w.sw.len);
+	fci.base = (size_t)w.sw_base;
+	fci.cp_base = w.sw_cp;
+	if (s->too_large || in->error) { /* the length reported is 0 or what was read */
+		char_index_release(&fci);
+		char_index_init(&fci, "", 0);
+		fci.base = (size_t)s->total;
+		fci.cp_base = s->total; /* (an error record's characters: its bytes) */
+	}
+	asm_carry_set_chars(w.carry, &fci);
+	assemble_finish(&d, w.carry, sha, (long long)s->total, out);
+	if (!in->error)
+		guard_document(&w, out, doc_at);
+	env->records = in->error ? 0 : asm_carry_records(w.carry) - (size_t)w.gdropped;
+	env->t_assemble += now() - ta;
+	if (in->error || w.spill_failed) {
+		if (w.spill_failed && !in->error) {
+			/* nothing of the records could be kept: the document fails */
+			in->error = xstrdup("cannot write the temporary file for a long document");
+		}
+		if (w.spill)
+			fclose(w.spill);
+		w.spill = NULL;
+		if (w.spill_failed) {
+			buf_reset(out);
+			arena_release(&arena);
+			arena = (arena_t)ARENA_INIT;
+			d.norm = NULL;
+			d.arena = &arena;
+			asm_carry_t *c0 = asm_carry_new();
+			asm_carry_set_chars(c0, &fci);
+			assemble_finish(&d, c0, sha, (long long)s->total, out);
+			asm_carry_free(c0);
+			env->records = 0;
+		}
+	} else if (w.spill) {
+		fflush(w.spill);
+		rewind(w.spill);
+		lseek(fileno(w.spill), 0, SEEK_SET);
+		*spill = w.spill;
+	}
+	in->src.len = 0;
+	arena_release(&arena);
+	for (size_t i = 0; i < w.narenas; i++)
+		arena_release(&w.arenas[i].a);
+	free(w.arenas);
+	free(w.pend);
+	free(w.pages);
+	free(w.gcarry);
+	buf_release(&w.first_text);
+	buf_release(&w.obuf);
+	arena_release(&w.garena);
+	char_index_release(&fci);
+	buf_release(&w.sw);
+	buf_release(&s->raw);
+	buf_release(&s->buf);
+	asm_carry_free(w.carry);
+	return WINDOW_DONE;
+}

@@ -1,0 +1,331 @@
+/*
+ * guard.c — schema guard at emission (see guard.h): a small JSON reader
+ * for the lines assemble_document() writes, the checks, and the rewrite.
+ */
+#include "guard.h"
+#include "common/limits.h"
+#include "common/value.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GUARD_MAX_DEPTH 64
+
+typedef struct jp {
+	const char *s, *e;
+	arena_t *a;
+	int depth;
+	int bad;
+} jp_t;
+
+static void ws(jp_t *p)
+{
+	while (p->s < p->e && (*p->s == ' ' || *p->s == '\t' || *p->s == '\r' || *p->s == '\n'))
+		p->s++;
+}
+
+static int hex4(const char *s, unsigned *u)
+{
+	*u = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = s[i];
+		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+		           : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+		           : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16u;
+		if (d > 15)
+			return -1;
+		*u = *u * 16 + d;
+	}
+	return 0;
+}
+
+static value_t *jstring(jp_t *p)
+{
+	buf_t b = BUF_INIT;
+	p->s++; /* '"' */
+	while (p->s < p->e && *p->s != '"') {
+		char c = *p->s++;
+		if (c != '\\') {
+			buf_addc(&b, c);
+			continue;
+		}
+		if (p->s >= p->e)
+			break;
+		c = *p->s++;
+		switch (c) {
+		case 'n': buf_addc(&b, '\n'); break;
+		case 't': buf_addc(&b, '\t'); break;
+		case 'r': buf_addc(&b, '\r'); break;
+		case 'b': buf_addc(&b, '\b'); break;
+		case 'f': buf_addc(&b, '\f'); break;
+		case 'u': {
+			unsigned u, lo;
+			if (p->e - p->s < 4 || hex4(p->s, &u) != 0) {
+				p->bad = 1;
+				break;
+			}
+			p->s += 4;
+			if (u >= 0xD800 && u < 0xDC00 && p->e - p->s >= 6 && p->s[0] == '\\' && p->s[1] == 'u' &&
+			    hex4(p->s + 2, &lo) == 0 && lo >= 0xDC00 && lo < 0xE000) {
+				u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+				p->s += 6;
+			}
+			char o[4];
+			buf_add(&b, o, (size_t)utf8_encode(u, o));
+			break;
+		}
+		default: buf_addc(&b, c); break; /* " \ / */
+		}
+	}
+	if (p->s >= p->e)
+		p->bad = 1;
+	else
+		p->s++;
+	value_t *v = v_str(p->a, b.data ? b.data : "", b.len);
+	buf_release(&b);
+	return v;
+}
+
+static value_t *jvalue(jp_t *p)
+{
+	ws(p);
+	if (p->bad || p->s >= p->e || ++p->depth > GUARD_MAX_DEPTH) {
+		p->bad = 1;
+		return v_null(p->a);
+	}
+	value_t *v;
+	char c = *p->s;
+	if (c == '"') {
+		v = jstring(p);
+	} else if (c == '{' || c == '[') {
+		int obj = c == '{';
+		v = obj ? v_obj(p->a) : v_arr(p->a);
+		p->s++;
+		ws(p);
+		if (p->s < p->e && *p->s == (obj ? '}' : ']')) {
+			p->s++;
+		} else {
+			while (!p->bad) {
+				ws(p);
+				if (obj) {
+					if (p->s >= p->e || *p->s != '"') {
+						p->bad = 1;
+						break;
+					}
+					value_t *k = jstring(p);
+					ws(p);
+					if (p->s >= p->e || *p->s != ':') {
+						p->bad = 1;
+						break;
+					}
+					p->s++;
+					v_set(p->a, v, k->u.s.s, jvalue(p));
+				} else {
+					v_push(p->a, v, jvalue(p));
+				}
+				ws(p);
+				if (p->s < p->e && *p->s == ',') {
+					p->s++;
+					continue;
+				}
+				if (p->s < p->e && *p->s == (obj ? '}' : ']')) {
+					p->s++;
+					break;
+				}
+				p->bad = 1;
+			}
+		}
+	} else if (c == '-' || (c >= '0' && c <= '9')) {
+		char *end;
+		long long i = strtoll(p->s, &end, 10);
+		if (end == p->s || (end < p->e && (*end == '.' || *end == 'e' || *end == 'E')))
+			p->bad = 1; /* the records have no other numbers */
+		p->s = end;
+		v = v_int(p->a, i);
+	} else if (p->e - p->s >= 4 && memcmp(p->s, "null", 4) == 0) {
+		p->s += 4;
+		v = v_null(p->a);
+	} else if (p->e - p->s >= 4 && memcmp(p->s, "true", 4) == 0) {
+		p->s += 4;
+		v = v_bool(p->a, 1);
+	} else if (p->e - p->s >= 5 && memcmp(p->s, "false", 5) == 0) {
+		p->s += 5;
+		v = v_bool(p->a, 0);
+	} else {
+		p->bad = 1;
+		v = v_null(p->a);
+	}
+	p->depth--;
+	return v;
+}
+
+/* NULL when the line is not one JSON object. */
+static value_t *parse_line(arena_t *a, const char *s, size_t n)
+{
+	jp_t p = {s, s + n, a, 0, 0};
+	value_t *v = jvalue(&p);
+	ws(&p);
+	return p.bad || p.s != p.e || v->k != V_OBJ ? NULL : v;
+}
+
+static int is_str(const value_t *v, const char *s)
+{
+	return v && v->k == V_STR && strcmp(v->u.s.s, s) == 0;
+}
+
+static int party_ok(const value_t *v)
+{
+	if (v->k != V_STR || v->u.s.n == 0)
+		return 0;
+	const unsigned char *s = (const unsigned char *)v->u.s.s;
+	for (size_t i = 0; i < v->u.s.n;) {
+		unsigned c = s[i];
+		if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-') {
+			i++;
+			continue;
+		}
+		int len;
+		int32_t u = utf8_decode(s + i, v->u.s.n - i, &len);
+		if (u != 0xC5 && u != 0xC4 && u != 0xD6) /* Å Ä Ö */
+			return 0;
+		i += (size_t)len;
+	}
+	return 1;
+}
+
+/* Null every "party" that breaks the pattern; count them. */
+static int fix_parties(arena_t *a, value_t *v)
+{
+	int n = 0;
+	if (!v)
+		return 0;
+	if (v->k == V_ARR) {
+		for (size_t i = 0; i < v->u.a.n; i++)
+			n += fix_parties(a, v->u.a.v[i]);
+	} else if (v->k == V_OBJ) {
+		for (size_t i = 0; i < v->u.o.n; i++) {
+			value_t *x = v->u.o.v[i];
+			if (strcmp(v->u.o.key[i], "party") == 0 && !v_is_null(x) && !party_ok(x)) {
+				v->u.o.v[i] = v_null(a);
+				n++;
+			} else {
+				n += fix_parties(a, x);
+			}
+		}
+	}
+	return n;
+}
+
+static void warn(arena_t *a, value_t *w, const value_t *rec, const char *what)
+{
+	const value_t *id = v_get(rec, "id");
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "%s: %s (schema guard)", id && id->k == V_STR ? id->u.s.s : "?", what);
+	v_push(a, w, v_str(a, b.data, b.len));
+	buf_release(&b);
+}
+
+/* 0 keep as is, 1 changed, -1 drop */
+static int check_record(arena_t *a, value_t *r, value_t *w)
+{
+	const value_t *type = v_get(r, "type");
+	int changed = 0;
+	if (is_str(type, "att_sats")) {
+		value_t *t = v_get(r, "text");
+		if (!t || t->k != V_STR) {
+			warn(a, w, r, "att_sats without text dropped");
+			return -1;
+		}
+		value_t *num = v_get(r, "number");
+		if (num && num->k == V_INT && num->u.i < 1) {
+			warn(a, w, r, "att_sats number below 1 set to null");
+			v_set(a, r, "number", v_null(a));
+			changed = 1;
+		}
+	} else if (is_str(type, "vote")) {
+		value_t *m = v_get(r, "method");
+		if (!m || m->k != V_STR) {
+			warn(a, w, r, "vote without method dropped");
+			return -1;
+		}
+	} else if (is_str(type, "proposal")) {
+		value_t *rank = v_get(r, "rank");
+		if (rank && rank->k == V_INT && rank->u.i < 1) {
+			warn(a, w, r, "proposal rank below 1 set to null");
+			v_set(a, r, "rank", v_null(a));
+			changed = 1;
+		}
+	}
+	if (!is_str(type, "document")) {
+		int np = fix_parties(a, r);
+		if (np) {
+			warn(a, w, r, "party that is no party abbreviation set to null");
+			changed = 1;
+		}
+	}
+	return changed;
+}
+
+void schema_guard(buf_t *out, size_t start)
+{
+	if (!out->data || out->len <= start)
+		return;
+	arena_t a = ARENA_INIT;
+	value_t *warnings = v_arr(&a);
+	const char *base = out->data + start, *end = out->data + out->len;
+	const char *doc_end = memchr(base, '\n', (size_t)(end - base));
+	if (!doc_end)
+		return;
+	/* first pass: does any record need a change? */
+	size_t nlines = 0, cap = 0;
+	struct fix { size_t s, e; value_t *v; int what; } *fx = NULL;
+	size_t dropped = 0;
+	for (const char *q = doc_end + 1; q < end;) {
+		const char *nl = memchr(q, '\n', (size_t)(end - q));
+		const char *le = nl ? nl : end;
+		value_t *r = parse_line(&a, q, (size_t)(le - q));
+		int what = r ? check_record(&a, r, warnings) : 0;
+		if (what) {
+			GROW(fx, cap, nlines + 1);
+			fx[nlines++] = (struct fix){(size_t)(q - out->data), (size_t)(le - out->data), r, what};
+			dropped += what < 0;
+		}
+		q = nl ? nl + 1 : end;
+	}
+	if (!nlines) {
+		arena_release(&a);
+		return;
+	}
+	buf_t nb = BUF_INIT;
+	buf_add(&nb, out->data, start);
+	value_t *doc = parse_line(&a, base, (size_t)(doc_end - base));
+	if (doc) {
+		value_t *w = v_get(doc, "warnings");
+		if (w && w->k == V_ARR)
+			for (size_t i = 0; i < warnings->u.a.n && w->u.a.n < BESLUT_MAX_WARNINGS; i++)
+				v_push(&a, w, warnings->u.a.v[i]);
+		value_t *st = v_get(doc, "stats");
+		value_t *nr = st && st->k == V_OBJ ? v_get(st, "records") : NULL;
+		if (nr && nr->k == V_INT && nr->u.i >= (long long)dropped)
+			v_set(&a, st, "records", v_int(&a, nr->u.i - (long long)dropped));
+		json_write_value(&nb, doc);
+		buf_addc(&nb, '\n');
+	} else {
+		buf_add(&nb, base, (size_t)(doc_end - base) + 1);
+	}
+	size_t pos = (size_t)(doc_end - out->data) + 1;
+	for (size_t i = 0; i < nlines; i++) {
+		buf_add(&nb, out->data + pos, fx[i].s - pos);
+		if (fx[i].what > 0)
+			json_write_value(&nb, fx[i].v);
+		pos = fx[i].e;
+		if (fx[i].what < 0 && pos < out->len)
+			pos++; /* the newline of a dropped line */
+	}
+	buf_add(&nb, out->data + pos, out->len - pos);
+	buf_release(out);
+	*out = nb;
+	free(fx);
+	arena_release(&a);
+}

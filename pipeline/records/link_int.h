@@ -1,0 +1,97 @@
+/*
+ * link_int.h — private to the linking step (link.h): the per-document
+ * view of proposals, votes, reservations and motions that link.c builds
+ * and link_write.c writes back, and the text helpers both use.
+ *
+ *   link.c        texts, party sets, names; the links of each item
+ *   link_write.c  derived ballots, writing the links into the records,
+ *                 the organisation, character offsets
+ */
+#ifndef BESLUT_LINK_INT_H
+#define BESLUT_LINK_INT_H
+
+#include <stdlib.h>
+#include <string.h>
+#include "link.h"
+#include "tokens/tokenize.h"
+#include "common/util.h"
+
+
+
+
+#define PMAX 16
+
+typedef struct text {
+	tokens_t t;
+	const char *s;   /* the text tokenized (arena) */
+} text_t;
+
+typedef struct lx {
+	const grammar_t *g;
+	arena_t *a;
+} lx_t;
+
+typedef struct prop {
+	size_t r;             /* record index */
+	value_t *f;
+	const char *kind;
+	long rank;
+	int nact;
+	const char *names[PMAX];   /* name keys (NULL: party only) */
+	const char *parties[PMAX];
+	const char *supports;      /* name key of the supported actor */
+	int has_supports;
+	text_t text;
+	const char *id;
+	int out;
+	const char *basis;
+} prop_t;
+
+typedef struct vote {
+	size_t r;
+	value_t *f;
+	const char *id;
+	int nopt;
+	char **hit;   /* [option][proposal] */
+} vote_t;
+
+typedef struct ctx {
+	arena_t *a;
+	lx_t L;
+	prop_t *p;
+	size_t np;
+	vote_t *v;
+	size_t nv;
+	size_t *res, nres;   /* reservation records */
+	size_t *dec, ndec;   /* decision att_sats records */
+	size_t *mot, nmot;   /* motions */
+	recvec_t *rv;
+	const char **id;     /* id of each live proposal, vote, att_sats record */
+	const struct roll *roll;   /* members who could vote (attendance) */
+	long item_no;        /* the item's § number, -1 if none */
+} ctx_t;
+
+typedef struct member {
+	const value_t *name, *party;
+	long from, to;   /* paragraphs attended, -1 = not printed */
+	int absent;      /* listed as absent from the meeting */
+} member_t;
+
+typedef struct roll {
+	member_t *m;
+	size_t n, cap;
+} roll_t;
+
+/* Shared between the files of this stage. */
+void text_init(text_t *x, const value_t *v);
+const char *low(const text_t *x, size_t k);
+const char *name_key(arena_t *a, const value_t *actor);
+const char *actor_party(const value_t *actor);
+extern const char *const OUT_NAME[];
+const char *str_field(const value_t *f, const char *k);
+void link_votes(ctx_t *c);
+int int_field(const value_t *f, const char *k, long long *out);
+int vote_result(const vote_t *v, long *won, int *single_lost);
+void outcomes(ctx_t *c);
+
+#endif

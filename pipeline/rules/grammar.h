@@ -1,0 +1,94 @@
+/*
+ * grammar.h — the pattern-grammar engine: compile rule files once, match
+ * them over a document's tokens, build records.
+ *
+ * The language is described in grammars/README.md.  Compilation runs in
+ * passes (read → lex → parse → resolve names and lexicon classes → compile
+ * regexes → build the prefilter) and produces an immutable grammar_t that
+ * any number of threads share.  Each thread matches with its own matcher_t
+ * (scratch: backtracking stacks, capture trail, PCRE2 match data).
+ *
+ * Diagnostics are written as `path:line:col: error: message`, followed by
+ * the offending line and a caret; compilation recovers at the next `;` and
+ * stops after BESLUT_MAX_DIAGNOSTICS errors.
+ */
+#ifndef BESLUT_GRAMMAR_H
+#define BESLUT_GRAMMAR_H
+
+#include <stdio.h>
+#include "tokens/tokenize.h"
+#include "common/record.h"
+#include "read/omap.h"
+
+typedef struct grammar grammar_t;
+typedef struct matcher matcher_t;
+
+/* Compile the given grammar files; lexicon files are looked up in lexdir.
+ * Diagnostics go to diag (may be NULL).  Returns NULL when any error was
+ * found; *nerrors / *nwarnings (may be NULL) receive the counts. */
+grammar_t *grammar_compile(const char *const *files, size_t nfiles, const char *lexdir,
+                           FILE *diag, int *nerrors, int *nwarnings);
+/* All *.bg files of gdir, in sorted order. */
+grammar_t *grammar_load_dir(const char *gdir, const char *lexdir, FILE *diag,
+                            int *nerrors, int *nwarnings);
+void grammar_free(grammar_t *g);
+/* Human-readable compiled form (--dump grammar). */
+void grammar_dump(const grammar_t *g, FILE *out);
+size_t grammar_rule_count(const grammar_t *g);
+/* The record schema the grammar set declares (schema.h); never NULL for a
+ * compiled grammar. */
+struct schema;
+const struct schema *grammar_schema(const grammar_t *g);
+
+/* The declared resolve steps (resolve.h); never NULL for a compiled grammar. */
+struct resolve_cfg;
+const struct resolve_cfg *grammar_resolve(const grammar_t *g);
+
+/* Canonical value of a lexicon entry: looks `word` (one or more
+ * space-separated words, any case) up in lexicon class `cls`; NULL if absent.
+ * Used by assemble for party codes and roles. */
+const char *grammar_lexicon_value(const grammar_t *g, const char *cls, const char *word);
+
+/* Fill sym, stem_sym and classes of every token from the grammar's tables. */
+void grammar_annotate(const grammar_t *g, tokens_t *t);
+
+matcher_t *matcher_new(const grammar_t *g);
+void matcher_free(matcher_t *m);
+
+typedef struct match_input {
+	const char *text;       /* normalized text */
+	size_t len;
+	const tokens_t *toks;   /* annotated tokens */
+	arena_t *arena;         /* record values are allocated here */
+	/* Optional: the text before normalization and the map from
+	 * normalized to it, so that actions can read a token's column on
+	 * its printed line (column()).  orig NULL: columns unknown; omap
+	 * NULL with orig set: orig is the text itself. */
+	const char *orig;
+	size_t origlen;
+	const omap_t *omap;
+} match_input_t;
+
+/* Run every rule over the document, append records to out in text order
+ * (stable: by start, then group order, then rule order).  When dump is not
+ * NULL, one line per match is appended ("rule\ttok_start\ttok_end\ttext").
+ * When warnings is not NULL, uncovered trigger sentences are pushed to it as
+ * V_STR values. */
+void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *dump,
+                 value_t *warnings);
+/* The same over a window of a longer text (window.c): matches start
+ * only at tokens [first, limit) (limit 0 = to the end); the tokens
+ * around them are context.  carry, when set, holds matcher_groups()
+ * entries: per rule group, the token where its next match may start,
+ * read before the run and written after it (so the groups' left-to-right
+ * non-overlap goes on from the window before).  Trigger warnings come
+ * only from sentences that start in [first, limit). */
+typedef struct match_range {
+	uint32_t first, limit;
+	uint32_t *carry;
+} match_range_t;
+void matcher_run_range(matcher_t *m, const match_input_t *in, const match_range_t *rg, recvec_t *out,
+                       buf_t *dump, value_t *warnings);
+size_t matcher_groups(const matcher_t *m);
+
+#endif

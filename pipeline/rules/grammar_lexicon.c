@@ -1,0 +1,316 @@
+/*
+ * grammar_lexicon.c — the grammar's symbols (lower-cased words and stems)
+ * and its lexicons: TSV files loaded into one trie over symbols, looked up
+ * longest-first (grammar_compile_int.h).
+ */
+#include "common/util.h"
+#include "grammar_compile_int.h"
+
+/* ------------------------------------------------------------- symbols */
+
+uint32_t hash_bytes(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+uint32_t sym_find(const grammar_t *g, const char *s, size_t n)
+{
+	if (!g->symhash_cap)
+		return 0;
+	uint32_t mask = g->symhash_cap - 1, i = (uint32_t)hash_words(s, n) & mask;
+	for (;;) {
+		uint32_t id = g->symhash[i];
+		if (!id)
+			return 0;
+		if (g->symlen[id] == n) {
+			/* words are short: compare in place */
+			const char *y = g->syms[id];
+			size_t k = 0;
+			while (k < n && y[k] == s[k])
+				k++;
+			if (k == n)
+				return id;
+		}
+		i = (i + 1) & mask;
+	}
+}
+
+static void symhash_put(grammar_t *g, uint32_t id)
+{
+	uint32_t mask = g->symhash_cap - 1, i = (uint32_t)hash_words(g->syms[id], g->symlen[id]) & mask;
+	while (g->symhash[i])
+		i = (i + 1) & mask;
+	g->symhash[i] = id;
+}
+
+/* After compilation: a sparser symbol table, since the lookups of
+ * grammar_annotate mostly miss (most words are no symbol) and a miss ends
+ * at the first empty slot. */
+void symhash_spread(grammar_t *g)
+{
+	uint32_t nc = g->symhash_cap;
+	if (!nc)
+		return;
+	while (nc < 4 * (g->nsyms + 1))
+		nc *= 2;
+	if (nc == g->symhash_cap)
+		return;
+	free(g->symhash);
+	g->symhash = xcalloc(nc, sizeof *g->symhash);
+	g->symhash_cap = nc;
+	for (uint32_t j = 1; j < g->nsyms; j++)
+		symhash_put(g, j);
+}
+
+uint32_t sym_intern(grammar_t *g, const char *s, size_t n)
+{
+	uint32_t id = sym_find(g, s, n);
+	if (id)
+		return id;
+	if (g->nsyms == 0)
+		g->nsyms = 1;
+	if ((g->nsyms + 1) * 2 > g->symhash_cap) {
+		uint32_t nc = g->symhash_cap ? g->symhash_cap * 2 : 1024;
+		free(g->symhash);
+		g->symhash = xcalloc(nc, sizeof *g->symhash);
+		g->symhash_cap = nc;
+		for (uint32_t j = 1; j < g->nsyms; j++)
+			symhash_put(g, j);
+	}
+	if (g->nsyms + 1 > g->syms_cap) {
+		size_t cap = g->syms_cap;
+		GROW(g->syms, cap, g->nsyms + 1);
+		g->symlen = xrealloc(g->symlen, cap * sizeof *g->symlen);
+		g->sym_start = xrealloc(g->sym_start, cap * sizeof *g->sym_start);
+		g->sym_single = xrealloc(g->sym_single, cap * sizeof *g->sym_single);
+		g->sym_inner = xrealloc(g->sym_inner, cap * sizeof *g->sym_inner);
+		g->syms_cap = cap;
+	}
+	id = g->nsyms++;
+	g->syms[id] = arena_strndup(&g->mem, s, n);
+	g->symlen[id] = (uint32_t)n;
+	g->sym_start[id] = 0;
+	g->sym_single[id] = 0;
+	g->sym_inner[id] = 0;
+	symhash_put(g, id);
+	return id;
+}
+
+/* ------------------------------------------------------------ lexicons */
+
+uint32_t tnode_new(grammar_t *g)
+{
+	GROW(g->tnodes, g->tnodes_cap, g->ntnodes + 1);
+	g->tnodes[g->ntnodes].value = -1;
+	return g->ntnodes++;
+}
+
+static uint32_t edge_slot(const grammar_t *g, uint64_t key)
+{
+	uint64_t h = key * 0x9E3779B97F4A7C15ull;
+	uint32_t mask = g->tedges_cap - 1, i = (uint32_t)(h >> 32) & mask;
+	while (g->tedges[i].key && g->tedges[i].key != key)
+		i = (i + 1) & mask;
+	return i;
+}
+
+static inline int64_t trie_child(const grammar_t *g, uint32_t node, uint32_t sym)
+{
+	if (!sym || !g->tedges_cap)
+		return -1;
+	uint64_t key = ((uint64_t)(node + 1) << 32) | sym;
+	uint32_t i = edge_slot(g, key);
+	return g->tedges[i].key ? (int64_t)g->tedges[i].child : -1;
+}
+
+static uint32_t trie_add(grammar_t *g, uint32_t node, uint32_t sym)
+{
+	int64_t c = trie_child(g, node, sym);
+	if (c >= 0)
+		return (uint32_t)c;
+	if ((g->ntedges + 1) * 2 > g->tedges_cap) {
+		tedge_t *old = g->tedges;
+		uint32_t oc = g->tedges_cap;
+		g->tedges_cap = oc ? oc * 2 : 1024;
+		g->tedges = xcalloc(g->tedges_cap, sizeof *g->tedges);
+		for (uint32_t j = 0; j < oc; j++)
+			if (old[j].key)
+				g->tedges[edge_slot(g, old[j].key)] = old[j];
+		free(old);
+	}
+	uint32_t child = tnode_new(g);
+	uint64_t key = ((uint64_t)(node + 1) << 32) | sym;
+	uint32_t i = edge_slot(g, key);
+	g->tedges[i].key = key;
+	g->tedges[i].child = child;
+	g->ntedges++;
+	return child;
+}
+
+uint32_t lex_longest(const grammar_t *g, uint32_t cls, const token_t *t, uint32_t pos,
+                     uint32_t lim, int32_t *val)
+{
+	uint32_t node = g->classes[cls].root, best = pos;
+	for (uint32_t j = pos; j < lim; j++) {
+		int64_t c = trie_child(g, node, t[j].sym);
+		if (c < 0)
+			break;
+		node = (uint32_t)c;
+		if (g->tnodes[node].value >= 0) {
+			best = j + 1;
+			if (val)
+				*val = g->tnodes[node].value;
+		}
+	}
+	return best;
+}
+
+/* Load lexicons/FILE into class cls.  Diagnostics point into the file. */
+/* Whether a lexicon file name stays inside the lexicon directory: no
+ * absolute path, no ".." component, and (after symbolic links) under the
+ * directory's real path. */
+static int lexicon_confined(const char *lexdir, const char *file, const char *path)
+{
+	if (!*file || file[0] == '/')
+		return 0;
+	for (const char *q = file; *q;) {
+		size_t n = strcspn(q, "/");
+		if (n == 2 && q[0] == '.' && q[1] == '.')
+			return 0;
+		q += n;
+		while (*q == '/')
+			q++;
+	}
+	char *rd = realpath(lexdir, NULL), *rp = realpath(path, NULL);
+	int ok = 1;
+	if (rd && rp) {
+		size_t n = strlen(rd);
+		ok = strncmp(rp, rd, n) == 0 && (rp[n] == '/' || (n == 1 && rd[0] == '/'));
+	}
+	free(rd);
+	free(rp);
+	return ok;
+}
+
+void load_lexicon(compile_t *c, grammar_t *g, uint32_t cls, const decl_t *d)
+{
+	buf_t path = BUF_INIT;
+	const char *lexdir = c->lexdir ? c->lexdir : "lexicons";
+	buf_printf(&path, "%s/%s", lexdir, d->file);
+	if (!lexicon_confined(lexdir, d->file, path.data)) {
+		diag_at(c, d->loc, 1, "lexicon file \"%s\" is outside the lexicon directory %s", d->file, lexdir);
+		buf_release(&path);
+		return;
+	}
+	int fi = src_add_file(c, path.data);
+	if (fi < 0) {
+		if (errno == ENODEV)
+			diag_at(c, d->loc, 1, "cannot read lexicon file %s: not a regular file", path.data);
+		else if (errno == EFBIG)
+			diag_at(c, d->loc, 1, "cannot read lexicon file %s: larger than %u bytes", path.data,
+			        BESLUT_GRAMMAR_MAX_FILE);
+		else
+			diag_at(c, d->loc, 1, "cannot read lexicon file %s: %s", path.data, strerror(errno));
+		buf_release(&path);
+		return;
+	}
+	buf_release(&path);
+	const gsrc_t *s = &c->src[fi];
+	tokens_t toks = TOKENS_INIT;
+	const char *t = s->text;
+	size_t i = 0, lineno = 0;
+	uint64_t bit = 1ull << cls;
+	while (i < s->len) {
+		size_t ls = i, le = i;
+		while (le < s->len && t[le] != '\n')
+			le++;
+		i = le + 1;
+		if (lineno++ == 0)
+			continue; /* header */
+		size_t e = le;
+		if (e > ls && t[e - 1] == '\r')
+			e--;
+		if (e == ls || t[ls] == '#')
+			continue;
+		size_t tab = ls;
+		while (tab < e && t[tab] != '\t')
+			tab++;
+		size_t vs = tab < e ? tab + 1 : e, ve = vs;
+		while (ve < e && t[ve] != '\t')
+			ve++;
+		/* trim spaces */
+		size_t es = ls, ee = tab;
+		while (es < ee && t[es] == ' ')
+			es++;
+		while (ee > es && t[ee - 1] == ' ')
+			ee--;
+		while (vs < ve && t[vs] == ' ')
+			vs++;
+		while (ve > vs && t[ve - 1] == ' ')
+			ve--;
+		tokenize(t + es, ee - es, NULL, &toks);
+		if (toks.n == 0) {
+			diag_at(c, (loc_t){(uint32_t)fi, (uint32_t)ls}, 0, "empty lexicon entry ignored");
+			continue;
+		}
+		uint32_t node = g->classes[cls].root;
+		if (toks.n > g->classes[cls].maxlen)
+			g->classes[cls].maxlen = (uint32_t)toks.n;
+		for (size_t k = 0; k < toks.n; k++) {
+			const token_t *tk = &toks.v[k];
+			uint32_t sym = sym_intern(g, tok_lower(&toks, tk), tk->lower_len);
+			if (k == 0)
+				g->sym_start[sym] |= bit;
+			if (toks.n == 1)
+				g->sym_single[sym] |= bit;
+			if (k > 0)
+				g->sym_inner[sym] |= bit;
+			node = trie_add(g, node, sym);
+		}
+		if (g->tnodes[node].value >= 0)
+			continue; /* duplicate: the first one wins */
+		GROW(g->lexval, g->lexval_cap, g->nlexval + 1);
+		g->lexval[g->nlexval] = ve > vs ? arena_strndup(&g->mem, t + vs, ve - vs)
+		                                : arena_strndup(&g->mem, t + es, ee - es);
+		g->tnodes[node].value = (int32_t)g->nlexval++;
+		g->classes[cls].nentries++;
+	}
+	tokens_release(&toks);
+}
+
+int class_find(const grammar_t *g, const char *name)
+{
+	for (uint32_t i = 0; i < g->nclasses; i++)
+		if (strcmp(g->classes[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *grammar_lexicon_value(const grammar_t *g, const char *cls, const char *word)
+{
+	int ci = class_find(g, cls);
+	if (ci < 0 || !word)
+		return NULL;
+	tokens_t toks = TOKENS_INIT;
+	tokenize(word, strlen(word), NULL, &toks);
+	const char *res = NULL;
+	if (toks.n > 0) {
+		/* tokens of a private list carry no symbols; look them up here */
+		uint32_t node = g->classes[ci].root;
+		size_t k;
+		for (k = 0; k < toks.n; k++) {
+			uint32_t sym = sym_find(g, tok_lower(&toks, &toks.v[k]), toks.v[k].lower_len);
+			int64_t ch = trie_child(g, node, sym);
+			if (ch < 0)
+				break;
+			node = (uint32_t)ch;
+		}
+		if (k == toks.n && g->tnodes[node].value >= 0)
+			res = g->lexval[g->tnodes[node].value];
+	}
+	tokens_release(&toks);
+	return res;
+}

@@ -1,0 +1,96 @@
+/*
+ * stem.c — Snowball Swedish stems through libstemmer, memoised.
+ *
+ * Stemming every token costs ~60 ns; protocol text repeats its words, so a
+ * memo keyed by the lower-cased word answers most calls with one hash and
+ * one compare.  Entries live in an arena that is dropped with the table
+ * when it fills (see stem.h).
+ */
+#include "stem.h"
+#include "common/limits.h"
+#include "common/util.h"
+
+#include <libstemmer.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct memo_slot {
+	const char *word;   /* arena copy, NULL = empty */
+	const char *stem;   /* arena copy */
+	uint32_t wlen, slen;
+	uint64_t hash;
+} memo_slot_t;
+
+struct stemmer {
+	struct sb_stemmer *sb;
+	memo_slot_t *slot;   /* BESLUT_STEM_CACHE_SLOTS entries */
+	size_t used;
+	arena_t arena;       /* words and stems of the memo */
+	size_t hits, misses;
+};
+
+stemmer_t *stemmer_new(void)
+{
+	struct sb_stemmer *sb = sb_stemmer_new("swedish", "UTF_8");
+	if (!sb)
+		return NULL;
+	stemmer_t *s = xcalloc(1, sizeof *s);
+	s->sb = sb;
+	s->slot = xcalloc(BESLUT_STEM_CACHE_SLOTS, sizeof *s->slot);
+	return s;
+}
+
+void stemmer_free(stemmer_t *s)
+{
+	if (!s)
+		return;
+	sb_stemmer_delete(s->sb);
+	free(s->slot);
+	arena_release(&s->arena);
+	free(s);
+}
+
+void stemmer_stats(const stemmer_t *s, size_t *hits, size_t *misses)
+{
+	*hits = s->hits;
+	*misses = s->misses;
+}
+
+const char *stemmer_stem(stemmer_t *s, const char *lower, size_t len, size_t *out_len)
+{
+	uint64_t h = hash_words(lower, len);
+	size_t mask = BESLUT_STEM_CACHE_SLOTS - 1;
+	size_t i = (size_t)h & mask;
+	for (;;) {
+		memo_slot_t *e = &s->slot[i];
+		if (!e->word)
+			break;
+		if (e->hash == h && e->wlen == len && memcmp(e->word, lower, len) == 0) {
+			s->hits++;
+			*out_len = e->slen;
+			return e->stem;
+		}
+		i = (i + 1) & mask;
+	}
+	s->misses++;
+	const sb_symbol *st = sb_stemmer_stem(s->sb, (const sb_symbol *)lower, (int)len);
+	size_t sl = st ? (size_t)sb_stemmer_length(s->sb) : len;
+	if (!st)
+		st = (const sb_symbol *)lower;
+	if (s->used + 1 > BESLUT_STEM_CACHE_SLOTS / 4 * 3) {
+		memset(s->slot, 0, BESLUT_STEM_CACHE_SLOTS * sizeof *s->slot);
+		arena_release(&s->arena);
+		s->used = 0;
+		i = (size_t)h & mask;
+	}
+	memo_slot_t *e = &s->slot[i];
+	e->word = arena_strndup(&s->arena, lower, len);
+	e->stem = arena_strndup(&s->arena, (const char *)st, sl);
+	e->wlen = (uint32_t)len;
+	e->slen = (uint32_t)sl;
+	e->hash = h;
+	s->used++;
+	*out_len = sl;
+	return e->stem;
+}

@@ -1,0 +1,374 @@
+/*
+ * tokenize.c — normalized text to tokens with lower-cased forms, stems and
+ * structure flags (see tokenize.h for what a token is).
+ *
+ * One pass over the bytes.  ASCII is classified by table; other code points
+ * are decoded and classified through ICU's character properties (u_isalnum,
+ * u_isupper, u_tolower).  Whitespace is skipped but counted: the newlines
+ * before a token decide its line/paragraph flags, and the flags that
+ * depend on what follows (LINE_END, PARA_END, SENT_END) are set on the
+ * previous token when the next one is seen.  A second, token-level pass
+ * marks sentence boundaries and heading lines.
+ */
+#include "tokenize.h"
+#include "common/limits.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+
+const char *tok_kind_name(tok_kind_t k)
+{
+	switch (k) {
+	case TK_WORD: return "word";
+	case TK_NUM: return "num";
+	case TK_SECT: return "sect";
+	case TK_PUNCT: return "punct";
+	}
+	return "?";
+}
+
+enum { C_OTHER, C_SPACE, C_NL, C_ALPHA, C_DIGIT };
+
+static const unsigned char ASCII_CLASS[128] = {
+	C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER,
+	C_OTHER, C_SPACE, C_NL, C_SPACE, C_SPACE, C_SPACE, C_OTHER, C_OTHER,
+	C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER,
+	C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER,
+	C_SPACE, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER,
+	C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER,
+	C_DIGIT, C_DIGIT, C_DIGIT, C_DIGIT, C_DIGIT, C_DIGIT, C_DIGIT, C_DIGIT,
+	C_DIGIT, C_DIGIT, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER,
+	C_OTHER, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA,
+	C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA,
+	C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA,
+	C_ALPHA, C_ALPHA, C_ALPHA, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER,
+	C_OTHER, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA,
+	C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA,
+	C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA,
+	C_ALPHA, C_ALPHA, C_ALPHA, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER,
+};
+
+static inline int ascii_class(unsigned char c)
+{
+	return c < 0x80 ? ASCII_CLASS[c] : C_OTHER;
+}
+
+/* U+00C0..U+00FF (Å Ä Ö é …) are two bytes C3 xx: letters except × and ÷. */
+static inline int latin1_letter(const unsigned char *p, size_t left)
+{
+	return p[0] == 0xC3 && left >= 2 && p[1] >= 0x80 && p[1] <= 0xBF && p[1] != 0x97 && p[1] != 0xB7;
+}
+
+/* Class of the code point at p; *n = its byte length, *cp = the code point. */
+static inline int char_class(const unsigned char *p, size_t left, int *n, int32_t *cp)
+{
+	if (p[0] < 0x80) {
+		*n = 1;
+		*cp = p[0];
+		return ASCII_CLASS[p[0]];
+	}
+	if (latin1_letter(p, left)) {
+		*n = 2;
+		*cp = 0xC0 + (p[1] - 0x80);
+		return C_ALPHA;
+	}
+	*cp = utf8_decode(p, left, n);
+	if (*cp < 0)
+		return C_OTHER;
+	if (u_isalpha(*cp) || u_getCombiningClass(*cp) > 0 || u_charType(*cp) == U_NON_SPACING_MARK)
+		return C_ALPHA;
+	if (u_isdigit(*cp))
+		return C_DIGIT;
+	if (u_isUWhiteSpace(*cp))
+		return C_SPACE;
+	return C_OTHER;
+}
+
+/* Append the lower-cased form of s[0..n) to the pool (the caller reserved
+ * 2n + 4 bytes).  Sets *letters and *upper to the count of letters and of
+ * upper-case letters, and *first_upper when the first letter is upper case. */
+static void lower_into(buf_t *pool, const char *s, size_t n, size_t *letters, size_t *upper,
+                       int *first_upper)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *o = pool->data + pool->len;
+	size_t i = 0, nl = 0, nu = 0;
+	int fu = -1;
+	while (i < n) {
+		unsigned c = p[i];
+		if (c < 0x80) {
+			int up = c >= 'A' && c <= 'Z';
+			int al = up || (c >= 'a' && c <= 'z');
+			nl += al;
+			nu += up;
+			if (al && fu < 0)
+				fu = up;
+			*o++ = (char)(up ? c + 32 : c);
+			i++;
+			continue;
+		}
+		if (latin1_letter(p + i, n - i)) {
+			int up = p[i + 1] <= 0x9E; /* À..Þ */
+			nl++;
+			nu += up;
+			if (fu < 0)
+				fu = up;
+			*o++ = (char)0xC3;
+			*o++ = (char)(up ? p[i + 1] + 0x20 : p[i + 1]);
+			i += 2;
+			continue;
+		}
+		int len;
+		int32_t cp = utf8_decode(p + i, n - i, &len);
+		if (cp < 0) {
+			*o++ = (char)p[i];
+			i++;
+			continue;
+		}
+		if (u_isalpha(cp)) {
+			int up = u_isupper(cp) != 0;
+			nl++;
+			nu += up;
+			if (fu < 0)
+				fu = up;
+		}
+		char out[4];
+		int m = utf8_encode((uint32_t)u_tolower(cp), out);
+		if (m > len) { /* a longer lower-case form: rare, stay within the reservation */
+			memcpy(o, p + i, (size_t)len);
+			o += len;
+		} else {
+			memcpy(o, out, (size_t)m);
+			o += m;
+		}
+		i += (size_t)len;
+	}
+	*o = '\0';
+	pool->len = (size_t)(o - pool->data);
+	*letters = nl;
+	*upper = nu;
+	*first_upper = fu > 0;
+}
+
+/* Abbreviations whose final period does not end a sentence. */
+static int is_abbrev(const char *lower, size_t n)
+{
+	static const char *const ab[] = {
+		"bl", "a", "t", "ex", "m", "fl", "s", "k", "d", "v", "s", "o", "ca", "kap", "nr",
+		"jfr", "resp", "enl", "st", "tf", "kl", "p", "f", "sek", "tkr", "mkr", "mnkr", "dnr",
+		"vice", "ang", "inkl", "exkl", "ev", "fr", "o", "dvs", "osv", "mm", "etc", NULL};
+	for (int i = 0; ab[i]; i++)
+		if (strlen(ab[i]) == n && memcmp(ab[i], lower, n) == 0)
+			return 1;
+	return 0;
+}
+
+void tokenize_range(const char *text, size_t start, size_t end, uint32_t first_line,
+                    stemmer_t *st, tokens_t *t)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	t->n = 0;
+	buf_reset(&t->pool);
+	buf_grow(&t->pool, (end - start) + (end - start) / 2);
+	uint32_t line = first_line;
+	int newlines = 2; /* the range starts a paragraph */
+	int space = 1;
+	size_t i = start;
+	while (i < end) {
+		int n;
+		int32_t cp;
+		int cls = char_class(p + i, end - i, &n, &cp);
+		if (cls == C_NL) {
+			newlines++;
+			line++;
+			space = 1;
+			i++;
+			continue;
+		}
+		if (cls == C_SPACE) {
+			space = 1;
+			i += (size_t)n;
+			continue;
+		}
+		size_t s = i;
+		tok_kind_t kind;
+		if (cls == C_ALPHA || cls == C_DIGIT) {
+			kind = cls == C_ALPHA ? TK_WORD : TK_NUM;
+			i += (size_t)n;
+			while (i < end && i - s < BESLUT_MAX_TOKEN_BYTES) {
+				int n2;
+				int32_t cp2;
+				int c2 = char_class(p + i, end - i, &n2, &cp2);
+				if (c2 == C_ALPHA || c2 == C_DIGIT) {
+					i += (size_t)n2;
+					continue;
+				}
+				/* inner joiners: "Covid-19", "2020-10-14", "X:s", "2,5", "1.2" */
+				if (i + 1 < end && (p[i] == '-' || p[i] == '\'' || p[i] == ':' ||
+				                    p[i] == ',' || p[i] == '.' || p[i] == '/')) {
+					int n3;
+					int32_t cp3;
+					int c3 = char_class(p + i + 1, end - i - 1, &n3, &cp3);
+					int prev_digit = p[i - 1] >= '0' && p[i - 1] <= '9';
+					if (p[i] == '-' || p[i] == '\'') {
+						if (c3 == C_ALPHA || c3 == C_DIGIT) {
+							i += 1;
+							continue;
+						}
+					} else if (p[i] == ':') {
+						/* genitive or ordinal suffix: "SD:s", "1:a" (1-3 letters) */
+						size_t j = i + 1, letters = 0;
+						while (j < end && letters < 4 && ascii_class(p[j]) == C_ALPHA)
+							j++, letters++;
+						if (letters >= 1 && letters <= 3 &&
+						    (j >= end || ascii_class(p[j]) != C_ALPHA)) {
+							i = j;
+							continue;
+						}
+					} else if (prev_digit && c3 == C_DIGIT) {
+						i += 1; /* 2,5  1.2  1/3 */
+						continue;
+					}
+				}
+				break;
+			}
+		} else {
+			i += (size_t)n;
+			kind = (cp == 0xA7) ? TK_SECT : TK_PUNCT;
+		}
+		GROW(t->v, t->cap, t->n + 1);
+		token_t *k = &t->v[t->n];
+		memset(k, 0, sizeof *k);
+		k->off = (uint32_t)s;
+		k->len = (uint32_t)(i - s);
+		k->kind = (uint8_t)kind;
+		k->line = line;
+		if (space)
+			k->flags |= TF_SPACE_BEFORE;
+		if (newlines >= 1 || t->n == 0) {
+			k->flags |= TF_LINE_START;
+			if (t->n)
+				t->v[t->n - 1].flags |= TF_LINE_END;
+		}
+		if (newlines >= 2 || t->n == 0) {
+			k->flags |= TF_PARA_START;
+			if (t->n)
+				t->v[t->n - 1].flags |= TF_PARA_END;
+		}
+		newlines = 0;
+		space = 0;
+		k->lower = (uint32_t)t->pool.len;
+		buf_grow(&t->pool, 2 * (i - s) + 4);
+		size_t letters, upper;
+		int first_upper;
+		lower_into(&t->pool, text + s, i - s, &letters, &upper, &first_upper);
+		k->lower_len = (uint16_t)(t->pool.len - k->lower);
+		t->pool.len++; /* keep the NUL */
+		if (kind == TK_WORD) {
+			if (first_upper)
+				k->flags |= TF_CAP;
+			if (letters >= 2 && upper == letters)
+				k->flags |= TF_UPPER;
+		}
+		k->stem = k->lower;
+		if (kind == TK_WORD && st) {
+			size_t sl;
+			const char *stem = stemmer_stem(st, t->pool.data + k->lower, k->lower_len, &sl);
+			if (sl != k->lower_len || memcmp(stem, t->pool.data + k->lower, sl) != 0) {
+				k->stem = (uint32_t)t->pool.len;
+				buf_add(&t->pool, stem, sl);
+				buf_addc(&t->pool, '\0');
+			}
+		}
+		t->n++;
+	}
+	if (t->n)
+		t->v[t->n - 1].flags |= TF_LINE_END | TF_PARA_END;
+
+	/* Second pass: headings and sentences. */
+	size_t ls = 0;
+	while (ls < t->n) {
+		size_t le = ls;
+		while (!(t->v[le].flags & TF_LINE_END))
+			le++;
+		const token_t *last = &t->v[le];
+		const char *lc = text + last->off;
+		int ends_sentence = last->kind == TK_PUNCT && last->len == 1 &&
+		                    (*lc == '.' || *lc == '!' || *lc == '?' || *lc == ':' || *lc == ';' || *lc == ',');
+		const token_t *first = &t->v[ls];
+		int starts_ok = first->kind == TK_SECT || (first->flags & TF_CAP) || first->kind == TK_NUM;
+		/* a line continued by a lower-case word is not a heading */
+		const token_t *next = le + 1 < t->n ? &t->v[le + 1] : NULL;
+		int continued = next && !(next->flags & TF_PARA_START) && next->kind == TK_WORD &&
+		                !(next->flags & TF_CAP);
+		if (le - ls + 1 <= 14 && !ends_sentence && starts_ok && !continued)
+			for (size_t j = ls; j <= le; j++)
+				t->v[j].flags |= TF_HEADING;
+		ls = le + 1;
+	}
+	size_t line_first = 0; /* first token of the line of token j */
+	for (size_t j = 0; j < t->n; j++) {
+		token_t *k = &t->v[j];
+		token_t *nx = j + 1 < t->n ? &t->v[j + 1] : NULL;
+		if (k->flags & TF_LINE_START)
+			line_first = j;
+		const token_t *lf = &t->v[line_first];
+		/* the line is a point of a list: "- …", "• …", "1. …" */
+		int point = (lf->kind == TK_PUNCT && (text[lf->off] == '-' || (unsigned char)text[lf->off] >= 0x80)) ||
+		            (lf->kind == TK_NUM && line_first + 1 < t->n && t->v[line_first + 1].kind == TK_PUNCT &&
+		             (text[t->v[line_first + 1].off] == '.' || text[t->v[line_first + 1].off] == ')'));
+		int end_here = 0;
+		if (k->flags & TF_PARA_END)
+			end_here = 1;
+		else if ((k->flags & TF_LINE_END) && point && nx && (nx->flags & TF_CAP))
+			end_here = 1; /* a list point ends where a capitalised line follows */
+		else if ((k->flags & TF_LINE_END) && nx && (nx->flags & TF_CAP) && j > 0 && k->kind == TK_PUNCT &&
+		         ((k->len == 3 && memcmp(text + k->off, "\xe2\x80\x9d", 3) == 0) || (k->len == 1 && text[k->off] == '"')) &&
+		         t->v[j - 1].kind == TK_PUNCT && t->v[j - 1].len == 1 &&
+		         (text[t->v[j - 1].off] == '.' || text[t->v[j - 1].off] == '!' || text[t->v[j - 1].off] == '?'))
+			end_here = 1; /* a quotation closed at the end of its line: ".”" */
+		else if ((k->flags & TF_LINE_END) && ((k->flags & TF_HEADING) || (nx && (nx->flags & TF_HEADING))))
+			end_here = 1;
+		else if ((k->flags & TF_LINE_END) && nx &&
+		         (nx->kind == TK_NUM || (nx->kind == TK_PUNCT && (text[nx->off] == '-' ||
+		                                                          (unsigned char)text[nx->off] >= 0x80))))
+			end_here = 1; /* next line is a numbered point or a bullet */
+		else if (k->kind == TK_PUNCT && k->len == 1) {
+			char c = text[k->off];
+			if (c == '!' || c == '?')
+				end_here = 1;
+			else if (c == '.') {
+				const token_t *pv = j ? &t->v[j - 1] : NULL;
+				int abbrev = pv && pv->kind == TK_WORD && pv->off + pv->len == k->off &&
+				             is_abbrev(tok_lower(t, pv), pv->lower_len);
+				int after_sect_num = pv && pv->kind == TK_NUM && j >= 2 && t->v[j - 2].kind == TK_SECT;
+				if (!abbrev && !after_sect_num &&
+				    (!nx || (nx->flags & (TF_CAP | TF_LINE_START)) || nx->kind == TK_SECT ||
+				     nx->kind == TK_NUM))
+					end_here = 1;
+			} else if (c == ':' && (k->flags & TF_LINE_END))
+				end_here = 1;
+		}
+		if (end_here) {
+			k->flags |= TF_SENT_END;
+			if (nx)
+				nx->flags |= TF_SENT_START;
+		}
+	}
+	if (t->n)
+		t->v[0].flags |= TF_SENT_START;
+}
+
+void tokenize(const char *text, size_t len, stemmer_t *st, tokens_t *t)
+{
+	tokenize_range(text, 0, len, 1, st, t);
+}
+
+void tokens_release(tokens_t *t)
+{
+	free(t->v);
+	t->v = NULL;
+	t->n = t->cap = 0;
+	buf_release(&t->pool);
+}
