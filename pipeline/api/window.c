@@ -653,17 +653,15 @@ static void flush(wdoc_t *w, uint64_t horizon, value_t *warnings)
 		w->sw.data[w->sw.len] = '\0';
 		w->sw_base += cut;
 	}
-	if (first != UINT32_MAX) {
-		size_t drop = 0;
-		while (drop + 1 < w->npages && w->pages[drop + 1].start <= first)
-			drop++;
-		if (drop) {
-			memmove(w->pages, w->pages + drop, (w->npages - drop) * sizeof *w->pages);
-			w->npages -= drop;
-		}
-	} else if (w->npages > 1) {
-		w->pages[0] = w->pages[w->npages - 1];
-		w->npages = 1;
+	/* the pages before the one keep_from lies on: the pages of segments
+	 * normalized ahead are here already, and the next records start on
+	 * the page of the next segment's start, not on the last page */
+	size_t drop = 0;
+	while (drop + 1 < w->npages && w->pages[drop + 1].start <= keep_from)
+		drop++;
+	if (drop) {
+		memmove(w->pages, w->pages + drop, (w->npages - drop) * sizeof *w->pages);
+		w->npages -= drop;
 	}
 	env->t_assemble += now() - t0;
 }
