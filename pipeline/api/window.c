@@ -760,8 +760,8 @@ static void run_view(const window_env_t *env, const vtools_t *tl, vres_t *r)
 	r->limit = tok_at(tl->toks, own1);
 	r->warnings = v_arr(r->arena);
 	r->recs.n = 0;
-	match_input_t mi = {x.v.data ? x.v.data : "", x.v.len, tl->toks, r->arena, x.o.data ? x.o.data : "", x.o.len,
-	                    &x.vmap};
+	tokens_columns(tl->toks, 0, x.v.data ? x.v.data : "", x.o.data ? x.o.data : "", x.o.len, &x.vmap);
+	match_input_t mi = {x.v.data ? x.v.data : "", x.v.len, tl->toks, r->arena};
 	match_range_t rg = {r->first, r->limit, r->carry};
 	if (r->first < r->limit) /* else no token of its own: nothing starts here */
 		matcher_run_range(tl->m, &mi, &rg, &r->recs, NULL, r->warnings);

@@ -83,11 +83,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fz_fail("a compiled grammar whose stemmer cannot be made", (const char *)data, size);
 		tokenize(text, textlen, st, &toks);
 		grammar_annotate(g, &toks);
+		tokens_columns(&toks, 0, text, text, textlen, NULL);
 		matcher_t *m = matcher_new(g);
 		arena_t a = ARENA_INIT;
 		recvec_t rv = RECVEC_INIT;
 		value_t *w = v_arr(&a);
-		match_input_t in = {text, textlen, &toks, &a, text, textlen, NULL};
+		match_input_t in = {text, textlen, &toks, &a};
 		matcher_run(m, &in, &rv, NULL, w);
 		for (size_t i = 0; i < rv.n; i++)
 			if (!rv.v[i].type || rv.v[i].start > rv.v[i].end || rv.v[i].end > textlen)

@@ -60,11 +60,12 @@ static const char *run_g(grammar_t *g, const char *text, recvec_t *keep)
 	tokens_t toks = TOKENS_INIT;
 	tokenize(text, strlen(text), st, &toks);
 	grammar_annotate(g, &toks);
+	tokens_columns(&toks, 0, text, text, strlen(text), NULL);
 	matcher_t *m = matcher_new(g);
 	arena_t a = ARENA_INIT;
 	recvec_t rv = RECVEC_INIT;
 	value_t *w = v_arr(&a);
-	match_input_t in = {text, strlen(text), &toks, &a, text, strlen(text), NULL};
+	match_input_t in = {text, strlen(text), &toks, &a};
 	matcher_run(m, &in, &rv, NULL, w);
 	buf_t o = BUF_INIT;
 	for (size_t i = 0; i < rv.n; i++) {
@@ -407,10 +408,11 @@ START_TEST(filter_absent_document)
 	tokens_t toks = TOKENS_INIT;
 	tokenize(text, strlen(text), st, &toks);
 	grammar_annotate(g, &toks);
+	tokens_columns(&toks, 0, text, text, strlen(text), NULL);
 	matcher_t *m = matcher_new(g);
 	arena_t a = ARENA_INIT;
 	recvec_t rv = RECVEC_INIT;
-	match_input_t in = {text, strlen(text), &toks, &a, text, strlen(text), NULL};
+	match_input_t in = {text, strlen(text), &toks, &a};
 	matcher_run(m, &in, &rv, NULL, NULL);
 	uint32_t seen = 0;
 	for (uint32_t r = 0; r < g->nrules; r++) {
@@ -476,10 +478,12 @@ static void run_docs(grammar_t *g, int share, const char *const *texts, size_t n
 		tokens_t toks = TOKENS_INIT;
 		tokenize(text, strlen(text), st, &toks);
 		grammar_annotate(g, &toks);
+		tokens_columns(&toks, 0, text, text, strlen(text), NULL);
+	tokens_columns(&toks, 0, text, text, strlen(text), NULL);
 		arena_t a = ARENA_INIT;
 		recvec_t rv = RECVEC_INIT;
 		value_t *w = v_arr(&a);
-		match_input_t in = {text, strlen(text), &toks, &a, text, strlen(text), NULL};
+		match_input_t in = {text, strlen(text), &toks, &a};
 		buf_t dump = BUF_INIT;
 		matcher_run(m, &in, &rv, &dump, w);
 		for (size_t i = 0; i < rv.n; i++) {

@@ -168,6 +168,37 @@ START_TEST(no_language)
 }
 END_TEST
 
+/* A token's column on its printed source line: tabs to the next multiple
+ * of 8, one column per character, the middle of the token; through the
+ * offset map where the normalized text differs from the source. */
+START_TEST(source_columns)
+{
+	const char *s = "Namn\tJa  X\nÖla Ek";
+	tokenize(s, strlen(s), ST, &T);
+	for (size_t i = 0; i < T.n; i++)
+		ck_assert_uint_eq(T.v[i].col, TOK_COL_NONE);
+	tokens_columns(&T, 0, s, s, strlen(s), NULL);
+	ck_assert_uint_eq(T.n, 5);
+	ck_assert_uint_eq(T.v[0].col, 2);  /* "Namn": 0 + 4/2 */
+	ck_assert_uint_eq(T.v[1].col, 9);  /* "Ja" after the tab at 8 */
+	ck_assert_uint_eq(T.v[2].col, 12); /* "X" after two spaces */
+	ck_assert_uint_eq(T.v[3].col, 1);  /* "Öla" on the next line: 3 characters */
+	ck_assert_uint_eq(T.v[4].col, 5);
+	/* normalized "Ja X" from the source "   Ja\t\tX": two copied pieces */
+	const char *orig = "   Ja\t\tX";
+	const char *norm = "Ja X";
+	omap_t m = OMAP_INIT;
+	omap_copy(&m, 3, 2);
+	omap_replace(&m, 1, 5, 2);
+	omap_copy(&m, 7, 1);
+	tokenize(norm, strlen(norm), ST, &T);
+	tokens_columns(&T, 0, norm, orig, strlen(orig), &m);
+	ck_assert_uint_eq(T.v[0].col, 4);  /* "Ja" at 3 */
+	ck_assert_uint_eq(T.v[1].col, 16); /* "X" after two tabs */
+	omap_release(&m);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("tokenize");
@@ -180,6 +211,7 @@ static Suite *suite(void)
 	tcase_add_test(t, sentence_ends_and_abbreviations);
 	tcase_add_test(t, numbered_points_end_sentences);
 	tcase_add_test(t, window_offsets_are_absolute);
+	tcase_add_test(t, source_columns);
 	tcase_add_test(t, long_runs_are_split);
 	tcase_add_test(t, no_language);
 	suite_add_tcase(s, t);
