@@ -4,7 +4,8 @@
 #   make fuzz [FUZZ_SECONDS=N]   run each target N seconds (default 60)
 #   make fuzz-smoke              the short run `make check` does
 #                                (tests/run-fuzz-smoke, ~20 s per target)
-#   make fuzz-read FUZZ_SECONDS=N   one target (read, normalize, pipeline, grammar)
+#   make fuzz-read FUZZ_SECONDS=N   one target (read, normalize, pipeline,
+#                                grammar, window)
 #   make fuzz-replay             run the saved crash inputs again
 #   make fuzz-schema             the pipeline corpus through bin/beslut and
 #                                the JSON Schema
@@ -29,7 +30,7 @@ FUZZ_SAN_EXTRA ?=
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined $(FUZZ_SAN_EXTRA)
 FUZZ_CFLAGS  := $(STD) -Wall -Wextra -Wno-unused-parameter -g -O1 -fno-omit-frame-pointer \
                 $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -iquote pipeline -iquote include -MMD -MP
-FUZZ_TARGETS := read normalize pipeline grammar
+FUZZ_TARGETS := read normalize pipeline grammar window
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/%.o)
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/bin/fuzz_%)
 
@@ -38,6 +39,10 @@ FUZZ_MAXLEN_read      := 4096
 FUZZ_MAXLEN_normalize := 8192
 FUZZ_MAXLEN_pipeline  := 8192
 FUZZ_MAXLEN_grammar   := 4096
+FUZZ_MAXLEN_window    := 8192
+# seeds and dictionary of each target (window: the pipeline's)
+FUZZ_SEEDS = tests/fuzz/seeds/$(if $(filter window,$1),pipeline,$1)
+FUZZ_DICT  = tests/fuzz/$(if $(filter window,$1),pipeline,$1).dict
 FUZZ_TIMEOUT ?= 30
 # per-target environment, e.g. FUZZ_ENV_grammar=ASAN_OPTIONS=detect_leaks=0
 FUZZ_ENV_grammar ?=
@@ -73,9 +78,9 @@ fuzz-build: $(FUZZ_BINS)
 $(FUZZ_TARGETS:%=fuzz-%): fuzz-%: $(FUZZ_DIR)/bin/fuzz_%
 	@mkdir -p $(FUZZ_CORPUS)/$* $(FUZZ_ARTIFACTS)/$*
 	$(FUZZ_ENV_$*) $(FUZZ_DIR)/bin/fuzz_$* -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAXLEN_$*) \
-	  -timeout=$(FUZZ_TIMEOUT) -dict=tests/fuzz/$*.dict -print_final_stats=1 \
+	  -timeout=$(FUZZ_TIMEOUT) -dict=$(call FUZZ_DICT,$*) -print_final_stats=1 \
 	  -artifact_prefix=$(FUZZ_ARTIFACTS)/$*/ $(FUZZ_OPTS) \
-	  $(FUZZ_CORPUS)/$* tests/fuzz/seeds/$*
+	  $(FUZZ_CORPUS)/$* $(call FUZZ_SEEDS,$*)
 
 # Run every saved crash input again (tests/fuzz/crashes/TARGET/): one line
 # per input, "fixed" or "still fails", with leak detection on.

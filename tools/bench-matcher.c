@@ -100,7 +100,7 @@ static result_t bench(const grammar_t *g, const char *text, size_t len, tokens_t
 		arena_t a = ARENA_INIT;
 		recvec_t rv = RECVEC_INIT;
 		value_t *w = v_arr(&a);
-		match_input_t in = {text, len, toks, &a, text, len, NULL};
+		match_input_t in = {text, len, toks, &a};
 		double t0 = now();
 		matcher_run(m, &in, &rv, NULL, w);
 		double dt = now() - t0;
@@ -206,21 +206,21 @@ int main(int argc, char **argv)
 	}
 	while (text.len < mb << 20)
 		buf_add(&text, one.data, one.len);
-	stemmer_t *st = stemmer_new();
-	tokens_t toks = TOKENS_INIT;
-	double t0 = now();
-	tokenize(text.data, text.len, st, &toks);
-	double ttok = now() - t0;
-
-	/* 1. project grammars */
+	/* 1. project grammars (they give the tokens' language) */
 	int ne = 0, nw = 0;
 	grammar_t *g = grammar_load_dir(gdir, ldir, NULL, &ne, &nw);
 	if (!g) {
 		fprintf(stderr, "bench-matcher: %d errors in %s\n", ne, gdir);
 		return 1;
 	}
+	stemmer_t *st = stemmer_new(grammar_lang(g));
+	tokens_t toks = TOKENS_INIT;
+	double t0 = now();
+	tokenize(text.data, text.len, st, &toks);
+	double ttok = now() - t0;
 	t0 = now();
 	grammar_annotate(g, &toks);
+	tokens_columns(&toks, 0, text.data, text.data, text.len, NULL);
 	double tann = now() - t0;
 	result_t r1 = bench(g, text.data, text.len, &toks, 3);
 	size_t nrules = grammar_rule_count(g);

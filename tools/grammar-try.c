@@ -41,15 +41,16 @@ int main(int argc, char **argv)
 	fclose(f);
 	if (!text.data)
 		buf_add(&text, "", 0);
-	stemmer_t *st = stemmer_new();
+	stemmer_t *st = stemmer_new(grammar_lang(g));
 	tokens_t toks = TOKENS_INIT;
 	tokenize(text.data, text.len, st, &toks);
 	grammar_annotate(g, &toks);
+	tokens_columns(&toks, 0, text.data, text.data, text.len, NULL);
 	matcher_t *m = matcher_new(g);
 	arena_t a = ARENA_INIT;
 	recvec_t rv = RECVEC_INIT;
 	value_t *w = v_arr(&a);
-	match_input_t in = {text.data, text.len, &toks, &a, text.data, text.len, NULL};
+	match_input_t in = {text.data, text.len, &toks, &a};
 	matcher_run(m, &in, &rv, NULL, w);
 	buf_t o = BUF_INIT;
 	for (size_t i = 0; i < rv.n; i++) {

@@ -159,8 +159,9 @@ static void run_window(beslut_session *w, const window_job_t *j, window_t *win)
 			grammar_annotate(g, &w->toks);
 		dump_tokens(&win->dump, j->doc, j->text, &w->toks);
 	} else if (g) {
-		match_input_t mi = {j->text, j->len, &w->toks, &win->arena, j->orig, j->origlen, j->omap};
+		match_input_t mi = {j->text, j->len, &w->toks, &win->arena};
 		grammar_annotate(g, &w->toks);
+		tokens_columns(&w->toks, 0, j->text, j->orig, j->origlen, j->omap);
 		matcher_run(w->m, &mi, &win->recs, j->dump == DUMP_MATCHES ? &win->dump : NULL, win->warnings);
 		win->t_match = now() - tb;
 	}
@@ -243,7 +244,7 @@ void furniture_records(const grammar_t *g, stemmer_t *st, matcher_t *m, tokens_t
 	tokenize(ft.data, ft.len, st, toks);
 	grammar_annotate(g, toks);
 	recvec_t tmp = RECVEC_INIT;
-	match_input_t mi = {ft.data, ft.len, toks, arena, NULL, 0, NULL};
+	match_input_t mi = {ft.data, ft.len, toks, arena};
 	matcher_run(m, &mi, &tmp, NULL, NULL);
 	for (size_t i = 0; i < tmp.n; i++) {
 		if (strcmp(tmp.v[i].type, "document") != 0)
@@ -357,9 +358,9 @@ beslut_session *session_new(const grammar_t *g, const char *lexdir, int with_nor
 			return NULL;
 		}
 	}
-	s->st = stemmer_new();
+	s->st = stemmer_new(grammar_lang(g));
 	if (!s->st) {
-		set_err(err, "libstemmer has no Swedish stemmer");
+		set_err(err, "libstemmer lacks the grammar's stemmer");
 		beslut_session_free(s);
 		return NULL;
 	}

@@ -778,17 +778,15 @@ static void flush(wdoc_t *w, uint64_t horizon, value_t *warnings)
 		w->sw_base += cut;
 		cst_cut(w, cut);
 	}
-	if (first != UINT32_MAX) {
-		size_t drop = 0;
-		while (drop + 1 < w->npages && w->pages[drop + 1].start <= first)
-			drop++;
-		if (drop) {
-			memmove(w->pages, w->pages + drop, (w->npages - drop) * sizeof *w->pages);
-			w->npages -= drop;
-		}
-	} else if (w->npages > 1) {
-		w->pages[0] = w->pages[w->npages - 1];
-		w->npages = 1;
+	/* the pages before the one keep_from lies on: the pages of segments
+	 * normalized ahead are here already, and the next records start on
+	 * the page of the next segment's start, not on the last page */
+	size_t drop = 0;
+	while (drop + 1 < w->npages && w->pages[drop + 1].start <= keep_from)
+		drop++;
+	if (drop) {
+		memmove(w->pages, w->pages + drop, (w->npages - drop) * sizeof *w->pages);
+		w->npages -= drop;
 	}
 	env->t_assemble += now() - t0;
 }
@@ -904,8 +902,8 @@ static void run_view(const window_env_t *env, const vtools_t *tl, vres_t *r)
 	}
 	r->warnings = v_arr(r->arena);
 	r->recs.n = 0;
-	match_input_t mi = {x.v.data ? x.v.data : "", x.v.len, tl->toks, r->arena, x.o.data ? x.o.data : "", x.o.len,
-	                    &x.vmap};
+	tokens_columns(tl->toks, 0, x.v.data ? x.v.data : "", x.o.data ? x.o.data : "", x.o.len, &x.vmap);
+	match_input_t mi = {x.v.data ? x.v.data : "", x.v.len, tl->toks, r->arena};
 	match_range_t rg = {r->first, r->limit, r->carry};
 	if (r->first < r->limit) /* else no token of its own: nothing starts here */
 		matcher_run_range(tl->m, &mi, &rg, &r->recs, NULL, r->warnings);

@@ -577,32 +577,12 @@ static value_t *option_index(act_ctx_t *c, int32_t scope, const expr_t *e)
 	return found >= 0 ? v_int(a, found) : v_null(a);
 }
 
-/* Display column of the middle of token p on its printed line (tabs to
- * the next multiple of 8, one column per character), or -1 when the text
- * before normalization is unknown. */
+/* Display column of the middle of token p on its printed line (the
+ * tokenizer's col, tokens_columns()), or -1 when unknown. */
 static long token_column(const match_input_t *in, uint32_t p)
 {
-	if (!in->orig)
-		return -1;
-	const token_t *t = &in->toks->v[p];
-	uint32_t a = in->omap ? omap_point(in->omap, t->off) : t->off;
-	if (a > in->origlen)
-		return -1;
-	size_t ls = a;
-	while (ls > 0 && in->orig[ls - 1] != '\n')
-		ls--;
-	long col = 0;
-	for (size_t i = ls; i < a; i++) {
-		unsigned char b = (unsigned char)in->orig[i];
-		if (b == '\t')
-			col = (col / 8 + 1) * 8;
-		else if ((b & 0xC0) != 0x80)
-			col++;
-	}
-	long w = 0;
-	for (uint32_t i = 0; i < t->len; i++)
-		w += ((unsigned char)in->text[t->off + i] & 0xC0) != 0x80;
-	return col + w / 2;
+	uint16_t c = in->toks->v[p].col;
+	return c == TOK_COL_NONE ? -1 : (long)c;
 }
 
 /* column(x, h): the lexicon value of the token of capture h whose column

@@ -79,6 +79,19 @@ uint32_t omap_point(const omap_t *m, uint32_t a)
 	return start_of(m, a);
 }
 
+uint32_t omap_cursor_point(omap_cursor_t *c, uint32_t a)
+{
+	const omap_t *m = c->m;
+	if (m->n == 0 || a >= m->dst_len)
+		return omap_point(m, a);
+	if (c->i >= m->n || m->seg[c->i].dst > a)
+		c->i = find(m, a);
+	while (m->seg[c->i].dst + m->seg[c->i].dlen <= a)
+		c->i++;
+	const omap_seg_t *s = &m->seg[c->i];
+	return s->repl ? s->src : s->src + (a - s->dst);
+}
+
 void omap_span(const omap_t *m, uint32_t a, uint32_t b, uint32_t *sa, uint32_t *sb)
 {
 	if (m->n == 0) {

@@ -49,6 +49,14 @@ void omap_replace(omap_t *m, uint32_t dlen, uint32_t src, uint32_t slen);
 void omap_span(const omap_t *m, uint32_t a, uint32_t b, uint32_t *sa, uint32_t *sb);
 /* Source offset of derived byte a (start of its segment's range for a replacement). */
 uint32_t omap_point(const omap_t *m, uint32_t a);
+/* omap_point() for offsets that mostly grow: the cursor remembers the
+ * segment of the last answer, so a pass over a text in order costs one
+ * step per segment instead of a binary search per query. */
+typedef struct omap_cursor {
+	const omap_t *m;
+	size_t i;
+} omap_cursor_t;
+uint32_t omap_cursor_point(omap_cursor_t *c, uint32_t a);
 void omap_release(omap_t *m);
 
 #endif

@@ -3,12 +3,15 @@
  * votes, motions to decision points (see link.h and docs/research.md).
  *
  * Texts are compared as tokens (the tokenizer's lower-cased forms); words
- * are known only through lexicon classes of the grammar:
- *   party          party names and codes (party.tsv)
- *   parlgov        party codes (parties_parlgov.tsv)
- *   proposal_kind  the word a yrkande turns on (proposal_kind.tsv)
- *   ordinal        rank compounds ending a word's head ("förstahand")
- *   link           glue / negation / noun / lead / lead_to (link.tsv)
+ * are known only through lexicon classes of the grammar, named by
+ * `resolve link` (grammars/resolve.bg):
+ *   party_lexicon  party names and codes (party.tsv)
+ *   code_lexicon   party codes (parties_parlgov.tsv)
+ *   word_lexicon   glue / negation / noun / lead / lead_to (link.tsv)
+ * and through the other resolve settings: the kinds of
+ * proposal and the class of the words they begin (outcome), rank
+ * compounds (rank), the counted vote's method and sides (counted_vote),
+ * the genitive ending (genitive).
  */
 #include "link_int.h"
 
@@ -36,12 +39,12 @@ static size_t u8len(const char *s)
 
 static const char *lex(const lx_t *L, const char *cls, const char *w)
 {
-	return L->g && w && *w ? grammar_lexicon_value(L->g, cls, w) : NULL;
+	return L->g && cls && w && *w ? grammar_lexicon_value(L->g, cls, w) : NULL;
 }
 
 static int is_link(const lx_t *L, const char *w, const char *what)
 {
-	const char *v = lex(L, "link", w);
+	const char *v = lex(L, L->rc->link_word_lexicon, w);
 	return v && strcmp(v, what) == 0;
 }
 
@@ -92,12 +95,12 @@ static const char *party_of(const lx_t *L, const text_t *x, size_t k)
 	if (t->kind != TK_WORD)
 		return NULL;
 	const char *w = low(x, k);
-	const char *v = lex(L, "party", w);
+	const char *v = lex(L, L->rc->link_party_lexicon, w);
 	int upper = (t->flags & TF_UPPER) != 0 || (t->len == 1 && (t->flags & TF_CAP));
 	if (upper) {
 		if (v && strlen(v) == t->lower_len && strncasecmp(v, w, t->lower_len) == 0)
 			return v;
-		if (lex(L, "parlgov", w) && x->s) /* a code as printed ("D") */
+		if (lex(L, L->rc->link_code_lexicon, w) && x->s) /* a code as printed ("D") */
 			return arena_strndup(L->a, x->s + t->off, t->len);
 	}
 	if (v && u8len(w) >= 4 && (u8len(w) >= 6 || (t->flags & TF_CAP)))
@@ -171,36 +174,43 @@ static int kind_value(const char *v)
 	return v && *v && !(v[0] >= '0' && v[0] <= '9');
 }
 
-/* The kind a text turns on, other than bifall: the last word a kind word begins. */
-static const char *kind_in(const lx_t *L, const text_t *x)
+/* The kind a text turns on, other than approving: the last word a kind
+ * word begins. */
+static const char *kind_in(const ctx_t *c, const text_t *x)
 {
 	const char *last = NULL;
+	if (!c->rc->outcome_kind_lexicon)
+		return NULL;
 	for (size_t k = 0; k < x->t.n; k++) {
 		if (x->t.v[k].kind != TK_WORD)
 			continue;
-		const char *v = prefix_value(L, "proposal_kind", low(x, k), NULL);
-		if (kind_value(v) && strcmp(v, "bifall") != 0)
+		const char *v = prefix_value(&c->L, c->rc->outcome_kind_lexicon, low(x, k), NULL);
+		if (kind_value(v) && !(kind_role(c->rc, v) & KR_APPROVE))
 			last = v;
 	}
 	return last;
 }
 
 /* The rank a text names ("förstahandsyrkande" -> 1), else 0. */
-static long rank_in(const lx_t *L, const text_t *x)
+static long rank_in(const ctx_t *c, const text_t *x)
 {
+	const char *head = c->rc->rank_head, *cls = c->rc->rank_lexicon;
+	if (!head || !*head || !cls)
+		return 0;
+	size_t hl = strlen(head);
 	for (size_t k = 0; k < x->t.n; k++) {
 		if (x->t.v[k].kind != TK_WORD)
 			continue;
-		/* a prefix ending in "hand" that the ordinal class lists */
+		/* a prefix ending in the head that the rank class lists */
 		const char *w = low(x, k);
 		char buf[128];
-		for (const char *h = strstr(w, "hand"); h; h = strstr(h + 1, "hand")) {
-			size_t m = (size_t)(h - w) + 4;
+		for (const char *h = strstr(w, head); h; h = strstr(h + 1, head)) {
+			size_t m = (size_t)(h - w) + hl;
 			if (m >= sizeof buf)
 				break;
 			memcpy(buf, w, m);
 			buf[m] = '\0';
-			const char *v = lex(L, "ordinal", buf);
+			const char *v = lex(&c->L, cls, buf);
 			if (v && v[0] >= '1' && v[0] <= '9')
 				return strtol(v, NULL, 10);
 		}
@@ -237,10 +247,12 @@ const char *actor_party(const value_t *actor)
 }
 
 /* The name (or its genitive) in the text as whole words. */
-static int name_in(const char *key, const text_t *x)
+static int name_in(const ctx_t *c, const char *key, const text_t *x)
 {
 	if (!key)
 		return 0;
+	const char *ge = c->rc->genitive_ending;
+	size_t gl = ge ? strlen(ge) : 0;
 	size_t nw = 1;
 	for (const char *p = key; *p; p++)
 		nw += *p == ' ';
@@ -253,8 +265,8 @@ static int name_in(const char *key, const text_t *x)
 			const char *e = strchr(p, ' ');
 			size_t pl = e ? (size_t)(e - p) : strlen(p);
 			int ok = wl == pl && memcmp(w, p, pl) == 0;
-			if (!ok && j == nw - 1)
-				ok = wl == pl + 1 && memcmp(w, p, pl) == 0 && w[pl] == 's';
+			if (!ok && j == nw - 1 && gl)
+				ok = wl == pl + gl && memcmp(w, p, pl) == 0 && memcmp(w + pl, ge, gl) == 0;
 			if (!ok)
 				break;
 			p += pl + (e != NULL);
@@ -276,21 +288,49 @@ const char *str_field(const value_t *f, const char *k)
 	return x && x->k == V_STR ? x->u.s.s : NULL;
 }
 
+static int str_in(const char *k, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(k, v[i]) == 0)
+			return 1;
+	return 0;
+}
+
+unsigned kind_role(const resolve_cfg_t *rc, const char *k)
+{
+	if (!k)
+		return 0;
+	unsigned r = 0;
+	if (rc->outcome_approve && strcmp(k, rc->outcome_approve) == 0)
+		r |= KR_APPROVE;
+	if (rc->outcome_own && strcmp(k, rc->outcome_own) == 0)
+		r |= KR_OWN;
+	if (rc->outcome_reject && strcmp(k, rc->outcome_reject) == 0)
+		r |= KR_REJECT;
+	if (rc->outcome_support && strcmp(k, rc->outcome_support) == 0)
+		r |= KR_SUPPORT;
+	if (str_in(k, rc->outcome_send_back, rc->nsend_back))
+		r |= KR_SEND_BACK;
+	if (str_in(k, rc->outcome_amend, rc->namend))
+		r |= KR_AMEND;
+	return r;
+}
+
 static int backs(const prop_t *p)
 {
-	return (p->kind && strcmp(p->kind, "stöd") == 0) || p->has_supports;
+	return (p->role & KR_SUPPORT) || p->has_supports;
 }
 
 static int kind_is(const prop_t *p, const char *k) { return p->kind && k && strcmp(p->kind, k) == 0; }
 
 static int is_main(const prop_t *p)
 {
-	return kind_is(p, "bifall") || kind_is(p, "eget_förslag") || kind_is(p, "avslag");
+	return (p->role & (KR_APPROVE | KR_OWN | KR_REJECT)) != 0;
 }
 
-static int is_send_back(const char *k)
+static int is_send_back(const ctx_t *c, const char *k)
 {
-	return k && (strcmp(k, "återremiss") == 0 || strcmp(k, "bordläggning") == 0);
+	return (kind_role(c->rc, k) & KR_SEND_BACK) != 0;
 }
 
 static int open_(const prop_t *p) { return p->out == O_NONE || p->out == O_UNKNOWN; }
@@ -343,7 +383,7 @@ static int refers(const ctx_t *c, const prop_t *p)
 	for (size_t j = 0; j < c->np; j++)
 		for (int k = 0; k < c->p[j].nact; k++) {
 			const char *nm = c->p[j].names[k];
-			if (nm && !has_name(p, nm) && name_in(nm, &p->text))
+			if (nm && !has_name(p, nm) && name_in(c, nm, &p->text))
 				return 1;
 		}
 	pset_t s;
@@ -382,8 +422,8 @@ static void link_option(ctx_t *c, const value_t *opt, char *hit)
 	memset(hit, 0, np ? np : 1);
 	text_t lab;
 	text_init(&lab, v_get(opt, "label"));
-	const char *kind = kind_in(&c->L, &lab);
-	long rank = rank_in(&c->L, &lab);
+	const char *kind = kind_in(c, &lab);
+	long rank = rank_in(c, &lab);
 	const value_t *owner = v_get(opt, "by");
 	const char *oname = name_key(c->a, owner);
 	const char *oparty = actor_party(owner);
@@ -399,7 +439,7 @@ static void link_option(ctx_t *c, const value_t *opt, char *hit)
 	else
 		for (size_t j = 0; j < np; j++)
 			for (int k = 0; k < c->p[j].nact; k++)
-				if (c->p[j].names[k] && nn < PMAX && name_in(c->p[j].names[k], &lab))
+				if (c->p[j].names[k] && nn < PMAX && name_in(c, c->p[j].names[k], &lab))
 					names[nn++] = c->p[j].names[k];
 	if (nn) {
 		for (int pass = 0; pass < 2 && !any; pass++)
@@ -446,7 +486,7 @@ static void link_option(ctx_t *c, const value_t *opt, char *hit)
 			pset_t own, mine;
 			own_list(c, p, 0, &own);
 			mine_of(p, &mine);
-			int by_text = ps_eq(&own, &parties) && (!kind_is(p, "avslag") || (kind && strcmp(kind, "avslag") == 0));
+			int by_text = ps_eq(&own, &parties) && (!(p->role & KR_REJECT) || (kind_role(c->rc, kind) & KR_REJECT));
 			int sub = p->nact > 0;
 			for (int k = 0; k < p->nact && sub; k++)
 				sub = p->parties[k] && ps_has(&parties, p->parties[k]);
@@ -458,10 +498,10 @@ static void link_option(ctx_t *c, const value_t *opt, char *hit)
 		if (any)
 			goto done;
 	}
-	/* 3. the standing proposal: bifall proposals that name no other yrkande */
+	/* 3. the standing proposal: approving proposals that name no other yrkande */
 	if (standing) {
 		for (size_t j = 0; j < np; j++)
-			if (kind_is(&c->p[j], "bifall") && !refers(c, &c->p[j]))
+			if ((c->p[j].role & KR_APPROVE) && !refers(c, &c->p[j]))
 				hit[j] = 1;
 		goto done;
 	}
@@ -480,7 +520,7 @@ static void link_option(ctx_t *c, const value_t *opt, char *hit)
 			chars += u8len(low(&lab, k)) + (k > from);
 		if (chars >= 5)
 			for (size_t j = 0; j < np; j++)
-				if ((kind_is(&c->p[j], "bifall") || kind_is(&c->p[j], "eget_förslag")) &&
+				if ((c->p[j].role & (KR_APPROVE | KR_OWN)) &&
 				    words_inside(&lab, from, &c->p[j].text))
 					hit[j] = 1;
 	}
@@ -528,7 +568,7 @@ int int_field(const value_t *f, const char *k, long long *out)
 
 /* The vote's result: the adopted option (-1: none), and whether the text
  * determines it; *all_lost: a single option put alone was rejected. */
-int vote_result(const vote_t *v, long *won, int *single_lost)
+int vote_result(const resolve_cfg_t *rc, const vote_t *v, long *won, int *single_lost)
 {
 	*won = -1;
 	*single_lost = 0;
@@ -541,17 +581,18 @@ int vote_result(const vote_t *v, long *won, int *single_lost)
 		return 1;
 	}
 	const char *m = str_field(v->f, "method");
-	if (m && strcmp(m, "omröstning") == 0) {
+	if (m && rc->counted_method && rc->ntally >= 2 && strcmp(m, rc->counted_method) == 0) {
+		const char *kj = rc->tally[0], *kn = rc->tally[1]; /* the Ja and Nej sides */
 		long long ja = 0, nej = 0;
 		int have = 0;
 		const value_t *cn = v_get(v->f, "counts");
 		if (cn && cn->k == V_OBJ) {
 			long long x;
-			if (int_field(cn, "ja", &x)) {
+			if (int_field(cn, kj, &x)) {
 				ja = x;
 				have = 1;
 			}
-			if (int_field(cn, "nej", &x)) {
+			if (int_field(cn, kn, &x)) {
 				nej = x;
 				have = 1;
 			}
@@ -560,16 +601,16 @@ int vote_result(const vote_t *v, long *won, int *single_lost)
 		if (!have && b && b->k == V_ARR && b->u.a.n) {
 			for (size_t i = 0; i < b->u.a.n; i++) {
 				const char *bv = str_field(b->u.a.v[i], "vote");
-				ja += bv && strcmp(bv, "ja") == 0;
-				nej += bv && strcmp(bv, "nej") == 0;
+				ja += bv && strcmp(bv, kj) == 0;
+				nej += bv && strcmp(bv, kn) == 0;
 			}
 			have = 1;
 		}
 		if (!have || ja == nej)
 			return 0;
 		long long side, other;
-		int hs = int_field(v->f, ja > nej ? "ja" : "nej", &side);
-		int ho = int_field(v->f, ja > nej ? "nej" : "ja", &other);
+		int hs = int_field(v->f, ja > nej ? kj : kn, &side);
+		int ho = int_field(v->f, ja > nej ? kn : kj, &other);
 		if (hs && side >= 0 && side < n) {
 			*won = (long)side;
 			return 1;
@@ -595,7 +636,7 @@ static void followed(const ctx_t *c, size_t i, char *set)
 	int any = 0;
 	if (p->supports)
 		for (size_t j = 0; j < c->np; j++)
-			if (j != i && !kind_is(&c->p[j], "stöd") && has_name(&c->p[j], p->supports)) {
+			if (j != i && !(c->p[j].role & KR_SUPPORT) && has_name(&c->p[j], p->supports)) {
 				set[j] = 1;
 				any = 1;
 			}
@@ -683,14 +724,16 @@ static int heads_within(const heads_t *x, const heads_t *y)
 	return 1;
 }
 
-/* "stadsledningskontorets förslag": genitive words (ending in s) before a proposal noun */
+/* "stadsledningskontorets förslag": genitive words (with the genitive
+ * ending) before a proposal noun */
 static int genitive_noun(const ctx_t *c, const text_t *x, size_t k)
 {
-	if (k + 1 >= x->t.n || x->t.v[k].kind != TK_WORD)
+	const char *ge = c->rc->genitive_ending;
+	if (k + 1 >= x->t.n || x->t.v[k].kind != TK_WORD || !ge || !*ge)
 		return 0;
 	const char *w = low(x, k);
-	size_t n = strlen(w);
-	return n >= 2 && w[n - 1] == 's' && is_link(&c->L, low(x, k + 1), "noun");
+	size_t n = strlen(w), gl = strlen(ge);
+	return n >= gl + 1 && memcmp(w + n - gl, ge, gl) == 0 && is_link(&c->L, low(x, k + 1), "noun");
 }
 
 static void rule_decision(ctx_t *c)
@@ -702,8 +745,9 @@ static void rule_decision(ctx_t *c)
 		text_init(&d, v_get(c->rv->v[c->dec[di]].fields, "text"));
 		plists_t lists;
 		party_lists(&c->L, &d, &lists);
-		const char *dkind = kind_in(&c->L, &d);
-		int negative = dkind && strcmp(dkind, "avslag") == 0;
+		const char *dkind = kind_in(c, &d);
+		unsigned drole = kind_role(c->rc, dkind);
+		int negative = (drole & KR_REJECT) != 0;
 		if (lists.n > 1)
 			goto next;
 		memset(follows, 0, c->np ? c->np : 1);
@@ -726,7 +770,7 @@ static void rule_decision(ctx_t *c)
 					continue;
 				}
 			}
-			if (kind_is(p, "avslag") || (dkind && !negative && !kind_is(p, dkind)))
+			if ((p->role & KR_REJECT) || (dkind && !negative && !kind_is(p, dkind)))
 				continue;
 			plists_t pl;
 			party_lists(&c->L, &p->text, &pl);
@@ -745,7 +789,7 @@ static void rule_decision(ctx_t *c)
 			if (named) {
 				pset_t own;
 				own_list(c, p, 1, &own);
-				if (!own.n && (kind_is(p, "bifall") || kind_is(p, "ändring") || kind_is(p, "tillägg"))) {
+				if (!own.n && (p->role & (KR_APPROVE | KR_AMEND))) {
 					int m = 0;
 					for (size_t k = 0; k < d.t.n && !m; k++) {
 						if (!genitive_noun(c, &d, k))
@@ -758,7 +802,7 @@ static void rule_decision(ctx_t *c)
 						nf++;
 					}
 				}
-			} else if (is_send_back(dkind) && kind_is(p, dkind)) {
+			} else if ((drole & KR_SEND_BACK) && kind_is(p, dkind)) {
 				follows[i] = 1;
 				nf++;
 			}
@@ -768,18 +812,18 @@ static void rule_decision(ctx_t *c)
 		int any_avslag = 0, any_back = 0;
 		for (size_t i = 0; i < c->np; i++)
 			if (follows[i]) {
-				any_avslag |= kind_is(&c->p[i], "avslag");
-				any_back |= is_send_back(c->p[i].kind);
+				any_avslag |= (c->p[i].role & KR_REJECT) != 0;
+				any_back |= (c->p[i].role & KR_SEND_BACK) != 0;
 			}
 		int neg = negative && !any_avslag;
 		for (size_t i = 0; i < c->np; i++)
 			if (follows[i])
 				setr(&c->p[i], neg ? O_REJECTED : O_ADOPTED, "decision");
-		if (neg || (dkind && (strcmp(dkind, "tillägg") == 0 || strcmp(dkind, "ändring") == 0)) || any_back)
+		if (neg || (drole & KR_AMEND) || any_back)
 			goto next;
 		for (size_t i = 0; i < c->np; i++) {
 			prop_t *p = &c->p[i];
-			if (!follows[i] && !backs(p) && is_main(p) && (!kind_is(p, "avslag") || !refers(c, p)))
+			if (!follows[i] && !backs(p) && is_main(p) && (!(p->role & KR_REJECT) || !refers(c, p)))
 				setr(p, O_REJECTED, "decision_follows_another");
 		}
 	next:
@@ -794,22 +838,22 @@ static void rule_opposes(ctx_t *c)
 {
 	for (size_t i = 0; i < c->np; i++) {
 		prop_t *p = &c->p[i];
-		if (!open_(p) || !kind_is(p, "avslag"))
+		if (!open_(p) || !(p->role & KR_REJECT))
 			continue;
-		const char *kind = kind_in(&c->L, &p->text);
-		if (kind && strcmp(kind, "avslag") == 0)
+		const char *kind = kind_in(c, &p->text);
+		if (kind_role(c->rc, kind) & KR_REJECT)
 			kind = NULL;
 		plists_t pl;
 		party_lists(&c->L, &p->text, &pl);
 		int outs = 0; /* bit 1 adopted, bit 2 rejected */
 		for (size_t j = 0; j < c->np; j++) {
 			prop_t *q = &c->p[j];
-			if (j == i || open_(q) || (q->out != O_ADOPTED && q->out != O_REJECTED) || kind_is(q, "avslag") ||
+			if (j == i || open_(q) || (q->out != O_ADOPTED && q->out != O_REJECTED) || (q->role & KR_REJECT) ||
 			    (kind && !kind_is(q, kind)))
 				continue;
 			int target = 0;
 			for (int k = 0; k < q->nact && !target; k++)
-				target = q->names[k] && !has_name(p, q->names[k]) && name_in(q->names[k], &p->text);
+				target = q->names[k] && !has_name(p, q->names[k]) && name_in(c, q->names[k], &p->text);
 			if (!target && pl.n) {
 				pset_t own;
 				own_list(c, q, 0, &own);
@@ -890,7 +934,7 @@ void outcomes(ctx_t *c)
 				linked = 1;
 				long won;
 				int single_lost;
-				if (!vote_result(v, &won, &single_lost))
+				if (!vote_result(c->rc, v, &won, &single_lost))
 					continue;
 				decided = (!single_lost && won == o) ? O_ADOPTED : O_REJECTED;
 			}
@@ -923,14 +967,14 @@ void outcomes(ctx_t *c)
 				same &= same_words(&first->text, &p->text);
 			}
 		}
-		if (!c->nv && nmain && one && k0 && (is_send_back(k0) || (strcmp(k0, "bifall") == 0 && same)))
+		if (!c->nv && nmain && one && k0 && (is_send_back(c, k0) || ((kind_role(c->rc, k0) & KR_APPROVE) && same)))
 			for (size_t i = 0; i < np; i++)
 				setr(&c->p[i], O_ADOPTED, "uncontested");
 	}
 	/* last left */
 	int postponed = 0;
 	for (size_t i = 0; i < np; i++)
-		if (is_send_back(c->p[i].kind) && c->p[i].out != O_REJECTED)
+		if ((c->p[i].role & KR_SEND_BACK) && c->p[i].out != O_REJECTED)
 			postponed = 1;
 	for (int pass = 0; pass < 2; pass++) {
 		size_t n = 0, nleft = 0, left = 0;
@@ -961,14 +1005,14 @@ void outcomes(ctx_t *c)
 		const prop_t *p = &c->p[i];
 		if (p->out == O_ADOPTED && !backs(p) && is_main(p))
 			on_merits = 1;
-		if (p->out == O_ADOPTED && is_send_back(p->kind))
+		if (p->out == O_ADOPTED && (p->role & KR_SEND_BACK))
 			sent_back = 1;
 	}
 	for (size_t i = 0; i < np; i++) {
 		prop_t *p = &c->p[i];
-		if (on_merits && !sent_back && is_send_back(p->kind))
+		if (on_merits && !sent_back && (p->role & KR_SEND_BACK))
 			setr(p, O_REJECTED, "decided_on_merits");
-		else if (sent_back && !is_send_back(p->kind) && !backs(p))
+		else if (sent_back && !(p->role & KR_SEND_BACK) && !backs(p))
 			setr(p, O_NOT_PUT, "sent_back");
 	}
 	rule_opposes(c);

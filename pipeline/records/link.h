@@ -3,7 +3,8 @@
  *
  * Runs once per document after assemble has completed the records' fields
  * and before they are written.  It adds, by structure and lexicon classes
- * only (words come from grammars/link.bg's lexicons):
+ * only (words come from grammars/link.bg's lexicons, named and given
+ * meaning by the resolve settings of grammars/resolve.bg):
  *   - vote options: `proposal_ids`, the ids of the proposal records of the
  *     item the option puts (by owner name, party list, kind and rank in the
  *     label, the standing proposal, the label's object);
@@ -34,9 +35,8 @@ void link_document_from(arena_t *a, recvec_t *rv, const char *dead, const long *
                         const char *doc, const grammar_t *g, const size_t before[3]);
 
 /* The document record's `organisation` canonical and its SCB code in
- * `kommunkod` (lexicons kommunkod, organisations, kommunnamn, org_words of
- * grammars/link.bg); an organisation no lexicon knows stays as printed,
- * with kommunkod null. */
+ * `kommunkod` (the classes of `resolve organisation`, grammars/resolve.bg);
+ * an organisation no lexicon knows stays as printed, with kommunkod null. */
 void link_organisation(arena_t *a, const grammar_t *g, value_t *doc);
 
 /* Characters (Unicode code points) of src[0..off): character offsets beside

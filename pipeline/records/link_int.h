@@ -14,6 +14,7 @@
 #include <string.h>
 #include "link.h"
 #include "tokens/tokenize.h"
+#include "rules/resolve.h"
 #include "common/util.h"
 
 
@@ -28,13 +29,25 @@ typedef struct text {
 
 typedef struct lx {
 	const grammar_t *g;
+	const resolve_cfg_t *rc;   /* the classes of resolve link */
 	arena_t *a;
 } lx_t;
+
+/* What a proposal's kind means to the linking (resolve outcome). */
+enum {
+	KR_APPROVE = 1u << 0,    /* approving the proposal put ("bifall") */
+	KR_OWN = 1u << 1,        /* a party's own alternative */
+	KR_REJECT = 1u << 2,     /* rejecting it */
+	KR_SUPPORT = 1u << 3,    /* supporting another's proposal */
+	KR_SEND_BACK = 1u << 4,  /* sending the matter back, postponing it */
+	KR_AMEND = 1u << 5,      /* amending it */
+};
 
 typedef struct prop {
 	size_t r;             /* record index */
 	value_t *f;
 	const char *kind;
+	unsigned role;        /* KR_ bits of kind */
 	long rank;
 	int nact;
 	const char *names[PMAX];   /* name keys (NULL: party only) */
@@ -58,6 +71,7 @@ typedef struct vote {
 typedef struct ctx {
 	arena_t *a;
 	lx_t L;
+	const resolve_cfg_t *rc;   /* the grammar's resolve settings (all off without a grammar) */
 	prop_t *p;
 	size_t np;
 	vote_t *v;
@@ -91,7 +105,8 @@ extern const char *const OUT_NAME[];
 const char *str_field(const value_t *f, const char *k);
 void link_votes(ctx_t *c);
 int int_field(const value_t *f, const char *k, long long *out);
-int vote_result(const vote_t *v, long *won, int *single_lost);
+int vote_result(const resolve_cfg_t *rc, const vote_t *v, long *won, int *single_lost);
+unsigned kind_role(const resolve_cfg_t *rc, const char *kind);
 void outcomes(ctx_t *c);
 
 #endif

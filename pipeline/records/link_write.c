@@ -14,9 +14,18 @@ static int same_text_ci(const value_t *x, const value_t *y)
 	       strncasecmp(x->u.s.s, y->u.s.s, x->u.s.n) == 0;
 }
 
-/* The members who could vote: ledamöter and serving substitutes of the
- * attendance lists (each person once), and those reported absent. */
-static void roll_of(const recvec_t *rv, const char *dead, roll_t *r)
+static int str_in(const char *k, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(k, v[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* The members who could vote: those of the attendance lists whose status
+ * is one of derived_ballots.voter (ledamöter, serving substitutes; each
+ * person once), and those whose status is derived_ballots.absent_status. */
+static void roll_of(const resolve_cfg_t *rc, const recvec_t *rv, const char *dead, roll_t *r)
 {
 	for (size_t i = 0; i < rv->n; i++) {
 		if (dead[i] || !rv->v[i].type || strcmp(rv->v[i].type, "attendance") != 0)
@@ -26,8 +35,8 @@ static void roll_of(const recvec_t *rv, const char *dead, roll_t *r)
 		const value_t *nm = v_get(f, "name"), *pt = v_get(f, "party");
 		if (!st || !nm || nm->k != V_STR || !pt || pt->k != V_STR)
 			continue;
-		int voter = strcmp(st, "ledamot") == 0 || strcmp(st, "tjänstgörande_ersättare") == 0;
-		int absent = strcmp(st, "frånvarande") == 0;
+		int voter = str_in(st, rc->ballots_voter, rc->nvoter);
+		int absent = rc->ballots_absent_status && strcmp(st, rc->ballots_absent_status) == 0;
 		if (!voter && !absent)
 			continue;
 		int dup = 0;
@@ -54,26 +63,34 @@ static int in_parties(const value_t *list, const value_t *party)
  * SD röstar nej", "Övriga ledamöter röstar ja") and whose members are
  * known from the attendance list: one ballot per member, derived: true,
  * when every member present is covered and the derived counts agree with
- * the printed ones.  Ballots printed by name are kept (derived: false). */
-static void derive_ballots(arena_t *a, value_t *vf, const roll_t *roll, long item_no)
+ * the printed ones.  Ballots printed by name are kept (derived: false).
+ * The sides are the first tally values (counted_vote), each with the
+ * hidden field that lists its parties (derived_ballots.sides). */
+static void derive_ballots(const resolve_cfg_t *rc, arena_t *a, value_t *vf, const roll_t *roll, long item_no)
 {
-	const value_t *ja = v_get(vf, "_ja_parties"), *nej = v_get(vf, "_nej_parties");
-	const value_t *avs = v_get(vf, "_avstår_parties");
-	const char *rest = str_field(vf, "_rest");
+	size_t ns = rc->nsides;
+	if (ns < 2 || ns > rc->ntally || !rc->counted_method || !rc->ballots_absent_vote)
+		return;
+	const char *const *VOTE = rc->tally;
+	const value_t *side[RESOLVE_MAX_LIST];
+	int any = 0;
+	for (size_t q = 0; q < ns; q++) {
+		side[q] = v_get(vf, rc->ballots_sides[q]);
+		any |= !v_is_null(side[q]);
+	}
+	const char *rest = rc->ballots_rest ? str_field(vf, rc->ballots_rest) : NULL;
 	const char *m = str_field(vf, "method");
-	if ((v_is_null(ja) && v_is_null(nej) && v_is_null(avs) && !rest) || !m || strcmp(m, "omröstning") != 0 ||
-	    !roll->n)
+	if ((!any && !rest) || !m || strcmp(m, rc->counted_method) != 0 || !roll->n)
 		return;
 	const value_t *printed = v_get(vf, "ballots");
 	value_t *out = v_arr(a);
-	long long n[3] = {0, 0, 0};
-	static const char *const VOTE[] = {"ja", "nej", "avstår"};
+	long long n[RESOLVE_MAX_LIST] = {0};
 	for (size_t k = 0; printed && printed->k == V_ARR && k < printed->u.a.n; k++) {
 		value_t *b = printed->u.a.v[k];
 		v_set(a, b, "derived", v_bool(a, 0));
 		v_push(a, out, b);
 		const char *bv = str_field(b, "vote");
-		for (int q = 0; q < 3; q++)
+		for (size_t q = 0; q < ns; q++)
 			n[q] += bv && strcmp(bv, VOTE[q]) == 0;
 	}
 	for (size_t k = 0; k < roll->n; k++) {
@@ -84,20 +101,17 @@ static void derive_ballots(arena_t *a, value_t *vf, const roll_t *roll, long ite
 		if (listed)
 			continue;
 		int here = !mb->absent && (item_no < 0 || ((mb->from < 0 || mb->from <= item_no) && (mb->to < 0 || item_no <= mb->to)));
-		const char *vote;
+		const char *vote = NULL;
 		if (!here)
-			vote = "frånvarande";
-		else if (in_parties(ja, mb->party))
-			vote = "ja";
-		else if (in_parties(nej, mb->party))
-			vote = "nej";
-		else if (in_parties(avs, mb->party))
-			vote = "avstår";
-		else if (rest)
+			vote = rc->ballots_absent_vote;
+		for (size_t q = 0; q < ns && !vote; q++)
+			if (in_parties(side[q], mb->party))
+				vote = VOTE[q];
+		if (!vote && rest)
 			vote = rest;
-		else
+		if (!vote)
 			return; /* a member present whose vote the text does not state */
-		for (int q = 0; q < 3; q++)
+		for (size_t q = 0; q < ns; q++)
 			n[q] += strcmp(vote, VOTE[q]) == 0;
 		value_t *b = v_obj(a);
 		v_set(a, b, "name", (value_t *)mb->name);
@@ -108,7 +122,7 @@ static void derive_ballots(arena_t *a, value_t *vf, const roll_t *roll, long ite
 	}
 	/* the printed counts must agree */
 	value_t *cn = v_get(vf, "counts");
-	for (int q = 0; q < 3; q++) {
+	for (size_t q = 0; q < ns; q++) {
 		long long c;
 		if (cn && cn->k == V_OBJ && int_field(cn, VOTE[q], &c) && c != n[q])
 			return;
@@ -118,13 +132,11 @@ static void derive_ballots(arena_t *a, value_t *vf, const roll_t *roll, long ite
 	v_set(a, vf, "ballots", out);
 	if (!cn || cn->k != V_OBJ) {
 		cn = v_obj(a);
-		v_set(a, cn, "ja", v_null(a));
-		v_set(a, cn, "nej", v_null(a));
-		v_set(a, cn, "avstår", v_null(a));
-		v_set(a, cn, "frånvarande", v_null(a));
+		for (size_t q = 0; q < rc->ntally; q++)
+			v_set(a, cn, VOTE[q], v_null(a));
 		v_set(a, vf, "counts", cn);
 	}
-	for (int q = 0; q < 3; q++)
+	for (size_t q = 0; q < ns; q++)
 		if (v_is_null(v_get(cn, VOTE[q])))
 			v_set(a, cn, VOTE[q], v_int(a, n[q]));
 }
@@ -144,7 +156,7 @@ static void write_item(ctx_t *c)
 {
 	arena_t *a = c->a;
 	for (size_t vi = 0; vi < c->nv; vi++)
-		derive_ballots(a, c->v[vi].f, c->roll, c->item_no);
+		derive_ballots(c->rc, a, c->v[vi].f, c->roll, c->item_no);
 	link_votes(c);
 	outcomes(c);
 	for (size_t vi = 0; vi < c->nv; vi++) {
@@ -174,7 +186,7 @@ static void write_item(ctx_t *c)
 			vote_t *v = &c->v[vi];
 			long won;
 			int sl;
-			if (!vote_result(v, &won, &sl))
+			if (!vote_result(c->rc, v, &won, &sl))
 				continue;
 			any = v->id;
 			for (int o = 0; o < v->nopt; o++) {
@@ -231,9 +243,12 @@ void link_document(arena_t *a, recvec_t *rv, const char *dead, const long *item_
 void link_document_from(arena_t *a, recvec_t *rv, const char *dead, const long *item_of,
                         const char *doc, const grammar_t *g, const size_t before[3])
 {
+	static const resolve_cfg_t none;
 	ctx_t c = {0};
 	c.a = a;
+	c.rc = g ? grammar_resolve(g) : &none;
 	c.L.g = g;
+	c.L.rc = c.rc;
 	c.L.a = a;
 	c.rv = rv;
 	size_t pcap = 0, vcap = 0, rcap = 0, dcap = 0, mcap = 0;
@@ -253,7 +268,7 @@ void link_document_from(arena_t *a, recvec_t *rv, const char *dead, const long *
 			pid[i] = make_id(a, doc, "att_sats", ++natt);
 	}
 	roll_t roll = {NULL, 0, 0};
-	roll_of(rv, dead, &roll);
+	roll_of(c.rc, rv, dead, &roll);
 	c.roll = &roll;
 	size_t i = 0;
 	while (i < rv->n) {
@@ -272,6 +287,7 @@ void link_document_from(arena_t *a, recvec_t *rv, const char *dead, const long *
 				p->f = r->fields;
 				p->id = pid[j];
 				p->kind = str_field(r->fields, "kind");
+				p->role = kind_role(c.rc, p->kind);
 				long long rk;
 				p->rank = int_field(r->fields, "rank", &rk) ? (long)rk : 0;
 				const value_t *by = v_get(r->fields, "by");
@@ -344,10 +360,16 @@ void link_document_from(arena_t *a, recvec_t *rv, const char *dead, const long *
 
 /* ------------------------------------------------------------ organisation */
 
+static const char *lexv(const grammar_t *g, const char *cls, const char *s)
+{
+	return cls ? grammar_lexicon_value(g, cls, s) : NULL;
+}
+
 static const char *org_code(const grammar_t *g, const char *s)
 {
-	const char *v = grammar_lexicon_value(g, "kommunkod", s);
-	return v ? v : grammar_lexicon_value(g, "organisations", s);
+	const resolve_cfg_t *rc = grammar_resolve(g);
+	const char *v = lexv(g, rc->org_code_lexicon, s);
+	return v ? v : lexv(g, rc->org_alias_lexicon, s);
 }
 
 void link_organisation(arena_t *a, const grammar_t *g, value_t *doc)
@@ -358,23 +380,26 @@ void link_organisation(arena_t *a, const grammar_t *g, value_t *doc)
 		return;
 	const char *code = org_code(g, org->u.s.s);
 	if (!code) {
-		/* without the words that do not name it, then without a genitive s */
+		/* without the words that do not name it, then without the genitive ending */
 		text_t x;
 		text_init(&x, org);
 		buf_t b = BUF_INIT;
 		for (size_t k = 0; k < x.t.n; k++) {
 			const char *w = low(&x, k);
-			const char *v = grammar_lexicon_value(g, "org_words", w);
+			const char *v = lexv(g, grammar_resolve(g)->org_skip_lexicon, w);
 			if (v)
 				continue;
 			if (b.len)
 				buf_addc(&b, ' ');
 			buf_adds(&b, w);
 		}
+		const char *ge = grammar_resolve(g)->genitive_ending;
+		size_t gl = ge ? strlen(ge) : 0;
 		if (b.len) {
 			code = org_code(g, b.data);
-			if (!code && b.len > 2 && b.data[b.len - 1] == 's') {
-				b.data[--b.len] = '\0';
+			if (!code && gl && b.len > gl + 1 && memcmp(b.data + b.len - gl, ge, gl) == 0) {
+				b.len -= gl;
+				b.data[b.len] = '\0';
 				code = org_code(g, b.data);
 			}
 		}
@@ -383,7 +408,7 @@ void link_organisation(arena_t *a, const grammar_t *g, value_t *doc)
 	}
 	if (!code)
 		return;
-	const char *name = grammar_lexicon_value(g, "kommunnamn", code);
+	const char *name = lexv(g, grammar_resolve(g)->org_name_lexicon, code);
 	if (name)
 		v_set(a, doc, "organisation", v_cstr(a, name));
 	v_set(a, doc, "kommunkod", v_cstr(a, code));

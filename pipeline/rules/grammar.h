@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include "tokens/tokenize.h"
 #include "common/record.h"
-#include "read/omap.h"
 
 typedef struct grammar grammar_t;
 typedef struct matcher matcher_t;
@@ -43,6 +42,9 @@ const struct schema *grammar_schema(const grammar_t *g);
 /* The declared resolve steps (resolve.h); never NULL for a compiled grammar. */
 struct resolve_cfg;
 const struct resolve_cfg *grammar_resolve(const grammar_t *g);
+/* The language of the tokens (`resolve tokens`): what a stemmer for this
+ * grammar's documents is made with (stem.h); NULL when g is NULL. */
+const tok_lang_t *grammar_lang(const grammar_t *g);
 
 /* Canonical value of a lexicon entry: looks `word` (one or more
  * space-separated words, any case) up in lexicon class `cls`; NULL if absent.
@@ -60,13 +62,6 @@ typedef struct match_input {
 	size_t len;
 	const tokens_t *toks;   /* annotated tokens */
 	arena_t *arena;         /* record values are allocated here */
-	/* Optional: the text before normalization and the map from
-	 * normalized to it, so that actions can read a token's column on
-	 * its printed line (column()).  orig NULL: columns unknown; omap
-	 * NULL with orig set: orig is the text itself. */
-	const char *orig;
-	size_t origlen;
-	const omap_t *omap;
 } match_input_t;
 
 /* Run every rule over the document, append records to out in text order

@@ -424,7 +424,6 @@ static int gen_program(cg_t *cg, decl_t *d, rule_t *r)
 static void compile_all(compile_t *c, grammar_t *g)
 {
 	cg_t cg = {.c = c, .g = g, .toks = TOKENS_INIT};
-	cg.st = stemmer_new();
 	g->class_month = g->class_party = g->class_role = -1;
 
 	/* pass 2: names and lexicons */
@@ -473,6 +472,7 @@ static void compile_all(compile_t *c, grammar_t *g)
 		}
 	}
 	resolve_settings(c, g);
+	cg.st = stemmer_new(&g->lang); /* the stems of ~word literals */
 	g->class_month = g->rc.date_month_lexicon ? class_find(g, g->rc.date_month_lexicon) : -1;
 	g->class_party = g->rc.actor_party_lexicon ? class_find(g, g->rc.actor_party_lexicon) : -1;
 	g->class_role = g->rc.actor_role_lexicon ? class_find(g, g->rc.actor_role_lexicon) : -1;
@@ -744,6 +744,11 @@ grammar_t *grammar_load_dir(const char *gdir, const char *lexdir, FILE *diag,
 const resolve_cfg_t *grammar_resolve(const grammar_t *g)
 {
 	return &g->rc;
+}
+
+const tok_lang_t *grammar_lang(const grammar_t *g)
+{
+	return g ? &g->lang : NULL;
 }
 
 const struct schema *grammar_schema(const grammar_t *g)

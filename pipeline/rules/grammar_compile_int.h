@@ -94,6 +94,9 @@ void symhash_spread(grammar_t *g);
 uint32_t sym_intern(grammar_t *g, const char *s, size_t n);
 uint32_t tnode_new(grammar_t *g);
 void load_lexicon(compile_t *c, grammar_t *g, uint32_t cls, const decl_t *d);
+/* The words of the entries of lexicons/FILE (no class): lower-cased,
+ * sorted, distinct, in the grammar's arena; their count. */
+size_t load_word_list(compile_t *c, grammar_t *g, const char *file, loc_t loc, const char ***out);
 int class_find(const grammar_t *g, const char *name);
 uint32_t emit(grammar_t *g, op_t op, uint32_t a, uint32_t b);
 int nullable(cg_t *cg, const pnode_t *n);

@@ -282,12 +282,11 @@ static int pred_has_regex(const grammar_t *g, uint32_t p)
 	}
 }
 
-/* Symbols too frequent to be worth a filter. */
+/* Symbols too frequent to be worth a filter (resolve prefilter.frequent). */
 static int sym_common(const grammar_t *g, uint32_t sym)
 {
-	static const char *const common[] = {".", ",", "(", ")", "-", "och", "att", "i"};
-	for (size_t i = 0; i < sizeof common / sizeof *common; i++)
-		if (strcmp(g->syms[sym], common[i]) == 0)
+	for (size_t i = 0; i < g->rc.nfrequent; i++)
+		if (strcmp(g->syms[sym], g->rc.prefilter_frequent[i]) == 0)
 			return 1;
 	return 0;
 }

@@ -435,6 +435,7 @@ struct grammar {
 	uint32_t max_regs;
 	int class_month, class_party, class_role; /* class index or -1 (from rc) */
 	resolve_cfg_t rc;       /* the declared resolve steps (strings in mem) */
+	tok_lang_t lang;        /* the tokens' language from rc (words in mem) */
 	schema_t schema;        /* declared record types (types array owned, the rest in mem) */
 };
 

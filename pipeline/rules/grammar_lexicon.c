@@ -168,7 +168,6 @@ uint32_t lex_longest(const grammar_t *g, uint32_t cls, const token_t *t, uint32_
 	return best;
 }
 
-/* Load lexicons/FILE into class cls.  Diagnostics point into the file. */
 /* Whether a lexicon file name stays inside the lexicon directory: no
  * absolute path, no ".." component, and (after symbolic links) under the
  * directory's real path. */
@@ -195,40 +194,49 @@ static int lexicon_confined(const char *lexdir, const char *file, const char *pa
 	return ok;
 }
 
-void load_lexicon(compile_t *c, grammar_t *g, uint32_t cls, const decl_t *d)
+/* Open lexicons/FILE for a declaration at loc: its index in c->src, or -1
+ * after a diagnostic. */
+static int lexicon_open(compile_t *c, const char *file, loc_t loc)
 {
 	buf_t path = BUF_INIT;
 	const char *lexdir = c->lexdir ? c->lexdir : "lexicons";
-	buf_printf(&path, "%s/%s", lexdir, d->file);
-	if (!lexicon_confined(lexdir, d->file, path.data)) {
-		diag_at(c, d->loc, 1, "lexicon file \"%s\" is outside the lexicon directory %s", d->file, lexdir);
+	buf_printf(&path, "%s/%s", lexdir, file);
+	if (!lexicon_confined(lexdir, file, path.data)) {
+		diag_at(c, loc, 1, "lexicon file \"%s\" is outside the lexicon directory %s", file, lexdir);
 		buf_release(&path);
-		return;
+		return -1;
 	}
 	int fi = src_add_file(c, path.data);
 	if (fi < 0) {
 		if (errno == ENODEV)
-			diag_at(c, d->loc, 1, "cannot read lexicon file %s: not a regular file", path.data);
+			diag_at(c, loc, 1, "cannot read lexicon file %s: not a regular file", path.data);
 		else if (errno == EFBIG)
-			diag_at(c, d->loc, 1, "cannot read lexicon file %s: larger than %u bytes", path.data,
+			diag_at(c, loc, 1, "cannot read lexicon file %s: larger than %u bytes", path.data,
 			        BESLUT_GRAMMAR_MAX_FILE);
 		else
-			diag_at(c, d->loc, 1, "cannot read lexicon file %s: %s", path.data, strerror(errno));
-		buf_release(&path);
-		return;
+			diag_at(c, loc, 1, "cannot read lexicon file %s: %s", path.data, strerror(errno));
 	}
 	buf_release(&path);
-	const gsrc_t *s = &c->src[fi];
-	tokens_t toks = TOKENS_INIT;
+	return fi;
+}
+
+/* One line of a lexicon file: the entry [es, ee) and its value [vs, ve)
+ * (empty: none), spaces trimmed; ls is the line's start. */
+typedef struct lexline {
+	size_t ls, es, ee, vs, ve;
+} lexline_t;
+
+/* The next entry line of s from *pos (the header, empty lines and
+ * comments skipped); 0 at the end. */
+static int lexicon_next(const gsrc_t *s, size_t *pos, lexline_t *l)
+{
 	const char *t = s->text;
-	size_t i = 0, lineno = 0;
-	uint64_t bit = 1ull << cls;
-	while (i < s->len) {
-		size_t ls = i, le = i;
+	while (*pos < s->len) {
+		size_t ls = *pos, le = ls;
 		while (le < s->len && t[le] != '\n')
 			le++;
-		i = le + 1;
-		if (lineno++ == 0)
+		*pos = le + 1;
+		if (ls == 0)
 			continue; /* header */
 		size_t e = le;
 		if (e > ls && t[e - 1] == '\r')
@@ -251,9 +259,28 @@ void load_lexicon(compile_t *c, grammar_t *g, uint32_t cls, const decl_t *d)
 			vs++;
 		while (ve > vs && t[ve - 1] == ' ')
 			ve--;
-		tokenize(t + es, ee - es, NULL, &toks);
+		*l = (lexline_t){ls, es, ee, vs, ve};
+		return 1;
+	}
+	return 0;
+}
+
+/* Load lexicons/FILE into class cls.  Diagnostics point into the file. */
+void load_lexicon(compile_t *c, grammar_t *g, uint32_t cls, const decl_t *d)
+{
+	int fi = lexicon_open(c, d->file, d->loc);
+	if (fi < 0)
+		return;
+	const gsrc_t *s = &c->src[fi];
+	tokens_t toks = TOKENS_INIT;
+	const char *t = s->text;
+	size_t pos = 0;
+	lexline_t l;
+	uint64_t bit = 1ull << cls;
+	while (lexicon_next(s, &pos, &l)) {
+		tokenize(t + l.es, l.ee - l.es, NULL, &toks);
 		if (toks.n == 0) {
-			diag_at(c, (loc_t){(uint32_t)fi, (uint32_t)ls}, 0, "empty lexicon entry ignored");
+			diag_at(c, (loc_t){(uint32_t)fi, (uint32_t)l.ls}, 0, "empty lexicon entry ignored");
 			continue;
 		}
 		uint32_t node = g->classes[cls].root;
@@ -273,12 +300,57 @@ void load_lexicon(compile_t *c, grammar_t *g, uint32_t cls, const decl_t *d)
 		if (g->tnodes[node].value >= 0)
 			continue; /* duplicate: the first one wins */
 		GROW(g->lexval, g->lexval_cap, g->nlexval + 1);
-		g->lexval[g->nlexval] = ve > vs ? arena_strndup(&g->mem, t + vs, ve - vs)
-		                                : arena_strndup(&g->mem, t + es, ee - es);
+		g->lexval[g->nlexval] = l.ve > l.vs ? arena_strndup(&g->mem, t + l.vs, l.ve - l.vs)
+		                                    : arena_strndup(&g->mem, t + l.es, l.ee - l.es);
 		g->tnodes[node].value = (int32_t)g->nlexval++;
 		g->classes[cls].nentries++;
 	}
 	tokens_release(&toks);
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The words (word and number tokens) of the entries of lexicons/FILE,
+ * lower-cased, sorted and distinct, in the grammar's arena. */
+size_t load_word_list(compile_t *c, grammar_t *g, const char *file, loc_t loc, const char ***out)
+{
+	*out = NULL;
+	int fi = lexicon_open(c, file, loc);
+	if (fi < 0)
+		return 0;
+	const gsrc_t *s = &c->src[fi];
+	tokens_t toks = TOKENS_INIT;
+	const char **v = NULL;
+	size_t n = 0, cap = 0, pos = 0;
+	lexline_t l;
+	while (lexicon_next(s, &pos, &l)) {
+		tokenize(s->text + l.es, l.ee - l.es, NULL, &toks);
+		if (toks.n == 0)
+			diag_at(c, (loc_t){(uint32_t)fi, (uint32_t)l.ls}, 0, "empty lexicon entry ignored");
+		for (size_t k = 0; k < toks.n; k++) {
+			const token_t *tk = &toks.v[k];
+			if (tk->kind != TK_WORD && tk->kind != TK_NUM)
+				continue;
+			GROW(v, cap, n + 1);
+			v[n++] = arena_strndup(&g->mem, tok_lower(&toks, tk), tk->lower_len);
+		}
+	}
+	tokens_release(&toks);
+	if (n > 1)
+		qsort(v, n, sizeof *v, str_cmp);
+	size_t u = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!u || strcmp(v[i], v[u - 1]) != 0)
+			v[u++] = v[i];
+	const char **res = u ? arena_alloc(&g->mem, u * sizeof *res) : NULL;
+	if (u)
+		memcpy(res, v, u * sizeof *res);
+	free(v);
+	*out = res;
+	return u;
 }
 
 int class_find(const grammar_t *g, const char *name)

@@ -773,6 +773,10 @@ static void p_record(parser_t *p)
 
 /* ------------------------------------------------------ resolve settings */
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define LIST_MAX_STR STR(RESOLVE_MAX_LIST)
+
 /* VALUE: "string" | NUMBER | name | @class | ( VALUE, … ) (one level). */
 static int p_rval(parser_t *p, rval_t *v, int in_list)
 {
@@ -804,7 +808,7 @@ static int p_rval(parser_t *p, rval_t *v, int in_list)
 		size_t n = 0;
 		while (!is_punct(cur(p), ')')) {
 			if (n == RESOLVE_MAX_LIST) {
-				perr(p, here(p), "%s", "too many values in one list (at most 8)");
+				perr(p, here(p), "%s", "too many values in one list (at most " LIST_MAX_STR ")");
 				return 0;
 			}
 			if (!p_rval(p, &items[n], 1))

@@ -26,7 +26,7 @@
 
 #include <stddef.h>
 
-#define RESOLVE_MAX_LIST 8
+#define RESOLVE_MAX_LIST 16
 
 typedef struct resolve_cfg {
 	/* actor(c): the child captures that hold the name, a name printed in
@@ -62,6 +62,50 @@ typedef struct resolve_cfg {
 	 * name give its body */
 	const char *document_kind_numbered, *document_kind_other;
 	const char *document_name_lexicon;
+	/* the language of the tokens (stem.h): the Snowball algorithm of the
+	 * stems, and the lexicon file whose entries' words are abbreviations
+	 * (a period after one ends no sentence) */
+	const char *tokens_stemmer, *tokens_abbreviations;
+	/* tokens so frequent that requiring one filters nothing: a
+	 * required-token filter that one of them satisfies is not built
+	 * (speed only) */
+	const char *prefilter_frequent[RESOLVE_MAX_LIST];
+	size_t nfrequent;
+	/* linking proposals, votes and decisions (link.c): the kinds of
+	 * proposal (values of proposal.kind) it reasons about — approving
+	 * the proposal put, a party's own alternative, rejecting, supporting
+	 * another's proposal, sending the matter back or postponing it,
+	 * amending it — and the lexicon class of the words a kind begins
+	 * ("avslagsyrkande") */
+	const char *outcome_approve, *outcome_own, *outcome_reject, *outcome_support;
+	const char *outcome_send_back[RESOLVE_MAX_LIST];
+	size_t nsend_back;
+	const char *outcome_amend[RESOLVE_MAX_LIST];
+	size_t namend;
+	const char *outcome_kind_lexicon;
+	/* a rank compound ("förstahandsyrkande"): a prefix of a word ending
+	 * in `head` that `lexicon` lists with a value 1–9 */
+	const char *rank_lexicon, *rank_head;
+	/* ballots derived from the parties' positions (link_write.c): the
+	 * hidden vote fields listing the parties of the first sides of the
+	 * tally, the field naming the side of the rest, the attendance
+	 * statuses of a member who votes and of one reported absent, and the
+	 * vote of a member not present */
+	const char *ballots_sides[RESOLVE_MAX_LIST];
+	size_t nsides;
+	const char *ballots_rest;
+	const char *ballots_voter[RESOLVE_MAX_LIST];
+	size_t nvoter;
+	const char *ballots_absent_status, *ballots_absent_vote;
+	/* the classes linking reads texts by (link.c): party names and codes,
+	 * party codes as printed, and the words it compares by (values glue,
+	 * negation, noun, lead, lead_to) */
+	const char *link_party_lexicon, *link_code_lexicon, *link_word_lexicon;
+	/* the document's organisation → its official code and name
+	 * (link_write.c): the classes of municipality names → code, other
+	 * organisations → code, code → canonical name, and the words that do
+	 * not name it ("kommun", "region") */
+	const char *org_code_lexicon, *org_alias_lexicon, *org_name_lexicon, *org_skip_lexicon;
 } resolve_cfg_t;
 
 #endif

@@ -165,7 +165,7 @@ static void walk(input_list_t *l, const char *dir, const char *rel, dir_seen_t *
 	for (size_t i = 0; i < n; i++) {
 		buf_t full = BUF_INIT, r = BUF_INIT;
 		buf_printf(&full, "%s/%s", dir, names[i]);
-		buf_printf(&r, "%s%s%s", rel, *rel ? "/" : "", names[i]);
+		buf_printf(&r, "%s%s%s", rel, *rel && rel[strlen(rel) - 1] != '/' ? "/" : "", names[i]);
 		struct stat st;
 		int ok = stat(full.data, &st) == 0;
 		if (ok && S_ISDIR(st.st_mode)) {
@@ -196,6 +196,11 @@ static void build_inputs(input_list_t *l, const char *const *paths, size_t npath
 		return;
 	}
 	dir_seen_t seen = {NULL, NULL, 0, 0, 0};
+	size_t ndirs = 0;
+	for (size_t i = 0; i < npaths; i++) {
+		struct stat st;
+		ndirs += strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode);
+	}
 	for (size_t i = 0; i < npaths; i++) {
 		const char *p = paths[i];
 		struct stat st;
@@ -206,7 +211,15 @@ static void build_inputs(input_list_t *l, const char *const *paths, size_t npath
 			char *dir = xstrndup(p, n);
 			while (n > 1 && dir[n - 1] == '/')
 				dir[--n] = '\0';
-			walk(l, dir, "", &seen, quiet);
+			/* ids: the path under the directory; with more than one
+			 * directory named, the directory as named before it
+			 * (d1/a.txt, d2/a.txt), as a file named keeps its path */
+			const char *rel = dir;
+			while (rel[0] == '.' && rel[1] == '/')
+				rel += 2;
+			if (ndirs < 2 || strcmp(rel, ".") == 0)
+				rel = "";
+			walk(l, dir, rel, &seen, quiet);
 			free(dir);
 		} else {
 			const char *doc = p;

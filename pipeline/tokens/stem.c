@@ -1,5 +1,6 @@
 /*
- * stem.c — Snowball Swedish stems through libstemmer, memoised.
+ * stem.c — Snowball stems through libstemmer, memoised; the language's
+ * abbreviations (stem.h).
  *
  * Stemming every token costs ~60 ns; protocol text repeats its words, so a
  * memo keyed by the lower-cased word answers most calls with one hash and
@@ -23,19 +24,21 @@ typedef struct memo_slot {
 } memo_slot_t;
 
 struct stemmer {
-	struct sb_stemmer *sb;
+	const tok_lang_t *lang;
+	struct sb_stemmer *sb;   /* NULL: no stemming */
 	memo_slot_t *slot;   /* BESLUT_STEM_CACHE_SLOTS entries */
 	size_t used;
 	arena_t arena;       /* words and stems of the memo */
 	size_t hits, misses;
 };
 
-stemmer_t *stemmer_new(void)
+stemmer_t *stemmer_new(const tok_lang_t *lang)
 {
-	struct sb_stemmer *sb = sb_stemmer_new("swedish", "UTF_8");
-	if (!sb)
+	struct sb_stemmer *sb = NULL;
+	if (lang && lang->stemmer && !(sb = sb_stemmer_new(lang->stemmer, "UTF_8")))
 		return NULL;
 	stemmer_t *s = xcalloc(1, sizeof *s);
+	s->lang = lang;
 	s->sb = sb;
 	s->slot = xcalloc(BESLUT_STEM_CACHE_SLOTS, sizeof *s->slot);
 	return s;
@@ -45,10 +48,40 @@ void stemmer_free(stemmer_t *s)
 {
 	if (!s)
 		return;
-	sb_stemmer_delete(s->sb);
+	if (s->sb)
+		sb_stemmer_delete(s->sb);
 	free(s->slot);
 	arena_release(&s->arena);
 	free(s);
+}
+
+int stemmer_known(const char *name)
+{
+	struct sb_stemmer *sb = sb_stemmer_new(name, "UTF_8");
+	if (sb)
+		sb_stemmer_delete(sb);
+	return sb != NULL;
+}
+
+int stemmer_abbrev(const stemmer_t *s, const char *lower, size_t n)
+{
+	if (!s || !s->lang)
+		return 0;
+	size_t lo = 0, hi = s->lang->nabbrev;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *w = s->lang->abbrev[mid];
+		int d = strncmp(w, lower, n);
+		if (d == 0)
+			d = w[n] != '\0';
+		if (d == 0)
+			return 1;
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
 }
 
 void stemmer_stats(const stemmer_t *s, size_t *hits, size_t *misses)
@@ -59,6 +92,10 @@ void stemmer_stats(const stemmer_t *s, size_t *hits, size_t *misses)
 
 const char *stemmer_stem(stemmer_t *s, const char *lower, size_t len, size_t *out_len)
 {
+	if (!s->sb) {
+		*out_len = len;
+		return lower;
+	}
 	uint64_t h = hash_words(lower, len);
 	size_t mask = BESLUT_STEM_CACHE_SLOTS - 1;
 	size_t i = (size_t)h & mask;

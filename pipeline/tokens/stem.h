@@ -1,5 +1,12 @@
 /*
- * stem.h — Snowball Swedish stemming with a memo.
+ * stem.h — the language of the tokens: Snowball stemming with a memo, and
+ * the abbreviations whose period ends no sentence.
+ *
+ * A tok_lang_t is what the grammar declares about the language of its
+ * texts (`resolve tokens { stemmer = …, abbreviations = … }`,
+ * grammars/README.md): immutable, owned by the grammar, shared by every
+ * thread.  A stemmer_t is one thread's use of it: the tokenizer takes it
+ * for both (tokenize.h), so no table of words is global.
  *
  * A stemmer_t is used by one thread at a time (libstemmer's state is not
  * shared).  Input must be lower-case UTF-8: libstemmer leaves capitalised
@@ -17,8 +24,20 @@
 
 typedef struct stemmer stemmer_t;
 
-stemmer_t *stemmer_new(void);   /* NULL if libstemmer lacks Swedish */
+typedef struct tok_lang {
+	const char *stemmer;         /* Snowball algorithm name; NULL: no stemming (stem == word) */
+	const char *const *abbrev;   /* lower-case words whose final period ends no sentence, sorted (strcmp) */
+	size_t nabbrev;
+} tok_lang_t;
+
+/* A stemmer for lang (NULL: no stemming, no abbreviations); NULL if
+ * libstemmer lacks lang->stemmer.  lang must outlive the stemmer. */
+stemmer_t *stemmer_new(const tok_lang_t *lang);
 void stemmer_free(stemmer_t *s);
+/* Whether libstemmer has the algorithm `name`. */
+int stemmer_known(const char *name);
+/* Whether lower[0..n) is one of the language's abbreviations (s may be NULL). */
+int stemmer_abbrev(const stemmer_t *s, const char *lower, size_t n);
 const char *stemmer_stem(stemmer_t *s, const char *lower, size_t len, size_t *out_len);
 /* Memo statistics (for the benchmark). */
 void stemmer_stats(const stemmer_t *s, size_t *hits, size_t *misses);

@@ -151,19 +151,6 @@ static void lower_into(buf_t *pool, const char *s, size_t n, size_t *letters, si
 	*first_upper = fu > 0;
 }
 
-/* Abbreviations whose final period does not end a sentence. */
-static int is_abbrev(const char *lower, size_t n)
-{
-	static const char *const ab[] = {
-		"bl", "a", "t", "ex", "m", "fl", "s", "k", "d", "v", "s", "o", "ca", "kap", "nr",
-		"jfr", "resp", "enl", "st", "tf", "kl", "p", "f", "sek", "tkr", "mkr", "mnkr", "dnr",
-		"vice", "ang", "inkl", "exkl", "ev", "fr", "o", "dvs", "osv", "mm", "etc", NULL};
-	for (int i = 0; ab[i]; i++)
-		if (strlen(ab[i]) == n && memcmp(ab[i], lower, n) == 0)
-			return 1;
-	return 0;
-}
-
 void tokenize_range(const char *text, size_t start, size_t end, uint32_t first_line,
                     stemmer_t *st, tokens_t *t)
 {
@@ -240,6 +227,7 @@ void tokenize_range(const char *text, size_t start, size_t end, uint32_t first_l
 		GROW(t->v, t->cap, t->n + 1);
 		token_t *k = &t->v[t->n];
 		memset(k, 0, sizeof *k);
+		k->col = TOK_COL_NONE;
 		k->off = (uint32_t)s;
 		k->len = (uint32_t)(i - s);
 		k->kind = (uint8_t)kind;
@@ -341,7 +329,7 @@ void tokenize_range(const char *text, size_t start, size_t end, uint32_t first_l
 			else if (c == '.') {
 				const token_t *pv = j ? &t->v[j - 1] : NULL;
 				int abbrev = pv && pv->kind == TK_WORD && pv->off + pv->len == k->off &&
-				             is_abbrev(tok_lower(t, pv), pv->lower_len);
+				             stemmer_abbrev(st, tok_lower(t, pv), pv->lower_len);
 				int after_sect_num = pv && pv->kind == TK_NUM && j >= 2 && t->v[j - 2].kind == TK_SECT;
 				if (!abbrev && !after_sect_num &&
 				    (!nx || (nx->flags & (TF_CAP | TF_LINE_START)) || nx->kind == TK_SECT ||
@@ -363,6 +351,44 @@ void tokenize_range(const char *text, size_t start, size_t end, uint32_t first_l
 void tokenize(const char *text, size_t len, stemmer_t *st, tokens_t *t)
 {
 	tokenize_range(text, 0, len, 1, st, t);
+}
+
+void tokens_columns(tokens_t *t, size_t from, const char *text, const char *orig, size_t origlen,
+                    const omap_t *omap)
+{
+	if (!orig)
+		return;
+	omap_cursor_t cur = {omap, 0};
+	size_t pos = 0;  /* orig[pos] is at column col of its line */
+	long col = 0;
+	int known = 0;   /* pos and col describe a real position */
+	for (size_t k = from; k < t->n; k++) {
+		token_t *tk = &t->v[k];
+		uint32_t a = omap ? omap_cursor_point(&cur, tk->off) : tk->off;
+		if (a > origlen)
+			continue;
+		if (!known || a < pos) { /* from the start of a's line */
+			pos = a;
+			while (pos > 0 && orig[pos - 1] != '\n')
+				pos--;
+			col = 0;
+			known = 1;
+		}
+		for (; pos < a; pos++) {
+			unsigned char b = (unsigned char)orig[pos];
+			if (b == '\n')
+				col = 0;
+			else if (b == '\t')
+				col = (col / 8 + 1) * 8;
+			else if ((b & 0xC0) != 0x80)
+				col++;
+		}
+		long w = 0;
+		for (uint32_t i = 0; i < tk->len; i++)
+			w += ((unsigned char)text[tk->off + i] & 0xC0) != 0x80;
+		long c = col + w / 2;
+		tk->col = (uint16_t)(c < TOK_COL_NONE ? c : TOK_COL_NONE - 1);
+	}
 }
 
 void tokens_release(tokens_t *t)

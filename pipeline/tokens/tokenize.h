@@ -6,8 +6,9 @@
  * "2020-10-14"), a "§", or one punctuation character.  Whitespace is not a
  * token; line and paragraph structure is kept as flags on the tokens next to
  * it.  Sentence boundaries are flagged too (". " before an upper-case letter
- * or a line/paragraph end, except after a number in "§ 4." or an
- * abbreviation such as "bl.a.").
+ * or a line/paragraph end, except after a number in "§ 4." or after a word
+ * that the stemmer's language lists as an abbreviation, such as the "a" of
+ * "bl.a."; stem.h).
  *
  * Tokens hold offsets, never pointers: `off/len` into the normalized text,
  * `lower/stem` into the token list's string pool.  All strings in the pool
@@ -22,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "common/util.h"
+#include "read/omap.h"
 #include "stem.h"
 
 typedef enum tok_kind {
@@ -47,7 +49,7 @@ enum tok_flags {
 typedef struct token {
 	uint32_t off, len;        /* bytes in the normalized text */
 	uint32_t lower;           /* offset in pool: lower-cased surface form */
-	uint32_t stem;            /* offset in pool: Snowball Swedish stem of lower (== lower if not a word) */
+	uint32_t stem;            /* offset in pool: Snowball stem of lower (== lower if not a word or no stemmer) */
 	uint16_t lower_len;       /* bytes of the lower-cased form */
 	uint8_t kind;             /* tok_kind_t */
 	uint8_t pad_;
@@ -55,8 +57,12 @@ typedef struct token {
 	uint32_t line;            /* 1-based line in the normalized text */
 	uint32_t sym;             /* grammar symbol of lower, 0 = none (grammar_annotate) */
 	uint32_t stem_sym;        /* grammar symbol of stem, 0 = none (grammar_annotate) */
+	uint16_t col;             /* display column of the token's middle on its printed
+	                           * source line, TOK_COL_NONE unknown (tokens_columns) */
 	uint64_t classes;         /* lexicon class bits (grammar_annotate) */
 } token_t;
+
+#define TOK_COL_NONE UINT16_MAX
 
 typedef struct tokens {
 	token_t *v;   /* tokens in text order */
@@ -66,8 +72,9 @@ typedef struct tokens {
 
 #define TOKENS_INIT {NULL, 0, 0, BUF_INIT}
 
-/* Tokenize text[0..len) into t (which is reset first).  st may be NULL
- * (no stemming: stem == lower). */
+/* Tokenize text[0..len) into t (which is reset first).  st gives the
+ * stems and the abbreviations (stem.h); it may be NULL (no stemming: stem
+ * == lower; no abbreviations). */
 void tokenize(const char *text, size_t len, stemmer_t *st, tokens_t *t);
 /* Tokenize text[start..end) only (offsets stay absolute); start must be at a
  * paragraph start and first_line its line number.  Used to process a very
@@ -75,6 +82,14 @@ void tokenize(const char *text, size_t len, stemmer_t *st, tokens_t *t);
 void tokenize_range(const char *text, size_t start, size_t end, uint32_t first_line,
                     stemmer_t *st, tokens_t *t);
 void tokens_release(tokens_t *t);
+/* Set the col of tokens [from, n) from the text before normalization:
+ * orig[0..origlen) with omap from text to it (omap NULL: orig is text
+ * itself).  The column is that of the token's middle on its printed line,
+ * tabs to the next multiple of 8, one column per character, as a reader
+ * of a table sees it; tokens mapped past orig keep TOK_COL_NONE.  One pass,
+ * linear in the tokens and the source they cover. */
+void tokens_columns(tokens_t *t, size_t from, const char *text, const char *orig, size_t origlen,
+                    const omap_t *omap);
 
 static inline const char *tok_lower(const tokens_t *t, const token_t *k) { return t->pool.data + k->lower; }
 static inline const char *tok_stem(const tokens_t *t, const token_t *k) { return t->pool.data + k->stem; }

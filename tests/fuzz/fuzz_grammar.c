@@ -21,7 +21,6 @@ static char *schema_file, *lexdir, *text;
 static size_t textlen;
 static char bg_path[64];
 static FILE *devnull;
-static stemmer_t *st;
 
 static void cleanup(void)
 {
@@ -47,8 +46,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(bg_path, sizeof bg_path, "%.30s/fuzz-grammar-%ld.bg", tmp && *tmp ? tmp : "/tmp", (long)getpid());
 	atexit(cleanup);
 	devnull = fopen("/dev/null", "w");
-	st = stemmer_new();
-	if (!devnull || !st)
+	if (!devnull)
 		exit(2);
 	return 0;
 }
@@ -80,13 +78,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		grammar_dump(g, devnull);
 		(void)grammar_rule_count(g);
 		tokens_t toks = TOKENS_INIT;
+		stemmer_t *st = stemmer_new(grammar_lang(g)); /* the language the grammar declares */
+		if (!st)
+			fz_fail("a compiled grammar whose stemmer cannot be made", (const char *)data, size);
 		tokenize(text, textlen, st, &toks);
 		grammar_annotate(g, &toks);
+		tokens_columns(&toks, 0, text, text, textlen, NULL);
 		matcher_t *m = matcher_new(g);
 		arena_t a = ARENA_INIT;
 		recvec_t rv = RECVEC_INIT;
 		value_t *w = v_arr(&a);
-		match_input_t in = {text, textlen, &toks, &a, text, textlen, NULL};
+		match_input_t in = {text, textlen, &toks, &a};
 		matcher_run(m, &in, &rv, NULL, w);
 		for (size_t i = 0; i < rv.n; i++)
 			if (!rv.v[i].type || rv.v[i].start > rv.v[i].end || rv.v[i].end > textlen)
@@ -95,6 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		arena_release(&a);
 		matcher_free(m);
 		tokens_release(&toks);
+		stemmer_free(st);
 		grammar_free(g);
 		grammar_free(g2);
 	}

@@ -56,15 +56,16 @@ static char out[16384];
 /* Run g over text; out = one line per record plus warnings. */
 static const char *run_g(grammar_t *g, const char *text, recvec_t *keep)
 {
-	stemmer_t *st = stemmer_new();
+	stemmer_t *st = stemmer_new(grammar_lang(g));
 	tokens_t toks = TOKENS_INIT;
 	tokenize(text, strlen(text), st, &toks);
 	grammar_annotate(g, &toks);
+	tokens_columns(&toks, 0, text, text, strlen(text), NULL);
 	matcher_t *m = matcher_new(g);
 	arena_t a = ARENA_INIT;
 	recvec_t rv = RECVEC_INIT;
 	value_t *w = v_arr(&a);
-	match_input_t in = {text, strlen(text), &toks, &a, text, strlen(text), NULL};
+	match_input_t in = {text, strlen(text), &toks, &a};
 	matcher_run(m, &in, &rv, NULL, w);
 	buf_t o = BUF_INIT;
 	for (size_t i = 0; i < rv.n; i++) {
@@ -403,14 +404,15 @@ START_TEST(filter_absent_document)
 		"rule c: x:( CAP CAP ) \"yrkar\" => tc { x = text(x) };\n";
 	const char *text = "Anna Ek yrkar bifall. Per Berg (s) tycker. Eva Ek yrkar avslag.";
 	grammar_t *g = must_compile(src);
-	stemmer_t *st = stemmer_new();
+	stemmer_t *st = stemmer_new(grammar_lang(g));
 	tokens_t toks = TOKENS_INIT;
 	tokenize(text, strlen(text), st, &toks);
 	grammar_annotate(g, &toks);
+	tokens_columns(&toks, 0, text, text, strlen(text), NULL);
 	matcher_t *m = matcher_new(g);
 	arena_t a = ARENA_INIT;
 	recvec_t rv = RECVEC_INIT;
-	match_input_t in = {text, strlen(text), &toks, &a, text, strlen(text), NULL};
+	match_input_t in = {text, strlen(text), &toks, &a};
 	matcher_run(m, &in, &rv, NULL, NULL);
 	uint32_t seen = 0;
 	for (uint32_t r = 0; r < g->nrules; r++) {
@@ -467,7 +469,7 @@ static uint64_t docs_replays;      /* run_docs: attempts answered from their rec
 
 static void run_docs(grammar_t *g, int share, const char *const *texts, size_t ntexts, buf_t *dst)
 {
-	stemmer_t *st = stemmer_new();
+	stemmer_t *st = stemmer_new(grammar_lang(g));
 	matcher_t *m = matcher_new(g);
 	matcher_share_signatures(m, share);
 	matcher_share_prefixes(m, docs_prefixes);
@@ -476,10 +478,12 @@ static void run_docs(grammar_t *g, int share, const char *const *texts, size_t n
 		tokens_t toks = TOKENS_INIT;
 		tokenize(text, strlen(text), st, &toks);
 		grammar_annotate(g, &toks);
+		tokens_columns(&toks, 0, text, text, strlen(text), NULL);
+	tokens_columns(&toks, 0, text, text, strlen(text), NULL);
 		arena_t a = ARENA_INIT;
 		recvec_t rv = RECVEC_INIT;
 		value_t *w = v_arr(&a);
-		match_input_t in = {text, strlen(text), &toks, &a, text, strlen(text), NULL};
+		match_input_t in = {text, strlen(text), &toks, &a};
 		buf_t dump = BUF_INIT;
 		matcher_run(m, &in, &rv, &dump, w);
 		for (size_t i = 0; i < rv.n; i++) {

@@ -1,6 +1,7 @@
 /*
  * test_tokenize.c — tokens, their kinds and flags, lower-case forms and
- * Swedish stems.
+ * stems, with the language the project's grammars declare (grammars/,
+ * `resolve tokens`: Snowball Swedish, lexicons/abbreviation.tsv).
  */
 #include <check.h>
 #include <stdio.h>
@@ -8,14 +9,27 @@
 #include <string.h>
 
 #include "tokens/tokenize.h"
+#include "rules/grammar.h"
 
 static tokens_t T;
 static stemmer_t *ST;
+static grammar_t *G;
+
+static void setup_once(void)
+{
+	G = grammar_load_dir("grammars", "lexicons", stderr, NULL, NULL);
+}
+
+static void teardown_once(void)
+{
+	grammar_free(G);
+}
 
 static void setup(void)
 {
 	memset(&T, 0, sizeof T);
-	ST = stemmer_new();
+	ck_assert_ptr_nonnull(G);
+	ST = stemmer_new(grammar_lang(G));
 	ck_assert_ptr_nonnull(ST);
 }
 
@@ -141,10 +155,55 @@ START_TEST(long_runs_are_split)
 }
 END_TEST
 
+START_TEST(no_language)
+{
+	/* without a declared language: no stems, and every period before a
+	 * capital ends a sentence */
+	stemmer_t *plain = stemmer_new(NULL);
+	const char *s = "Det gäller bl.a. Vården. Reserverar";
+	tokenize(s, strlen(s), plain, &T);
+	ck_assert_str_eq(tok_stem(&T, &T.v[T.n - 1]), "reserverar");
+	ck_assert(T.v[5].flags & TF_SENT_END); /* the "." after "a" */
+	stemmer_free(plain);
+}
+END_TEST
+
+/* A token's column on its printed source line: tabs to the next multiple
+ * of 8, one column per character, the middle of the token; through the
+ * offset map where the normalized text differs from the source. */
+START_TEST(source_columns)
+{
+	const char *s = "Namn\tJa  X\nÖla Ek";
+	tokenize(s, strlen(s), ST, &T);
+	for (size_t i = 0; i < T.n; i++)
+		ck_assert_uint_eq(T.v[i].col, TOK_COL_NONE);
+	tokens_columns(&T, 0, s, s, strlen(s), NULL);
+	ck_assert_uint_eq(T.n, 5);
+	ck_assert_uint_eq(T.v[0].col, 2);  /* "Namn": 0 + 4/2 */
+	ck_assert_uint_eq(T.v[1].col, 9);  /* "Ja" after the tab at 8 */
+	ck_assert_uint_eq(T.v[2].col, 12); /* "X" after two spaces */
+	ck_assert_uint_eq(T.v[3].col, 1);  /* "Öla" on the next line: 3 characters */
+	ck_assert_uint_eq(T.v[4].col, 5);
+	/* normalized "Ja X" from the source "   Ja\t\tX": two copied pieces */
+	const char *orig = "   Ja\t\tX";
+	const char *norm = "Ja X";
+	omap_t m = OMAP_INIT;
+	omap_copy(&m, 3, 2);
+	omap_replace(&m, 1, 5, 2);
+	omap_copy(&m, 7, 1);
+	tokenize(norm, strlen(norm), ST, &T);
+	tokens_columns(&T, 0, norm, orig, strlen(orig), &m);
+	ck_assert_uint_eq(T.v[0].col, 4);  /* "Ja" at 3 */
+	ck_assert_uint_eq(T.v[1].col, 16); /* "X" after two tabs */
+	omap_release(&m);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("tokenize");
 	TCase *t = tcase_create("tokenize");
+	tcase_add_unchecked_fixture(t, setup_once, teardown_once);
 	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_add_test(t, words_numbers_punct);
 	tcase_add_test(t, lower_case_and_stems);
@@ -152,7 +211,9 @@ static Suite *suite(void)
 	tcase_add_test(t, sentence_ends_and_abbreviations);
 	tcase_add_test(t, numbered_points_end_sentences);
 	tcase_add_test(t, window_offsets_are_absolute);
+	tcase_add_test(t, source_columns);
 	tcase_add_test(t, long_runs_are_split);
+	tcase_add_test(t, no_language);
 	suite_add_tcase(s, t);
 	return s;
 }
