@@ -293,6 +293,29 @@ static bool heading_like(const run_t *ru, size_t bi)
 /* Line l ends with a word no sentence ends with: a preposition, a
  * conjunction or an article ("… del av Norrås 4:12 till" / "Nordlog
  * Fastigheter AB …"). */
+/* "§ 351 Ärendenummer SLK-2025-00091": a § heading with its registry
+ * number (a word of class dnr right after the number) is a heading
+ * wherever it stands, never the end of the line before it. */
+static bool sect_dnr(const run_t *ru, const nline_t *l)
+{
+	const unsigned char *s = ru->t + l->s;
+	size_t n = l->e - l->s;
+	if (n < 3 || s[0] != 0xC2 || s[1] != 0xA7)
+		return false;
+	size_t i = 2;
+	while (i < n && s[i] == ' ')
+		i++;
+	size_t d = i;
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	if (i == d || i - d > 4 || i == n || s[i] != ' ')
+		return false;
+	while (i < n && s[i] == ' ')
+		i++;
+	size_t w = lw_starts_ci(&ru->nz->lw.c[LW_DNR], s + i, n - i);
+	return w && i + w < n && (s[i + w] == ' ' || s[i + w] == ':');
+}
+
 static bool dangling_word(const run_t *ru, const nline_t *l)
 {
 	const wordlist_t *w = &ru->nz->lw.c[LW_DANGLING];
@@ -575,7 +598,7 @@ void decide(run_t *ru)
 			sep = SEP_SPACE;
 			why = W_TITLE;
 			title_lines++;
-		} else if ((B->flags & LF_HEADLEAD) && !blower && ends_sentence(ac)) {
+		} else if ((B->flags & LF_HEADLEAD) && !blower && (ends_sentence(ac) || sect_dnr(ru, B))) {
 			/* "… enligt bilaga." / "§ 23      Dnr KS 2024/0877": a heading
 			 * after a finished sentence starts its own paragraph, however
 			 * full the line before */

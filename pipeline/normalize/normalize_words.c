@@ -118,8 +118,16 @@ size_t lw_starts_ci(const wordlist_t *l, const unsigned char *s, size_t n)
 		size_t k = l->len[i], j = 0;
 		if (n < k)
 			continue;
-		while (j < k && lower(s[j]) == (unsigned char)l->w[i][j])
-			j++;
+		while (j < k) {
+			unsigned char a = s[j], b = (unsigned char)l->w[i][j];
+			/* ASCII, and the capitals of Latin-1 after their lead byte
+			 * ("Ärendenummer" is "ärendenummer") */
+			if (lower(a) == b || (j > 0 && s[j - 1] == 0xC3 && a >= 0x80 && a <= 0x9E && a != 0x97 &&
+			                      a + 0x20 == b))
+				j++;
+			else
+				break;
+		}
 		if (j == k)
 			return k;
 	}

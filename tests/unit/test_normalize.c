@@ -1032,6 +1032,25 @@ START_TEST(dangling_before_number_joins)
 }
 END_TEST
 
+/* A § heading with its registry number ("§ 351 Ärendenummer SLK-…", the
+ * word of class dnr in any case, Ä included) starts its own paragraph even
+ * after a full line that ends no sentence (the last line of a list of
+ * recipients). */
+START_TEST(sect_with_registry_number_is_a_heading)
+{
+	const char *s = "Kommunstyrelsen beslutar att godkänna avtalet med bolaget för åren 2025 till och med 2027.\n"
+	                "Protokollsutdrag skickas till\n"
+	                "Skrivelse till Europeiska kommissionen genom stadsledningskontoret och dess avdelning\n"
+	                "§ 351 Ärendenummer SLK-2025-00091\n\n"
+	                "Remiss om ökat uppgiftsutbyte\n";
+	norm_result_t r;
+	run_str(s, &r);
+	check_shape(&r);
+	ASSERT_HAS(&r, "dess avdelning\n\n§ 351 Ärendenummer SLK-2025-00091");
+	norm_result_release(&r);
+}
+END_TEST
+
 /* Paragraphs separated by blank lines, several lines each, is not double
  * spacing: a blank line still ends a paragraph.  A running header set in
  * tabs, a "Sida N av M" footer and form feeds make one page each; a §
@@ -1372,6 +1391,7 @@ static Suite *normalize_suite(void)
 	tcase_add_test(c, numbered_points_sequence);
 	tcase_add_test(c, dangling_preposition_joins);
 	tcase_add_test(c, dangling_before_number_joins);
+	tcase_add_test(c, sect_with_registry_number_is_a_heading);
 	tcase_add_test(c, paragraph_spaced_pages_and_headings);
 	tcase_add_test(c, hanging_indent_points);
 	tcase_add_test(c, number_after_preposition);
