@@ -40,13 +40,6 @@ struct beslut_doc {
 	int ok;
 };
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* End of the window that starts at pos: a paragraph boundary after
  * BESLUT_WINDOW_BYTES, preferably one before a "§" heading. */
 static size_t window_end(const char *text, size_t len, size_t pos)
@@ -149,9 +142,9 @@ static void run_window(beslut_session *w, const window_job_t *j, window_t *win)
 {
 	const grammar_t *g = j->g;
 	win->warnings = v_arr(&win->arena);
-	double ta = now();
+	double ta = time_now();
 	tokenize_range(j->text, win->start, win->end, win->first_line, w->st, &w->toks);
-	double tb = now();
+	double tb = time_now();
 	win->t_tok = tb - ta;
 	win->ntok = w->toks.n;
 	if (j->dump == DUMP_TOKENS) {
@@ -163,7 +156,7 @@ static void run_window(beslut_session *w, const window_job_t *j, window_t *win)
 		grammar_annotate(g, &w->toks);
 		tokens_columns(&w->toks, 0, j->text, j->orig, j->origlen, j->omap);
 		matcher_run(w->m, &mi, &win->recs, j->dump == DUMP_MATCHES ? &win->dump : NULL, win->warnings);
-		win->t_match = now() - tb;
+		win->t_match = time_now() - tb;
 	}
 }
 
@@ -279,9 +272,9 @@ void session_document(beslut_session *w, const input_t *in, dump_kind_t dump, un
 	window_t *wins = NULL;
 	w->recs.n = 0;
 	if (!in->error) {
-		double t1 = now();
+		double t1 = time_now();
 		normalize_run(w->nz, in->text.data, in->text.len, dump == DUMP_EDITS ? NORM_LOG_EDITS : 0, &nr);
-		double t2 = now();
+		double t2 = time_now();
 		stats->t_normalize += t2 - t1;
 		if (dump == DUMP_NORMALIZED) {
 			buf_add(out, nr.text.data, nr.text.len);
@@ -313,13 +306,13 @@ void session_document(beslut_session *w, const input_t *in, dump_kind_t dump, un
 	}
 	stats->tokens += ntokens;
 	if (dump == DUMP_NONE) {
-		double ta = now();
+		double ta = time_now();
 		doc_result_t d = {in, in->error ? NULL : &nr, &w->recs, warnings, ntokens, &arena, asm_flags, w->g};
 		size_t at = out->len;
 		assemble_document(&d, out);
 		schema_guard(out, at);
 		stats->records += w->recs.n;
-		stats->t_assemble += now() - ta;
+		stats->t_assemble += time_now() - ta;
 	}
 	for (size_t k = 0; k < nwins; k++) { /* the records' values live here until now */
 		recvec_release(&wins[k].recs);

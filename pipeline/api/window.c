@@ -31,21 +31,6 @@
 #include <unistd.h>
 #include <zlib.h>
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* CPU seconds of the calling thread. */
-static double cpu_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 size_t window_bytes(void)
 {
 	const char *e = getenv("BESLUT_WINDOW_BYTES");
@@ -409,7 +394,7 @@ static seg_t *next_segment(wdoc_t *w)
 
 static void normalize_segment(wdoc_t *w, seg_t *g)
 {
-	double t0 = now();
+	double t0 = time_now();
 	int cont = g->idx > 0 && !w->prev_ends_page; /* its first page goes on from the one before */
 	if (!w->budget_known) /* the whole text's budget, given as the text comes */
 		w->budget += (g->idx == 0 ? 1000 : 0) + g->text.len / 8192;
@@ -436,7 +421,7 @@ static void normalize_segment(wdoc_t *w, seg_t *g)
 		g->gpages[g->ngpages++] = (norm_page_t){sp, g->nr.pages[k].number};
 		w->pages_seen++;
 	}
-	w->env->t_normalize += now() - t0;
+	w->env->t_normalize += time_now() - t0;
 }
 
 /* Append the normalized bytes [a, b) of g to the view, and its text to
@@ -502,7 +487,7 @@ static int cmp_u32(const void *a, const void *b)
 static void flush(wdoc_t *w, uint64_t horizon, value_t *warnings)
 {
 	window_env_t *env = w->env;
-	double t0 = now();
+	double t0 = time_now();
 	recvec_t batch = RECVEC_INIT;
 	size_t keep = 0;
 	for (size_t i = 0; i < w->npend; i++) {
@@ -574,7 +559,7 @@ static void flush(wdoc_t *w, uint64_t horizon, value_t *warnings)
 		memmove(w->pages, w->pages + drop, (w->npages - drop) * sizeof *w->pages);
 		w->npages -= drop;
 	}
-	env->t_assemble += now() - t0;
+	env->t_assemble += time_now() - t0;
 }
 
 /* The start of the last item among the pending records that is no
@@ -639,7 +624,7 @@ typedef window_tools_t vtools_t;
 static void run_view(const window_env_t *env, const vtools_t *tl, vres_t *r)
 {
 	seg_t *prev = r->prev, *cur = r->cur, *next = r->next;
-	double t1 = now();
+	double t1 = time_now();
 	view_t x;
 	memset(&x, 0, sizeof x);
 	if (prev && prev->nr.text.len) {
@@ -669,7 +654,7 @@ static void run_view(const window_env_t *env, const vtools_t *tl, vres_t *r)
 	}
 	tokenize_range(x.v.data ? x.v.data : "", 0, x.v.len, 1, tl->st, tl->toks);
 	grammar_annotate(env->grammar, tl->toks);
-	double t2 = now();
+	double t2 = time_now();
 	r->t_tok = t2 - t1;
 	r->first = tok_at(tl->toks, own0);
 	r->limit = tok_at(tl->toks, own1);
@@ -702,7 +687,7 @@ static void run_view(const window_env_t *env, const vtools_t *tl, vres_t *r)
 		q->end = sb0;
 	}
 	view_release(&x);
-	r->t_match = now() - t2;
+	r->t_match = time_now() - t2;
 }
 
 /* The segment's source bytes and pages go to the document's (sw, pages)
@@ -862,7 +847,7 @@ static void sched_work(sched_t *S, const vtools_t *tl)
 			S->merging = 1;
 			vres_t *r = &S->res[k % S->cap];
 			pthread_mutex_unlock(&S->mu);
-			double t0 = cpu_now();
+			double t0 = thread_cpu_now();
 			merge_view(w, r, tl);
 			free(r->carry);
 			if (r->arena) {
@@ -877,7 +862,7 @@ static void sched_work(sched_t *S, const vtools_t *tl)
 			}
 			S->mstate[k % S->cap] = 0;
 			S->nmerged++;
-			S->busy[0] += cpu_now() - t0;
+			S->busy[0] += thread_cpu_now() - t0;
 			S->merging = 0;
 			pthread_cond_broadcast(&S->cv);
 			continue;
@@ -885,7 +870,7 @@ static void sched_work(sched_t *S, const vtools_t *tl)
 		if (!S->reading && !S->end && !S->failed && S->nread < S->nmerged + S->ahead) {
 			S->reading = 1;
 			pthread_mutex_unlock(&S->mu);
-			double t0 = cpu_now();
+			double t0 = thread_cpu_now();
 			seg_t *g = next_segment(w);
 			int bad = w->src.in->error != NULL;
 			if (g && !bad)
@@ -902,7 +887,7 @@ static void sched_work(sched_t *S, const vtools_t *tl)
 				S->nread++;
 			}
 			S->reading = 0;
-			S->busy[1] += cpu_now() - t0;
+			S->busy[1] += thread_cpu_now() - t0;
 			pthread_cond_broadcast(&S->cv);
 			continue;
 		}
@@ -924,9 +909,9 @@ static void sched_work(sched_t *S, const vtools_t *tl)
 			}
 			S->mstate[k % S->cap] = 1;
 			pthread_mutex_unlock(&S->mu);
-			double t0 = cpu_now();
+			double t0 = thread_cpu_now();
 			run_view(w->env, tl, r); /* assumes no group blocked at its start: merge_view checks */
-			double t1 = cpu_now();
+			double t1 = thread_cpu_now();
 			pthread_mutex_lock(&S->mu);
 			S->busy[2] += t1 - t0;
 			S->mstate[k % S->cap] = 2;
@@ -935,9 +920,9 @@ static void sched_work(sched_t *S, const vtools_t *tl)
 		}
 		if (sched_finished(S))
 			break;
-		double t0 = now();
+		double t0 = time_now();
 		pthread_cond_wait(&S->cv, &S->mu);
-		S->wait += now() - t0;
+		S->wait += time_now() - t0;
 	}
 	pthread_mutex_unlock(&S->mu);
 }
@@ -975,13 +960,13 @@ static void run_segments(wdoc_t *w)
 		pthread_create(&tids[i], NULL, sched_thread, &ts[i]);
 	}
 	vtools_t own = {env->st, env->m, env->toks};
-	double t0 = now();
+	double t0 = time_now();
 	sched_work(&S, &own);
 	for (size_t i = 0; i + 1 < T; i++)
 		pthread_join(tids[i], NULL);
 	if (getenv("BESLUT_WINDOW_STATS"))
 		fprintf(stderr, "windows: %zu views (%zu matched again), %zu thread(s), %.3f s; CPU s: merge %.3f, "
-		        "read %.3f, match %.3f; waiting %.3f thread-seconds\n", S.nmerged, w->rematched, T, now() - t0, S.busy[0],
+		        "read %.3f, match %.3f; waiting %.3f thread-seconds\n", S.nmerged, w->rematched, T, time_now() - t0, S.busy[0],
 		        S.busy[1], S.busy[2], S.wait);
 	/* what a failure left: views matched and not merged, segments */
 	for (size_t k = S.nmerged; k < S.nmatch; k++) {
@@ -1008,7 +993,7 @@ static void run_segments(wdoc_t *w)
 int window_document(window_env_t *env, input_t *in, buf_t *head, int fd, buf_t *out, FILE **spill)
 {
 	*spill = NULL;
-	double t0 = now();
+	double t0 = time_now();
 	wdoc_t w;
 	memset(&w, 0, sizeof w);
 	w.env = env;
@@ -1060,7 +1045,7 @@ int window_document(window_env_t *env, input_t *in, buf_t *head, int fd, buf_t *
 			}
 		}
 	}
-	env->t_read += now() - t0;
+	env->t_read += time_now() - t0;
 	if (!in->error && rc == WINDOW_DONE) {
 		w.carry = asm_carry_new();
 		w.ngroups = matcher_groups(env->m);
@@ -1077,7 +1062,7 @@ int window_document(window_env_t *env, input_t *in, buf_t *head, int fd, buf_t *
 		return rc;
 	}
 	/* the document record */
-	double ta = now();
+	double ta = time_now();
 	char sha[65];
 	if (s->too_large) { /* as a whole read refuses it: nothing kept */
 		s->total = 0;
@@ -1115,7 +1100,7 @@ int window_document(window_env_t *env, input_t *in, buf_t *head, int fd, buf_t *
 	if (!in->error)
 		guard_document(&w, out, doc_at);
 	env->records = in->error ? 0 : asm_carry_records(w.carry) - (size_t)w.gdropped;
-	env->t_assemble += now() - ta;
+	env->t_assemble += time_now() - ta;
 	if (in->error || w.spill_failed) {
 		if (w.spill_failed && !in->error) {
 			/* nothing of the records could be kept: the document fails */

@@ -56,20 +56,6 @@ ARCHIVE_USAGE
 "its document record, status \"error\"); 2 usage error; 3 grammar, lexicon,\n"
 "dictionary or output error.\n";
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static double cpu_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static int usage_error(const char *msg, const char *arg)
 {
 	fprintf(stderr, "beslut: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
@@ -363,11 +349,11 @@ int main(int argc, char **argv)
 	double t_grammar = 0, c_grammar = 0, t_hash = 0;
 	if (o.dump == DUMP_NONE || o.dump == DUMP_MATCHES || o.dump == DUMP_TOKENS || dump_grammar || sub_load) {
 		int ne = 0, nw = 0;
-		t_grammar = now();
-		c_grammar = cpu_now();
+		t_grammar = time_now();
+		c_grammar = thread_cpu_now();
 		g = grammar_load_dir(gdir, lexdir, stderr, &ne, &nw);
-		t_grammar = now() - t_grammar;
-		c_grammar = cpu_now() - c_grammar;
+		t_grammar = time_now() - t_grammar;
+		c_grammar = thread_cpu_now() - c_grammar;
 		if (!g) {
 			fprintf(stderr, "beslut: cannot load the grammars in %s (%d error%s)\n", gdir, ne,
 			        ne == 1 ? "" : "s");
@@ -376,9 +362,9 @@ int main(int argc, char **argv)
 			return 3;
 		}
 		char hash[65], *herr = NULL;
-		t_hash = now();
+		t_hash = time_now();
 		int hrc = grammar_hash_dirs(gdir, lexdir, hash, &herr);
-		t_hash = now() - t_hash;
+		t_hash = time_now() - t_hash;
 		if (hrc != 0) {
 			fprintf(stderr, "beslut: %s\n", herr);
 			free(herr);

@@ -6,6 +6,8 @@
  */
 #include "util.h"
 
+#include <time.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -507,4 +509,18 @@ void sha256_final_hex(sha256_ctx_t *c, char out[65])
 			out[8 * k + 2 * j + 1] = hex[byte & 15];
 		}
 	out[64] = '\0';
+}
+
+double time_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+double thread_cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }

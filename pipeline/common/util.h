@@ -109,4 +109,8 @@ static inline uint64_t hash_words(const char *s, size_t n)
 	return h ^ (h >> 32);
 }
 
+/* Seconds on the monotonic clock, and CPU seconds of the calling thread. */
+double time_now(void);
+double thread_cpu_now(void);
+
 #endif

@@ -644,13 +644,6 @@ static int write_actors(sqlite_out_t *o, const tbl_t *t, const value_t *rec, sql
 	return 0;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static int exec(sqlite_out_t *o, const char *sql, char **err)
 {
 	if (sqlite3_exec(o->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
@@ -679,7 +672,7 @@ static int write_document(sqlite_out_t *o, value_t **recs, size_t n, char **err)
 			return -1;
 		o->in_tx = 1;
 		o->tx_docs = 0;
-		o->tx_start = now();
+		o->tx_start = time_now();
 	}
 	if (exec(o, "SAVEPOINT doc", err))
 		return -1;
@@ -775,7 +768,7 @@ static int write_document(sqlite_out_t *o, value_t **recs, size_t n, char **err)
 	item_at = NULL;
 	if (exec(o, "RELEASE doc", err))
 		goto fail;
-	if (++o->tx_docs >= BATCH_DOCS || now() - o->tx_start >= BATCH_SECONDS)
+	if (++o->tx_docs >= BATCH_DOCS || time_now() - o->tx_start >= BATCH_SECONDS)
 		return sqlite_out_commit(o, err);
 	return 0;
 fail:

@@ -53,13 +53,6 @@ struct archive {
 	int progress_shown;
 };
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* One per process: option strings stay reachable when main returns early. */
 static archive_t the_archive;
 
@@ -67,7 +60,7 @@ archive_t *archive_new(void)
 {
 	archive_t *a = &the_archive;
 	memset(a, 0, sizeof *a);
-	a->t0 = now();
+	a->t0 = time_now();
 	return a;
 }
 
@@ -484,7 +477,7 @@ static void tally(archive_t *a, const char *s, size_t len)
 
 static void progress(archive_t *a, int final)
 {
-	double t = now();
+	double t = time_now();
 	if (!a->progress || (!final && t - a->last < 0.25))
 		return;
 	a->last = t;
@@ -566,7 +559,7 @@ static void summary(archive_t *a)
 	}
 	if (!any)
 		buf_adds(&b, " none");
-	double el = now() - a->t0;
+	double el = time_now() - a->t0;
 	buf_printf(&b, "; %.1f MB in %.1f s", (double)a->bytes_done / 1e6, el);
 	if (a->db_path)
 		buf_printf(&b, " -> %s", a->db_path);

@@ -345,21 +345,6 @@ typedef struct worker {
 	run_stats_t stats;
 } worker_t;
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* CPU seconds of the calling thread. */
-static double cpu_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* A document longer than one window (window.h): its records go to a
  * temporary file (*spill), the document record to out.  Returns 1 when
  * done so, 0 when in was read whole for the whole-document path. */
@@ -403,7 +388,7 @@ static void process(worker_t *w, const input_ref_t *ref, buf_t *out, FILE **spil
 	input_t in;
 	memset(&in, 0, sizeof in);
 	*spill = NULL;
-	double t0 = now();
+	double t0 = time_now();
 	if (ref->err) {
 		in.path = xstrdup(ref->path);
 		in.doc = xstrdup(ref->doc);
@@ -416,15 +401,15 @@ static void process(worker_t *w, const input_ref_t *ref, buf_t *out, FILE **spil
 		int rc = read_input_head(ref->path, ref->doc, ref->named ? 0 : READ_REGULAR_ONLY, o->max_doc_bytes,
 		                         window_bytes(), &in, &head, &fd);
 		if (rc == 1) {
-			w->stats.t_read += now() - t0;
+			w->stats.t_read += time_now() - t0;
 			if (process_windows(w, &in, &head, fd, out, spill))
 				return;
-			t0 = now();
+			t0 = time_now();
 		}
 	} else {
 		read_input_ex(ref->path, ref->doc, ref->named ? 0 : READ_REGULAR_ONLY, o->max_doc_bytes, &in);
 	}
-	double t1 = now();
+	double t1 = time_now();
 	w->stats.t_read += t1 - t0;
 	w->stats.inputs++;
 	w->stats.bytes += in.src.len;
@@ -513,7 +498,7 @@ int run(const run_opts_t *o, run_stats_t *stats)
 {
 	run_stats_t total;
 	memset(&total, 0, sizeof total);
-	double t_start = now();
+	double t_start = time_now();
 	input_list_t inputs = {NULL, 0, 0};
 	build_inputs(&inputs, o->paths, o->npaths, o->quiet);
 	const char *same = input_is_output(&inputs, o->output);
@@ -524,10 +509,10 @@ int run(const run_opts_t *o, run_stats_t *stats)
 	}
 
 	char *derr = NULL;
-	double t_dict = now(), c_dict = cpu_now();
+	double t_dict = time_now(), c_dict = thread_cpu_now();
 	int dict_rc = dict_setup(o->dictionary, o->no_dictionary, &derr);
-	total.t_dict = now() - t_dict;
-	total.t_dict_cpu = cpu_now() - c_dict;
+	total.t_dict = time_now() - t_dict;
+	total.t_dict_cpu = thread_cpu_now() - c_dict;
 	if (dict_rc != 0) {
 		fprintf(stderr, "beslut: %s\n", derr);
 		free(derr);
@@ -551,7 +536,7 @@ int run(const run_opts_t *o, run_stats_t *stats)
 		nthreads = 1;
 	worker_t *ws = xcalloc((size_t)nthreads, sizeof *ws);
 	int setup_failed = 0;
-	double t_setup = now();
+	double t_setup = time_now();
 	for (int i = 0; i < nthreads && !setup_failed; i++)
 		setup_failed = worker_init(&ws[i], o) != 0;
 	/* a single input gets the other threads for its windows */
@@ -564,7 +549,7 @@ int run(const run_opts_t *o, run_stats_t *stats)
 		free(err);
 	}
 
-	total.t_setup = now() - t_setup;
+	total.t_setup = time_now() - t_setup;
 	if (!setup_failed && nthreads == 1) {
 		buf_t b = BUF_INIT;
 		for (size_t i = 0; i < inputs.n; i++) {
@@ -573,7 +558,7 @@ int run(const run_opts_t *o, run_stats_t *stats)
 			process(&ws[0], &inputs.v[i], &b, &sp);
 			deliver(o, &em, i, &b, sp);
 			if (i == 0)
-				total.t_first = now() - t_start;
+				total.t_first = time_now() - t_start;
 		}
 		buf_release(&b);
 	} else if (!setup_failed) {
@@ -596,7 +581,7 @@ int run(const run_opts_t *o, run_stats_t *stats)
 			deliver(o, &em, i, &b, sp);
 			buf_release(&b);
 			if (i == 0)
-				total.t_first = now() - t_start;
+				total.t_first = time_now() - t_start;
 		}
 		for (int i = 0; i < nthreads; i++)
 			pthread_join(tids[i], NULL);
@@ -620,7 +605,7 @@ int run(const run_opts_t *o, run_stats_t *stats)
 		fprintf(stderr, "beslut: %s\n", em.error);
 		free(em.error);
 	}
-	total.t_wall = now() - t_start;
+	total.t_wall = time_now() - t_start;
 	if (stats)
 		*stats = total;
 	if (setup_failed || rc != 0)

@@ -494,4 +494,19 @@ static inline void fz_check_jsonl(const char *out, size_t len, const char *doc, 
 		fz_fail("not exactly one document record", out, len);
 }
 
+/* The source's length as the first line (the document record) states it
+ * ("bytes": the input after gzip decoding), which every span must stay
+ * within. */
+static inline size_t fz_doc_bytes(const char *out, size_t len)
+{
+	const char *nl = memchr(out, '\n', len);
+	size_t n = nl ? (size_t)(nl - out) : len;
+	static const char key[] = "\"bytes\": ";
+	for (size_t i = 0; i + sizeof key - 1 < n; i++)
+		if (memcmp(out + i, key, sizeof key - 1) == 0)
+			return (size_t)strtoull(out + i + sizeof key - 1, NULL, 10);
+	fz_fail("document record without bytes", out, n);
+	return 0;
+}
+
 #endif

@@ -36,27 +36,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* The source's length as the document record states it ("bytes": the
- * input after gzip decoding), which every span must stay within. */
-static size_t doc_bytes(const char *out, size_t len)
-{
-	const char *nl = memchr(out, '\n', len);
-	size_t n = nl ? (size_t)(nl - out) : len;
-	static const char key[] = "\"bytes\": ";
-	for (size_t i = 0; i + sizeof key - 1 < n; i++)
-		if (memcmp(out + i, key, sizeof key - 1) == 0)
-			return (size_t)strtoull(out + i + sizeof key - 1, NULL, 10);
-	fz_fail("document record without bytes", out, n);
-	return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	beslut_doc *a = beslut_run(session, data, size, "fuzz.txt", 0);
 	beslut_doc *b = beslut_run(session, data, size, "fuzz.txt", 0);
 	size_t na = 0, nb = 0;
 	const char *ja = beslut_doc_jsonl(a, &na), *jb = beslut_doc_jsonl(b, &nb);
-	fz_check_jsonl(ja, na, "fuzz.txt", doc_bytes(ja, na));
+	fz_check_jsonl(ja, na, "fuzz.txt", fz_doc_bytes(ja, na));
 	if (na != nb || (na && memcmp(ja, jb, na) != 0)) {
 		size_t i = 0;
 		while (i < na && i < nb && ja[i] == jb[i])

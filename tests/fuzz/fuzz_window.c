@@ -111,19 +111,6 @@ static void run_file(beslut_session *s, size_t window, buf_t *out)
 	input_release(&in);
 }
 
-/* The source's length as the document record states it. */
-static size_t doc_bytes(const char *out, size_t len)
-{
-	const char *nl = memchr(out, '\n', len);
-	size_t n = nl ? (size_t)(nl - out) : len;
-	static const char key[] = "\"bytes\": ";
-	for (size_t i = 0; i + sizeof key - 1 < n; i++)
-		if (memcmp(out + i, key, sizeof key - 1) == 0)
-			return (size_t)strtoull(out + i + sizeof key - 1, NULL, 10);
-	fz_fail("document record without bytes", out, n);
-	return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t window = (size_t)256 << (size % 3);
@@ -131,7 +118,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_t a = BUF_INIT, b = BUF_INIT;
 	run_file(solo, window, &a);
 	run_file(pair, window, &b);
-	fz_check_jsonl(a.data ? a.data : "", a.len, "fuzz.txt", doc_bytes(a.data ? a.data : "", a.len));
+	fz_check_jsonl(a.data ? a.data : "", a.len, "fuzz.txt", fz_doc_bytes(a.data ? a.data : "", a.len));
 	if (a.len != b.len || (a.len && memcmp(a.data, b.data, a.len) != 0)) {
 		size_t i = 0;
 		while (i < a.len && i < b.len && a.data[i] == b.data[i])
