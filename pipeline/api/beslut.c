@@ -358,6 +358,8 @@ beslut_session *session_new(const grammar_t *g, const char *lexdir, int with_nor
 		return NULL;
 	}
 	if (g)
+		stemmer_set_annotator(s->st, grammar_annotate_word, g);
+	if (g)
 		s->m = matcher_new(g);
 	return s;
 }

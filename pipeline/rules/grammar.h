@@ -51,8 +51,14 @@ const tok_lang_t *grammar_lang(const grammar_t *g);
  * Used by assemble for party codes and roles. */
 const char *grammar_lexicon_value(const grammar_t *g, const char *cls, const char *word);
 
-/* Fill sym, stem_sym and classes of every token from the grammar's tables. */
+/* Fill sym, stem_sym and classes of every token from the grammar's tables
+ * (nothing to do when the tokenizer did it: t->annot == g). */
 void grammar_annotate(const grammar_t *g, tokens_t *t);
+/* The same for one word, as a tok_annot_fn (stem.h) with ctx = the grammar:
+ * give it to a stemmer (stemmer_set_annotator) and its tokenizer fills the
+ * tokens in as it goes, once per distinct word. */
+void grammar_annotate_word(const void *ctx, const char *lower, size_t llen, const char *stem,
+                           size_t slen, uint32_t *sym, uint32_t *stem_sym, uint64_t *classes);
 
 matcher_t *matcher_new(const grammar_t *g);
 void matcher_free(matcher_t *m);

@@ -761,8 +761,20 @@ size_t grammar_rule_count(const grammar_t *g)
 	return g ? g->nrules : 0;
 }
 
+void grammar_annotate_word(const void *ctx, const char *lower, size_t llen, const char *stem,
+                           size_t slen, uint32_t *sym, uint32_t *stem_sym, uint64_t *classes)
+{
+	const grammar_t *g = ctx;
+	uint32_t s = sym_find(g, lower, llen);
+	*sym = s;
+	*stem_sym = stem ? sym_find(g, stem, slen) : s;
+	*classes = s ? g->sym_start[s] : 0;
+}
+
 void grammar_annotate(const grammar_t *g, tokens_t *t)
 {
+	if (t->annot == g) /* the tokenizer did it (grammar_annotate_word) */
+		return;
 	for (size_t i = 0; i < t->n; i++) {
 		token_t *k = &t->v[i];
 		const char *lw = t->pool.data + k->lower;

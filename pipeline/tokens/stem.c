@@ -8,6 +8,7 @@
  * when it fills (see stem.h).
  */
 #include "stem.h"
+#include "words.h"
 #include "common/limits.h"
 #include "common/util.h"
 
@@ -30,6 +31,9 @@ struct stemmer {
 	size_t used;
 	arena_t arena;       /* words and stems of the memo */
 	size_t hits, misses;
+	word_memo_t *words;  /* the tokenizer's memo (words.h), made on first use */
+	tok_annot_fn annot;  /* the grammar's symbols of a word, NULL: none */
+	const void *annot_ctx;
 };
 
 stemmer_t *stemmer_new(const tok_lang_t *lang)
@@ -52,6 +56,7 @@ void stemmer_free(stemmer_t *s)
 		sb_stemmer_delete(s->sb);
 	free(s->slot);
 	arena_release(&s->arena);
+	word_memo_free(s->words);
 	free(s);
 }
 
@@ -88,6 +93,38 @@ void stemmer_stats(const stemmer_t *s, size_t *hits, size_t *misses)
 {
 	*hits = s->hits;
 	*misses = s->misses;
+	if (s->words)
+		word_memo_stats(s->words, hits, misses);
+}
+
+void stemmer_set_annotator(stemmer_t *s, tok_annot_fn fn, const void *ctx)
+{
+	s->annot = fn;
+	s->annot_ctx = ctx;
+}
+
+tok_annot_fn stemmer_annotator(const stemmer_t *s, const void **ctx)
+{
+	*ctx = s->annot_ctx;
+	return s->annot;
+}
+
+word_memo_t *stemmer_words(stemmer_t *s)
+{
+	if (!s->words)
+		s->words = word_memo_new(BESLUT_STEM_CACHE_SLOTS);
+	return s->words;
+}
+
+const char *stemmer_stem_raw(stemmer_t *s, const char *lower, size_t len, size_t *out_len)
+{
+	const sb_symbol *st = s->sb ? sb_stemmer_stem(s->sb, (const sb_symbol *)lower, (int)len) : NULL;
+	if (!st) {
+		*out_len = len;
+		return lower;
+	}
+	*out_len = (size_t)sb_stemmer_length(s->sb);
+	return (const char *)st;
 }
 
 const char *stemmer_stem(stemmer_t *s, const char *lower, size_t len, size_t *out_len)

@@ -21,8 +21,17 @@
 #define BESLUT_STEM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct stemmer stemmer_t;
+typedef struct word_memo word_memo_t;
+
+/* What a grammar knows of a word: the symbols of its lower-cased form and
+ * of its stem (stem NULL: the stem is the lower-cased form) and the
+ * lexicon classes of the form.  A pure function of its arguments for a
+ * given ctx, so the tokenizer may remember its answers (tokenize.h). */
+typedef void (*tok_annot_fn)(const void *ctx, const char *lower, size_t llen, const char *stem,
+                             size_t slen, uint32_t *sym, uint32_t *stem_sym, uint64_t *classes);
 
 typedef struct tok_lang {
 	const char *stemmer;         /* Snowball algorithm name; NULL: no stemming (stem == word) */
@@ -39,7 +48,16 @@ int stemmer_known(const char *name);
 /* Whether lower[0..n) is one of the language's abbreviations (s may be NULL). */
 int stemmer_abbrev(const stemmer_t *s, const char *lower, size_t n);
 const char *stemmer_stem(stemmer_t *s, const char *lower, size_t len, size_t *out_len);
-/* Memo statistics (for the benchmark). */
+/* The stem of lower[0..len) without the memo (valid until the next call). */
+const char *stemmer_stem_raw(stemmer_t *s, const char *lower, size_t len, size_t *out_len);
+/* Memo statistics (for the benchmark): stem memo and word memo together. */
 void stemmer_stats(const stemmer_t *s, size_t *hits, size_t *misses);
+/* Let the tokenizer fill in the symbols of its tokens with fn (ctx: its
+ * grammar); fn NULL: leave them zero.  Set once, before the first use. */
+void stemmer_set_annotator(stemmer_t *s, tok_annot_fn fn, const void *ctx);
+tok_annot_fn stemmer_annotator(const stemmer_t *s, const void **ctx);
+/* The thread's word memo (words.h), made on first use with
+ * BESLUT_STEM_CACHE_SLOTS slots. */
+word_memo_t *stemmer_words(stemmer_t *s);
 
 #endif

@@ -11,6 +11,7 @@
  * marks sentence boundaries and heading lines.
  */
 #include "tokenize.h"
+#include "words.h"
 #include "common/limits.h"
 
 #include <stdlib.h>
@@ -85,14 +86,15 @@ static inline int char_class(const unsigned char *p, size_t left, int *n, int32_
 	return C_OTHER;
 }
 
-/* Append the lower-cased form of s[0..n) to the pool (the caller reserved
- * 2n + 4 bytes).  Sets *letters and *upper to the count of letters and of
- * upper-case letters, and *first_upper when the first letter is upper case. */
-static void lower_into(buf_t *pool, const char *s, size_t n, size_t *letters, size_t *upper,
-                       int *first_upper)
+/* Write the lower-cased form of s[0..n) and a NUL to out (room for n + 1
+ * bytes: no form is longer than its source) and return its length.  Sets
+ * *letters and *upper to the count of letters and of upper-case letters,
+ * and *first_upper when the first letter is upper case. */
+static size_t lower_into(char *dst, const char *s, size_t n, size_t *letters, size_t *upper,
+                         int *first_upper)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	char *o = pool->data + pool->len;
+	char *o = dst;
 	size_t i = 0, nl = 0, nu = 0;
 	int fu = -1;
 	while (i < n) {
@@ -145,10 +147,63 @@ static void lower_into(buf_t *pool, const char *s, size_t n, size_t *letters, si
 		i += (size_t)len;
 	}
 	*o = '\0';
-	pool->len = (size_t)(o - pool->data);
 	*letters = nl;
 	*upper = nu;
 	*first_upper = fu > 0;
+	return (size_t)(o - dst);
+}
+
+/* A hash of the memo key s[0..n): hash_words' mixing, with the last
+ * partial word read whole and masked when s has eight bytes before lim. */
+static inline uint64_t key_hash(const char *s, size_t n, const char *lim)
+{
+	if (__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__ || n > 8 || lim - s < 8)
+		return hash_words(s, n);
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n, w;
+	memcpy(&w, s, 8);
+	if (n == 8) {
+		h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+		h ^= h >> 32;
+	} else {
+		w &= (1ull << (8 * n)) - 1;
+		h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
+	}
+	h ^= h >> 29;
+	h *= 0x9E3779B97F4A7C15ull;
+	return h ^ (h >> 32);
+}
+
+/* The forms of the token s[0..n) of kind `kind`: lower-cased form, stem
+ * (st NULL: none), case flags and, with an annotator, symbols, into *e,
+ * the lower-cased form into lower (n + 1 bytes) and *stem. */
+static void word_forms(const char *s, size_t n, tok_kind_t kind, stemmer_t *st, tok_annot_fn annot,
+                       const void *actx, word_entry_t *e, char *lower, const char **stem)
+{
+	size_t letters, upper;
+	int first_upper;
+	memset(e, 0, sizeof *e);
+	size_t ll = lower_into(lower, s, n, &letters, &upper, &first_upper);
+	e->llen = (uint16_t)ll;
+	if (kind == TK_WORD) {
+		if (first_upper)
+			e->flags |= TF_CAP;
+		if (letters >= 2 && upper == letters)
+			e->flags |= TF_UPPER;
+	}
+	*stem = lower;
+	e->stem_same = 1;
+	e->slen = e->llen;
+	if (kind == TK_WORD && st) {
+		size_t sl;
+		const char *sm = stemmer_stem_raw(st, lower, ll, &sl);
+		if (sl != ll || memcmp(sm, lower, sl) != 0) {
+			*stem = sm;
+			e->stem_same = 0;
+			e->slen = (uint16_t)sl;
+		}
+	}
+	if (annot)
+		annot(actx, lower, ll, e->stem_same ? NULL : *stem, e->slen, &e->sym, &e->stem_sym, &e->classes);
 }
 
 void tokenize_range(const char *text, size_t start, size_t end, uint32_t first_line,
@@ -158,6 +213,10 @@ void tokenize_range(const char *text, size_t start, size_t end, uint32_t first_l
 	t->n = 0;
 	buf_reset(&t->pool);
 	buf_grow(&t->pool, (end - start) + (end - start) / 2);
+	const void *actx = NULL;
+	tok_annot_fn annot = st ? stemmer_annotator(st, &actx) : NULL;
+	word_memo_t *wm = st ? stemmer_words(st) : NULL;
+	t->annot = annot ? actx : NULL;
 	uint32_t line = first_line;
 	int newlines = 2; /* the range starts a paragraph */
 	int space = 1;
@@ -224,7 +283,8 @@ void tokenize_range(const char *text, size_t start, size_t end, uint32_t first_l
 			i += (size_t)n;
 			kind = (cp == 0xA7) ? TK_SECT : TK_PUNCT;
 		}
-		GROW(t->v, t->cap, t->n + 1);
+		if (t->n == t->cap)
+			GROW(t->v, t->cap, t->n + 1);
 		token_t *k = &t->v[t->n];
 		memset(k, 0, sizeof *k);
 		k->col = TOK_COL_NONE;
@@ -246,29 +306,50 @@ void tokenize_range(const char *text, size_t start, size_t end, uint32_t first_l
 		}
 		newlines = 0;
 		space = 0;
-		k->lower = (uint32_t)t->pool.len;
-		buf_grow(&t->pool, 2 * (i - s) + 4);
-		size_t letters, upper;
-		int first_upper;
-		lower_into(&t->pool, text + s, i - s, &letters, &upper, &first_upper);
-		k->lower_len = (uint16_t)(t->pool.len - k->lower);
-		t->pool.len++; /* keep the NUL */
-		if (kind == TK_WORD) {
-			if (first_upper)
-				k->flags |= TF_CAP;
-			if (letters >= 2 && upper == letters)
-				k->flags |= TF_UPPER;
+		size_t tl = i - s;
+		const word_entry_t *e = NULL;
+		word_entry_t fresh;
+		const char *lower, *stem;
+		char tmp[WORD_MEMO_MAX_KEY + 1];
+		if (wm && tl <= WORD_MEMO_MAX_KEY) {
+			uint64_t h = key_hash(text + s, tl, text + end);
+			e = word_memo_find(wm, text + s, tl, h);
+			if (!e) {
+				word_forms(text + s, tl, kind, st, annot, actx, &fresh, tmp, &stem);
+				e = word_memo_put(wm, text + s, tl, h, &fresh, tmp, stem);
+			}
+			lower = word_lower(e);
+			stem = NULL;
+		} else {
+			if (t->lbuf.cap < tl + 1)
+				buf_grow(&t->lbuf, tl + 1);
+			word_forms(text + s, tl, kind, st, annot, actx, &fresh, t->lbuf.data, &stem);
+			e = &fresh;
+			lower = t->lbuf.data;
 		}
+		size_t need = (size_t)e->llen + 1 + (e->stem_same ? 0 : (size_t)e->slen + 1);
+		if (!t->pool.data || t->pool.cap - t->pool.len < need)
+			buf_grow(&t->pool, need);
+		char *o = t->pool.data + t->pool.len;
+		k->lower = (uint32_t)t->pool.len;
+		k->lower_len = e->llen;
 		k->stem = k->lower;
-		if (kind == TK_WORD && st) {
-			size_t sl;
-			const char *stem = stemmer_stem(st, t->pool.data + k->lower, k->lower_len, &sl);
-			if (sl != k->lower_len || memcmp(stem, t->pool.data + k->lower, sl) != 0) {
-				k->stem = (uint32_t)t->pool.len;
-				buf_add(&t->pool, stem, sl);
-				buf_addc(&t->pool, '\0');
+		k->flags |= e->flags;
+		k->sym = e->sym;
+		k->stem_sym = e->stem_sym;
+		k->classes = e->classes;
+		if (stem == NULL) { /* from the memo: lower and stem lie together */
+			memcpy(o, lower, need);
+		} else {
+			memcpy(o, lower, (size_t)e->llen + 1);
+			if (!e->stem_same) {
+				memcpy(o + e->llen + 1, stem, e->slen);
+				o[e->llen + 1 + e->slen] = '\0';
 			}
 		}
+		if (!e->stem_same)
+			k->stem = k->lower + e->llen + 1u;
+		t->pool.len += need;
 		t->n++;
 	}
 	if (t->n)
@@ -353,12 +434,37 @@ void tokenize(const char *text, size_t len, stemmer_t *st, tokens_t *t)
 	tokenize_range(text, 0, len, 1, st, t);
 }
 
+/* Characters (bytes that are no UTF-8 continuation byte) in s[0..n); may
+ * read s[0..8) whole when wide (s has eight bytes). */
+static inline size_t chars_in(const char *s, size_t n, int wide)
+{
+	const uint64_t HI = 0x8080808080808080ull;
+	size_t cont = 0, i = 0;
+	if (n <= 8 && wide && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) {
+		uint64_t x;
+		memcpy(&x, s, 8);
+		uint64_t c = x & ~(x << 1) & HI; /* 10xxxxxx: bit 7 set, bit 6 clear */
+		if (n < 8)
+			c &= (1ull << (8 * n)) - 1; /* little-endian: the first n bytes */
+		return n - (size_t)(((c >> 7) * 0x0101010101010101ull) >> 56);
+	}
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+		memcpy(&x, s + i, 8);
+		cont += (size_t)((((x & ~(x << 1) & HI) >> 7) * 0x0101010101010101ull) >> 56);
+	}
+	for (; i < n; i++)
+		cont += ((unsigned char)s[i] & 0xC0) == 0x80;
+	return n - cont;
+}
+
 void tokens_columns(tokens_t *t, size_t from, const char *text, const char *orig, size_t origlen,
                     const omap_t *omap)
 {
 	if (!orig)
 		return;
 	omap_cursor_t cur = {omap, 0};
+	size_t tend = t->n ? (size_t)t->v[t->n - 1].off + t->v[t->n - 1].len : 0; /* text is that long */
 	size_t pos = 0;  /* orig[pos] is at column col of its line */
 	long col = 0;
 	int known = 0;   /* pos and col describe a real position */
@@ -383,9 +489,7 @@ void tokens_columns(tokens_t *t, size_t from, const char *text, const char *orig
 			else if ((b & 0xC0) != 0x80)
 				col++;
 		}
-		long w = 0;
-		for (uint32_t i = 0; i < tk->len; i++)
-			w += ((unsigned char)text[tk->off + i] & 0xC0) != 0x80;
+		long w = (long)chars_in(text + tk->off, tk->len, tk->off + 8 <= tend);
 		long c = col + w / 2;
 		tk->col = (uint16_t)(c < TOK_COL_NONE ? c : TOK_COL_NONE - 1);
 	}
@@ -397,4 +501,6 @@ void tokens_release(tokens_t *t)
 	t->v = NULL;
 	t->n = t->cap = 0;
 	buf_release(&t->pool);
+	buf_release(&t->lbuf);
+	t->annot = NULL;
 }

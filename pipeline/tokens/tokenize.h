@@ -14,8 +14,13 @@
  * `lower/stem` into the token list's string pool.  All strings in the pool
  * are NUL-terminated.
  *
- * The fields sym, stem_sym and classes are left zero here and filled by the
- * grammar (grammar_annotate) from its own immutable tables.
+ * The fields sym, stem_sym and classes are filled by the grammar
+ * (grammar_annotate) from its own immutable tables — or here already, when
+ * the stemmer carries the grammar's annotator (stemmer_set_annotator); then
+ * tokens_t.annot names that grammar and grammar_annotate has nothing to do.
+ * The forms of a token (lower, stem, case flags, symbols) depend on its
+ * bytes alone and come from the stemmer's word memo (words.h), so a
+ * repeated word costs one hash probe and one copy.
  */
 #ifndef BESLUT_TOKENIZE_H
 #define BESLUT_TOKENIZE_H
@@ -68,9 +73,12 @@ typedef struct tokens {
 	token_t *v;   /* tokens in text order */
 	size_t n, cap;
 	buf_t pool;   /* lower-cased forms and stems, NUL-terminated */
+	buf_t lbuf;   /* scratch: the lower-cased form of a long token */
+	const void *annot; /* ctx of the annotator that filled sym, stem_sym and
+	                    * classes (stem.h), NULL: they are zero */
 } tokens_t;
 
-#define TOKENS_INIT {NULL, 0, 0, BUF_INIT}
+#define TOKENS_INIT {NULL, 0, 0, BUF_INIT, BUF_INIT, NULL}
 
 /* Tokenize text[0..len) into t (which is reset first).  st gives the
  * stems and the abbreviations (stem.h); it may be NULL (no stemming: stem

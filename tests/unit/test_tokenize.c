@@ -196,6 +196,128 @@ START_TEST(source_columns)
 	ck_assert_uint_eq(T.v[0].col, 4);  /* "Ja" at 3 */
 	ck_assert_uint_eq(T.v[1].col, 16); /* "X" after two tabs */
 	omap_release(&m);
+	/* characters, not bytes: short and long words, ASCII or not, eight
+	 * bytes before the end of the text or fewer */
+	const char *u = "Överförmyndarnämndens \xc3\x85r\xc3\xa5 Ek\tb\xc3\xa4sta\nNej \xc3\x84ndrade";
+	tokenize(u, strlen(u), ST, &T);
+	tokens_columns(&T, 0, u, u, strlen(u), NULL);
+	ck_assert_uint_eq(T.n, 6);
+	ck_assert_uint_eq(T.v[0].col, 10); /* 21 characters (24 bytes) */
+	ck_assert_uint_eq(T.v[1].col, 23); /* "Årå" at 22 */
+	ck_assert_uint_eq(T.v[2].col, 27); /* "Ek" at 26 */
+	ck_assert_uint_eq(T.v[3].col, 34); /* "bästa" after the tab at 32 */
+	ck_assert_uint_eq(T.v[4].col, 1);  /* "Nej" */
+	ck_assert_uint_eq(T.v[5].col, 7);  /* "Ändrade" at 4, 7 characters */
+}
+END_TEST
+
+/* The forms of a token come from the word memo after its first sight:
+ * the same as a fresh stemmer (no memo yet) and as the path of long
+ * tokens (never remembered) give, for ASCII and non-ASCII words alike. */
+static void same_tokens(const tokens_t *a, const tokens_t *b)
+{
+	ck_assert_uint_eq(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		const token_t *x = &a->v[i], *y = &b->v[i];
+		ck_assert_uint_eq(x->off, y->off);
+		ck_assert_uint_eq(x->len, y->len);
+		ck_assert_uint_eq(x->kind, y->kind);
+		ck_assert_uint_eq(x->flags, y->flags);
+		ck_assert_uint_eq(x->lower_len, y->lower_len);
+		ck_assert_str_eq(tok_lower(a, x), tok_lower(b, y));
+		ck_assert_str_eq(tok_stem(a, x), tok_stem(b, y));
+		ck_assert_int_eq(x->stem == x->lower, y->stem == y->lower);
+		ck_assert_uint_eq(x->sym, y->sym);
+		ck_assert_uint_eq(x->stem_sym, y->stem_sym);
+		ck_assert_uint_eq(x->classes, y->classes);
+	}
+}
+
+START_TEST(memo_gives_the_same_tokens)
+{
+	const char *s = "Reservationer RESERVATIONER reservationer Ärendet ärendet ÄRENDET "
+	                "naïve Naïve Ωmega ωmega SD:s 2020-10-14 § 12. Beslut beslut, Ordförandens";
+	tokenize(s, strlen(s), ST, &T); /* fills the memo */
+	tokens_t again = TOKENS_INIT, fresh = TOKENS_INIT;
+	tokenize(s, strlen(s), ST, &again); /* from the memo */
+	stemmer_t *st2 = stemmer_new(grammar_lang(G));
+	tokenize(s, strlen(s), st2, &fresh); /* computed */
+	same_tokens(&again, &fresh);
+	same_tokens(&T, &fresh);
+	/* the same words as one another: an upper-case word and its
+	 * lower-case twin share forms, not case flags */
+	ck_assert_str_eq(tok_lower(&T, &T.v[0]), tok_lower(&T, &T.v[2]));
+	ck_assert_str_eq(tok_stem(&T, &T.v[3]), tok_stem(&T, &T.v[5]));
+	ck_assert(T.v[1].flags & TF_UPPER);
+	ck_assert(!(T.v[2].flags & (TF_UPPER | TF_CAP)));
+	ck_assert(T.v[3].flags & TF_CAP);
+	ck_assert_str_eq(tok_lower(&T, &T.v[8]), "ωmega");
+	ck_assert_str_eq(tok_lower(&T, &T.v[9]), "ωmega");
+	size_t h, m;
+	stemmer_stats(ST, &h, &m);
+	ck_assert_uint_eq(h + m, 2 * T.n);
+	ck_assert_uint_ge(h, T.n);
+	tokens_release(&again);
+	tokens_release(&fresh);
+	stemmer_free(st2);
+}
+END_TEST
+
+START_TEST(long_tokens_bypass_the_memo)
+{
+	/* 70 and 80 letters: longer than the memo's keys */
+	char s[256];
+	snprintf(s, sizeof s, "%s %s", "Överklagandena-överklagandena-överklagandena-överklagandena-Xx",
+	         "ÖVERKLAGANDENA-ÖVERKLAGANDENA-ÖVERKLAGANDENA-ÖVERKLAGANDENA-ÖVERKLAGANDENA");
+	tokenize(s, strlen(s), ST, &T);
+	ck_assert_uint_eq(T.n, 2);
+	ck_assert_uint_gt(T.v[0].len, 64);
+	ck_assert_str_eq(tok_lower(&T, &T.v[0]),
+	                 "överklagandena-överklagandena-överklagandena-överklagandena-xx");
+	ck_assert(T.v[0].flags & TF_CAP);
+	ck_assert(T.v[1].flags & TF_UPPER);
+	for (size_t i = 0; i < T.n; i++) {
+		size_t sl;
+		const char *want = stemmer_stem(ST, tok_lower(&T, &T.v[i]), T.v[i].lower_len, &sl);
+		ck_assert_uint_eq(strlen(tok_stem(&T, &T.v[i])), sl);
+		ck_assert_mem_eq(tok_stem(&T, &T.v[i]), want, sl);
+	}
+	ck_assert_str_ne(tok_stem(&T, &T.v[1]), tok_lower(&T, &T.v[1]));
+}
+END_TEST
+
+/* With the grammar's annotator the tokenizer fills in the symbols, once
+ * per distinct word, and grammar_annotate finds them done. */
+static size_t annot_calls;
+static void count_annot(const void *ctx, const char *lower, size_t llen, const char *stem, size_t slen,
+                        uint32_t *sym, uint32_t *stem_sym, uint64_t *classes)
+{
+	annot_calls++;
+	grammar_annotate_word(ctx, lower, llen, stem, slen, sym, stem_sym, classes);
+}
+
+START_TEST(annotator_fills_symbols)
+{
+	const char *s = "Kommunstyrelsen beslutar att bifalla yrkandet. Kommunstyrelsen beslutar";
+	tokens_t plain = TOKENS_INIT;
+	tokenize(s, strlen(s), ST, &plain);
+	ck_assert_ptr_null(plain.annot);
+	grammar_annotate(G, &plain);
+	stemmer_t *st2 = stemmer_new(grammar_lang(G));
+	stemmer_set_annotator(st2, count_annot, G);
+	annot_calls = 0;
+	tokenize(s, strlen(s), st2, &T);
+	ck_assert_ptr_eq(T.annot, G);
+	ck_assert_uint_eq(annot_calls, 6); /* the last two words are known */
+	same_tokens(&T, &plain);
+	grammar_annotate(G, &T); /* nothing left to do */
+	same_tokens(&T, &plain);
+	size_t nsym = 0;
+	for (size_t i = 0; i < T.n; i++)
+		nsym += T.v[i].sym != 0;
+	ck_assert_uint_gt(nsym, 0);
+	tokens_release(&plain);
+	stemmer_free(st2);
 }
 END_TEST
 
@@ -214,6 +336,9 @@ static Suite *suite(void)
 	tcase_add_test(t, source_columns);
 	tcase_add_test(t, long_runs_are_split);
 	tcase_add_test(t, no_language);
+	tcase_add_test(t, memo_gives_the_same_tokens);
+	tcase_add_test(t, long_tokens_bypass_the_memo);
+	tcase_add_test(t, annotator_fills_symbols);
 	suite_add_tcase(s, t);
 	return s;
 }
