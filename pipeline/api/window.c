@@ -190,6 +190,15 @@ static void cst_decode(wdoc_t *w, size_t p0)
 		memset(b + (k >> 3), 0, w->cst_cap - (k >> 3));
 	const unsigned char *p = (const unsigned char *)w->sw.data;
 	for (k = p0; k < n;) {
+		if (!(k & 7) && k + 8 <= n) { /* eight ASCII bytes: eight starts */
+			uint64_t x;
+			memcpy(&x, p + k, 8);
+			if (!(x & 0x8080808080808080ull)) {
+				b[k >> 3] = 0xFF;
+				k += 8;
+				continue;
+			}
+		}
 		int len = 1;
 		if (utf8_decode(p + k, n - k, &len) < 0 || len < 1)
 			len = 1;

@@ -469,12 +469,19 @@ size_t scan_lines(run_t *ru)
  * text widens its gaps to two or three spaces at most). */
 bool wide_gap(const unsigned char *s, size_t n)
 {
-	size_t run = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\t')
-			return true;
-		run = s[i] == ' ' ? run + 1 : 0;
-		if (run >= 4)
+	if (memchr(s, '\t', n))
+		return true;
+	/* four spaces in a row cover one position i with i % 4 == 3: look
+	 * at those only, and around them at most three each side */
+	for (size_t i = 3; i < n; i += 4) {
+		if (s[i] != ' ')
+			continue;
+		size_t a = i, b = i + 1;
+		while (a > 0 && i - a < 3 && s[a - 1] == ' ')
+			a--;
+		while (b < n && b - i < 4 && s[b] == ' ')
+			b++;
+		if (b - a >= 4)
 			return true;
 	}
 	return false;
