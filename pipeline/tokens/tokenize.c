@@ -434,11 +434,27 @@ void tokenize(const char *text, size_t len, stemmer_t *st, tokens_t *t)
 	tokenize_range(text, 0, len, 1, st, t);
 }
 
+#define HI8 0x8080808080808080ull
+#define LO7 0x7F7F7F7F7F7F7F7Full
+
+/* 0x80 in each byte of x that equals c, else 0 (exact: no carries). */
+static inline uint64_t byte_eq(uint64_t x, unsigned char c)
+{
+	uint64_t y = x ^ (0x0101010101010101ull * c);
+	return ~(((y & LO7) + LO7) | y) & HI8;
+}
+
+/* Bytes of m (each 0x80 or 0) that are set. */
+static inline size_t bytes_set(uint64_t m)
+{
+	return (size_t)(((m >> 7) * 0x0101010101010101ull) >> 56);
+}
+
 /* Characters (bytes that are no UTF-8 continuation byte) in s[0..n); may
  * read s[0..8) whole when wide (s has eight bytes). */
 static inline size_t chars_in(const char *s, size_t n, int wide)
 {
-	const uint64_t HI = 0x8080808080808080ull;
+	const uint64_t HI = HI8;
 	size_t cont = 0, i = 0;
 	if (n <= 8 && wide && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) {
 		uint64_t x;
@@ -446,12 +462,12 @@ static inline size_t chars_in(const char *s, size_t n, int wide)
 		uint64_t c = x & ~(x << 1) & HI; /* 10xxxxxx: bit 7 set, bit 6 clear */
 		if (n < 8)
 			c &= (1ull << (8 * n)) - 1; /* little-endian: the first n bytes */
-		return n - (size_t)(((c >> 7) * 0x0101010101010101ull) >> 56);
+		return n - bytes_set(c);
 	}
 	for (; i + 8 <= n; i += 8) {
 		uint64_t x;
 		memcpy(&x, s + i, 8);
-		cont += (size_t)((((x & ~(x << 1) & HI) >> 7) * 0x0101010101010101ull) >> 56);
+		cont += bytes_set(x & ~(x << 1) & HI);
 	}
 	for (; i < n; i++)
 		cont += ((unsigned char)s[i] & 0xC0) == 0x80;
@@ -480,14 +496,27 @@ void tokens_columns(tokens_t *t, size_t from, const char *text, const char *orig
 			col = 0;
 			known = 1;
 		}
-		for (; pos < a; pos++) {
-			unsigned char b = (unsigned char)orig[pos];
-			if (b == '\n')
-				col = 0;
-			else if (b == '\t')
-				col = (col / 8 + 1) * 8;
-			else if ((b & 0xC0) != 0x80)
-				col++;
+		while (pos < a) {
+			size_t m = a - pos < 8 ? a - pos : 8;
+			if (pos + 8 <= origlen && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) {
+				/* up to eight bytes at once when no line end or tab is among them */
+				uint64_t x, keep = m == 8 ? ~0ull : (1ull << (8 * m)) - 1;
+				memcpy(&x, orig + pos, 8);
+				if (!((byte_eq(x, '\n') | byte_eq(x, '\t')) & keep)) {
+					col += (long)(m - bytes_set((x & ~(x << 1) & HI8) & keep));
+					pos += m;
+					continue;
+				}
+			}
+			for (size_t e = pos + m; pos < e; pos++) {
+				unsigned char b = (unsigned char)orig[pos];
+				if (b == '\n')
+					col = 0;
+				else if (b == '\t')
+					col = (col / 8 + 1) * 8;
+				else if ((b & 0xC0) != 0x80)
+					col++;
+			}
 		}
 		long w = (long)chars_in(text + tk->off, tk->len, tk->off + 8 <= tend);
 		long c = col + w / 2;

@@ -321,6 +321,41 @@ START_TEST(annotator_fills_symbols)
 }
 END_TEST
 
+/* Columns on random lines of words, spaces, tabs, line ends and two- and
+ * three-byte characters: the same as counted from the start of each
+ * token's line, byte by byte. */
+START_TEST(columns_random_lines)
+{
+	static const char *const piece[] = {"a", "Xy", " ", "  ", "\t", "\n", "\xc3\xa5", "\xc3\x96rn", "\xe2\x80\x93",
+	                                    "2020", "kommunen", "\xc3\xa4r\xc3\xa5"};
+	unsigned seed = 12345;
+	char s[400];
+	for (int round = 0; round < 300; round++) {
+		size_t n = 0;
+		while (n < 300) {
+			seed = seed * 1103515245u + 12345u;
+			const char *p = piece[(seed >> 16) % (sizeof piece / sizeof *piece)];
+			memcpy(s + n, p, strlen(p));
+			n += strlen(p);
+		}
+		s[n] = '\0';
+		tokenize(s, n, ST, &T);
+		tokens_columns(&T, 0, s, s, n, NULL);
+		for (size_t k = 0; k < T.n; k++) {
+			size_t a = T.v[k].off, ls = a;
+			while (ls > 0 && s[ls - 1] != '\n')
+				ls--;
+			long col = 0, w = 0;
+			for (size_t i = ls; i < a; i++)
+				col = s[i] == '\t' ? (col / 8 + 1) * 8 : col + (((unsigned char)s[i] & 0xC0) != 0x80);
+			for (size_t i = a; i < a + T.v[k].len; i++)
+				w += ((unsigned char)s[i] & 0xC0) != 0x80;
+			ck_assert_uint_eq(T.v[k].col, (unsigned)(col + w / 2));
+		}
+	}
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("tokenize");
@@ -334,6 +369,7 @@ static Suite *suite(void)
 	tcase_add_test(t, numbered_points_end_sentences);
 	tcase_add_test(t, window_offsets_are_absolute);
 	tcase_add_test(t, source_columns);
+	tcase_add_test(t, columns_random_lines);
 	tcase_add_test(t, long_runs_are_split);
 	tcase_add_test(t, no_language);
 	tcase_add_test(t, memo_gives_the_same_tokens);
