@@ -307,49 +307,44 @@ void tokenize_range(const char *text, size_t start, size_t end, uint32_t first_l
 		newlines = 0;
 		space = 0;
 		size_t tl = i - s;
-		const word_entry_t *e = NULL;
+		const word_entry_t *e;
 		word_entry_t fresh;
-		const char *lower, *stem;
-		char tmp[WORD_MEMO_MAX_KEY + 1];
+		const char *stem;
 		if (wm && tl <= WORD_MEMO_MAX_KEY) {
 			uint64_t h = key_hash(text + s, tl, text + end);
 			e = word_memo_find(wm, text + s, tl, h);
 			if (!e) {
+				char tmp[WORD_MEMO_MAX_KEY + 1];
 				word_forms(text + s, tl, kind, st, annot, actx, &fresh, tmp, &stem);
 				e = word_memo_put(wm, text + s, tl, h, &fresh, tmp, stem);
 			}
-			lower = word_lower(e);
-			stem = NULL;
-		} else {
-			if (t->lbuf.cap < tl + 1)
-				buf_grow(&t->lbuf, tl + 1);
-			word_forms(text + s, tl, kind, st, annot, actx, &fresh, t->lbuf.data, &stem);
+			/* the memo holds "lower\0" or "lower\0stem\0": copy it whole */
+			size_t need = word_forms_len(e);
+			if (!t->pool.data || t->pool.cap - t->pool.len < need)
+				buf_grow(&t->pool, need);
+			memcpy(t->pool.data + t->pool.len, word_lower(e), need);
+		} else { /* no memo, or a long token: the lower-cased form in place */
+			if (!t->pool.data || t->pool.cap - t->pool.len < tl + 1)
+				buf_grow(&t->pool, tl + 1);
+			word_forms(text + s, tl, kind, st, annot, actx, &fresh, t->pool.data + t->pool.len, &stem);
 			e = &fresh;
-			lower = t->lbuf.data;
+			if (!e->stem_same) { /* stem is libstemmer's: the pool may move */
+				size_t need = word_forms_len(e);
+				if (t->pool.cap - t->pool.len < need)
+					buf_grow(&t->pool, need);
+				char *o = t->pool.data + t->pool.len + e->llen + 1;
+				memcpy(o, stem, e->slen);
+				o[e->slen] = '\0';
+			}
 		}
-		size_t need = (size_t)e->llen + 1 + (e->stem_same ? 0 : (size_t)e->slen + 1);
-		if (!t->pool.data || t->pool.cap - t->pool.len < need)
-			buf_grow(&t->pool, need);
-		char *o = t->pool.data + t->pool.len;
 		k->lower = (uint32_t)t->pool.len;
 		k->lower_len = e->llen;
-		k->stem = k->lower;
+		k->stem = e->stem_same ? k->lower : k->lower + e->llen + 1u;
 		k->flags |= e->flags;
 		k->sym = e->sym;
 		k->stem_sym = e->stem_sym;
 		k->classes = e->classes;
-		if (stem == NULL) { /* from the memo: lower and stem lie together */
-			memcpy(o, lower, need);
-		} else {
-			memcpy(o, lower, (size_t)e->llen + 1);
-			if (!e->stem_same) {
-				memcpy(o + e->llen + 1, stem, e->slen);
-				o[e->llen + 1 + e->slen] = '\0';
-			}
-		}
-		if (!e->stem_same)
-			k->stem = k->lower + e->llen + 1u;
-		t->pool.len += need;
+		t->pool.len += word_forms_len(e);
 		t->n++;
 	}
 	if (t->n)
@@ -530,6 +525,5 @@ void tokens_release(tokens_t *t)
 	t->v = NULL;
 	t->n = t->cap = 0;
 	buf_release(&t->pool);
-	buf_release(&t->lbuf);
 	t->annot = NULL;
 }

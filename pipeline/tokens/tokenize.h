@@ -73,12 +73,11 @@ typedef struct tokens {
 	token_t *v;   /* tokens in text order */
 	size_t n, cap;
 	buf_t pool;   /* lower-cased forms and stems, NUL-terminated */
-	buf_t lbuf;   /* scratch: the lower-cased form of a long token */
 	const void *annot; /* ctx of the annotator that filled sym, stem_sym and
 	                    * classes (stem.h), NULL: they are zero */
 } tokens_t;
 
-#define TOKENS_INIT {NULL, 0, 0, BUF_INIT, BUF_INIT, NULL}
+#define TOKENS_INIT {NULL, 0, 0, BUF_INIT, NULL}
 
 /* Tokenize text[0..len) into t (which is reset first).  st gives the
  * stems and the abbreviations (stem.h); it may be NULL (no stemming: stem
