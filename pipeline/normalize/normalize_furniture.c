@@ -87,28 +87,59 @@ static bool lexicon_furniture(const normalizer_t *nz, const unsigned char *s, si
 	return cols >= 2;
 }
 
+/* Byte classes of line_key: 0 itself, 1 an ASCII capital (+32), 2 a
+ * digit, 3 a space or tab, 4 the second byte of a Latin-1 capital after
+ * C3 (+0x20, fold_byte). */
+static const uint8_t key_class[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 0, 4, 4, 4, 4, 4, 4, 4, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 /* Key of a line: folded, digit runs -> '#', spaces collapsed. */
 uint64_t line_key(const unsigned char *t, const nline_t *l)
 {
 	uint64_t h = FNV_OFF;
 	bool dig = false, sp = false;
 	for (size_t i = l->s; i < l->e; i++) {
-		unsigned char b = fold_byte(t, i, l->e);
-		if (b >= '0' && b <= '9') {
+		unsigned char b = t[i];
+		switch (key_class[b]) {
+		case 2:
 			if (!dig)
 				h = fnv_step(h, '#');
 			dig = true;
 			sp = false;
 			continue;
-		}
-		dig = false;
-		if (b == ' ' || b == '\t') {
+		case 3:
 			if (!sp)
 				h = fnv_step(h, ' ');
 			sp = true;
+			dig = false;
 			continue;
+		case 1:
+			b = (unsigned char)(b + 32);
+			break;
+		case 4:
+			if (i > 0 && t[i - 1] == 0xC3)
+				b = (unsigned char)(b + 0x20);
+			break;
+		default:
+			break;
 		}
-		sp = false;
+		dig = sp = false;
 		h = fnv_step(h, b);
 	}
 	return fnv_fin(h);

@@ -1359,45 +1359,6 @@ START_TEST(edit_kind_names)
 }
 END_TEST
 
-/* wide_gap (a tab, or four spaces in a row, inside a line) looks at every
- * fourth byte only: the same answer as a byte-by-byte scan on every
- * string of spaces, tabs and letters up to 12 bytes long with at most one
- * tab, and on long lines. */
-bool wide_gap(const unsigned char *s, size_t n); /* normalize_int.h */
-
-static bool wide_gap_ref(const unsigned char *s, size_t n)
-{
-	size_t run = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\t')
-			return true;
-		run = s[i] == ' ' ? run + 1 : 0;
-		if (run >= 4)
-			return true;
-	}
-	return false;
-}
-
-START_TEST(wide_gap_every_position)
-{
-	unsigned char b[64];
-	for (size_t n = 0; n <= 12; n++)
-		for (uint32_t bits = 0; bits < (1u << n); bits++)
-			for (size_t tab = 0; tab <= n; tab++) {
-				for (size_t i = 0; i < n; i++)
-					b[i] = (bits >> i & 1) ? ' ' : 'a';
-				if (tab < n)
-					b[tab] = '\t';
-				ck_assert_int_eq(wide_gap(b, n), wide_gap_ref(b, n));
-			}
-	memset(b, 'x', sizeof b);
-	memcpy(b + 57, "    ", 4);
-	ck_assert(wide_gap(b, 61) && !wide_gap(b, 60));
-	memcpy(b + 57, "x   ", 4);
-	ck_assert(!wide_gap(b, 64));
-}
-END_TEST
-
 static Suite *normalize_suite(void)
 {
 	Suite *s = suite_create("normalize");
@@ -1437,7 +1398,6 @@ static Suite *normalize_suite(void)
 	tcase_add_test(c, number_first_headings);
 	tcase_add_test(c, continuation_heading_furniture);
 	tcase_add_test(c, edit_kind_names);
-	tcase_add_test(c, wide_gap_every_position);
 	tcase_add_test(c, random_documents);
 	suite_add_tcase(s, c);
 	c = tcase_create("pathological");
