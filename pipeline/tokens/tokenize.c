@@ -206,6 +206,53 @@ static void word_forms(const char *s, size_t n, tok_kind_t kind, stemmer_t *st, 
 		annot(actx, lower, ll, e->stem_same ? NULL : *stem, e->slen, &e->sym, &e->stem_sym, &e->classes);
 }
 
+/* Lower-cased form and stem of token k into the pool, its case flags and
+ * symbols: from the memo (k->classes holds the key's hash) or computed. */
+static inline void token_forms(tokens_t *t, token_t *k, const char *text, stemmer_t *st, word_memo_t *wm,
+                               tok_annot_fn annot, const void *actx)
+{
+	size_t s = k->off, tl = k->len;
+	tok_kind_t kind = (tok_kind_t)k->kind;
+	const word_entry_t *e;
+	word_entry_t fresh;
+	const char *stem;
+	if (wm && tl <= WORD_MEMO_MAX_KEY) {
+		uint64_t h = k->classes;
+		e = word_memo_find(wm, text + s, tl, h);
+		if (!e) {
+			char tmp[WORD_MEMO_MAX_KEY + 1];
+			word_forms(text + s, tl, kind, st, annot, actx, &fresh, tmp, &stem);
+			e = word_memo_put(wm, text + s, tl, h, &fresh, tmp, stem);
+		}
+		/* the memo holds "lower\0" or "lower\0stem\0": copy it whole */
+		size_t need = word_forms_len(e);
+		if (!t->pool.data || t->pool.cap - t->pool.len < need)
+			buf_grow(&t->pool, need);
+		memcpy(t->pool.data + t->pool.len, word_lower(e), need);
+	} else { /* no memo, or a long token: the lower-cased form in place */
+		if (!t->pool.data || t->pool.cap - t->pool.len < tl + 1)
+			buf_grow(&t->pool, tl + 1);
+		word_forms(text + s, tl, kind, st, annot, actx, &fresh, t->pool.data + t->pool.len, &stem);
+		e = &fresh;
+		if (!e->stem_same) { /* stem is libstemmer's: the pool may move */
+			size_t need = word_forms_len(e);
+			if (t->pool.cap - t->pool.len < need)
+				buf_grow(&t->pool, need);
+			char *o = t->pool.data + t->pool.len + e->llen + 1;
+			memcpy(o, stem, e->slen);
+			o[e->slen] = '\0';
+		}
+	}
+	k->lower = (uint32_t)t->pool.len;
+	k->lower_len = e->llen;
+	k->stem = e->stem_same ? k->lower : k->lower + e->llen + 1u;
+	k->flags |= e->flags;
+	k->sym = e->sym;
+	k->stem_sym = e->stem_sym;
+	k->classes = e->classes;
+	t->pool.len += word_forms_len(e);
+}
+
 void tokenize_range(const char *text, size_t start, size_t end, uint32_t first_line,
                     stemmer_t *st, tokens_t *t)
 {
@@ -306,46 +353,16 @@ void tokenize_range(const char *text, size_t start, size_t end, uint32_t first_l
 		}
 		newlines = 0;
 		space = 0;
-		size_t tl = i - s;
-		const word_entry_t *e;
-		word_entry_t fresh;
-		const char *stem;
-		if (wm && tl <= WORD_MEMO_MAX_KEY) {
-			uint64_t h = key_hash(text + s, tl, text + end);
-			e = word_memo_find(wm, text + s, tl, h);
-			if (!e) {
-				char tmp[WORD_MEMO_MAX_KEY + 1];
-				word_forms(text + s, tl, kind, st, annot, actx, &fresh, tmp, &stem);
-				e = word_memo_put(wm, text + s, tl, h, &fresh, tmp, stem);
-			}
-			/* the memo holds "lower\0" or "lower\0stem\0": copy it whole */
-			size_t need = word_forms_len(e);
-			if (!t->pool.data || t->pool.cap - t->pool.len < need)
-				buf_grow(&t->pool, need);
-			memcpy(t->pool.data + t->pool.len, word_lower(e), need);
-		} else { /* no memo, or a long token: the lower-cased form in place */
-			if (!t->pool.data || t->pool.cap - t->pool.len < tl + 1)
-				buf_grow(&t->pool, tl + 1);
-			word_forms(text + s, tl, kind, st, annot, actx, &fresh, t->pool.data + t->pool.len, &stem);
-			e = &fresh;
-			if (!e->stem_same) { /* stem is libstemmer's: the pool may move */
-				size_t need = word_forms_len(e);
-				if (t->pool.cap - t->pool.len < need)
-					buf_grow(&t->pool, need);
-				char *o = t->pool.data + t->pool.len + e->llen + 1;
-				memcpy(o, stem, e->slen);
-				o[e->slen] = '\0';
-			}
-		}
-		k->lower = (uint32_t)t->pool.len;
-		k->lower_len = e->llen;
-		k->stem = e->stem_same ? k->lower : k->lower + e->llen + 1u;
-		k->flags |= e->flags;
-		k->sym = e->sym;
-		k->stem_sym = e->stem_sym;
-		k->classes = e->classes;
-		t->pool.len += word_forms_len(e);
+		/* the forms come in a second loop, the memo's lines fetched ahead */
+		k->classes = wm && i - s <= WORD_MEMO_MAX_KEY ? key_hash(text + s, i - s, text + end) : 0;
 		t->n++;
+	}
+	for (size_t j = 0; j < t->n; j++) {
+		if (wm && j + 16 < t->n)
+			word_memo_prefetch(wm, t->v[j + 16].classes, 0);
+		if (wm && j + 8 < t->n)
+			word_memo_prefetch(wm, t->v[j + 8].classes, 1);
+		token_forms(t, &t->v[j], text, st, wm, annot, actx);
 	}
 	if (t->n)
 		t->v[t->n - 1].flags |= TF_LINE_END | TF_PARA_END;

@@ -61,6 +61,18 @@ const word_entry_t *word_memo_find(word_memo_t *m, const char *key, size_t n, ui
 	return NULL;
 }
 
+void word_memo_prefetch(const word_memo_t *m, uint64_t h, int entry)
+{
+	const uint64_t *sl = &m->slot[(size_t)h & (m->nslots - 1)];
+	if (!entry) {
+		__builtin_prefetch(sl);
+		return;
+	}
+	uint64_t s = *sl;
+	if (s && s >> 32 == h >> 32)
+		__builtin_prefetch(m->ent + ((s & 0xFFFFFFFFu) - 1) * 8);
+}
+
 const word_entry_t *word_memo_put(word_memo_t *m, const char *key, size_t n, uint64_t h,
                                   const word_entry_t *e, const char *lower, const char *stem)
 {

@@ -51,6 +51,9 @@ void word_memo_stats(const word_memo_t *m, size_t *hits, size_t *misses);
 /* The entry of key[0..n) (n <= WORD_MEMO_MAX_KEY), h = hash_words(key, n);
  * NULL if there is none (counted as a miss).  Valid until the next put. */
 const word_entry_t *word_memo_find(word_memo_t *m, const char *key, size_t n, uint64_t h);
+/* A hint: fetch the slot of hash h into the cache (entry 0), or the entry
+ * its first slot names (entry 1), for a lookup a few tokens later. */
+void word_memo_prefetch(const word_memo_t *m, uint64_t h, int entry);
 /* Remember e (its fields; klen = n) with its key, lower-cased form and
  * stem (stem ignored when e->stem_same); returns the stored entry. */
 const word_entry_t *word_memo_put(word_memo_t *m, const char *key, size_t n, uint64_t h,
