@@ -50,6 +50,19 @@ static const unsigned char ASCII_CLASS[128] = {
 	C_ALPHA, C_ALPHA, C_ALPHA, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER,
 };
 
+/* 1 for the ASCII letters and digits (C_ALPHA, C_DIGIT), 0 for every other byte. */
+#define Z16 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+static const unsigned char ASCII_ALNUM[256] = {
+	Z16, Z16, Z16,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+	Z16, Z16, Z16, Z16, Z16, Z16, Z16, Z16,
+};
+#undef Z16
+
 static inline int ascii_class(unsigned char c)
 {
 	return c < 0x80 ? ASCII_CLASS[c] : C_OTHER;
@@ -153,18 +166,21 @@ static size_t lower_into(char *dst, const char *s, size_t n, size_t *letters, si
 	return (size_t)(o - dst);
 }
 
-/* A hash of the memo key s[0..n): hash_words' mixing, with the last
- * partial word read whole and masked when s has eight bytes before lim. */
+/* A hash of the memo key s[0..n), equal to hash_words(s, n): the last
+ * partial word is read whole and masked when eight bytes lie before lim. */
 static inline uint64_t key_hash(const char *s, size_t n, const char *lim)
 {
-	if (__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__ || n > 8 || lim - s < 8)
+	size_t tail = n & 7;
+	if (__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__ || (tail && lim - (s + n - tail) < 8))
 		return hash_words(s, n);
 	uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n, w;
-	memcpy(&w, s, 8);
-	if (n == 8) {
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
 		h = (h ^ w) * 0xFF51AFD7ED558CCDull;
 		h ^= h >> 32;
-	} else {
+	}
+	if (n) {
+		memcpy(&w, s, 8);
 		w &= (1ull << (8 * n)) - 1;
 		h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
 	}
@@ -253,6 +269,26 @@ static inline void token_forms(tokens_t *t, token_t *k, const char *text, stemme
 	t->pool.len += word_forms_len(e);
 }
 
+/* Tokens ls..le are a line (le + 1 starts the next one, its forms known):
+ * a heading when short, not ending a sentence, starting with a §, a
+ * number or a capital, and not continued by a lower-case word. */
+static void mark_heading(tokens_t *t, const char *text, size_t ls, size_t le)
+{
+	const token_t *last = &t->v[le];
+	const char *lc = text + last->off;
+	int ends_sentence = last->kind == TK_PUNCT && last->len == 1 &&
+	                    (*lc == '.' || *lc == '!' || *lc == '?' || *lc == ':' || *lc == ';' || *lc == ',');
+	const token_t *first = &t->v[ls];
+	int starts_ok = first->kind == TK_SECT || (first->flags & TF_CAP) || first->kind == TK_NUM;
+	/* a line continued by a lower-case word is not a heading */
+	const token_t *next = le + 1 < t->n ? &t->v[le + 1] : NULL;
+	int continued = next && !(next->flags & TF_PARA_START) && next->kind == TK_WORD &&
+	                !(next->flags & TF_CAP);
+	if (le - ls + 1 <= 14 && !ends_sentence && starts_ok && !continued)
+		for (size_t j = ls; j <= le; j++)
+			t->v[j].flags |= TF_HEADING;
+}
+
 void tokenize_range(const char *text, size_t start, size_t end, uint32_t first_line,
                     stemmer_t *st, tokens_t *t)
 {
@@ -289,7 +325,12 @@ void tokenize_range(const char *text, size_t start, size_t end, uint32_t first_l
 		if (cls == C_ALPHA || cls == C_DIGIT) {
 			kind = cls == C_ALPHA ? TK_WORD : TK_NUM;
 			i += (size_t)n;
-			while (i < end && i - s < BESLUT_MAX_TOKEN_BYTES) {
+			size_t lim = end - s > BESLUT_MAX_TOKEN_BYTES ? s + BESLUT_MAX_TOKEN_BYTES : end;
+			while (i < lim) {
+				while (i < lim && ASCII_ALNUM[p[i]]) /* the common case, one table load a byte */
+					i++;
+				if (i >= lim)
+					break;
 				int n2;
 				int32_t cp2;
 				int c2 = char_class(p + i, end - i, &n2, &cp2);
@@ -357,37 +398,24 @@ void tokenize_range(const char *text, size_t start, size_t end, uint32_t first_l
 		k->classes = wm && i - s <= WORD_MEMO_MAX_KEY ? key_hash(text + s, i - s, text + end) : 0;
 		t->n++;
 	}
+	size_t ls = 0; /* first token of the current line */
 	for (size_t j = 0; j < t->n; j++) {
 		if (wm && j + 16 < t->n)
 			word_memo_prefetch(wm, t->v[j + 16].classes, 0);
 		if (wm && j + 8 < t->n)
 			word_memo_prefetch(wm, t->v[j + 8].classes, 1);
 		token_forms(t, &t->v[j], text, st, wm, annot, actx);
+		if (j > 0 && (t->v[j].flags & TF_LINE_START)) { /* the line before is whole, and its next token */
+			mark_heading(t, text, ls, j - 1);
+			ls = j;
+		}
 	}
+	if (t->n)
+		mark_heading(t, text, ls, t->n - 1);
 	if (t->n)
 		t->v[t->n - 1].flags |= TF_LINE_END | TF_PARA_END;
 
-	/* Second pass: headings and sentences. */
-	size_t ls = 0;
-	while (ls < t->n) {
-		size_t le = ls;
-		while (!(t->v[le].flags & TF_LINE_END))
-			le++;
-		const token_t *last = &t->v[le];
-		const char *lc = text + last->off;
-		int ends_sentence = last->kind == TK_PUNCT && last->len == 1 &&
-		                    (*lc == '.' || *lc == '!' || *lc == '?' || *lc == ':' || *lc == ';' || *lc == ',');
-		const token_t *first = &t->v[ls];
-		int starts_ok = first->kind == TK_SECT || (first->flags & TF_CAP) || first->kind == TK_NUM;
-		/* a line continued by a lower-case word is not a heading */
-		const token_t *next = le + 1 < t->n ? &t->v[le + 1] : NULL;
-		int continued = next && !(next->flags & TF_PARA_START) && next->kind == TK_WORD &&
-		                !(next->flags & TF_CAP);
-		if (le - ls + 1 <= 14 && !ends_sentence && starts_ok && !continued)
-			for (size_t j = ls; j <= le; j++)
-				t->v[j].flags |= TF_HEADING;
-		ls = le + 1;
-	}
+	/* Sentences (headings are marked above, line by line). */
 	size_t line_first = 0; /* first token of the line of token j */
 	for (size_t j = 0; j < t->n; j++) {
 		token_t *k = &t->v[j];

@@ -151,6 +151,12 @@ START_TEST(long_runs_are_split)
 	ck_assert_uint_ge(T.n, n / 256);
 	for (size_t i = 0; i < T.n; i++)
 		ck_assert_uint_le(T.v[i].len, 256);
+	ck_assert_uint_eq(T.v[0].len, 256);
+	/* a two-byte letter that starts within the limit stays whole */
+	memcpy(s + 255, "\xc3\xa4", 2);
+	tokenize(s, n, ST, &T);
+	ck_assert_uint_eq(T.v[0].len, 257);
+	ck_assert_uint_eq(T.v[1].off, 257);
 	free(s);
 }
 END_TEST
