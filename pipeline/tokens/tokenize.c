@@ -192,6 +192,8 @@ static inline uint64_t key_hash(const char *s, size_t n, const char *lim)
 /* The forms of the token s[0..n) of kind `kind`: lower-cased form, stem
  * (st NULL: none), case flags and, with an annotator, symbols, into *e,
  * the lower-cased form into lower (n + 1 bytes) and *stem. */
+_Static_assert((TF_CAP | TF_UPPER) <= UINT8_MAX, "case flags fit word_entry_t.flags");
+
 static void word_forms(const char *s, size_t n, tok_kind_t kind, stemmer_t *st, tok_annot_fn annot,
                        const void *actx, word_entry_t *e, char *lower, const char **stem)
 {
@@ -202,9 +204,9 @@ static void word_forms(const char *s, size_t n, tok_kind_t kind, stemmer_t *st, 
 	e->llen = (uint16_t)ll;
 	if (kind == TK_WORD) {
 		if (first_upper)
-			e->flags |= TF_CAP;
+			e->flags |= (uint8_t)TF_CAP;
 		if (letters >= 2 && upper == letters)
-			e->flags |= TF_UPPER;
+			e->flags |= (uint8_t)TF_UPPER;
 	}
 	*stem = lower;
 	e->stem_same = 1;

@@ -76,7 +76,8 @@ void word_memo_prefetch(const word_memo_t *m, uint64_t h, int entry)
 const word_entry_t *word_memo_put(word_memo_t *m, const char *key, size_t n, uint64_t h,
                                   const word_entry_t *e, const char *lower, const char *stem)
 {
-	size_t need = sizeof *e + n + (size_t)e->llen + 1 + (e->stem_same ? 0 : (size_t)e->slen + 1);
+	int key_lower = n == e->llen && memcmp(key, lower, n) == 0;
+	size_t need = sizeof *e + (key_lower ? 0 : n) + (size_t)e->llen + 1 + (e->stem_same ? 0 : (size_t)e->slen + 1);
 	need = (need + 7) & ~(size_t)7;
 	if (m->used + 1 > m->nslots / 4 * 3 || m->len + need > m->budget) {
 		memset(m->slot, 0, m->nslots * sizeof *m->slot);
@@ -93,10 +94,13 @@ const word_entry_t *word_memo_put(word_memo_t *m, const char *key, size_t n, uin
 	size_t off = m->len;
 	word_entry_t *x = (word_entry_t *)(m->ent + off);
 	*x = *e;
-	x->klen = (uint16_t)n;
+	x->klen = (uint8_t)n;
+	x->key_lower = (uint8_t)key_lower;
 	char *p = (char *)(x + 1);
-	memcpy(p, key, n);
-	p += n;
+	if (!key_lower) {
+		memcpy(p, key, n);
+		p += n;
+	}
 	memcpy(p, lower, e->llen);
 	p[e->llen] = '\0';
 	if (!e->stem_same) {

@@ -25,17 +25,19 @@ typedef struct word_memo word_memo_t;
 typedef struct word_entry {
 	uint64_t classes;     /* lexicon classes of the lower-cased form */
 	uint32_t sym, stem_sym;
-	uint32_t flags;       /* TF_CAP | TF_UPPER (tokenize.h) */
-	uint16_t klen;        /* bytes of the key (surface form) */
+	uint8_t flags;        /* TF_CAP | TF_UPPER (tokenize.h; both below 256) */
+	uint8_t klen;         /* bytes of the key (surface form, <= WORD_MEMO_MAX_KEY) */
 	uint16_t llen;        /* bytes of the lower-cased form */
 	uint16_t slen;        /* bytes of the stem */
-	uint16_t stem_same;   /* the stem is the lower-cased form (slen == llen, no copy) */
-	/* then key[klen], lower[llen] '\0', and unless stem_same stem[slen] '\0' */
+	uint8_t stem_same;    /* the stem is the lower-cased form (slen == llen, no copy) */
+	uint8_t key_lower;    /* the key is the lower-cased form (not stored twice) */
+	/* then key[klen] unless key_lower, lower[llen] '\0', and unless
+	 * stem_same stem[slen] '\0': the entry's first klen bytes are the key */
 } word_entry_t;
 
 static inline const char *word_lower(const word_entry_t *e)
 {
-	return (const char *)(e + 1) + e->klen;
+	return (const char *)(e + 1) + (e->key_lower ? 0 : e->klen);
 }
 
 /* Bytes from word_lower(e) to copy: "lower\0" or "lower\0stem\0". */
