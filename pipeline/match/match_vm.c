@@ -404,30 +404,31 @@ static int vm_exec(matcher_t *m, const match_input_t *in, const rule_t *r, uint3
 	size_t sp = 0;
 	unsigned steps = *steps_io, steps0 = steps;
 	/* recording: in the prefix or not; the choice points below cbase are
-	 * the prefix's; cont steps were spent after it, s0 the steps at the
-	 * last exit */
+	 * the prefix's (0 when not after an exit); cont steps were spent after
+	 * it, s0 the steps at the last exit.  An instruction at or beyond plim
+	 * leaves the prefix (UINT32_MAX: not recording, or after an exit).
+	 * Nothing after the prefix leads back into it, so while after an exit
+	 * hi grows past the prefix: hp keeps the prefix's furthest
+	 * instruction meanwhile, hr the furthest beyond it. */
 	int inp = 1;
 	size_t cbase = 0;
 	unsigned csteps = 0, s0 = 0;
-	uint32_t plen = fm ? fm->len : 0, phi = 0;
+	uint32_t plim = fm ? r->entry + fm->len : UINT32_MAX, hp = 0, hr = 0;
 	for (;;) {
-		if (fm && inp) {
-			uint32_t off = pc - r->entry;
-			if (off >= plen) {
-				if (!fam_exit(m, fm, off, pos, steps - csteps)) {
-					fm = NULL;
-				} else {
-					inp = 0;
-					cbase = sp;
-					s0 = steps;
-				}
-			} else if (off > phi) {
-				phi = off;
+		if (pc >= plim) {
+			if (!fam_exit(m, fm, pc - r->entry, pos, steps - csteps)) {
+				fm = NULL;
+			} else {
+				inp = 0;
+				cbase = sp;
+				s0 = steps;
+				hp = hi;
 			}
+			plim = UINT32_MAX;
 		}
 		if (++steps > BESLUT_MATCH_STEP_BUDGET) {
 			*steps_io = steps;
-			*hi_io = hi;
+			*hi_io = hi > hr ? hi : hr;
 			m->exec_steps += steps - steps0;
 			return -1;
 		}
@@ -515,14 +516,12 @@ static int vm_exec(matcher_t *m, const match_input_t *in, const rule_t *r, uint3
 				if (ok >= 0) {
 					if (++steps > BESLUT_MATCH_STEP_BUDGET) {
 						*steps_io = steps;
-						*hi_io = hi;
+						*hi_io = hi > hr ? hi : hr;
 						m->exec_steps += steps - steps0;
 						return -1;
 					}
 					if (in_->a > hi)
 						hi = in_->a;
-					if (fm && inp && in_->a - r->entry > phi)
-						phi = in_->a - r->entry;
 					if (!ok) {
 						pc = in_->b;
 						continue;
@@ -570,7 +569,7 @@ static int vm_exec(matcher_t *m, const match_input_t *in, const rule_t *r, uint3
 		case OP_MATCH:
 			*end_out = pos;
 			*steps_io = steps;
-			*hi_io = hi;
+			*hi_io = hi > hr ? hi : hr;
 			m->exec_steps += steps - steps0;
 			return 1;
 		}
@@ -578,22 +577,31 @@ static int vm_exec(matcher_t *m, const match_input_t *in, const rule_t *r, uint3
 		for (;;) {
 			if (sp == 0) {
 				if (fm) {
-					if (!inp)
+					if (!inp) {
 						csteps += steps - s0;
+						if (hi > hr)
+							hr = hi;
+						hi = hp;
+					}
 					fm->complete = 1;
 					fm->pend = steps - csteps;
-					fm->phi = phi;
+					fm->phi = hi - r->entry;
 				}
 				*steps_io = steps;
-				*hi_io = hi;
+				*hi_io = hi > hr ? hi : hr;
 				m->exec_steps += steps - steps0;
 				return 0;
 			}
 			bt_t *b = &m->bt[--sp];
-			if (fm && !inp && sp < cbase) {
+			if (sp < cbase) {
 				/* the rest failed from this exit: back in the prefix */
 				csteps += steps - s0;
 				inp = 1;
+				cbase = 0;
+				plim = r->entry + fm->len;
+				if (hi > hr)
+					hr = hi;
+				hi = hp;
 			}
 			if (b->kind == BT_REG) {
 				m->regs[b->pc] = b->pos;
