@@ -287,6 +287,9 @@ static size_t candidates(matcher_t *m, const pindex_t *ix, const token_t *t, uin
  * starts afresh at the next document. */
 #define SIG_KEEP 65536
 
+/* Tokens ahead of the current one whose word table slot is fetched. */
+#define WT_AHEAD 16
+
 static void wt_clear(matcher_t *m)
 {
 	m->nwt = 0;
@@ -499,13 +502,29 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 			m->sig[k].pstamp = 0;
 		m->pgen = 1;
 	}
+	/* the word table is large and probed in no order: the hashes of the
+	 * texts first (in tsig, overwritten below), then each probe's slot
+	 * and entry are fetched into the cache a few tokens ahead */
+	if (m->sig_text)
+		for (uint32_t i = 0; i < n; i++)
+			m->tsig[i] = (uint32_t)hash_words(in->text + v[i].off, v[i].len);
 	for (uint32_t i = 0; i < n; i++) {
 		const token_t *t = &v[i];
 		uint32_t fl = t->flags & m->sig_flags;
 		uint32_t rx = 0, wi = UINT32_MAX, id;
 		if (m->sig_text) {
 			const char *txt = in->text + t->off;
-			uint32_t th = (uint32_t)hash_words(txt, t->len);
+			uint32_t th = m->tsig[i];
+			if (m->wth_cap) {
+				uint32_t mask = m->wth_cap - 1;
+				if (i + WT_AHEAD < n)
+					__builtin_prefetch(&m->wth[m->tsig[i + WT_AHEAD] & mask]);
+				if (i + WT_AHEAD / 2 < n) {
+					uint32_t e = m->wth[m->tsig[i + WT_AHEAD / 2] & mask];
+					if (e)
+						__builtin_prefetch(&m->wt[e - 1]);
+				}
+			}
 			wi = word_find(m, txt, t->len, th);
 			rx = m->wt[wi].rx;
 			/* the signature of the last token with this text, when its
