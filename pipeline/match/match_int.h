@@ -105,13 +105,12 @@ typedef struct sig {
 	uint32_t flags;           /* masked by sig_flags */
 	uint32_t rx;              /* regex result vector of its text (sig_text only) */
 	uint32_t hash;
-	uint32_t cand, ncand;     /* cpool[cand .. cand + ncand): rules that may start, guards passed; cand == UINT32_MAX: not yet built */
-	uint32_t dstamp;          /* document number its list below was made for */
-	uint32_t dcand, dncand;   /* dpool[dcand .. dcand + dncand): cand without the rules asleep in the document */
+	uint32_t mlo, mhi;        /* its rules that may start, guards passed: its smask row, 0 outside words [mlo, mhi) */
 	uint32_t need, nneed;     /* ts_done: npool[need .. need + nneed): the `need` sets it is in, ascending */
 	uint32_t pstamp;          /* pgen when its sets were added to tspres */
 	uint8_t kind;
 	uint8_t ts_done;          /* its token set bits are computed */
+	uint8_t cands_done;       /* its candidate rules are computed */
 } sig_t;
 
 struct matcher {
@@ -196,25 +195,24 @@ struct matcher {
 	uint32_t sigh_cap;        /* a power of two */
 	uint64_t *sigb;           /* per signature, sgw words: token set and predicate results */
 	size_t sigb_cap;          /* words allocated */
-	uint32_t *cpool;          /* candidate lists of the signatures */
-	size_t ncpool, cpool_cap;
+	uint32_t nrw;             /* words of a rule mask */
+	uint64_t *smask;          /* per signature, nrw words: its candidate rules */
+	size_t smask_cap;         /* words allocated */
+	uint64_t *awake;          /* nrw words: the rules not asleep (see "Sleeping rules") */
+	uint32_t *whead;          /* per token of the document: a rule that wakes there, or UINT32_MAX */
+	size_t whead_cap;
+	uint32_t *wnext;          /* per rule: the next rule that wakes at the same token */
 	uint32_t *npool;          /* need set lists of the signatures */
 	size_t nnpool, npool_cap;
 	uint32_t pgen;            /* sig_prepare calls (stamps pstamp) */
 	uint32_t *tsig;           /* per token of the document: its signature */
 	size_t tsig_cap;
-	uint32_t *tcand;          /* per token of the document: its candidate list (offset, count in cbase) */
-	size_t tcand_cap;
-	const uint32_t *cbase;    /* cpool, or dpool when rules are asleep in the document */
-	uint32_t *dpool;          /* candidate lists of the document's signatures without the sleeping rules */
-	size_t ndpool, dpool_cap;
 	uint64_t *tspres;         /* tsw words: token sets with a member in the document */
 	uint64_t *needmask;       /* tsw words: token sets that are the `need` of some filter */
 	uint32_t *occ_off;        /* per token set + 1: its members in the document are occ[occ_off[k] .. occ_off[k + 1]) (need sets only) */
 	uint32_t *occ;            /* those members, ascending per set */
 	size_t occ_cap;
 	uint8_t *ldead;           /* per filter list: no `need` of its filters occurs in the document */
-	uint32_t docno;           /* documents prepared (stamps dstamp) */
 	uint32_t last_n;          /* tokens of the last document (test hook) */
 	uint32_t *gsstamp;        /* per guard: tick of its last evaluation for a signature */
 	uint8_t *gsres;           /* per guard: the result then */
