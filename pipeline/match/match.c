@@ -585,9 +585,7 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 		uint64_t *b = m->sigb + (size_t)id * m->sgw;
 		if (!m->sig[id].ts_done) {
 			/* every token set, once per signature */
-			for (uint32_t k = 0; k < m->g->ntoksets; k++)
-				if (tokset_eval(m, in, &m->g->toksets[k], i))
-					b[k >> 6] |= 1ull << (k & 63);
+			tokset_row(m, in, b, i);
 			/* and the `need` sets among them, as a list */
 			uint32_t nn = 0;
 			for (uint32_t w = 0; w < m->tsw; w++)

@@ -208,6 +208,15 @@ struct matcher {
 	uint32_t *tsig;           /* per token of the document: its signature */
 	size_t tsig_cap;
 	uint64_t *tspres;         /* tsw words: token sets with a member in the document */
+	uint64_t *tsx_any;        /* tsw words: the token sets of every token */
+	uint64_t *tsx_cls;        /* per class bit c, tsw words: the sets with c in cls */
+	uint64_t *tsx_in;         /* per class bit c, tsw words: the sets with c in cls_in */
+	uint32_t *tsx_sym_off;    /* per symbol s: its sets are tsx_sym[tsx_sym_off[s] .. [s + 1]) */
+	uint32_t *tsx_sym;
+	uint32_t *tsx_stem_off;   /* the same by stem symbol */
+	uint32_t *tsx_stem;
+	uint32_t *tsx_pred;       /* the sets with predicates, ascending */
+	uint32_t ntsx_pred;
 	uint64_t *needmask;       /* tsw words: token sets that are the `need` of some filter */
 	uint32_t *occ_off;        /* per token set + 1: its members in the document are occ[occ_off[k] .. occ_off[k + 1]) (need sets only) */
 	uint32_t *occ;            /* those members, ascending per set */
@@ -227,7 +236,7 @@ struct matcher {
 /* Shared between the files of this stage. */
 int guard_eval(matcher_t *m, const match_input_t *in, uint32_t gd, uint32_t i);
 int guard_ok(matcher_t *m, const match_input_t *in, uint32_t gd, uint32_t i);
-int tokset_eval(matcher_t *m, const match_input_t *in, const tokset_t *s, uint32_t pos);
+void tokset_row(matcher_t *m, const match_input_t *in, uint64_t *b, uint32_t pos);
 void filters_reset(matcher_t *m);
 int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t i);
 int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32_t start,

@@ -305,6 +305,57 @@ static void rx_quick_init(matcher_t *m)
 	}
 }
 
+/* The token sets by what puts a token in them (see tokset_row): the sets
+ * of every token, by class bit, by inner class bit, by symbol and by stem
+ * symbol, and the sets with predicates. */
+static void tsx_csr(const grammar_t *g, int stem, uint32_t **off_out, uint32_t **list_out)
+{
+	uint32_t *off = xcalloc((size_t)g->nsyms + 3, sizeof *off);
+	for (uint32_t k = 0; k < g->ntoksets; k++) {
+		const tokset_t *s = &g->toksets[k];
+		uint32_t from = stem ? s->stem : s->sym, nm = stem ? s->nstem : s->nsym;
+		for (uint32_t q = 0; q < nm; q++)
+			if (g->tsv[from + q] <= g->nsyms)
+				off[g->tsv[from + q] + 2]++;
+	}
+	for (uint32_t x = 0; x <= g->nsyms + 1; x++)
+		off[x + 1] += off[x];
+	uint32_t *list = xmalloc(((size_t)off[g->nsyms + 2] + 1) * sizeof *list);
+	for (uint32_t k = 0; k < g->ntoksets; k++) {
+		const tokset_t *s = &g->toksets[k];
+		uint32_t from = stem ? s->stem : s->sym, nm = stem ? s->nstem : s->nsym;
+		for (uint32_t q = 0; q < nm; q++)
+			if (g->tsv[from + q] <= g->nsyms)
+				list[off[g->tsv[from + q] + 1]++] = k;
+	}
+	*off_out = off;
+	*list_out = list;
+}
+
+static void tsx_init(matcher_t *m)
+{
+	const grammar_t *g = m->g;
+	uint32_t w = m->tsw;
+	m->tsx_any = xcalloc(w + 1, sizeof *m->tsx_any);
+	m->tsx_cls = xcalloc((size_t)64 * w + 1, sizeof *m->tsx_cls);
+	m->tsx_in = xcalloc((size_t)64 * w + 1, sizeof *m->tsx_in);
+	m->tsx_pred = xmalloc(((size_t)g->ntoksets + 1) * sizeof *m->tsx_pred);
+	for (uint32_t k = 0; k < g->ntoksets; k++) {
+		const tokset_t *s = &g->toksets[k];
+		uint64_t bit = 1ull << (k & 63);
+		if (s->any)
+			m->tsx_any[k >> 6] |= bit;
+		for (uint64_t c = s->cls; c; c &= c - 1)
+			m->tsx_cls[(size_t)__builtin_ctzll(c) * w + (k >> 6)] |= bit;
+		for (uint64_t c = s->cls_in; c; c &= c - 1)
+			m->tsx_in[(size_t)__builtin_ctzll(c) * w + (k >> 6)] |= bit;
+		if (s->npred)
+			m->tsx_pred[m->ntsx_pred++] = k;
+	}
+	tsx_csr(g, 0, &m->tsx_sym_off, &m->tsx_sym);
+	tsx_csr(g, 1, &m->tsx_stem_off, &m->tsx_stem);
+}
+
 matcher_t *matcher_new(const grammar_t *g)
 {
 	matcher_t *m = xcalloc(1, sizeof *m);
@@ -344,6 +395,7 @@ matcher_t *matcher_new(const grammar_t *g)
 	m->ostamp = xcalloc(g->nrules + 1, sizeof *m->ostamp);
 	m->oreach = xcalloc(g->nrules + 1, sizeof *m->oreach);
 	pm_init(m);
+	tsx_init(m);
 	m->needmask = xcalloc(m->tsw + 1, sizeof *m->needmask);
 	for (uint32_t f = 0; f < g->nfilters; f++)
 		m->needmask[g->filters[f].need >> 6] |= 1ull << (g->filters[f].need & 63);
@@ -464,6 +516,14 @@ void matcher_free(matcher_t *m)
 	free(m->tsig);
 	free(m->tspres);
 	free(m->needmask);
+	free(m->tsx_any);
+	free(m->tsx_cls);
+	free(m->tsx_in);
+	free(m->tsx_sym_off);
+	free(m->tsx_sym);
+	free(m->tsx_stem_off);
+	free(m->tsx_stem);
+	free(m->tsx_pred);
 	free(m->occ_off);
 	free(m->occ);
 	free(m->ldead);

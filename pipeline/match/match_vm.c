@@ -223,29 +223,47 @@ int guard_ok(matcher_t *m, const match_input_t *in, uint32_t gd, uint32_t i)
 	return ok;
 }
 
-static inline int sorted_has(const uint32_t *v, uint32_t n, uint32_t key)
-{
-	return set_find(v, 0, n, key);
-}
-
-int tokset_eval(matcher_t *m, const match_input_t *in, const tokset_t *s, uint32_t pos)
+/* The token sets token pos is in, as bits ORed into b (tsw words): a set
+ * has it when it is `any`, when one of its classes starts at the token or
+ * has the token's symbol after its first word, when its symbols or stems
+ * have the token's, or else when one of its predicates accepts the token
+ * (tried in the order of the sets and of their predicates).  The first
+ * tests read the matcher's index of the sets (match_setup.c, tsx_init). */
+void tokset_row(matcher_t *m, const match_input_t *in, uint64_t *b, uint32_t pos)
 {
 	const grammar_t *g = m->g;
 	const token_t *t = &in->toks->v[pos];
-	if (s->any || (t->classes & s->cls))
-		return 1;
-	if (t->sym) {
-		if (g->sym_inner[t->sym] & s->cls_in)
-			return 1;
-		if ((s->symmask >> (t->sym & 63) & 1) && sorted_has(g->tsv + s->sym, s->nsym, t->sym))
-			return 1;
+	uint32_t w = m->tsw;
+	for (uint32_t k = 0; k < w; k++)
+		b[k] |= m->tsx_any[k];
+	for (uint64_t c = t->classes; c; c &= c - 1) {
+		const uint64_t *x = m->tsx_cls + (size_t)__builtin_ctzll(c) * w;
+		for (uint32_t k = 0; k < w; k++)
+			b[k] |= x[k];
 	}
-	if (t->stem_sym && (s->stemmask >> (t->stem_sym & 63) & 1) && sorted_has(g->tsv + s->stem, s->nstem, t->stem_sym))
-		return 1;
-	for (uint32_t q = 0; q < s->npred; q++)
-		if (pm_eval(m, in, g->tsv[s->pred + q], pos))
-			return 1;
-	return 0;
+	if (t->sym) {
+		for (uint64_t c = g->sym_inner[t->sym]; c; c &= c - 1) {
+			const uint64_t *x = m->tsx_in + (size_t)__builtin_ctzll(c) * w;
+			for (uint32_t k = 0; k < w; k++)
+				b[k] |= x[k];
+		}
+		for (uint32_t q = m->tsx_sym_off[t->sym]; q < m->tsx_sym_off[t->sym + 1]; q++)
+			b[m->tsx_sym[q] >> 6] |= 1ull << (m->tsx_sym[q] & 63);
+	}
+	if (t->stem_sym)
+		for (uint32_t q = m->tsx_stem_off[t->stem_sym]; q < m->tsx_stem_off[t->stem_sym + 1]; q++)
+			b[m->tsx_stem[q] >> 6] |= 1ull << (m->tsx_stem[q] & 63);
+	for (uint32_t q = 0; q < m->ntsx_pred; q++) {
+		uint32_t k = m->tsx_pred[q];
+		if (b[k >> 6] >> (k & 63) & 1)
+			continue;
+		const tokset_t *s = &g->toksets[k];
+		for (uint32_t p = 0; p < s->npred; p++)
+			if (pm_eval(m, in, g->tsv[s->pred + p], pos)) {
+				b[k >> 6] |= 1ull << (k & 63);
+				break;
+			}
+	}
 }
 
 /* Is token pos in token set k?  Read from its signature's bits (see
