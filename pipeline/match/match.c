@@ -313,6 +313,10 @@ static void sig_clear(matcher_t *m)
 		memset(m->sigh, 0, m->sigh_cap * sizeof *m->sigh);
 	/* the vectors the signatures and words refer to */
 	wt_clear(m);
+	if (m->symrx) {
+		memset(m->symrx, 0, ((size_t)m->g->nsyms + 2) * sizeof *m->symrx);
+		memset(m->symsig, 0, ((size_t)m->g->nsyms + 2) * sizeof *m->symsig);
+	}
 	m->nrxv = 0;
 	if (m->rxh)
 		memset(m->rxh, 0, m->rxh_cap * sizeof *m->rxh);
@@ -512,34 +516,54 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 			m->sig[k].pstamp = 0;
 		m->pgen = 1;
 	}
-	/* the word table is large and probed in no order: the hashes of the
-	 * texts first (in tsig, overwritten below), then each probe's slot
-	 * and entry are fetched into the cache a few tokens ahead */
+	/* A token whose text is its lower-cased form, a symbol of the grammar,
+	 * has the regex answers of that symbol's text: they are kept by
+	 * symbol (symrx), with the last signature of such a token (symsig),
+	 * and the word table is not probed.  The word table is large and
+	 * probed in no order: the hashes of the other texts first (in tsig,
+	 * overwritten below; 0 for the symbols'), then each probe's slot and
+	 * entry are fetched into the cache a few tokens ahead. */
 	if (m->sig_text)
-		for (uint32_t i = 0; i < n; i++)
-			m->tsig[i] = (uint32_t)hash_words(in->text + v[i].off, v[i].len);
+		for (uint32_t i = 0; i < n; i++) {
+			const char *txt = in->text + v[i].off;
+			if (v[i].sym && v[i].len == v[i].lower_len &&
+			    memcmp(txt, in->toks->pool.data + v[i].lower, v[i].len) == 0)
+				m->tsig[i] = 0;
+			else
+				m->tsig[i] = (uint32_t)hash_words(txt, v[i].len) | 1;
+		}
 	for (uint32_t i = 0; i < n; i++) {
 		const token_t *t = &v[i];
 		uint32_t fl = t->flags & m->sig_flags;
-		uint32_t rx = 0, wi = UINT32_MAX, id;
+		uint32_t rx = 0, wi = UINT32_MAX, *last = NULL, id;
 		if (m->sig_text) {
 			const char *txt = in->text + t->off;
 			uint32_t th = m->tsig[i];
 			if (m->wth_cap) {
 				uint32_t mask = m->wth_cap - 1;
-				if (i + WT_AHEAD < n)
+				if (i + WT_AHEAD < n && m->tsig[i + WT_AHEAD])
 					__builtin_prefetch(&m->wth[m->tsig[i + WT_AHEAD] & mask]);
-				if (i + WT_AHEAD / 2 < n) {
+				if (i + WT_AHEAD / 2 < n && m->tsig[i + WT_AHEAD / 2]) {
 					uint32_t e = m->wth[m->tsig[i + WT_AHEAD / 2] & mask];
 					if (e)
 						__builtin_prefetch(&m->wt[e - 1]);
 				}
 			}
-			wi = word_find(m, txt, t->len, th);
-			rx = m->wt[wi].rx;
+			if (th) {
+				wi = word_find(m, txt, t->len, th);
+				rx = m->wt[wi].rx;
+				last = &m->wt[wi].sig;
+			} else {
+				if (!m->symrx[t->sym]) {
+					uint32_t w = word_find(m, txt, t->len, (uint32_t)hash_words(txt, t->len) | 1);
+					m->symrx[t->sym] = m->wt[w].rx + 1;
+				}
+				rx = m->symrx[t->sym] - 1;
+				last = &m->symsig[t->sym];
+			}
 			/* the signature of the last token with this text, when its
 			 * flags were the same (the rest comes from the text) */
-			uint32_t c = m->wt[wi].sig;
+			uint32_t c = *last;
 			if (c && !m->sig_off) {
 				const sig_t *s = &m->sig[c - 1];
 				if (s->flags == fl && s->sym == t->sym && s->stem_sym == t->stem_sym &&
@@ -579,8 +603,8 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 			j = (j + 1) & mask;
 		}
 	found:
-		if (wi != UINT32_MAX)
-			m->wt[wi].sig = id + 1;
+		if (last)
+			*last = id + 1;
 		m->tsig[i] = id;
 		uint64_t *b = m->sigb + (size_t)id * m->sgw;
 		if (!m->sig[id].ts_done) {

@@ -168,6 +168,8 @@ struct matcher {
 	uint32_t nwt;
 	size_t wt_cap;
 	uint32_t *wth;            /* open addressing: word + 1, or 0 */
+	uint32_t *symrx;          /* per symbol: regex result vector + 1 of its text, or 0 (sig_text only) */
+	uint32_t *symsig;         /* per symbol: signature + 1 of the last token with exactly its text, or 0 */
 	uint32_t wth_cap;         /* a power of two */
 	char *wkey;               /* their bytes */
 	size_t nwkey, wkey_cap;

@@ -51,6 +51,10 @@ static void pm_init(matcher_t *m)
 	}
 	m->sig_flags = fl;
 	m->sig_text = text;
+	if (text) {
+		m->symrx = xcalloc((size_t)g->nsyms + 2, sizeof *m->symrx);
+		m->symsig = xcalloc((size_t)g->nsyms + 2, sizeof *m->symsig);
+	}
 }
 
 /* Rules with the same required-token filters share one answer per token. */
@@ -498,6 +502,8 @@ void matcher_free(matcher_t *m)
 	free(m->tss);
 	free(m->wt);
 	free(m->wth);
+	free(m->symrx);
+	free(m->symsig);
 	free(m->wkey);
 	free(m->rxv);
 	free(m->rxh);
