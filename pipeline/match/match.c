@@ -421,8 +421,9 @@ static uint32_t word_find(matcher_t *m, const char *txt, uint32_t len, uint32_t 
 	PCRE2_SPTR s = (PCRE2_SPTR)txt;
 	for (uint32_t r = 0; r < g->nre; r++) {
 		/* a text shorter than any match (bytes >= characters), or
-		 * beginning with a byte no match begins with */
-		if (len < m->rxmin[r] || (len && !(m->rxfirst[r][s[0] >> 3] >> (s[0] & 7) & 1)))
+		 * beginning or ending with a byte no match begins or ends with */
+		if (len < m->rxmin[r] || (len && (!(m->rxfirst[r][s[0] >> 3] >> (s[0] & 7) & 1) ||
+		                                  !(m->rxlast[r][s[len - 1] >> 3] >> (s[len - 1] & 7) & 1))))
 			continue;
 		int rc = g->re_jit[r] ? pcre2_jit_match(g->re[r], s, len, 0, 0, m->md, NULL)
 		                      : pcre2_match(g->re[r], s, len, 0, PCRE2_NO_UTF_CHECK, m->md, NULL);

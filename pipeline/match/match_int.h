@@ -181,6 +181,7 @@ struct matcher {
 	uint32_t rxh_cap;
 	uint64_t *rxtmp;          /* rxw words: the vector being built */
 	uint8_t (*rxfirst)[32];   /* per regex: the bytes a match can begin with (all when unknown) */
+	uint8_t (*rxlast)[32];    /* per regex: the bytes a match can end with (all when unknown) */
 	uint32_t *rxmin;          /* per regex: the fewest characters a match has */
 	buf_t sbuf;               /* scratch text */
 	uint32_t *pmid;           /* per predicate: its memo slot, or UINT32_MAX (cheap leaves) */

@@ -261,6 +261,226 @@ static void fam_init(matcher_t *m)
 
 /* Can rule r match at token i as far as its filters can tell? */
 
+/* The bytes a match of a regex can end with (see rx_quick_init), from its
+ * source: a small parser of the patterns' common forms (literals,
+ * escaped punctuation, simple classes, groups, alternations and
+ * quantifiers) that gives up on anything else.  Sets are over-
+ * approximations: a caseless letter brings its other ASCII case, k and
+ * s under caseless matching (they fold to characters beyond ASCII) every
+ * byte from 0x80, and a character beyond ASCII under caseless matching
+ * every byte; what the
+ * parser does not know (\p, \w, ., an escape of a letter, (?...)) is
+ * every byte.  rx_last returns 0 when it gave up. */
+typedef struct rxp {
+	const char *s;
+	int caseless, bad;
+} rxp_t;
+
+static void rxl_all(uint8_t *map)
+{
+	memset(map, 0xff, 32);
+}
+
+static void rxl_byte(const rxp_t *p, uint8_t *map, unsigned c)
+{
+	if (c >= 0x80 && p->caseless) {
+		rxl_all(map);
+		return;
+	}
+	map[c >> 3] |= (uint8_t)(1u << (c & 7));
+	unsigned lower = c | 0x20;
+	if (p->caseless && lower >= 'a' && lower <= 'z') {
+		map[(c ^ 0x20) >> 3] |= (uint8_t)(1u << ((c ^ 0x20) & 7));
+		if (lower == 'k' || lower == 's')
+			memset(map + 16, 0xff, 16);
+	}
+}
+
+static void rxl_alt(rxp_t *p, uint8_t *map, int *nullable);
+
+/* One atom with its quantifier: its last bytes into map, nullable. */
+static void rxl_atom(rxp_t *p, uint8_t *map, int *nullable)
+{
+	unsigned char c = (unsigned char)*p->s;
+	*nullable = 0;
+	if (c == '(') {
+		p->s++;
+		if (*p->s == '?') {
+			if (p->s[1] != ':') {
+				p->bad = 1;
+				return;
+			}
+			p->s += 2;
+		}
+		rxl_alt(p, map, nullable);
+		if (*p->s != ')') {
+			p->bad = 1;
+			return;
+		}
+		p->s++;
+	} else if (c == '[') {
+		p->s++;
+		if (*p->s == '^' || *p->s == ']') {
+			p->bad = 1;
+			return;
+		}
+		while (*p->s && *p->s != ']') {
+			unsigned char a = (unsigned char)*p->s;
+			if (a == '\\' || a == '[') {
+				p->bad = 1;
+				return;
+			}
+			if (a >= 0x80) {
+				/* any byte beyond ASCII (and with their cases, any) */
+				if (p->caseless)
+					rxl_all(map);
+				memset(map + 16, 0xff, 16);
+				p->s++;
+				continue;
+			}
+			if (p->s[1] == '-' && p->s[2] && p->s[2] != ']') {
+				unsigned char b = (unsigned char)p->s[2];
+				if (b >= 0x80 || b == '\\' || b < a) {
+					p->bad = 1;
+					return;
+				}
+				for (unsigned x = a; x <= b; x++)
+					rxl_byte(p, map, x);
+				p->s += 3;
+			} else {
+				rxl_byte(p, map, a);
+				p->s++;
+			}
+		}
+		if (*p->s != ']') {
+			p->bad = 1;
+			return;
+		}
+		p->s++;
+	} else if (c == '\\') {
+		unsigned char e = (unsigned char)p->s[1];
+		if (!e || (e >= '0' && e <= '9') || ((e | 0x20) >= 'a' && (e | 0x20) <= 'z')) {
+			/* \d, \p{..}, \w, a back reference ...: every byte */
+			if (e != 'd' && e != 'p' && e != 'w' && e != 'P' && e != 'D' && e != 'W') {
+				p->bad = 1;
+				return;
+			}
+			rxl_all(map);
+			p->s += 2;
+			if (e == 'p' || e == 'P') {
+				if (*p->s != '{') {
+					p->bad = 1;
+					return;
+				}
+				while (*p->s && *p->s != '}')
+					p->s++;
+				if (!*p->s) {
+					p->bad = 1;
+					return;
+				}
+				p->s++;
+			}
+		} else {
+			if (e >= 0x80) {
+				p->bad = 1;
+				return;
+			}
+			rxl_byte(p, map, e);
+			p->s += 2;
+		}
+	} else if (c == '.') {
+		rxl_all(map);
+		p->s++;
+	} else if (c >= 0x80) {
+		/* one character of several bytes: its last byte */
+		const char *q = p->s + 1;
+		while (((unsigned char)*q & 0xC0) == 0x80)
+			q++;
+		rxl_byte(p, map, (unsigned char)q[-1]);
+		p->s = q;
+	} else if (c && !strchr("|)?*+{^$", c)) {
+		rxl_byte(p, map, c);
+		p->s++;
+	} else {
+		p->bad = 1;
+		return;
+	}
+	/* the quantifier */
+	c = (unsigned char)*p->s;
+	if (c == '?' || c == '*') {
+		*nullable = 1;
+		p->s++;
+	} else if (c == '+') {
+		p->s++;
+	} else if (c == '{') {
+		const char *q = p->s + 1;
+		if (*q < '0' || *q > '9') {
+			p->bad = 1;
+			return;
+		}
+		unsigned long lo = strtoul(q, NULL, 10);
+		if (lo == 0)
+			*nullable = 1;
+		while (*q && *q != '}')
+			q++;
+		if (!*q) {
+			p->bad = 1;
+			return;
+		}
+		p->s = q + 1;
+	} else {
+		return;
+	}
+	if (*p->s == '?' || *p->s == '+') /* lazy or possessive */
+		p->s++;
+}
+
+/* A sequence: the last bytes of its last atom, and of the atoms before it
+ * while all after them can be empty. */
+static void rxl_seq(rxp_t *p, uint8_t *map, int *nullable)
+{
+	uint8_t acc[32] = {0};
+	*nullable = 1;
+	while (!p->bad && *p->s && *p->s != '|' && *p->s != ')') {
+		uint8_t one[32] = {0};
+		int nl;
+		rxl_atom(p, one, &nl);
+		if (nl) {
+			for (int k = 0; k < 32; k++)
+				acc[k] |= one[k];
+		} else {
+			memcpy(acc, one, 32);
+			*nullable = 0;
+		}
+	}
+	for (int k = 0; k < 32; k++)
+		map[k] |= acc[k];
+}
+
+static void rxl_alt(rxp_t *p, uint8_t *map, int *nullable)
+{
+	rxl_seq(p, map, nullable);
+	while (!p->bad && *p->s == '|') {
+		int nl;
+		p->s++;
+		rxl_seq(p, map, &nl);
+		*nullable |= nl;
+	}
+}
+
+static int rx_last(const char *src, int caseless, uint8_t *map)
+{
+	rxp_t p = {src, caseless, 0};
+	int nullable;
+	memset(map, 0, 32);
+	rxl_alt(&p, map, &nullable);
+	if (p.bad || *p.s || nullable) {
+		rxl_all(map);
+		return 0;
+	}
+	return 1;
+}
+
 /* A quick no for each regex before it runs on a new text (see word_find):
  * the bytes a match can begin with, from PCRE2's study of the pattern
  * compiled without the start anchor (its start bitmap, or its first code
@@ -270,6 +490,7 @@ static void rx_quick_init(matcher_t *m)
 {
 	const grammar_t *g = m->g;
 	m->rxfirst = xmalloc((g->nre + 1) * sizeof *m->rxfirst);
+	m->rxlast = xmalloc((g->nre + 1) * sizeof *m->rxlast);
 	m->rxmin = xcalloc(g->nre + 1, sizeof *m->rxmin);
 	for (uint32_t r = 0; r < g->nre; r++) {
 		uint8_t *map = m->rxfirst[r];
@@ -278,6 +499,7 @@ static void rx_quick_init(matcher_t *m)
 		pcre2_pattern_info(g->re[r], PCRE2_INFO_ARGOPTIONS, &opts);
 		if (pcre2_pattern_info(g->re[r], PCRE2_INFO_MINLENGTH, &minlen) == 0)
 			m->rxmin[r] = minlen;
+		rx_last(g->re_src[r], (opts & PCRE2_CASELESS) != 0, m->rxlast[r]);
 		int err;
 		PCRE2_SIZE eoff;
 		pcre2_code *re = pcre2_compile((PCRE2_SPTR)g->re_src[r], PCRE2_ZERO_TERMINATED,
@@ -509,6 +731,7 @@ void matcher_free(matcher_t *m)
 	free(m->rxh);
 	free(m->rxtmp);
 	free(m->rxfirst);
+	free(m->rxlast);
 	free(m->rxmin);
 	free(m->pmid);
 	free(m->sig);
