@@ -97,6 +97,17 @@ typedef struct tsstate {
 	uint32_t occ_c;      /* as a `need`: cursor into its occurrences (see need_first) */
 } tsstate_t;
 
+/* A required-token filter as filter_ok reads it: its state in the
+ * document and what it reads of its definition, together. */
+typedef struct fstate {
+	uint32_t stamp;      /* token + 1 of its last check */
+	uint32_t skip;       /* it fails at every token before this one */
+	uint32_t need, pre;  /* token sets */
+	uint32_t reach;
+	uint8_t res;         /* the answer at stamp */
+	uint8_t pre_any;     /* pre has every token */
+} fstate_t;
+
 /* A token signature (see "Signatures"): everything a token-local test
  * reads, with the cached answers of those tests. */
 typedef struct sig {
@@ -153,9 +164,7 @@ struct matcher {
 	uint32_t dmax;            /* instructions of the longest rule or trigger */
 	uint32_t *gstamp;         /* per guard: token + 1 it was evaluated at */
 	uint8_t *gres;            /* per guard: its result there */
-	uint32_t *fstamp;         /* per filter: token + 1 of its last check */
-	uint8_t *fres;            /* per filter: the answer there */
-	uint32_t *fskip;          /* per filter: it fails at every token before this one */
+	fstate_t *fst;            /* per filter: its state and a copy of its definition */
 	uint32_t *rfl;            /* per rule: its filter list (rules with the same filters share one) */
 	uint32_t *lskip;          /* per filter list: it fails at every token before this one */
 	uint32_t *lstamp;         /* per filter list: token + 1 of its last check */
@@ -270,8 +279,8 @@ static inline int rule_filters_ok(matcher_t *m, const match_input_t *in, uint32_
 			ok = 1;
 			break;
 		}
-		if (m->fskip[f] < skip)
-			skip = m->fskip[f];
+		if (m->fst[f].skip < skip)
+			skip = m->fst[f].skip;
 		while (q < nf && cj[q])
 			q++;
 	}

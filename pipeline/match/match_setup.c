@@ -599,9 +599,11 @@ matcher_t *matcher_new(const grammar_t *g)
 	m->actx.g = g;
 	m->gstamp = xcalloc(g->nguards + 1, sizeof *m->gstamp);
 	m->gres = xcalloc(g->nguards + 1, 1);
-	m->fstamp = xcalloc(g->nfilters + 1, sizeof *m->fstamp);
-	m->fres = xcalloc(g->nfilters + 1, 1);
-	m->fskip = xcalloc(g->nfilters + 1, sizeof *m->fskip);
+	m->fst = xcalloc(g->nfilters + 1, sizeof *m->fst);
+	for (uint32_t f = 0; f < g->nfilters; f++)
+		m->fst[f] = (fstate_t){.need = g->filters[f].need, .pre = g->filters[f].pre,
+		                       .reach = g->filters[f].reach,
+		                       .pre_any = g->toksets[g->filters[f].pre].any};
 	fl_init(m);
 	fam_init(m);
 	m->tss = xcalloc(g->ntoksets + 1, sizeof *m->tss);
@@ -712,9 +714,7 @@ void matcher_free(matcher_t *m)
 	free(m->memo);
 	free(m->gstamp);
 	free(m->gres);
-	free(m->fstamp);
-	free(m->fres);
-	free(m->fskip);
+	free(m->fst);
 	free(m->rfl);
 	free(m->rgrp);
 	free(m->lfilt);

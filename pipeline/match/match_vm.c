@@ -276,8 +276,8 @@ static inline int tokset_has(matcher_t *m, const match_input_t *in, uint32_t k, 
 
 void filters_reset(matcher_t *m)
 {
-	memset(m->fstamp, 0, (m->g->nfilters + 1) * sizeof *m->fstamp);
-	memset(m->fskip, 0, (m->g->nfilters + 1) * sizeof *m->fskip);
+	for (uint32_t f = 0; f < m->g->nfilters; f++)
+		m->fst[f].stamp = m->fst[f].skip = 0;
 	memset(m->lskip, 0, (m->nfl + 1) * sizeof *m->lskip);
 	memset(m->lstamp, 0, (m->nfl + 1) * sizeof *m->lstamp);
 	for (uint32_t k = 0; k < m->g->ntoksets; k++)
@@ -319,7 +319,7 @@ static uint32_t pre_last_out(matcher_t *m, const match_input_t *in, uint32_t k, 
 
 /* Can a rule with filter f match at token i?  0 only when no match can
  * exist (see "Required tokens").  Queries come with i ascending.  On a
- * 0, fskip[f] is set to the first token where the filter could pass:
+ * 0, its skip is set to the first token where the filter could pass:
  * with no `need` token in [i, q), every passing token i' >= i has a need
  * token at or after q within its reach (i' >= q - reach) and, when the run
  * of `pre` tokens from i breaks at brk < q, starts after brk (the run from
@@ -327,13 +327,11 @@ static uint32_t pre_last_out(matcher_t *m, const match_input_t *in, uint32_t k, 
  * last token before q that is not in `pre` (found by pre_last_out). */
 int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t i)
 {
-	if (i < m->fskip[f])
+	fstate_t *fl = &m->fst[f];
+	if (i < fl->skip)
 		return 0;
-	if (m->fstamp[f] == i + 1)
-		return m->fres[f];
-	const grammar_t *g = m->g;
-	const filter_t *fl = &g->filters[f];
-	const tokset_t *pre = &g->toksets[fl->pre];
+	if (fl->stamp == i + 1)
+		return fl->res;
 	tsstate_t *ps = &m->tss[fl->pre], *ns = &m->tss[fl->need];
 	uint32_t n = (uint32_t)in->toks->n;
 	uint32_t want = n;
@@ -344,7 +342,7 @@ int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t i)
 		ps->brk_from = ps->brk = i;
 		ps->brk_real = 0;
 	}
-	if (pre->any) {
+	if (fl->pre_any) {
 		ps->brk = n;
 		ps->brk_real = 1;
 	}
@@ -363,9 +361,9 @@ int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t i)
 		ns->need_pos = p;
 		ns->need_scan = p < n ? p + 1 : n;
 	}
-	m->fstamp[f] = i + 1;
-	m->fres[f] = (uint8_t)(ns->need_found && ns->need_pos <= lim);
-	if (!m->fres[f]) {
+	fl->stamp = i + 1;
+	fl->res = (uint8_t)(ns->need_found && ns->need_pos <= lim);
+	if (!fl->res) {
 		/* no need token in [i, q) */
 		uint32_t q = ns->need_found ? ns->need_pos : ns->need_scan;
 		uint32_t skip = i + 1;
@@ -381,9 +379,9 @@ int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t i)
 			if (b != UINT32_MAX)
 				skip = b + 1;
 		}
-		m->fskip[f] = skip;
+		fl->skip = skip;
 	}
-	return m->fres[f];
+	return fl->res;
 }
 
 /* Record an exit from the shared prefix of family fm: the state (pc,
