@@ -447,11 +447,16 @@ static uint32_t sig_add(matcher_t *m, const token_t *t, uint32_t fl, uint32_t rx
 {
 	if (m->nsig == m->sig_cap)
 		GROW(m->sig, m->sig_cap, (size_t)m->nsig + 1);
-	size_t words = ((size_t)m->nsig + 1) * m->sgw + 1; /* + 1: never NULL, even with no token sets */
+	size_t words = ((size_t)m->nsig + 1) * m->tsw + 1; /* + 1: never NULL, even with no token sets */
 	if (m->sigb_cap < words)
 		GROW(m->sigb, m->sigb_cap, words);
+	if (m->tsw)
+		memset(m->sigb + (size_t)m->nsig * m->tsw, 0, m->tsw * sizeof *m->sigb);
+	words = ((size_t)m->nsig + 1) * m->sgw + 1;
+	if (m->sigp_cap < words)
+		GROW(m->sigp, m->sigp_cap, words);
 	if (m->sgw)
-		memset(m->sigb + (size_t)m->nsig * m->sgw, 0, m->sgw * sizeof *m->sigb);
+		memset(m->sigp + (size_t)m->nsig * m->sgw, 0, m->sgw * sizeof *m->sigp);
 	words = ((size_t)m->nsig + 1) * m->nrw + 1;
 	if (m->smask_cap < words)
 		GROW(m->smask, m->smask_cap, words);
@@ -607,7 +612,7 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 		if (last)
 			*last = id + 1;
 		m->tsig[i] = id;
-		uint64_t *b = m->sigb + (size_t)id * m->sgw;
+		uint64_t *b = m->sigb + (size_t)id * m->tsw;
 		if (!m->sig[id].ts_done) {
 			/* every token set, once per signature */
 			tokset_row(m, in, b, i);

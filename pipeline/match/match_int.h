@@ -196,7 +196,7 @@ struct matcher {
 	uint32_t *pmid;           /* per predicate: its memo slot, or UINT32_MAX (cheap leaves) */
 	uint32_t pmw;             /* predicate memo words per signature */
 	uint32_t tsw;             /* token set words per signature */
-	uint32_t sgw;             /* words per signature: tsw token set bits, then pmw pairs (known, value) */
+	uint32_t sgw;             /* words per signature in sigp: pmw pairs (known, value) */
 	uint32_t sig_flags;       /* token flags any test reads (the rest are not in signatures) */
 	int sig_text;             /* signatures include the token's bytes (the grammar has regexes) */
 	int sig_off;              /* test mode: every token its own signature (no sharing) */
@@ -205,8 +205,10 @@ struct matcher {
 	size_t sig_cap;
 	uint32_t *sigh;           /* open addressing: signature + 1, or 0 */
 	uint32_t sigh_cap;        /* a power of two */
-	uint64_t *sigb;           /* per signature, sgw words: token set and predicate results */
+	uint64_t *sigb;           /* per signature, tsw words: its token sets */
 	size_t sigb_cap;          /* words allocated */
+	uint64_t *sigp;           /* per signature, sgw words: its predicate results */
+	size_t sigp_cap;          /* words allocated */
 	uint32_t nrw;             /* words of a rule mask */
 	uint64_t *smask;          /* per signature, nrw words: its candidate rules */
 	size_t smask_cap;         /* words allocated */

@@ -38,7 +38,7 @@ static void pm_init(matcher_t *m)
 #undef PM_MARK
 	m->pmw = (next + 63) / 64;
 	m->tsw = (g->ntoksets + 63) / 64;
-	m->sgw = m->tsw + 2 * m->pmw;
+	m->sgw = 2 * m->pmw;
 	/* the flags read by predicates and by the prefilter */
 	uint32_t fl = g->rix.flag_used;
 	int text = 0;
@@ -737,6 +737,7 @@ void matcher_free(matcher_t *m)
 	free(m->sig);
 	free(m->sigh);
 	free(m->sigb);
+	free(m->sigp);
 	free(m->smask);
 	free(m->awake);
 	free(m->whead);

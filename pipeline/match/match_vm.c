@@ -75,7 +75,7 @@ static inline int pm_eval(matcher_t *m, const match_input_t *in, uint32_t p, uin
 	const pred_t *pr = &m->g->preds[p];
 	if ((t->flags & pr->rflags) != pr->rflags || (pr->rkind && t->kind != pr->rkind))
 		return 0;
-	uint64_t *w = &m->sigb[(size_t)m->tsig[pos] * m->sgw + m->tsw + 2 * (id >> 6)];
+	uint64_t *w = &m->sigp[(size_t)m->tsig[pos] * m->sgw + 2 * (id >> 6)];
 	uint64_t bit = 1ull << (id & 63);
 	if (w[0] & bit)
 		return (w[1] & bit) != 0;
@@ -271,7 +271,7 @@ void tokset_row(matcher_t *m, const match_input_t *in, uint64_t *b, uint32_t pos
 static inline int tokset_has(matcher_t *m, const match_input_t *in, uint32_t k, uint32_t pos)
 {
 	(void)in;
-	return (m->sigb[(size_t)m->tsig[pos] * m->sgw + (k >> 6)] >> (k & 63)) & 1;
+	return (m->sigb[(size_t)m->tsig[pos] * m->tsw + (k >> 6)] >> (k & 63)) & 1;
 }
 
 void filters_reset(matcher_t *m)
