@@ -294,8 +294,10 @@ static size_t candidates(matcher_t *m, const pindex_t *ix, const token_t *t, uin
  * starts afresh at the next document. */
 #define SIG_KEEP 65536
 
-/* Tokens ahead of the current one whose word table slot is fetched. */
+/* Tokens ahead of the current one whose word table slot is fetched, and
+ * whose signature is. */
 #define WT_AHEAD 16
+#define SIG_AHEAD 8
 
 static void wt_clear(matcher_t *m)
 {
@@ -554,6 +556,19 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 					if (e)
 						__builtin_prefetch(&m->wt[e - 1]);
 				}
+				/* and the signature its last token had */
+				if (i + WT_AHEAD / 4 < n) {
+					uint32_t h4 = m->tsig[i + WT_AHEAD / 4], c4 = 0;
+					if (!h4) {
+						c4 = m->symsig[v[i + WT_AHEAD / 4].sym];
+					} else {
+						uint32_t e = m->wth[h4 & mask];
+						if (e && m->wt[e - 1].hash == h4)
+							c4 = m->wt[e - 1].sig;
+					}
+					if (c4)
+						__builtin_prefetch(&m->sig[c4 - 1]);
+				}
 			}
 			if (th) {
 				wi = word_find(m, txt, t->len, th);
@@ -647,6 +662,8 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 	if (m->occ_cap < (size_t)m->occ_off[g->ntoksets] + 1)
 		GROW(m->occ, m->occ_cap, (size_t)m->occ_off[g->ntoksets] + 1);
 	for (uint32_t i = 0; i < n; i++) {
+		if (i + SIG_AHEAD < n)
+			__builtin_prefetch(&m->sig[m->tsig[i + SIG_AHEAD]]);
 		const sig_t *sg = &m->sig[m->tsig[i]];
 		for (uint32_t q = 0; q < sg->nneed; q++)
 			m->occ[m->occ_off[m->npool[sg->need + q]]++] = i;
@@ -868,6 +885,10 @@ void matcher_run_range(matcher_t *m, const match_input_t *in, const match_range_
 	for (uint32_t i = first; i < limit; i++) {
 		for (uint32_t r = m->whead[i]; r != UINT32_MAX; r = m->wnext[r])
 			m->awake[r >> 6] |= 1ull << (r & 63);
+		if (i + SIG_AHEAD < limit) {
+			__builtin_prefetch(&m->sig[m->tsig[i + SIG_AHEAD]]);
+			__builtin_prefetch(m->smask + (size_t)m->tsig[i + SIG_AHEAD] * m->nrw);
+		}
 		const sig_t *sg = &m->sig[m->tsig[i]];
 		const uint64_t *row = m->smask + (size_t)m->tsig[i] * m->nrw;
 		uint32_t grp = UINT32_MAX;
