@@ -65,6 +65,13 @@ typedef struct fam {
 #define FAM_EXITS 256        /* a recording stops (incomplete) beyond these */
 #define FAM_TRAIL 8192
 
+/* The memo of an instruction for positions start + 0..63 (see
+ * "Memoization"): the attempt that wrote it, and the failed positions. */
+typedef struct dmemo {
+	uint64_t bits;
+	uint32_t gen;
+} dmemo_t;
+
 /* Per-rule cost statistics (BESLUT_RULE_STATS=1). */
 typedef struct rstat {
 	uint64_t attempts, steps, matches, budget;
@@ -159,8 +166,7 @@ struct matcher {
 	uint32_t memo_cap;        /* slots, a power of two */
 	uint32_t memo_n;          /* slots used by the current attempt */
 	uint32_t gen;             /* current attempt number */
-	uint32_t *dgen;           /* per instruction of a rule (pc - entry): attempt that wrote dbits */
-	uint64_t *dbits;          /* its failed positions start + 0..63 in that attempt */
+	dmemo_t *dm;              /* per instruction of a rule (pc - entry): its failed positions near the start */
 	uint32_t dmax;            /* instructions of the longest rule or trigger */
 	uint32_t *gstamp;         /* per guard: token + 1 it was evaluated at */
 	uint8_t *gres;            /* per guard: its result there */

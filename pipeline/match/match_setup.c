@@ -616,8 +616,7 @@ matcher_t *matcher_new(const grammar_t *g)
 	for (uint32_t r = 0; r < g->ntrigs; r++)
 		if (g->trigs[r].ncode > m->dmax)
 			m->dmax = g->trigs[r].ncode;
-	m->dgen = xcalloc(m->dmax + 1, sizeof *m->dgen);
-	m->dbits = xcalloc(m->dmax + 1, sizeof *m->dbits);
+	m->dm = xcalloc(m->dmax + 1, sizeof *m->dm);
 	m->gsstamp = xcalloc(g->nguards + 1, sizeof *m->gsstamp);
 	m->gsres = xcalloc(g->nguards + 1, 1);
 	m->ostamp = xcalloc(g->nrules + 1, sizeof *m->ostamp);
@@ -762,8 +761,7 @@ void matcher_free(matcher_t *m)
 	free(m->ostamp);
 	free(m->oreach);
 	free(m->memo_gen);
-	free(m->dgen);
-	free(m->dbits);
+	free(m->dm);
 	free(m->actx.tmp);
 	buf_release(&m->actx.sbuf);
 	buf_release(&m->sbuf);

@@ -150,7 +150,7 @@ static void memo_reset(matcher_t *m)
 	if (++m->gen == 0) {
 		/* wrapped: forget all old stamps */
 		memset(m->memo_gen, 0, m->memo_cap * sizeof *m->memo_gen);
-		memset(m->dgen, 0, (m->dmax + 1) * sizeof *m->dgen);
+		memset(m->dm, 0, (m->dmax + 1) * sizeof *m->dm);
 		m->gen = 1;
 	}
 	m->memo_n = 0;
@@ -499,13 +499,14 @@ static int vm_exec(matcher_t *m, const match_input_t *in, const rule_t *r, uint3
 				uint32_t d = pos - start, slot = pc - r->entry;
 				if (d < 64 && slot < r->ncode) {
 					uint64_t bit = 1ull << d;
-					if (m->dgen[slot] != m->gen) {
-						m->dgen[slot] = m->gen;
-						m->dbits[slot] = bit;
-					} else if (m->dbits[slot] & bit) {
+					dmemo_t *dm = &m->dm[slot];
+					if (dm->gen != m->gen) {
+						dm->gen = m->gen;
+						dm->bits = bit;
+					} else if (dm->bits & bit) {
 						goto fail;
 					} else {
-						m->dbits[slot] |= bit;
+						dm->bits |= bit;
 					}
 				} else if (memo_seen(m, (uint64_t)pc << 32 | pos)) {
 					goto fail;
