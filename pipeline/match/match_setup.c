@@ -261,48 +261,154 @@ static void fam_init(matcher_t *m)
 
 /* Can rule r match at token i as far as its filters can tell? */
 
-/* The bytes a match of a regex can end with (see rx_quick_init), from its
- * source: a small parser of the patterns' common forms (literals,
- * escaped punctuation, simple classes, groups, alternations and
- * quantifiers) that gives up on anything else.  Sets are over-
- * approximations: a caseless letter brings its other ASCII case, k and
- * s under caseless matching (they fold to characters beyond ASCII) every
- * byte from 0x80, and a character beyond ASCII under caseless matching
- * every byte; what the
- * parser does not know (\p, \w, ., an escape of a letter, (?...)) is
- * every byte.  rx_last returns 0 when it gave up. */
+/* The bytes a match of a regex can begin and end with (see
+ * rx_quick_init), from its source: a small parser of the patterns' common
+ * forms (literals, escapes of punctuation, \d, \w, \p{..}, simple classes,
+ * groups, alternations and quantifiers) that gives up on anything else.
+ * Sets are over-approximations: a caseless letter brings its other ASCII
+ * case, k and s under caseless matching (they fold to characters beyond
+ * ASCII) every byte from 0x80, a character beyond ASCII its first and last
+ * byte (every byte under caseless matching), \d, \w and \p{L}, \p{Lu},
+ * \p{Ll} their ASCII members and every byte from 0x80, another property
+ * or `.` every byte.  rx_ends returns 0 when it gave up (every byte). */
 typedef struct rxp {
 	const char *s;
 	int caseless, bad;
 } rxp_t;
 
-static void rxl_all(uint8_t *map)
+typedef struct rxb {
+	uint8_t first[32], last[32];
+	int nullable;
+} rxb_t;
+
+static void rxb_all(uint8_t *map)
 {
 	memset(map, 0xff, 32);
 }
 
-static void rxl_byte(const rxp_t *p, uint8_t *map, unsigned c)
+static void rxb_high(uint8_t *map)
 {
-	if (c >= 0x80 && p->caseless) {
-		rxl_all(map);
-		return;
-	}
+	memset(map + 16, 0xff, 16);
+}
+
+static void rxb_ascii(const rxp_t *p, uint8_t *map, unsigned c)
+{
 	map[c >> 3] |= (uint8_t)(1u << (c & 7));
 	unsigned lower = c | 0x20;
 	if (p->caseless && lower >= 'a' && lower <= 'z') {
 		map[(c ^ 0x20) >> 3] |= (uint8_t)(1u << ((c ^ 0x20) & 7));
 		if (lower == 'k' || lower == 's')
-			memset(map + 16, 0xff, 16);
+			rxb_high(map);
 	}
 }
 
-static void rxl_alt(rxp_t *p, uint8_t *map, int *nullable);
+static void rxb_range(const rxp_t *p, uint8_t *map, unsigned lo, unsigned hi)
+{
+	for (unsigned x = lo; x <= hi; x++)
+		rxb_ascii(p, map, x);
+}
 
-/* One atom with its quantifier: its last bytes into map, nullable. */
-static void rxl_atom(rxp_t *p, uint8_t *map, int *nullable)
+/* The escape after a backslash at p->s: the characters it matches, into
+ * map; 0 when not understood. */
+static int rxb_escape(rxp_t *p, uint8_t *map)
+{
+	unsigned char e = (unsigned char)*p->s;
+	if (e == 'd' || e == 'w') {
+		rxb_range(p, map, '0', '9');
+		if (e == 'w') {
+			rxb_range(p, map, 'A', 'Z');
+			rxb_range(p, map, 'a', 'z');
+			rxb_ascii(p, map, '_');
+		}
+		rxb_high(map);
+		p->s++;
+		return 1;
+	}
+	if (e == 'p') {
+		const char *name = p->s + 2, *end = p->s[1] == '{' ? strchr(name, '}') : NULL;
+		if (!end)
+			return 0;
+		size_t k = (size_t)(end - name);
+		int upper = k == 2 && name[0] == 'L' && name[1] == 'u';
+		int lower = k == 2 && name[0] == 'L' && name[1] == 'l';
+		if ((k == 1 && name[0] == 'L') || ((upper || lower) && p->caseless)) {
+			rxb_range(p, map, 'A', 'Z');
+			rxb_range(p, map, 'a', 'z');
+		} else if (upper) {
+			rxb_range(p, map, 'A', 'Z');
+		} else if (lower) {
+			rxb_range(p, map, 'a', 'z');
+		} else {
+			rxb_all(map);
+		}
+		rxb_high(map);
+		p->s = end + 1;
+		return 1;
+	}
+	if (e && e < 0x80 && !((e | 0x20) >= 'a' && (e | 0x20) <= 'z') && !(e >= '0' && e <= '9')) {
+		rxb_ascii(p, map, e);
+		p->s++;
+		return 1;
+	}
+	return 0;
+}
+
+/* A class [...] at p->s: its characters into map. */
+static void rxb_class(rxp_t *p, uint8_t *map)
+{
+	p->s++;
+	if (*p->s == '^' || *p->s == ']') {
+		p->bad = 1;
+		return;
+	}
+	while (*p->s && *p->s != ']') {
+		unsigned char a = (unsigned char)*p->s;
+		if (a == '[') {
+			p->bad = 1;
+			return;
+		}
+		if (a == '\\') {
+			p->s++;
+			if (!rxb_escape(p, map)) {
+				p->bad = 1;
+				return;
+			}
+			continue;
+		}
+		if (a >= 0x80) {
+			if (p->caseless)
+				rxb_all(map);
+			rxb_high(map);
+			p->s++;
+			continue;
+		}
+		if (p->s[1] == '-' && p->s[2] && p->s[2] != ']') {
+			unsigned char b = (unsigned char)p->s[2];
+			if (b >= 0x80 || b == '\\' || b < a) {
+				p->bad = 1;
+				return;
+			}
+			rxb_range(p, map, a, b);
+			p->s += 3;
+		} else {
+			rxb_ascii(p, map, a);
+			p->s++;
+		}
+	}
+	if (*p->s != ']') {
+		p->bad = 1;
+		return;
+	}
+	p->s++;
+}
+
+static void rxb_alt(rxp_t *p, rxb_t *b);
+
+/* One atom with its quantifier. */
+static void rxb_atom(rxp_t *p, rxb_t *b)
 {
 	unsigned char c = (unsigned char)*p->s;
-	*nullable = 0;
+	b->nullable = 0;
 	if (c == '(') {
 		p->s++;
 		if (*p->s == '?') {
@@ -312,103 +418,52 @@ static void rxl_atom(rxp_t *p, uint8_t *map, int *nullable)
 			}
 			p->s += 2;
 		}
-		rxl_alt(p, map, nullable);
-		if (*p->s != ')') {
+		rxb_alt(p, b);
+		if (p->bad || *p->s != ')') {
 			p->bad = 1;
 			return;
 		}
-		p->s++;
-	} else if (c == '[') {
-		p->s++;
-		if (*p->s == '^' || *p->s == ']') {
-			p->bad = 1;
-			return;
-		}
-		while (*p->s && *p->s != ']') {
-			unsigned char a = (unsigned char)*p->s;
-			if (a == '\\' || a == '[') {
-				p->bad = 1;
-				return;
-			}
-			if (a >= 0x80) {
-				/* any byte beyond ASCII (and with their cases, any) */
-				if (p->caseless)
-					rxl_all(map);
-				memset(map + 16, 0xff, 16);
-				p->s++;
-				continue;
-			}
-			if (p->s[1] == '-' && p->s[2] && p->s[2] != ']') {
-				unsigned char b = (unsigned char)p->s[2];
-				if (b >= 0x80 || b == '\\' || b < a) {
-					p->bad = 1;
-					return;
-				}
-				for (unsigned x = a; x <= b; x++)
-					rxl_byte(p, map, x);
-				p->s += 3;
-			} else {
-				rxl_byte(p, map, a);
-				p->s++;
-			}
-		}
-		if (*p->s != ']') {
-			p->bad = 1;
-			return;
-		}
-		p->s++;
-	} else if (c == '\\') {
-		unsigned char e = (unsigned char)p->s[1];
-		if (!e || (e >= '0' && e <= '9') || ((e | 0x20) >= 'a' && (e | 0x20) <= 'z')) {
-			/* \d, \p{..}, \w, a back reference ...: every byte */
-			if (e != 'd' && e != 'p' && e != 'w' && e != 'P' && e != 'D' && e != 'W') {
-				p->bad = 1;
-				return;
-			}
-			rxl_all(map);
-			p->s += 2;
-			if (e == 'p' || e == 'P') {
-				if (*p->s != '{') {
-					p->bad = 1;
-					return;
-				}
-				while (*p->s && *p->s != '}')
-					p->s++;
-				if (!*p->s) {
-					p->bad = 1;
-					return;
-				}
-				p->s++;
-			}
-		} else {
-			if (e >= 0x80) {
-				p->bad = 1;
-				return;
-			}
-			rxl_byte(p, map, e);
-			p->s += 2;
-		}
-	} else if (c == '.') {
-		rxl_all(map);
-		p->s++;
-	} else if (c >= 0x80) {
-		/* one character of several bytes: its last byte */
-		const char *q = p->s + 1;
-		while (((unsigned char)*q & 0xC0) == 0x80)
-			q++;
-		rxl_byte(p, map, (unsigned char)q[-1]);
-		p->s = q;
-	} else if (c && !strchr("|)?*+{^$", c)) {
-		rxl_byte(p, map, c);
 		p->s++;
 	} else {
-		p->bad = 1;
-		return;
+		/* one character: the same first and last set, but for a
+		 * character of several bytes */
+		if (c == '[') {
+			rxb_class(p, b->first);
+		} else if (c == '\\') {
+			p->s++;
+			if (!rxb_escape(p, b->first))
+				p->bad = 1;
+		} else if (c == '.') {
+			rxb_all(b->first);
+			p->s++;
+		} else if (c >= 0x80) {
+			const char *q = p->s + 1;
+			while (((unsigned char)*q & 0xC0) == 0x80)
+				q++;
+			if (p->caseless) {
+				rxb_all(b->first);
+				rxb_all(b->last);
+			} else {
+				b->first[c >> 3] |= (uint8_t)(1u << (c & 7));
+				unsigned l = (unsigned char)q[-1];
+				b->last[l >> 3] |= (uint8_t)(1u << (l & 7));
+			}
+			p->s = q;
+		} else if (c && !strchr("|)?*+{^$", c)) {
+			rxb_ascii(p, b->first, c);
+			p->s++;
+		} else {
+			p->bad = 1;
+		}
+		if (p->bad)
+			return;
+		if (c < 0x80)
+			memcpy(b->last, b->first, 32);
 	}
 	/* the quantifier */
 	c = (unsigned char)*p->s;
 	if (c == '?' || c == '*') {
-		*nullable = 1;
+		b->nullable = 1;
 		p->s++;
 	} else if (c == '+') {
 		p->s++;
@@ -418,9 +473,8 @@ static void rxl_atom(rxp_t *p, uint8_t *map, int *nullable)
 			p->bad = 1;
 			return;
 		}
-		unsigned long lo = strtoul(q, NULL, 10);
-		if (lo == 0)
-			*nullable = 1;
+		if (strtoul(q, NULL, 10) == 0)
+			b->nullable = 1;
 		while (*q && *q != '}')
 			q++;
 		if (!*q) {
@@ -435,47 +489,48 @@ static void rxl_atom(rxp_t *p, uint8_t *map, int *nullable)
 		p->s++;
 }
 
-/* A sequence: the last bytes of its last atom, and of the atoms before it
- * while all after them can be empty. */
-static void rxl_seq(rxp_t *p, uint8_t *map, int *nullable)
+/* A sequence: its first bytes are those of its atoms up to the first
+ * that cannot be empty, its last bytes those of its atoms from the last
+ * that cannot be empty. */
+static void rxb_seq(rxp_t *p, rxb_t *b)
 {
-	uint8_t acc[32] = {0};
-	*nullable = 1;
+	memset(b, 0, sizeof *b);
+	b->nullable = 1;
 	while (!p->bad && *p->s && *p->s != '|' && *p->s != ')') {
-		uint8_t one[32] = {0};
-		int nl;
-		rxl_atom(p, one, &nl);
-		if (nl) {
-			for (int k = 0; k < 32; k++)
-				acc[k] |= one[k];
-		} else {
-			memcpy(acc, one, 32);
-			*nullable = 0;
+		rxb_t a;
+		memset(&a, 0, sizeof a);
+		rxb_atom(p, &a);
+		for (int k = 0; k < 32; k++) {
+			if (b->nullable)
+				b->first[k] |= a.first[k];
+			b->last[k] = a.nullable ? b->last[k] | a.last[k] : a.last[k];
 		}
+		b->nullable &= a.nullable;
 	}
-	for (int k = 0; k < 32; k++)
-		map[k] |= acc[k];
 }
 
-static void rxl_alt(rxp_t *p, uint8_t *map, int *nullable)
+static void rxb_alt(rxp_t *p, rxb_t *b)
 {
-	rxl_seq(p, map, nullable);
+	rxb_seq(p, b);
 	while (!p->bad && *p->s == '|') {
-		int nl;
+		rxb_t a;
 		p->s++;
-		rxl_seq(p, map, &nl);
-		*nullable |= nl;
+		rxb_seq(p, &a);
+		for (int k = 0; k < 32; k++) {
+			b->first[k] |= a.first[k];
+			b->last[k] |= a.last[k];
+		}
+		b->nullable |= a.nullable;
 	}
 }
 
-static int rx_last(const char *src, int caseless, uint8_t *map)
+static int rx_ends(const char *src, int caseless, rxb_t *b)
 {
 	rxp_t p = {src, caseless, 0};
-	int nullable;
-	memset(map, 0, 32);
-	rxl_alt(&p, map, &nullable);
-	if (p.bad || *p.s || nullable) {
-		rxl_all(map);
+	rxb_alt(&p, b);
+	if (p.bad || *p.s || b->nullable) {
+		rxb_all(b->first);
+		rxb_all(b->last);
 		return 0;
 	}
 	return 1;
@@ -484,8 +539,9 @@ static int rx_last(const char *src, int caseless, uint8_t *map)
 /* A quick no for each regex before it runs on a new text (see word_find):
  * the bytes a match can begin with, from PCRE2's study of the pattern
  * compiled without the start anchor (its start bitmap, or its first code
- * unit), and the fewest characters of a match.  Where PCRE2 gives no
- * answer every byte is allowed. */
+ * unit) and from the source (rx_ends), the bytes it can end with (from
+ * the source), and the fewest characters of a match.  Where neither
+ * gives an answer every byte is allowed. */
 static void rx_quick_init(matcher_t *m)
 {
 	const grammar_t *g = m->g;
@@ -499,7 +555,9 @@ static void rx_quick_init(matcher_t *m)
 		pcre2_pattern_info(g->re[r], PCRE2_INFO_ARGOPTIONS, &opts);
 		if (pcre2_pattern_info(g->re[r], PCRE2_INFO_MINLENGTH, &minlen) == 0)
 			m->rxmin[r] = minlen;
-		rx_last(g->re_src[r], (opts & PCRE2_CASELESS) != 0, m->rxlast[r]);
+		rxb_t ends;
+		rx_ends(g->re_src[r], (opts & PCRE2_CASELESS) != 0, &ends);
+		memcpy(m->rxlast[r], ends.last, 32);
 		int err;
 		PCRE2_SIZE eoff;
 		pcre2_code *re = pcre2_compile((PCRE2_SPTR)g->re_src[r], PCRE2_ZERO_TERMINATED,
@@ -528,6 +586,9 @@ static void rx_quick_init(matcher_t *m)
 			}
 		}
 		pcre2_code_free(re);
+		/* and the first bytes from the source */
+		for (int k = 0; k < 32; k++)
+			map[k] &= ends.first[k];
 	}
 }
 
