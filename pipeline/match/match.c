@@ -128,11 +128,19 @@
  * tokens to signatures therefore also ORs their token set bits into the
  * set of token sets present in the document; a filter list none of whose
  * `need` sets is present can pass nowhere in it, so its rules are asleep
- * for the whole document.  When some are, each signature met in the
- * document gets, once, a copy of its candidate list without them, and the
- * main loop reads those copies: such rules cost one test per signature
- * and document, not one per token.  (Their filters would have failed at
+ * for the whole document (below).  (Their filters would have failed at
  * every token, so the output is the same.)
+ *
+ * Sleeping rules.  Each signature keeps its candidate rules as a bit
+ * mask (rule indexes in (group, source order)), and the matcher a mask
+ * of the rules awake.  At each token the main loop visits the bits of
+ * the two ANDed, in ascending order, so a rule that cannot start there
+ * costs nothing, not a test per candidate and token.  A rule goes to
+ * sleep when it is found unable to start before some later token: its
+ * filter list's skip (see "Required tokens"), or its group's next free
+ * token; it is listed under that token and woken there.  Between, it
+ * would have been skipped at every token, so the output is the same.
+ * The rules asleep in the whole document never wake.
  *
  * Token tests are cheap: symbols through a 64-bit quick mask before a
  * binary search; each predicate carries the kind and flags that every
@@ -157,15 +165,14 @@
  * signatures, each tested against every token set).
  * Before the scan, each token of the document is mapped to its signature
  * through a per-matcher hash table; each signature keeps, built at the
- * first token that has it, the sorted candidate list with the rules whose
- * guard fails already dropped, its membership in every token set (about
- * a hundred tests, once per signature), and two bits (known, value) per
- * predicate worth remembering (other than a single compare), so the forty
- * rules that read the same names test each distinct token once.  The scan
- * that maps tokens to signatures also copies each token's candidate list
- * position into a per-token array; a token set check is a bit test in
- * its signature's row (not a copy per token: 96 bytes a token with the
- * project's 744 sets, most of a view's memory).  The answers depend on the signature only, so signatures
+ * first token that has it, the mask of its candidate rules with the
+ * rules whose guard fails already dropped, its membership in every token
+ * set (about a hundred tests, once per signature), and two bits (known,
+ * value) per predicate worth remembering (other than a single compare),
+ * so the forty rules that read the same names test each distinct token
+ * once.  A token set check is a bit test in its signature's row (not a
+ * copy per token: 96 bytes a token with the project's 744 sets, most of
+ * a view's memory).  The answers depend on the signature only, so signatures
  * are kept from document to document, and dropped when more than
  * SIG_KEEP have accumulated.
  *
@@ -287,6 +294,11 @@ static size_t candidates(matcher_t *m, const pindex_t *ix, const token_t *t, uin
  * starts afresh at the next document. */
 #define SIG_KEEP 65536
 
+/* Tokens ahead of the current one whose word table slot is fetched, and
+ * whose signature is. */
+#define WT_AHEAD 16
+#define SIG_AHEAD 8
+
 static void wt_clear(matcher_t *m)
 {
 	m->nwt = 0;
@@ -298,12 +310,15 @@ static void wt_clear(matcher_t *m)
 static void sig_clear(matcher_t *m)
 {
 	m->nsig = 0;
-	m->ncpool = 0;
 	m->nnpool = 0;
 	if (m->sigh)
 		memset(m->sigh, 0, m->sigh_cap * sizeof *m->sigh);
 	/* the vectors the signatures and words refer to */
 	wt_clear(m);
+	if (m->symrx) {
+		memset(m->symrx, 0, ((size_t)m->g->nsyms + 2) * sizeof *m->symrx);
+		memset(m->symsig, 0, ((size_t)m->g->nsyms + 2) * sizeof *m->symsig);
+	}
 	m->nrxv = 0;
 	if (m->rxh)
 		memset(m->rxh, 0, m->rxh_cap * sizeof *m->rxh);
@@ -408,8 +423,9 @@ static uint32_t word_find(matcher_t *m, const char *txt, uint32_t len, uint32_t 
 	PCRE2_SPTR s = (PCRE2_SPTR)txt;
 	for (uint32_t r = 0; r < g->nre; r++) {
 		/* a text shorter than any match (bytes >= characters), or
-		 * beginning with a byte no match begins with */
-		if (len < m->rxmin[r] || (len && !(m->rxfirst[r][s[0] >> 3] >> (s[0] & 7) & 1)))
+		 * beginning or ending with a byte no match begins or ends with */
+		if (len < m->rxmin[r] || (len && (!(m->rxfirst[r][s[0] >> 3] >> (s[0] & 7) & 1) ||
+		                                  !(m->rxlast[r][s[len - 1] >> 3] >> (s[len - 1] & 7) & 1))))
 			continue;
 		int rc = g->re_jit[r] ? pcre2_jit_match(g->re[r], s, len, 0, 0, m->md, NULL)
 		                      : pcre2_match(g->re[r], s, len, 0, PCRE2_NO_UTF_CHECK, m->md, NULL);
@@ -433,15 +449,23 @@ static uint32_t sig_add(matcher_t *m, const token_t *t, uint32_t fl, uint32_t rx
 {
 	if (m->nsig == m->sig_cap)
 		GROW(m->sig, m->sig_cap, (size_t)m->nsig + 1);
-	size_t words = ((size_t)m->nsig + 1) * m->sgw + 1; /* + 1: never NULL, even with no token sets */
+	size_t words = ((size_t)m->nsig + 1) * m->tsw + 1; /* + 1: never NULL, even with no token sets */
 	if (m->sigb_cap < words)
 		GROW(m->sigb, m->sigb_cap, words);
+	if (m->tsw)
+		memset(m->sigb + (size_t)m->nsig * m->tsw, 0, m->tsw * sizeof *m->sigb);
+	words = ((size_t)m->nsig + 1) * m->sgw + 1;
+	if (m->sigp_cap < words)
+		GROW(m->sigp, m->sigp_cap, words);
 	if (m->sgw)
-		memset(m->sigb + (size_t)m->nsig * m->sgw, 0, m->sgw * sizeof *m->sigb);
+		memset(m->sigp + (size_t)m->nsig * m->sgw, 0, m->sgw * sizeof *m->sigp);
+	words = ((size_t)m->nsig + 1) * m->nrw + 1;
+	if (m->smask_cap < words)
+		GROW(m->smask, m->smask_cap, words);
+	memset(m->smask + (size_t)m->nsig * m->nrw, 0, m->nrw * sizeof *m->smask);
 	sig_t *s = &m->sig[m->nsig];
 	*s = (sig_t){.sym = t->sym, .stem_sym = t->stem_sym, .classes = t->classes, .flags = fl,
-	             .rx = rx, .hash = h, .cand = UINT32_MAX, .ncand = 0, .kind = t->kind,
-	             .dstamp = 0, .dcand = 0, .dncand = 0, .ts_done = 0};
+	             .rx = rx, .hash = h, .kind = t->kind};
 	return m->nsig++;
 }
 
@@ -455,10 +479,8 @@ static void sig_cands(matcher_t *m, const match_input_t *in, sig_t *s, uint32_t 
 		memset(m->gsstamp, 0, (g->nguards + 1) * sizeof *m->gsstamp);
 		m->gtick = 1;
 	}
-	if (m->cpool_cap < m->ncpool + nc + 1) /* + 1: never a NULL pool, even for no candidates */
-		GROW(m->cpool, m->cpool_cap, m->ncpool + nc + 1);
-	uint32_t *out = m->cpool + m->ncpool;
-	size_t k = 0;
+	uint64_t *row = m->smask + (size_t)(s - m->sig) * m->nrw;
+	uint32_t lo = UINT32_MAX, hi = 0;
 	for (size_t q = 0; q < nc; q++) {
 		uint32_t gd = g->rules[m->cand[q]].guard;
 		if (gd != GUARD_NONE) {
@@ -469,11 +491,16 @@ static void sig_cands(matcher_t *m, const match_input_t *in, sig_t *s, uint32_t 
 			if (!m->gsres[gd])
 				continue;
 		}
-		out[k++] = m->cand[q];
+		uint32_t r = m->cand[q];
+		row[r >> 6] |= 1ull << (r & 63);
+		if (r >> 6 < lo)
+			lo = r >> 6;
+		if ((r >> 6) + 1 > hi)
+			hi = (r >> 6) + 1;
 	}
-	s->cand = (uint32_t)m->ncpool;
-	s->ncand = (uint32_t)k;
-	m->ncpool += k;
+	s->mlo = lo < hi ? lo : 0;
+	s->mhi = hi;
+	s->cands_done = 1;
 }
 
 /* The signature of every token of the document (see "Signatures"). */
@@ -483,8 +510,6 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 	uint32_t n = (uint32_t)in->toks->n;
 	if (m->tsig_cap < (size_t)n + 1)
 		GROW(m->tsig, m->tsig_cap, (size_t)n + 1);
-	if (m->tcand_cap < ((size_t)n + 1) * 2)
-		GROW(m->tcand, m->tcand_cap, ((size_t)n + 1) * 2);
 	if (m->nsig > SIG_KEEP || m->nrxv > RXV_KEEP || m->sig_off)
 		sig_clear(m);
 	else if (m->nwt > WT_KEEP || m->nwkey > (size_t)WT_KEEP * 16)
@@ -499,18 +524,67 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 			m->sig[k].pstamp = 0;
 		m->pgen = 1;
 	}
+	/* A token whose text is its lower-cased form, a symbol of the grammar,
+	 * has the regex answers of that symbol's text: they are kept by
+	 * symbol (symrx), with the last signature of such a token (symsig),
+	 * and the word table is not probed.  The word table is large and
+	 * probed in no order: the hashes of the other texts first (in tsig,
+	 * overwritten below; 0 for the symbols'), then each probe's slot and
+	 * entry are fetched into the cache a few tokens ahead. */
+	if (m->sig_text)
+		for (uint32_t i = 0; i < n; i++) {
+			const char *txt = in->text + v[i].off;
+			if (v[i].sym && v[i].len == v[i].lower_len &&
+			    memcmp(txt, in->toks->pool.data + v[i].lower, v[i].len) == 0)
+				m->tsig[i] = 0;
+			else
+				m->tsig[i] = (uint32_t)hash_words(txt, v[i].len) | 1;
+		}
 	for (uint32_t i = 0; i < n; i++) {
 		const token_t *t = &v[i];
 		uint32_t fl = t->flags & m->sig_flags;
-		uint32_t rx = 0, wi = UINT32_MAX, id;
+		uint32_t rx = 0, wi = UINT32_MAX, *last = NULL, id;
 		if (m->sig_text) {
 			const char *txt = in->text + t->off;
-			uint32_t th = (uint32_t)hash_words(txt, t->len);
-			wi = word_find(m, txt, t->len, th);
-			rx = m->wt[wi].rx;
+			uint32_t th = m->tsig[i];
+			if (m->wth_cap) {
+				uint32_t mask = m->wth_cap - 1;
+				if (i + WT_AHEAD < n && m->tsig[i + WT_AHEAD])
+					__builtin_prefetch(&m->wth[m->tsig[i + WT_AHEAD] & mask]);
+				if (i + WT_AHEAD / 2 < n && m->tsig[i + WT_AHEAD / 2]) {
+					uint32_t e = m->wth[m->tsig[i + WT_AHEAD / 2] & mask];
+					if (e)
+						__builtin_prefetch(&m->wt[e - 1]);
+				}
+				/* and the signature its last token had */
+				if (i + WT_AHEAD / 4 < n) {
+					uint32_t h4 = m->tsig[i + WT_AHEAD / 4], c4 = 0;
+					if (!h4) {
+						c4 = m->symsig[v[i + WT_AHEAD / 4].sym];
+					} else {
+						uint32_t e = m->wth[h4 & mask];
+						if (e && m->wt[e - 1].hash == h4)
+							c4 = m->wt[e - 1].sig;
+					}
+					if (c4)
+						__builtin_prefetch(&m->sig[c4 - 1]);
+				}
+			}
+			if (th) {
+				wi = word_find(m, txt, t->len, th);
+				rx = m->wt[wi].rx;
+				last = &m->wt[wi].sig;
+			} else {
+				if (!m->symrx[t->sym]) {
+					uint32_t w = word_find(m, txt, t->len, (uint32_t)hash_words(txt, t->len) | 1);
+					m->symrx[t->sym] = m->wt[w].rx + 1;
+				}
+				rx = m->symrx[t->sym] - 1;
+				last = &m->symsig[t->sym];
+			}
 			/* the signature of the last token with this text, when its
 			 * flags were the same (the rest comes from the text) */
-			uint32_t c = m->wt[wi].sig;
+			uint32_t c = *last;
 			if (c && !m->sig_off) {
 				const sig_t *s = &m->sig[c - 1];
 				if (s->flags == fl && s->sym == t->sym && s->stem_sym == t->stem_sym &&
@@ -550,15 +624,13 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 			j = (j + 1) & mask;
 		}
 	found:
-		if (wi != UINT32_MAX)
-			m->wt[wi].sig = id + 1;
+		if (last)
+			*last = id + 1;
 		m->tsig[i] = id;
-		uint64_t *b = m->sigb + (size_t)id * m->sgw;
+		uint64_t *b = m->sigb + (size_t)id * m->tsw;
 		if (!m->sig[id].ts_done) {
 			/* every token set, once per signature */
-			for (uint32_t k = 0; k < m->g->ntoksets; k++)
-				if (tokset_eval(m, in, &m->g->toksets[k], i))
-					b[k >> 6] |= 1ull << (k & 63);
+			tokset_row(m, in, b, i);
 			/* and the `need` sets among them, as a list */
 			uint32_t nn = 0;
 			for (uint32_t w = 0; w < m->tsw; w++)
@@ -580,10 +652,8 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 		}
 		for (uint32_t q = 0; q < sg->nneed; q++)
 			m->occ_off[m->npool[sg->need + q] + 1]++;
-		if (m->sig[id].cand == UINT32_MAX)
+		if (!m->sig[id].cands_done)
 			sig_cands(m, in, &m->sig[id], i);
-		m->tcand[2 * i] = m->sig[id].cand;
-		m->tcand[2 * i + 1] = m->sig[id].ncand;
 	}
 	/* the occurrences of the need sets, by set (counted above) */
 	const grammar_t *g = m->g;
@@ -592,6 +662,8 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 	if (m->occ_cap < (size_t)m->occ_off[g->ntoksets] + 1)
 		GROW(m->occ, m->occ_cap, (size_t)m->occ_off[g->ntoksets] + 1);
 	for (uint32_t i = 0; i < n; i++) {
+		if (i + SIG_AHEAD < n)
+			__builtin_prefetch(&m->sig[m->tsig[i + SIG_AHEAD]]);
 		const sig_t *sg = &m->sig[m->tsig[i]];
 		for (uint32_t q = 0; q < sg->nneed; q++)
 			m->occ[m->occ_off[m->npool[sg->need + q]]++] = i;
@@ -600,9 +672,7 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 	for (uint32_t k = g->ntoksets; k > 0; k--)
 		m->occ_off[k] = m->occ_off[k - 1];
 	m->occ_off[0] = 0;
-	m->cbase = m->cpool;
 	/* rules asleep in the whole document (see "Absent required tokens") */
-	uint32_t ndead = 0;
 	for (uint32_t l = 0; l < m->nfl; l++) {
 		uint32_t nf = m->lfilt[2 * l + 1];
 		const uint32_t *fv = nf ? g->rfilt + m->lfilt[2 * l] : NULL; /* rfilt is NULL without filters */
@@ -619,45 +689,16 @@ static void sig_prepare(matcher_t *m, const match_input_t *in)
 			alive = pass;
 		}
 		m->ldead[l] = (uint8_t)(nf > 0 && !alive);
-		ndead += m->ldead[l];
 	}
-	if (!ndead)
-		return;
-	if (++m->docno == 0) {
-		for (uint32_t k = 0; k < m->nsig; k++)
-			m->sig[k].dstamp = 0;
-		m->docno = 1;
-	}
-	m->ndpool = 0;
-	for (uint32_t i = 0; i < n; i++) {
-		sig_t *s = &m->sig[m->tsig[i]];
-		if (s->dstamp != m->docno) {
-			if (m->dpool_cap < m->ndpool + s->ncand + 1)
-				GROW(m->dpool, m->dpool_cap, m->ndpool + s->ncand + 1);
-			const uint32_t *c = m->cpool + s->cand;
-			uint32_t k = 0;
-			for (uint32_t q = 0; q < s->ncand; q++)
-				if (!m->ldead[m->rgrp[2 * c[q] + 1]])
-					m->dpool[m->ndpool + k++] = c[q];
-			s->dstamp = m->docno;
-			s->dcand = (uint32_t)m->ndpool;
-			s->dncand = k;
-			m->ndpool += k;
-		}
-		m->tcand[2 * i] = s->dcand;
-		m->tcand[2 * i + 1] = s->dncand;
-	}
-	m->cbase = m->dpool;
 }
 
 int matcher_rule_offered(const matcher_t *m, uint32_t r)
 {
-	for (uint32_t i = 0; i < m->last_n; i++) {
-		const uint32_t *c = m->cbase + m->tcand[2 * i];
-		for (uint32_t q = 0; q < m->tcand[2 * i + 1]; q++)
-			if (c[q] == r)
-				return 1;
-	}
+	if (m->ldead[m->rgrp[2 * r + 1]])
+		return 0;
+	for (uint32_t i = 0; i < m->last_n; i++)
+		if (m->smask[(size_t)m->tsig[i] * m->nrw + (r >> 6)] >> (r & 63) & 1)
+			return 1;
 	return 0;
 }
 
@@ -795,6 +836,17 @@ static inline int opening_failed(matcher_t *m, const rule_t *r, uint32_t ri, uin
 	return 0;
 }
 
+/* Rule r sleeps until token `until` (see "Sleeping rules"): it could not
+ * start a match before, or its group is blocked until then. */
+static inline void rule_sleep(matcher_t *m, uint32_t r, uint32_t until, uint32_t limit)
+{
+	m->awake[r >> 6] &= ~(1ull << (r & 63));
+	if (until < limit) {
+		m->wnext[r] = m->whead[until];
+		m->whead[until] = r;
+	}
+}
+
 void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *dump,
                  value_t *warnings)
 {
@@ -822,40 +874,66 @@ void matcher_run_range(matcher_t *m, const match_input_t *in, const match_range_
 		m->fam[f].stamp = 0;
 	sig_prepare(m, in);
 	filters_reset(m);
+	/* every rule awake but those asleep in the whole document */
+	if (m->whead_cap < (size_t)n + 1)
+		GROW(m->whead, m->whead_cap, (size_t)n + 1);
+	memset(m->whead, 0xff, ((size_t)n + 1) * sizeof *m->whead);
+	memset(m->awake, 0xff, m->nrw * sizeof *m->awake);
+	for (uint32_t r = 0; r < g->nrules; r++)
+		if (m->ldead[m->rgrp[2 * r + 1]])
+			m->awake[r >> 6] &= ~(1ull << (r & 63));
 	for (uint32_t i = first; i < limit; i++) {
-		const uint32_t *cand = m->cbase + m->tcand[2 * i];
-		size_t nc = m->tcand[2 * i + 1];
-		size_t k = 0;
-		while (k < nc) {
-			uint32_t grp = m->rgrp[2 * cand[k]];
-			int best = -1;
-			uint32_t best_end = 0;
-			if (m->next_free[grp] > i) {
-				/* inside the group's last match: none of its rules */
-				while (k < nc && m->rgrp[2 * cand[k]] == grp)
-					k++;
-				continue;
-			}
-			for (; k < nc && m->rgrp[2 * cand[k]] == grp; k++) {
-				uint32_t l = m->rgrp[2 * cand[k] + 1];
-				if (i < m->lskip[l])
+		for (uint32_t r = m->whead[i]; r != UINT32_MAX; r = m->wnext[r])
+			m->awake[r >> 6] |= 1ull << (r & 63);
+		if (i + SIG_AHEAD < limit) {
+			__builtin_prefetch(&m->sig[m->tsig[i + SIG_AHEAD]]);
+			__builtin_prefetch(m->smask + (size_t)m->tsig[i + SIG_AHEAD] * m->nrw);
+		}
+		const sig_t *sg = &m->sig[m->tsig[i]];
+		const uint64_t *row = m->smask + (size_t)m->tsig[i] * m->nrw;
+		uint32_t grp = UINT32_MAX;
+		int best = -1;
+		uint32_t best_end = 0;
+		for (uint32_t w = sg->mlo; w < sg->mhi; w++) {
+			for (uint64_t bits = row[w] & m->awake[w]; bits; bits &= bits - 1) {
+				uint32_t ri = w * 64 + (uint32_t)__builtin_ctzll(bits);
+				if (m->rgrp[2 * ri] != grp) {
+					if (best >= 0) {
+						emit_match(m, in, &g->rules[best], i, best_end, out, dump);
+						m->next_free[grp] = best_end;
+					}
+					grp = m->rgrp[2 * ri];
+					best = -1;
+					best_end = 0;
+				}
+				if (m->next_free[grp] > i) {
+					/* inside the group's last match */
+					rule_sleep(m, ri, m->next_free[grp], limit);
 					continue;
-				const rule_t *r = &g->rules[cand[k]];
-				if (r->nopen && opening_failed(m, r, cand[k], i))
+				}
+				uint32_t l = m->rgrp[2 * ri + 1];
+				if (i < m->lskip[l]) {
+					rule_sleep(m, ri, m->lskip[l], limit);
 					continue;
-				if (m->lfilt[2 * l + 1] && !rule_filters_ok(m, in, l, i))
+				}
+				const rule_t *r = &g->rules[ri];
+				if (r->nopen && opening_failed(m, r, ri, i))
 					continue;
+				if (m->lfilt[2 * l + 1] && !rule_filters_ok(m, in, l, i)) {
+					rule_sleep(m, ri, m->lskip[l], limit);
+					continue;
+				}
 				uint32_t e;
-				uint32_t fid = m->fam_off ? FAM_NONE : m->rfam[cand[k]];
+				uint32_t fid = m->fam_off ? FAM_NONE : m->rfam[ri];
 				uint64_t ex0 = m->exec_steps;
 				int hit = fid == FAM_NONE ? vm_run(m, in, r, i, &e)
 				                          : vm_run_fam(m, in, r, &m->fam[fid], i, &e);
 				if (!hit && r->opener && m->last_steps <= BESLUT_MATCH_STEP_BUDGET) {
-					m->ostamp[cand[k]] = i + 1;
-					m->oreach[cand[k]] = m->last_reach;
+					m->ostamp[ri] = i + 1;
+					m->oreach[ri] = m->last_reach;
 				}
 				if (m->rstats) {
-					rstat_t *st = &m->rstats[cand[k]];
+					rstat_t *st = &m->rstats[ri];
 					st->attempts++;
 					st->steps += m->last_steps;
 					st->exec += m->exec_steps - ex0;
@@ -866,7 +944,7 @@ void matcher_run_range(matcher_t *m, const match_input_t *in, const match_range_
 					continue;
 				if (best < 0 || e > best_end ||
 				    (e == best_end && r->priority > g->rules[best].priority)) {
-					best = (int)cand[k];
+					best = (int)ri;
 					best_end = e;
 					if (m->best_cap < m->ntr)
 						GROW(m->best, m->best_cap, m->ntr);
@@ -875,10 +953,10 @@ void matcher_run_range(matcher_t *m, const match_input_t *in, const match_range_
 					m->nbest = m->ntr;
 				}
 			}
-			if (best >= 0) {
-				emit_match(m, in, &g->rules[best], i, best_end, out, dump);
-				m->next_free[grp] = best_end;
-			}
+		}
+		if (best >= 0) {
+			emit_match(m, in, &g->rules[best], i, best_end, out, dump);
+			m->next_free[grp] = best_end;
 		}
 	}
 	if (rg && rg->carry)

@@ -65,6 +65,13 @@ typedef struct fam {
 #define FAM_EXITS 256        /* a recording stops (incomplete) beyond these */
 #define FAM_TRAIL 8192
 
+/* The memo of an instruction for positions start + 0..63 (see
+ * "Memoization"): the attempt that wrote it, and the failed positions. */
+typedef struct dmemo {
+	uint64_t bits;
+	uint32_t gen;
+} dmemo_t;
+
 /* Per-rule cost statistics (BESLUT_RULE_STATS=1). */
 typedef struct rstat {
 	uint64_t attempts, steps, matches, budget;
@@ -97,6 +104,17 @@ typedef struct tsstate {
 	uint32_t occ_c;      /* as a `need`: cursor into its occurrences (see need_first) */
 } tsstate_t;
 
+/* A required-token filter as filter_ok reads it: its state in the
+ * document and what it reads of its definition, together. */
+typedef struct fstate {
+	uint32_t stamp;      /* token + 1 of its last check */
+	uint32_t skip;       /* it fails at every token before this one */
+	uint32_t need, pre;  /* token sets */
+	uint32_t reach;
+	uint8_t res;         /* the answer at stamp */
+	uint8_t pre_any;     /* pre has every token */
+} fstate_t;
+
 /* A token signature (see "Signatures"): everything a token-local test
  * reads, with the cached answers of those tests. */
 typedef struct sig {
@@ -105,13 +123,12 @@ typedef struct sig {
 	uint32_t flags;           /* masked by sig_flags */
 	uint32_t rx;              /* regex result vector of its text (sig_text only) */
 	uint32_t hash;
-	uint32_t cand, ncand;     /* cpool[cand .. cand + ncand): rules that may start, guards passed; cand == UINT32_MAX: not yet built */
-	uint32_t dstamp;          /* document number its list below was made for */
-	uint32_t dcand, dncand;   /* dpool[dcand .. dcand + dncand): cand without the rules asleep in the document */
+	uint32_t mlo, mhi;        /* its rules that may start, guards passed: its smask row, 0 outside words [mlo, mhi) */
 	uint32_t need, nneed;     /* ts_done: npool[need .. need + nneed): the `need` sets it is in, ascending */
 	uint32_t pstamp;          /* pgen when its sets were added to tspres */
 	uint8_t kind;
 	uint8_t ts_done;          /* its token set bits are computed */
+	uint8_t cands_done;       /* its candidate rules are computed */
 } sig_t;
 
 struct matcher {
@@ -149,14 +166,11 @@ struct matcher {
 	uint32_t memo_cap;        /* slots, a power of two */
 	uint32_t memo_n;          /* slots used by the current attempt */
 	uint32_t gen;             /* current attempt number */
-	uint32_t *dgen;           /* per instruction of a rule (pc - entry): attempt that wrote dbits */
-	uint64_t *dbits;          /* its failed positions start + 0..63 in that attempt */
+	dmemo_t *dm;              /* per instruction of a rule (pc - entry): its failed positions near the start */
 	uint32_t dmax;            /* instructions of the longest rule or trigger */
 	uint32_t *gstamp;         /* per guard: token + 1 it was evaluated at */
 	uint8_t *gres;            /* per guard: its result there */
-	uint32_t *fstamp;         /* per filter: token + 1 of its last check */
-	uint8_t *fres;            /* per filter: the answer there */
-	uint32_t *fskip;          /* per filter: it fails at every token before this one */
+	fstate_t *fst;            /* per filter: its state and a copy of its definition */
 	uint32_t *rfl;            /* per rule: its filter list (rules with the same filters share one) */
 	uint32_t *lskip;          /* per filter list: it fails at every token before this one */
 	uint32_t *lstamp;         /* per filter list: token + 1 of its last check */
@@ -169,6 +183,8 @@ struct matcher {
 	uint32_t nwt;
 	size_t wt_cap;
 	uint32_t *wth;            /* open addressing: word + 1, or 0 */
+	uint32_t *symrx;          /* per symbol: regex result vector + 1 of its text, or 0 (sig_text only) */
+	uint32_t *symsig;         /* per symbol: signature + 1 of the last token with exactly its text, or 0 */
 	uint32_t wth_cap;         /* a power of two */
 	char *wkey;               /* their bytes */
 	size_t nwkey, wkey_cap;
@@ -180,12 +196,13 @@ struct matcher {
 	uint32_t rxh_cap;
 	uint64_t *rxtmp;          /* rxw words: the vector being built */
 	uint8_t (*rxfirst)[32];   /* per regex: the bytes a match can begin with (all when unknown) */
+	uint8_t (*rxlast)[32];    /* per regex: the bytes a match can end with (all when unknown) */
 	uint32_t *rxmin;          /* per regex: the fewest characters a match has */
 	buf_t sbuf;               /* scratch text */
 	uint32_t *pmid;           /* per predicate: its memo slot, or UINT32_MAX (cheap leaves) */
 	uint32_t pmw;             /* predicate memo words per signature */
 	uint32_t tsw;             /* token set words per signature */
-	uint32_t sgw;             /* words per signature: tsw token set bits, then pmw pairs (known, value) */
+	uint32_t sgw;             /* words per signature in sigp: pmw pairs (known, value) */
 	uint32_t sig_flags;       /* token flags any test reads (the rest are not in signatures) */
 	int sig_text;             /* signatures include the token's bytes (the grammar has regexes) */
 	int sig_off;              /* test mode: every token its own signature (no sharing) */
@@ -194,27 +211,37 @@ struct matcher {
 	size_t sig_cap;
 	uint32_t *sigh;           /* open addressing: signature + 1, or 0 */
 	uint32_t sigh_cap;        /* a power of two */
-	uint64_t *sigb;           /* per signature, sgw words: token set and predicate results */
+	uint64_t *sigb;           /* per signature, tsw words: its token sets */
 	size_t sigb_cap;          /* words allocated */
-	uint32_t *cpool;          /* candidate lists of the signatures */
-	size_t ncpool, cpool_cap;
+	uint64_t *sigp;           /* per signature, sgw words: its predicate results */
+	size_t sigp_cap;          /* words allocated */
+	uint32_t nrw;             /* words of a rule mask */
+	uint64_t *smask;          /* per signature, nrw words: its candidate rules */
+	size_t smask_cap;         /* words allocated */
+	uint64_t *awake;          /* nrw words: the rules not asleep (see "Sleeping rules") */
+	uint32_t *whead;          /* per token of the document: a rule that wakes there, or UINT32_MAX */
+	size_t whead_cap;
+	uint32_t *wnext;          /* per rule: the next rule that wakes at the same token */
 	uint32_t *npool;          /* need set lists of the signatures */
 	size_t nnpool, npool_cap;
 	uint32_t pgen;            /* sig_prepare calls (stamps pstamp) */
 	uint32_t *tsig;           /* per token of the document: its signature */
 	size_t tsig_cap;
-	uint32_t *tcand;          /* per token of the document: its candidate list (offset, count in cbase) */
-	size_t tcand_cap;
-	const uint32_t *cbase;    /* cpool, or dpool when rules are asleep in the document */
-	uint32_t *dpool;          /* candidate lists of the document's signatures without the sleeping rules */
-	size_t ndpool, dpool_cap;
 	uint64_t *tspres;         /* tsw words: token sets with a member in the document */
+	uint64_t *tsx_any;        /* tsw words: the token sets of every token */
+	uint64_t *tsx_cls;        /* per class bit c, tsw words: the sets with c in cls */
+	uint64_t *tsx_in;         /* per class bit c, tsw words: the sets with c in cls_in */
+	uint32_t *tsx_sym_off;    /* per symbol s: its sets are tsx_sym[tsx_sym_off[s] .. [s + 1]) */
+	uint32_t *tsx_sym;
+	uint32_t *tsx_stem_off;   /* the same by stem symbol */
+	uint32_t *tsx_stem;
+	uint32_t *tsx_pred;       /* the sets with predicates, ascending */
+	uint32_t ntsx_pred;
 	uint64_t *needmask;       /* tsw words: token sets that are the `need` of some filter */
 	uint32_t *occ_off;        /* per token set + 1: its members in the document are occ[occ_off[k] .. occ_off[k + 1]) (need sets only) */
 	uint32_t *occ;            /* those members, ascending per set */
 	size_t occ_cap;
 	uint8_t *ldead;           /* per filter list: no `need` of its filters occurs in the document */
-	uint32_t docno;           /* documents prepared (stamps dstamp) */
 	uint32_t last_n;          /* tokens of the last document (test hook) */
 	uint32_t *gsstamp;        /* per guard: tick of its last evaluation for a signature */
 	uint8_t *gsres;           /* per guard: the result then */
@@ -229,7 +256,7 @@ struct matcher {
 /* Shared between the files of this stage. */
 int guard_eval(matcher_t *m, const match_input_t *in, uint32_t gd, uint32_t i);
 int guard_ok(matcher_t *m, const match_input_t *in, uint32_t gd, uint32_t i);
-int tokset_eval(matcher_t *m, const match_input_t *in, const tokset_t *s, uint32_t pos);
+void tokset_row(matcher_t *m, const match_input_t *in, uint64_t *b, uint32_t pos);
 void filters_reset(matcher_t *m);
 int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t i);
 int vm_run(matcher_t *m, const match_input_t *in, const rule_t *r, uint32_t start,
@@ -260,8 +287,8 @@ static inline int rule_filters_ok(matcher_t *m, const match_input_t *in, uint32_
 			ok = 1;
 			break;
 		}
-		if (m->fskip[f] < skip)
-			skip = m->fskip[f];
+		if (m->fst[f].skip < skip)
+			skip = m->fst[f].skip;
 		while (q < nf && cj[q])
 			q++;
 	}

@@ -38,7 +38,7 @@ static void pm_init(matcher_t *m)
 #undef PM_MARK
 	m->pmw = (next + 63) / 64;
 	m->tsw = (g->ntoksets + 63) / 64;
-	m->sgw = m->tsw + 2 * m->pmw;
+	m->sgw = 2 * m->pmw;
 	/* the flags read by predicates and by the prefilter */
 	uint32_t fl = g->rix.flag_used;
 	int text = 0;
@@ -51,6 +51,10 @@ static void pm_init(matcher_t *m)
 	}
 	m->sig_flags = fl;
 	m->sig_text = text;
+	if (text) {
+		m->symrx = xcalloc((size_t)g->nsyms + 2, sizeof *m->symrx);
+		m->symsig = xcalloc((size_t)g->nsyms + 2, sizeof *m->symsig);
+	}
 }
 
 /* Rules with the same required-token filters share one answer per token. */
@@ -257,15 +261,292 @@ static void fam_init(matcher_t *m)
 
 /* Can rule r match at token i as far as its filters can tell? */
 
+/* The bytes a match of a regex can begin and end with (see
+ * rx_quick_init), from its source: a small parser of the patterns' common
+ * forms (literals, escapes of punctuation, \d, \w, \p{..}, simple classes,
+ * groups, alternations and quantifiers) that gives up on anything else.
+ * Sets are over-approximations: a caseless letter brings its other ASCII
+ * case, k and s under caseless matching (they fold to characters beyond
+ * ASCII) every byte from 0x80, a character beyond ASCII its first and last
+ * byte (every byte under caseless matching), \d, \w and \p{L}, \p{Lu},
+ * \p{Ll} their ASCII members and every byte from 0x80, another property
+ * or `.` every byte.  rx_ends returns 0 when it gave up (every byte). */
+typedef struct rxp {
+	const char *s;
+	int caseless, bad;
+} rxp_t;
+
+typedef struct rxb {
+	uint8_t first[32], last[32];
+	int nullable;
+} rxb_t;
+
+static void rxb_all(uint8_t *map)
+{
+	memset(map, 0xff, 32);
+}
+
+static void rxb_high(uint8_t *map)
+{
+	memset(map + 16, 0xff, 16);
+}
+
+static void rxb_ascii(const rxp_t *p, uint8_t *map, unsigned c)
+{
+	map[c >> 3] |= (uint8_t)(1u << (c & 7));
+	unsigned lower = c | 0x20;
+	if (p->caseless && lower >= 'a' && lower <= 'z') {
+		map[(c ^ 0x20) >> 3] |= (uint8_t)(1u << ((c ^ 0x20) & 7));
+		if (lower == 'k' || lower == 's')
+			rxb_high(map);
+	}
+}
+
+static void rxb_range(const rxp_t *p, uint8_t *map, unsigned lo, unsigned hi)
+{
+	for (unsigned x = lo; x <= hi; x++)
+		rxb_ascii(p, map, x);
+}
+
+/* The escape after a backslash at p->s: the characters it matches, into
+ * map; 0 when not understood. */
+static int rxb_escape(rxp_t *p, uint8_t *map)
+{
+	unsigned char e = (unsigned char)*p->s;
+	if (e == 'd' || e == 'w') {
+		rxb_range(p, map, '0', '9');
+		if (e == 'w') {
+			rxb_range(p, map, 'A', 'Z');
+			rxb_range(p, map, 'a', 'z');
+			rxb_ascii(p, map, '_');
+		}
+		rxb_high(map);
+		p->s++;
+		return 1;
+	}
+	if (e == 'p') {
+		const char *name = p->s + 2, *end = p->s[1] == '{' ? strchr(name, '}') : NULL;
+		if (!end)
+			return 0;
+		size_t k = (size_t)(end - name);
+		int upper = k == 2 && name[0] == 'L' && name[1] == 'u';
+		int lower = k == 2 && name[0] == 'L' && name[1] == 'l';
+		if ((k == 1 && name[0] == 'L') || ((upper || lower) && p->caseless)) {
+			rxb_range(p, map, 'A', 'Z');
+			rxb_range(p, map, 'a', 'z');
+		} else if (upper) {
+			rxb_range(p, map, 'A', 'Z');
+		} else if (lower) {
+			rxb_range(p, map, 'a', 'z');
+		} else {
+			rxb_all(map);
+		}
+		rxb_high(map);
+		p->s = end + 1;
+		return 1;
+	}
+	if (e && e < 0x80 && !((e | 0x20) >= 'a' && (e | 0x20) <= 'z') && !(e >= '0' && e <= '9')) {
+		rxb_ascii(p, map, e);
+		p->s++;
+		return 1;
+	}
+	return 0;
+}
+
+/* A class [...] at p->s: its characters into map. */
+static void rxb_class(rxp_t *p, uint8_t *map)
+{
+	p->s++;
+	if (*p->s == '^' || *p->s == ']') {
+		p->bad = 1;
+		return;
+	}
+	while (*p->s && *p->s != ']') {
+		unsigned char a = (unsigned char)*p->s;
+		if (a == '[') {
+			p->bad = 1;
+			return;
+		}
+		if (a == '\\') {
+			p->s++;
+			if (!rxb_escape(p, map)) {
+				p->bad = 1;
+				return;
+			}
+			continue;
+		}
+		if (a >= 0x80) {
+			if (p->caseless)
+				rxb_all(map);
+			rxb_high(map);
+			p->s++;
+			continue;
+		}
+		if (p->s[1] == '-' && p->s[2] && p->s[2] != ']') {
+			unsigned char b = (unsigned char)p->s[2];
+			if (b >= 0x80 || b == '\\' || b < a) {
+				p->bad = 1;
+				return;
+			}
+			rxb_range(p, map, a, b);
+			p->s += 3;
+		} else {
+			rxb_ascii(p, map, a);
+			p->s++;
+		}
+	}
+	if (*p->s != ']') {
+		p->bad = 1;
+		return;
+	}
+	p->s++;
+}
+
+static void rxb_alt(rxp_t *p, rxb_t *b);
+
+/* One atom with its quantifier. */
+static void rxb_atom(rxp_t *p, rxb_t *b)
+{
+	unsigned char c = (unsigned char)*p->s;
+	b->nullable = 0;
+	if (c == '(') {
+		p->s++;
+		if (*p->s == '?') {
+			if (p->s[1] != ':') {
+				p->bad = 1;
+				return;
+			}
+			p->s += 2;
+		}
+		rxb_alt(p, b);
+		if (p->bad || *p->s != ')') {
+			p->bad = 1;
+			return;
+		}
+		p->s++;
+	} else {
+		/* one character: the same first and last set, but for a
+		 * character of several bytes */
+		if (c == '[') {
+			rxb_class(p, b->first);
+		} else if (c == '\\') {
+			p->s++;
+			if (!rxb_escape(p, b->first))
+				p->bad = 1;
+		} else if (c == '.') {
+			rxb_all(b->first);
+			p->s++;
+		} else if (c >= 0x80) {
+			const char *q = p->s + 1;
+			while (((unsigned char)*q & 0xC0) == 0x80)
+				q++;
+			if (p->caseless) {
+				rxb_all(b->first);
+				rxb_all(b->last);
+			} else {
+				b->first[c >> 3] |= (uint8_t)(1u << (c & 7));
+				unsigned l = (unsigned char)q[-1];
+				b->last[l >> 3] |= (uint8_t)(1u << (l & 7));
+			}
+			p->s = q;
+		} else if (c && !strchr("|)?*+{^$", c)) {
+			rxb_ascii(p, b->first, c);
+			p->s++;
+		} else {
+			p->bad = 1;
+		}
+		if (p->bad)
+			return;
+		if (c < 0x80)
+			memcpy(b->last, b->first, 32);
+	}
+	/* the quantifier */
+	c = (unsigned char)*p->s;
+	if (c == '?' || c == '*') {
+		b->nullable = 1;
+		p->s++;
+	} else if (c == '+') {
+		p->s++;
+	} else if (c == '{') {
+		const char *q = p->s + 1;
+		if (*q < '0' || *q > '9') {
+			p->bad = 1;
+			return;
+		}
+		if (strtoul(q, NULL, 10) == 0)
+			b->nullable = 1;
+		while (*q && *q != '}')
+			q++;
+		if (!*q) {
+			p->bad = 1;
+			return;
+		}
+		p->s = q + 1;
+	} else {
+		return;
+	}
+	if (*p->s == '?' || *p->s == '+') /* lazy or possessive */
+		p->s++;
+}
+
+/* A sequence: its first bytes are those of its atoms up to the first
+ * that cannot be empty, its last bytes those of its atoms from the last
+ * that cannot be empty. */
+static void rxb_seq(rxp_t *p, rxb_t *b)
+{
+	memset(b, 0, sizeof *b);
+	b->nullable = 1;
+	while (!p->bad && *p->s && *p->s != '|' && *p->s != ')') {
+		rxb_t a;
+		memset(&a, 0, sizeof a);
+		rxb_atom(p, &a);
+		for (int k = 0; k < 32; k++) {
+			if (b->nullable)
+				b->first[k] |= a.first[k];
+			b->last[k] = a.nullable ? b->last[k] | a.last[k] : a.last[k];
+		}
+		b->nullable &= a.nullable;
+	}
+}
+
+static void rxb_alt(rxp_t *p, rxb_t *b)
+{
+	rxb_seq(p, b);
+	while (!p->bad && *p->s == '|') {
+		rxb_t a;
+		p->s++;
+		rxb_seq(p, &a);
+		for (int k = 0; k < 32; k++) {
+			b->first[k] |= a.first[k];
+			b->last[k] |= a.last[k];
+		}
+		b->nullable |= a.nullable;
+	}
+}
+
+static int rx_ends(const char *src, int caseless, rxb_t *b)
+{
+	rxp_t p = {src, caseless, 0};
+	rxb_alt(&p, b);
+	if (p.bad || *p.s || b->nullable) {
+		rxb_all(b->first);
+		rxb_all(b->last);
+		return 0;
+	}
+	return 1;
+}
+
 /* A quick no for each regex before it runs on a new text (see word_find):
  * the bytes a match can begin with, from PCRE2's study of the pattern
  * compiled without the start anchor (its start bitmap, or its first code
- * unit), and the fewest characters of a match.  Where PCRE2 gives no
- * answer every byte is allowed. */
+ * unit) and from the source (rx_ends), the bytes it can end with (from
+ * the source), and the fewest characters of a match.  Where neither
+ * gives an answer every byte is allowed. */
 static void rx_quick_init(matcher_t *m)
 {
 	const grammar_t *g = m->g;
 	m->rxfirst = xmalloc((g->nre + 1) * sizeof *m->rxfirst);
+	m->rxlast = xmalloc((g->nre + 1) * sizeof *m->rxlast);
 	m->rxmin = xcalloc(g->nre + 1, sizeof *m->rxmin);
 	for (uint32_t r = 0; r < g->nre; r++) {
 		uint8_t *map = m->rxfirst[r];
@@ -274,6 +555,9 @@ static void rx_quick_init(matcher_t *m)
 		pcre2_pattern_info(g->re[r], PCRE2_INFO_ARGOPTIONS, &opts);
 		if (pcre2_pattern_info(g->re[r], PCRE2_INFO_MINLENGTH, &minlen) == 0)
 			m->rxmin[r] = minlen;
+		rxb_t ends;
+		rx_ends(g->re_src[r], (opts & PCRE2_CASELESS) != 0, &ends);
+		memcpy(m->rxlast[r], ends.last, 32);
 		int err;
 		PCRE2_SIZE eoff;
 		pcre2_code *re = pcre2_compile((PCRE2_SPTR)g->re_src[r], PCRE2_ZERO_TERMINATED,
@@ -302,7 +586,61 @@ static void rx_quick_init(matcher_t *m)
 			}
 		}
 		pcre2_code_free(re);
+		/* and the first bytes from the source */
+		for (int k = 0; k < 32; k++)
+			map[k] &= ends.first[k];
 	}
+}
+
+/* The token sets by what puts a token in them (see tokset_row): the sets
+ * of every token, by class bit, by inner class bit, by symbol and by stem
+ * symbol, and the sets with predicates. */
+static void tsx_csr(const grammar_t *g, int stem, uint32_t **off_out, uint32_t **list_out)
+{
+	uint32_t *off = xcalloc((size_t)g->nsyms + 3, sizeof *off);
+	for (uint32_t k = 0; k < g->ntoksets; k++) {
+		const tokset_t *s = &g->toksets[k];
+		uint32_t from = stem ? s->stem : s->sym, nm = stem ? s->nstem : s->nsym;
+		for (uint32_t q = 0; q < nm; q++)
+			if (g->tsv[from + q] <= g->nsyms)
+				off[g->tsv[from + q] + 2]++;
+	}
+	for (uint32_t x = 0; x <= g->nsyms + 1; x++)
+		off[x + 1] += off[x];
+	uint32_t *list = xmalloc(((size_t)off[g->nsyms + 2] + 1) * sizeof *list);
+	for (uint32_t k = 0; k < g->ntoksets; k++) {
+		const tokset_t *s = &g->toksets[k];
+		uint32_t from = stem ? s->stem : s->sym, nm = stem ? s->nstem : s->nsym;
+		for (uint32_t q = 0; q < nm; q++)
+			if (g->tsv[from + q] <= g->nsyms)
+				list[off[g->tsv[from + q] + 1]++] = k;
+	}
+	*off_out = off;
+	*list_out = list;
+}
+
+static void tsx_init(matcher_t *m)
+{
+	const grammar_t *g = m->g;
+	uint32_t w = m->tsw;
+	m->tsx_any = xcalloc(w + 1, sizeof *m->tsx_any);
+	m->tsx_cls = xcalloc((size_t)64 * w + 1, sizeof *m->tsx_cls);
+	m->tsx_in = xcalloc((size_t)64 * w + 1, sizeof *m->tsx_in);
+	m->tsx_pred = xmalloc(((size_t)g->ntoksets + 1) * sizeof *m->tsx_pred);
+	for (uint32_t k = 0; k < g->ntoksets; k++) {
+		const tokset_t *s = &g->toksets[k];
+		uint64_t bit = 1ull << (k & 63);
+		if (s->any)
+			m->tsx_any[k >> 6] |= bit;
+		for (uint64_t c = s->cls; c; c &= c - 1)
+			m->tsx_cls[(size_t)__builtin_ctzll(c) * w + (k >> 6)] |= bit;
+		for (uint64_t c = s->cls_in; c; c &= c - 1)
+			m->tsx_in[(size_t)__builtin_ctzll(c) * w + (k >> 6)] |= bit;
+		if (s->npred)
+			m->tsx_pred[m->ntsx_pred++] = k;
+	}
+	tsx_csr(g, 0, &m->tsx_sym_off, &m->tsx_sym);
+	tsx_csr(g, 1, &m->tsx_stem_off, &m->tsx_stem);
 }
 
 matcher_t *matcher_new(const grammar_t *g)
@@ -315,13 +653,18 @@ matcher_t *matcher_new(const grammar_t *g)
 	m->stamp = xcalloc(m->nstamp + 1, sizeof *m->stamp);
 	m->cand_cap = m->nstamp + 1;
 	m->cand = xmalloc(m->cand_cap * sizeof *m->cand);
+	m->nrw = (g->nrules + 63) / 64;
+	m->awake = xcalloc(m->nrw + 1, sizeof *m->awake);
+	m->wnext = xcalloc(g->nrules + 1, sizeof *m->wnext);
 	m->next_free = xcalloc(g->ngroups + 1, sizeof *m->next_free);
 	m->actx.g = g;
 	m->gstamp = xcalloc(g->nguards + 1, sizeof *m->gstamp);
 	m->gres = xcalloc(g->nguards + 1, 1);
-	m->fstamp = xcalloc(g->nfilters + 1, sizeof *m->fstamp);
-	m->fres = xcalloc(g->nfilters + 1, 1);
-	m->fskip = xcalloc(g->nfilters + 1, sizeof *m->fskip);
+	m->fst = xcalloc(g->nfilters + 1, sizeof *m->fst);
+	for (uint32_t f = 0; f < g->nfilters; f++)
+		m->fst[f] = (fstate_t){.need = g->filters[f].need, .pre = g->filters[f].pre,
+		                       .reach = g->filters[f].reach,
+		                       .pre_any = g->toksets[g->filters[f].pre].any};
 	fl_init(m);
 	fam_init(m);
 	m->tss = xcalloc(g->ntoksets + 1, sizeof *m->tss);
@@ -334,13 +677,13 @@ matcher_t *matcher_new(const grammar_t *g)
 	for (uint32_t r = 0; r < g->ntrigs; r++)
 		if (g->trigs[r].ncode > m->dmax)
 			m->dmax = g->trigs[r].ncode;
-	m->dgen = xcalloc(m->dmax + 1, sizeof *m->dgen);
-	m->dbits = xcalloc(m->dmax + 1, sizeof *m->dbits);
+	m->dm = xcalloc(m->dmax + 1, sizeof *m->dm);
 	m->gsstamp = xcalloc(g->nguards + 1, sizeof *m->gsstamp);
 	m->gsres = xcalloc(g->nguards + 1, 1);
 	m->ostamp = xcalloc(g->nrules + 1, sizeof *m->ostamp);
 	m->oreach = xcalloc(g->nrules + 1, sizeof *m->oreach);
 	pm_init(m);
+	tsx_init(m);
 	m->needmask = xcalloc(m->tsw + 1, sizeof *m->needmask);
 	for (uint32_t f = 0; f < g->nfilters; f++)
 		m->needmask[g->filters[f].need >> 6] |= 1ull << (g->filters[f].need & 63);
@@ -431,9 +774,7 @@ void matcher_free(matcher_t *m)
 	free(m->memo);
 	free(m->gstamp);
 	free(m->gres);
-	free(m->fstamp);
-	free(m->fres);
-	free(m->fskip);
+	free(m->fst);
 	free(m->rfl);
 	free(m->rgrp);
 	free(m->lfilt);
@@ -443,33 +784,45 @@ void matcher_free(matcher_t *m)
 	free(m->tss);
 	free(m->wt);
 	free(m->wth);
+	free(m->symrx);
+	free(m->symsig);
 	free(m->wkey);
 	free(m->rxv);
 	free(m->rxh);
 	free(m->rxtmp);
 	free(m->rxfirst);
+	free(m->rxlast);
 	free(m->rxmin);
 	free(m->pmid);
 	free(m->sig);
 	free(m->sigh);
 	free(m->sigb);
-	free(m->cpool);
+	free(m->sigp);
+	free(m->smask);
+	free(m->awake);
+	free(m->whead);
+	free(m->wnext);
 	free(m->npool);
 	free(m->tsig);
-	free(m->dpool);
 	free(m->tspres);
 	free(m->needmask);
+	free(m->tsx_any);
+	free(m->tsx_cls);
+	free(m->tsx_in);
+	free(m->tsx_sym_off);
+	free(m->tsx_sym);
+	free(m->tsx_stem_off);
+	free(m->tsx_stem);
+	free(m->tsx_pred);
 	free(m->occ_off);
 	free(m->occ);
 	free(m->ldead);
-	free(m->tcand);
 	free(m->gsstamp);
 	free(m->gsres);
 	free(m->ostamp);
 	free(m->oreach);
 	free(m->memo_gen);
-	free(m->dgen);
-	free(m->dbits);
+	free(m->dm);
 	free(m->actx.tmp);
 	buf_release(&m->actx.sbuf);
 	buf_release(&m->sbuf);

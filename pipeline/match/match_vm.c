@@ -75,7 +75,7 @@ static inline int pm_eval(matcher_t *m, const match_input_t *in, uint32_t p, uin
 	const pred_t *pr = &m->g->preds[p];
 	if ((t->flags & pr->rflags) != pr->rflags || (pr->rkind && t->kind != pr->rkind))
 		return 0;
-	uint64_t *w = &m->sigb[(size_t)m->tsig[pos] * m->sgw + m->tsw + 2 * (id >> 6)];
+	uint64_t *w = &m->sigp[(size_t)m->tsig[pos] * m->sgw + 2 * (id >> 6)];
 	uint64_t bit = 1ull << (id & 63);
 	if (w[0] & bit)
 		return (w[1] & bit) != 0;
@@ -150,7 +150,7 @@ static void memo_reset(matcher_t *m)
 	if (++m->gen == 0) {
 		/* wrapped: forget all old stamps */
 		memset(m->memo_gen, 0, m->memo_cap * sizeof *m->memo_gen);
-		memset(m->dgen, 0, (m->dmax + 1) * sizeof *m->dgen);
+		memset(m->dm, 0, (m->dmax + 1) * sizeof *m->dm);
 		m->gen = 1;
 	}
 	m->memo_n = 0;
@@ -223,29 +223,47 @@ int guard_ok(matcher_t *m, const match_input_t *in, uint32_t gd, uint32_t i)
 	return ok;
 }
 
-static inline int sorted_has(const uint32_t *v, uint32_t n, uint32_t key)
-{
-	return set_find(v, 0, n, key);
-}
-
-int tokset_eval(matcher_t *m, const match_input_t *in, const tokset_t *s, uint32_t pos)
+/* The token sets token pos is in, as bits ORed into b (tsw words): a set
+ * has it when it is `any`, when one of its classes starts at the token or
+ * has the token's symbol after its first word, when its symbols or stems
+ * have the token's, or else when one of its predicates accepts the token
+ * (tried in the order of the sets and of their predicates).  The first
+ * tests read the matcher's index of the sets (match_setup.c, tsx_init). */
+void tokset_row(matcher_t *m, const match_input_t *in, uint64_t *b, uint32_t pos)
 {
 	const grammar_t *g = m->g;
 	const token_t *t = &in->toks->v[pos];
-	if (s->any || (t->classes & s->cls))
-		return 1;
-	if (t->sym) {
-		if (g->sym_inner[t->sym] & s->cls_in)
-			return 1;
-		if ((s->symmask >> (t->sym & 63) & 1) && sorted_has(g->tsv + s->sym, s->nsym, t->sym))
-			return 1;
+	uint32_t w = m->tsw;
+	for (uint32_t k = 0; k < w; k++)
+		b[k] |= m->tsx_any[k];
+	for (uint64_t c = t->classes; c; c &= c - 1) {
+		const uint64_t *x = m->tsx_cls + (size_t)__builtin_ctzll(c) * w;
+		for (uint32_t k = 0; k < w; k++)
+			b[k] |= x[k];
 	}
-	if (t->stem_sym && (s->stemmask >> (t->stem_sym & 63) & 1) && sorted_has(g->tsv + s->stem, s->nstem, t->stem_sym))
-		return 1;
-	for (uint32_t q = 0; q < s->npred; q++)
-		if (pm_eval(m, in, g->tsv[s->pred + q], pos))
-			return 1;
-	return 0;
+	if (t->sym) {
+		for (uint64_t c = g->sym_inner[t->sym]; c; c &= c - 1) {
+			const uint64_t *x = m->tsx_in + (size_t)__builtin_ctzll(c) * w;
+			for (uint32_t k = 0; k < w; k++)
+				b[k] |= x[k];
+		}
+		for (uint32_t q = m->tsx_sym_off[t->sym]; q < m->tsx_sym_off[t->sym + 1]; q++)
+			b[m->tsx_sym[q] >> 6] |= 1ull << (m->tsx_sym[q] & 63);
+	}
+	if (t->stem_sym)
+		for (uint32_t q = m->tsx_stem_off[t->stem_sym]; q < m->tsx_stem_off[t->stem_sym + 1]; q++)
+			b[m->tsx_stem[q] >> 6] |= 1ull << (m->tsx_stem[q] & 63);
+	for (uint32_t q = 0; q < m->ntsx_pred; q++) {
+		uint32_t k = m->tsx_pred[q];
+		if (b[k >> 6] >> (k & 63) & 1)
+			continue;
+		const tokset_t *s = &g->toksets[k];
+		for (uint32_t p = 0; p < s->npred; p++)
+			if (pm_eval(m, in, g->tsv[s->pred + p], pos)) {
+				b[k >> 6] |= 1ull << (k & 63);
+				break;
+			}
+	}
 }
 
 /* Is token pos in token set k?  Read from its signature's bits (see
@@ -253,13 +271,13 @@ int tokset_eval(matcher_t *m, const match_input_t *in, const tokset_t *s, uint32
 static inline int tokset_has(matcher_t *m, const match_input_t *in, uint32_t k, uint32_t pos)
 {
 	(void)in;
-	return (m->sigb[(size_t)m->tsig[pos] * m->sgw + (k >> 6)] >> (k & 63)) & 1;
+	return (m->sigb[(size_t)m->tsig[pos] * m->tsw + (k >> 6)] >> (k & 63)) & 1;
 }
 
 void filters_reset(matcher_t *m)
 {
-	memset(m->fstamp, 0, (m->g->nfilters + 1) * sizeof *m->fstamp);
-	memset(m->fskip, 0, (m->g->nfilters + 1) * sizeof *m->fskip);
+	for (uint32_t f = 0; f < m->g->nfilters; f++)
+		m->fst[f].stamp = m->fst[f].skip = 0;
 	memset(m->lskip, 0, (m->nfl + 1) * sizeof *m->lskip);
 	memset(m->lstamp, 0, (m->nfl + 1) * sizeof *m->lstamp);
 	for (uint32_t k = 0; k < m->g->ntoksets; k++)
@@ -301,7 +319,7 @@ static uint32_t pre_last_out(matcher_t *m, const match_input_t *in, uint32_t k, 
 
 /* Can a rule with filter f match at token i?  0 only when no match can
  * exist (see "Required tokens").  Queries come with i ascending.  On a
- * 0, fskip[f] is set to the first token where the filter could pass:
+ * 0, its skip is set to the first token where the filter could pass:
  * with no `need` token in [i, q), every passing token i' >= i has a need
  * token at or after q within its reach (i' >= q - reach) and, when the run
  * of `pre` tokens from i breaks at brk < q, starts after brk (the run from
@@ -309,13 +327,11 @@ static uint32_t pre_last_out(matcher_t *m, const match_input_t *in, uint32_t k, 
  * last token before q that is not in `pre` (found by pre_last_out). */
 int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t i)
 {
-	if (i < m->fskip[f])
+	fstate_t *fl = &m->fst[f];
+	if (i < fl->skip)
 		return 0;
-	if (m->fstamp[f] == i + 1)
-		return m->fres[f];
-	const grammar_t *g = m->g;
-	const filter_t *fl = &g->filters[f];
-	const tokset_t *pre = &g->toksets[fl->pre];
+	if (fl->stamp == i + 1)
+		return fl->res;
 	tsstate_t *ps = &m->tss[fl->pre], *ns = &m->tss[fl->need];
 	uint32_t n = (uint32_t)in->toks->n;
 	uint32_t want = n;
@@ -326,7 +342,7 @@ int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t i)
 		ps->brk_from = ps->brk = i;
 		ps->brk_real = 0;
 	}
-	if (pre->any) {
+	if (fl->pre_any) {
 		ps->brk = n;
 		ps->brk_real = 1;
 	}
@@ -345,9 +361,9 @@ int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t i)
 		ns->need_pos = p;
 		ns->need_scan = p < n ? p + 1 : n;
 	}
-	m->fstamp[f] = i + 1;
-	m->fres[f] = (uint8_t)(ns->need_found && ns->need_pos <= lim);
-	if (!m->fres[f]) {
+	fl->stamp = i + 1;
+	fl->res = (uint8_t)(ns->need_found && ns->need_pos <= lim);
+	if (!fl->res) {
 		/* no need token in [i, q) */
 		uint32_t q = ns->need_found ? ns->need_pos : ns->need_scan;
 		uint32_t skip = i + 1;
@@ -363,9 +379,9 @@ int filter_ok(matcher_t *m, const match_input_t *in, uint32_t f, uint32_t i)
 			if (b != UINT32_MAX)
 				skip = b + 1;
 		}
-		m->fskip[f] = skip;
+		fl->skip = skip;
 	}
-	return m->fres[f];
+	return fl->res;
 }
 
 /* Record an exit from the shared prefix of family fm: the state (pc,
@@ -404,30 +420,31 @@ static int vm_exec(matcher_t *m, const match_input_t *in, const rule_t *r, uint3
 	size_t sp = 0;
 	unsigned steps = *steps_io, steps0 = steps;
 	/* recording: in the prefix or not; the choice points below cbase are
-	 * the prefix's; cont steps were spent after it, s0 the steps at the
-	 * last exit */
+	 * the prefix's (0 when not after an exit); cont steps were spent after
+	 * it, s0 the steps at the last exit.  An instruction at or beyond plim
+	 * leaves the prefix (UINT32_MAX: not recording, or after an exit).
+	 * Nothing after the prefix leads back into it, so while after an exit
+	 * hi grows past the prefix: hp keeps the prefix's furthest
+	 * instruction meanwhile, hr the furthest beyond it. */
 	int inp = 1;
 	size_t cbase = 0;
 	unsigned csteps = 0, s0 = 0;
-	uint32_t plen = fm ? fm->len : 0, phi = 0;
+	uint32_t plim = fm ? r->entry + fm->len : UINT32_MAX, hp = 0, hr = 0;
 	for (;;) {
-		if (fm && inp) {
-			uint32_t off = pc - r->entry;
-			if (off >= plen) {
-				if (!fam_exit(m, fm, off, pos, steps - csteps)) {
-					fm = NULL;
-				} else {
-					inp = 0;
-					cbase = sp;
-					s0 = steps;
-				}
-			} else if (off > phi) {
-				phi = off;
+		if (pc >= plim) {
+			if (!fam_exit(m, fm, pc - r->entry, pos, steps - csteps)) {
+				fm = NULL;
+			} else {
+				inp = 0;
+				cbase = sp;
+				s0 = steps;
+				hp = hi;
 			}
+			plim = UINT32_MAX;
 		}
 		if (++steps > BESLUT_MATCH_STEP_BUDGET) {
 			*steps_io = steps;
-			*hi_io = hi;
+			*hi_io = hi > hr ? hi : hr;
 			m->exec_steps += steps - steps0;
 			return -1;
 		}
@@ -482,13 +499,14 @@ static int vm_exec(matcher_t *m, const match_input_t *in, const rule_t *r, uint3
 				uint32_t d = pos - start, slot = pc - r->entry;
 				if (d < 64 && slot < r->ncode) {
 					uint64_t bit = 1ull << d;
-					if (m->dgen[slot] != m->gen) {
-						m->dgen[slot] = m->gen;
-						m->dbits[slot] = bit;
-					} else if (m->dbits[slot] & bit) {
+					dmemo_t *dm = &m->dm[slot];
+					if (dm->gen != m->gen) {
+						dm->gen = m->gen;
+						dm->bits = bit;
+					} else if (dm->bits & bit) {
 						goto fail;
 					} else {
-						m->dbits[slot] |= bit;
+						dm->bits |= bit;
 					}
 				} else if (memo_seen(m, (uint64_t)pc << 32 | pos)) {
 					goto fail;
@@ -515,14 +533,12 @@ static int vm_exec(matcher_t *m, const match_input_t *in, const rule_t *r, uint3
 				if (ok >= 0) {
 					if (++steps > BESLUT_MATCH_STEP_BUDGET) {
 						*steps_io = steps;
-						*hi_io = hi;
+						*hi_io = hi > hr ? hi : hr;
 						m->exec_steps += steps - steps0;
 						return -1;
 					}
 					if (in_->a > hi)
 						hi = in_->a;
-					if (fm && inp && in_->a - r->entry > phi)
-						phi = in_->a - r->entry;
 					if (!ok) {
 						pc = in_->b;
 						continue;
@@ -570,7 +586,7 @@ static int vm_exec(matcher_t *m, const match_input_t *in, const rule_t *r, uint3
 		case OP_MATCH:
 			*end_out = pos;
 			*steps_io = steps;
-			*hi_io = hi;
+			*hi_io = hi > hr ? hi : hr;
 			m->exec_steps += steps - steps0;
 			return 1;
 		}
@@ -578,22 +594,31 @@ static int vm_exec(matcher_t *m, const match_input_t *in, const rule_t *r, uint3
 		for (;;) {
 			if (sp == 0) {
 				if (fm) {
-					if (!inp)
+					if (!inp) {
 						csteps += steps - s0;
+						if (hi > hr)
+							hr = hi;
+						hi = hp;
+					}
 					fm->complete = 1;
 					fm->pend = steps - csteps;
-					fm->phi = phi;
+					fm->phi = hi - r->entry;
 				}
 				*steps_io = steps;
-				*hi_io = hi;
+				*hi_io = hi > hr ? hi : hr;
 				m->exec_steps += steps - steps0;
 				return 0;
 			}
 			bt_t *b = &m->bt[--sp];
-			if (fm && !inp && sp < cbase) {
+			if (sp < cbase) {
 				/* the rest failed from this exit: back in the prefix */
 				csteps += steps - s0;
 				inp = 1;
+				cbase = 0;
+				plim = r->entry + fm->len;
+				if (hi > hr)
+					hr = hi;
+				hi = hp;
 			}
 			if (b->kind == BT_REG) {
 				m->regs[b->pc] = b->pos;

@@ -456,6 +456,21 @@ START_TEST(regex_cache_by_text)
 	                 "t {\"v\": \"SK\"}\nt {\"v\": \"sk\"}\nt {\"v\": \"\xc5\xbfk\"}\n");
 	ck_assert_str_eq(run("rule r: x:/\\p{L}{3,}s/ => t { v = text(x) };", "as abs abcs \xc3\xa5\xc3\xa4\xc3\xb6s"),
 	                 "t {\"v\": \"abcs\"}\nt {\"v\": \"\xc3\xa5\xc3\xa4\xc3\xb6s\"}\n");
+	/* the bytes a match can begin and end with, from the source: a
+	 * suffix alternation, an optional group, a caseless k that folds
+	 * beyond ASCII (Kelvin sign), \d beyond ASCII, \p{Lu} and a class
+	 * with escapes and a character beyond ASCII */
+	ck_assert_str_eq(run("rule r: x:/\\p{L}+(nämnd|nämnden)/ => t { v = text(x) };",
+	                     "Kulturnämnd Kulturnämnden Kulturnämnds"),
+	                 "t {\"v\": \"Kulturnämnd\"}\nt {\"v\": \"Kulturnämnden\"}\n");
+	ck_assert_str_eq(run("rule r: x:/bifall(a|s)?/i => t { v = text(x) };", "bifall BIFALLA bifallet"),
+	                 "t {\"v\": \"bifall\"}\nt {\"v\": \"BIFALLA\"}\n");
+	ck_assert_str_eq(run("rule r: x:/ok/i => t { v = text(x) };", "OK ok o\xe2\x84\xaa oj"),
+	                 "t {\"v\": \"OK\"}\nt {\"v\": \"ok\"}\nt {\"v\": \"o\xe2\x84\xaa\"}\n");
+	ck_assert_str_eq(run("rule r: x:/\\d+/ => t { v = text(x) };", "12 x3 \xd9\xa3\xd9\xa4"),
+	                 "t {\"v\": \"12\"}\nt {\"v\": \"\xd9\xa3\xd9\xa4\"}\n");
+	ck_assert_str_eq(run("rule r: x:/\\p{Lu}[\\p{L}'’-]*[sxz]/ => t { v = text(x) };", "Anders Bo lutz Lutz Ax"),
+	                 "t {\"v\": \"Anders\"}\nt {\"v\": \"Lutz\"}\nt {\"v\": \"Ax\"}\n");
 	/* kind and flag requirements of predicates */
 	ck_assert_str_eq(run("rule r: x:( CAP & WORD & !\"Ett\" ) => t { v = text(x) };", "Ett 12 två Tre ÖÄ"),
 	                 "t {\"v\": \"Tre\"}\nt {\"v\": \"ÖÄ\"}\n");
