@@ -17,13 +17,18 @@
 
 /* ------------------------------------------------------------ texts */
 
+static struct text_memo *text_memo_new(void);
+
 void text_init(text_t *x, const value_t *v)
 {
 	x->t = (tokens_t)TOKENS_INIT;
 	x->s = NULL;
+	x->m = NULL;
 	if (v && v->k == V_STR && v->u.s.n) {
 		tokenize(v->u.s.s, v->u.s.n, NULL, &x->t);
 		x->s = v->u.s.s;
+		if (x->t.n)
+			x->m = text_memo_new();
 	}
 }
 
@@ -37,10 +42,7 @@ static size_t u8len(const char *s)
 	return n;
 }
 
-static const char *lex(const lx_t *L, const char *cls, const char *w)
-{
-	return L->g && cls && w && *w ? grammar_lexicon_value(L->g, cls, w) : NULL;
-}
+static const char *lex(const lx_t *L, const char *cls, const char *w) { return lx_value(L, cls, w); }
 
 static int is_link(const lx_t *L, const char *w, const char *what)
 {
@@ -114,6 +116,36 @@ typedef struct plists {
 	pset_t l[LMAX];
 } plists_t;
 
+/* word heads: words of four characters or more cut to five (tokens split at hyphens) */
+typedef struct heads {
+	char (*w)[24];
+	size_t n, cap;
+	int neg;
+} heads_t;
+
+/* What the text says, found once: the texts of proposals are asked per
+ * decision point and per other proposal. */
+enum { TM_LISTS = 1, TM_PARTIES = 2, TM_KIND = 4, TM_HEADS = 8 };
+struct text_memo {
+	unsigned have;   /* TM_ bits */
+	plists_t lists;
+	pset_t parties;
+	const char *kind;
+	heads_t heads;
+};
+
+static struct text_memo *text_memo_new(void) { return xcalloc(1, sizeof(struct text_memo)); }
+
+void text_release(text_t *x)
+{
+	tokens_release(&x->t);
+	if (x->m) {
+		free(x->m->heads.w);
+		free(x->m);
+		x->m = NULL;
+	}
+}
+
 static void party_lists(const lx_t *L, const text_t *x, plists_t *out)
 {
 	out->n = 0;
@@ -144,29 +176,30 @@ static void parties_in(const lx_t *L, const text_t *x, pset_t *out)
 		ps_add(out, party_of(L, x, k));
 }
 
-/* The longest prefix of a word (five characters or more) that is an entry
- * of the class; its value, or NULL. */
-static const char *prefix_value(const lx_t *L, const char *cls, const char *w, size_t *plen)
+static const plists_t no_lists;
+static const pset_t no_parties;
+
+/* party_lists() and parties_in() of a text, kept */
+static const plists_t *lists_of(const lx_t *L, const text_t *x)
 {
-	size_t n = strlen(w);
-	char buf[128];
-	if (n >= sizeof buf)
-		return NULL;
-	memcpy(buf, w, n + 1);
-	for (size_t m = n; m > 0; m--) {
-		if (((unsigned char)w[m] & 0xC0) == 0x80 && m < n)
-			continue; /* not a character boundary */
-		buf[m] = '\0';
-		if (u8len(buf) < 5)
-			break;
-		const char *v = lex(L, cls, buf);
-		if (v) {
-			if (plen)
-				*plen = m;
-			return v;
-		}
+	if (!x->m)
+		return &no_lists;
+	if (!(x->m->have & TM_LISTS)) {
+		party_lists(L, x, &x->m->lists);
+		x->m->have |= TM_LISTS;
 	}
-	return NULL;
+	return &x->m->lists;
+}
+
+static const pset_t *parties_of(const lx_t *L, const text_t *x)
+{
+	if (!x->m)
+		return &no_parties;
+	if (!(x->m->have & TM_PARTIES)) {
+		parties_in(L, x, &x->m->parties);
+		x->m->have |= TM_PARTIES;
+	}
+	return &x->m->parties;
 }
 
 static int kind_value(const char *v)
@@ -184,11 +217,23 @@ static const char *kind_in(const ctx_t *c, const text_t *x)
 	for (size_t k = 0; k < x->t.n; k++) {
 		if (x->t.v[k].kind != TK_WORD)
 			continue;
-		const char *v = prefix_value(&c->L, c->rc->outcome_kind_lexicon, low(x, k), NULL);
+		const char *v = lx_prefix_value(&c->L, c->rc->outcome_kind_lexicon, low(x, k));
 		if (kind_value(v) && !(kind_role(c->rc, v) & KR_APPROVE))
 			last = v;
 	}
 	return last;
+}
+
+/* kind_in() of a text, kept */
+static const char *kind_of(const ctx_t *c, const text_t *x)
+{
+	if (!x->m)
+		return kind_in(c, x);
+	if (!(x->m->have & TM_KIND)) {
+		x->m->kind = kind_in(c, x);
+		x->m->have |= TM_KIND;
+	}
+	return x->m->kind;
 }
 
 /* The rank a text names ("förstahandsyrkande" -> 1), else 0. */
@@ -236,7 +281,7 @@ const char *name_key(arena_t *a, const value_t *actor)
 	}
 	const char *r = b.len ? arena_strndup(a, b.data, b.len) : NULL;
 	buf_release(&b);
-	tokens_release(&x.t);
+	text_release(&x);
 	return r;
 }
 
@@ -353,18 +398,17 @@ static void mine_of(const prop_t *p, pset_t *s)
 /* The party list a proposal's text names as its own. */
 static void own_list(const ctx_t *c, const prop_t *p, int strict, pset_t *out)
 {
-	plists_t ls;
-	party_lists(&c->L, &p->text, &ls);
+	const plists_t *ls = lists_of(&c->L, &p->text);
 	pset_t mine;
 	mine_of(p, &mine);
 	out->n = 0;
-	for (int i = 0; i < ls.n; i++)
-		if (ps_meets(&ls.l[i], &mine)) {
-			*out = ls.l[i];
+	for (int i = 0; i < ls->n; i++)
+		if (ps_meets(&ls->l[i], &mine)) {
+			*out = ls->l[i];
 			return;
 		}
-	if (ls.n && !strict)
-		*out = ls.l[0];
+	if (ls->n && !strict)
+		*out = ls->l[0];
 }
 
 static int has_name(const prop_t *p, const char *key)
@@ -386,9 +430,7 @@ static int refers(const ctx_t *c, const prop_t *p)
 			if (nm && !has_name(p, nm) && name_in(c, nm, &p->text))
 				return 1;
 		}
-	pset_t s;
-	parties_in(&c->L, &p->text, &s);
-	return s.n > 0;
+	return parties_of(&c->L, &p->text)->n > 0;
 }
 
 /* The label without its lead ("bifall till motionen" -> "motionen"): the
@@ -526,7 +568,7 @@ static void link_option(ctx_t *c, const value_t *opt, char *hit)
 	}
 done:
 #undef KIND_OK
-	tokens_release(&lab.t);
+	text_release(&lab);
 }
 
 void link_votes(ctx_t *c)
@@ -644,13 +686,6 @@ static void followed(const ctx_t *c, size_t i, char *set)
 		set[i] = 1;
 }
 
-/* word heads: words of four characters or more cut to five (tokens split at hyphens) */
-typedef struct heads {
-	char (*w)[24];
-	size_t n, cap;
-	int neg;
-} heads_t;
-
 /* the length of a separator between the parts of a word at p ('-', '\'',
  * U+2019), or 0 */
 static size_t part_sep(const char *p)
@@ -709,6 +744,20 @@ static void heads_of(const ctx_t *c, const text_t *x, heads_t *h)
 	}
 }
 
+static const heads_t no_heads;
+
+/* heads_of() a text, kept */
+static const heads_t *heads_kept(const ctx_t *c, const text_t *x)
+{
+	if (!x->m)
+		return &no_heads;
+	if (!(x->m->have & TM_HEADS)) {
+		heads_of(c, x, &x->m->heads);
+		x->m->have |= TM_HEADS;
+	}
+	return &x->m->heads;
+}
+
 /* every head of x is a head of y (both sorted and distinct) */
 static int heads_within(const heads_t *x, const heads_t *y)
 {
@@ -739,32 +788,32 @@ static int genitive_noun(const ctx_t *c, const text_t *x, size_t k)
 static void rule_decision(ctx_t *c)
 {
 	char *follows = xcalloc(c->np ? c->np : 1, 1);
-	heads_t dh = {0}, ph = {0};
 	for (size_t di = 0; di < c->ndec; di++) {
 		text_t d;
 		text_init(&d, v_get(c->rv->v[c->dec[di]].fields, "text"));
-		plists_t lists;
-		party_lists(&c->L, &d, &lists);
-		const char *dkind = kind_in(c, &d);
+		const plists_t *lists = lists_of(&c->L, &d);
+		const char *dkind = kind_of(c, &d);
 		unsigned drole = kind_role(c->rc, dkind);
 		int negative = (drole & KR_REJECT) != 0;
-		if (lists.n > 1)
+		if (lists->n > 1)
 			goto next;
 		memset(follows, 0, c->np ? c->np : 1);
 		int nf = 0;
 		/* the point says what a proposal says */
 		int near_ok = 0;
-		if (!lists.n) {
-			heads_of(c, &d, &dh);
-			near_ok = dh.n >= 4;
+		const heads_t *dh = &no_heads;
+		if (!lists->n) {
+			dh = heads_kept(c, &d);
+			near_ok = dh->n >= 4;
 		}
+		int named = -1; /* a genitive before a proposal noun in the point (-1: not yet seen) */
 		for (size_t i = 0; i < c->np; i++) {
 			prop_t *p = &c->p[i];
 			if (backs(p))
 				continue;
 			if (near_ok && p->text.t.n) {
-				heads_of(c, &p->text, &ph);
-				if (heads_within(&dh, &ph) && ph.neg == dh.neg) {
+				const heads_t *ph = heads_kept(c, &p->text);
+				if (heads_within(dh, ph) && ph->neg == dh->neg) {
 					follows[i] = 1;
 					nf++;
 					continue;
@@ -772,20 +821,21 @@ static void rule_decision(ctx_t *c)
 			}
 			if ((p->role & KR_REJECT) || (dkind && !negative && !kind_is(p, dkind)))
 				continue;
-			plists_t pl;
-			party_lists(&c->L, &p->text, &pl);
-			if (lists.n) {
+			const plists_t *pl = lists_of(&c->L, &p->text);
+			if (lists->n) {
 				pset_t own;
 				own_list(c, p, 0, &own);
-				if (pl.n && ps_eq(&own, &lists.l[0])) {
+				if (pl->n && ps_eq(&own, &lists->l[0])) {
 					follows[i] = 1;
 					nf++;
 				}
 				continue;
 			}
-			int named = 0;
-			for (size_t k = 0; k < d.t.n; k++)
-				named |= genitive_noun(c, &d, k);
+			if (named < 0) {
+				named = 0;
+				for (size_t k = 0; k < d.t.n; k++)
+					named |= genitive_noun(c, &d, k);
+			}
 			if (named) {
 				pset_t own;
 				own_list(c, p, 1, &own);
@@ -827,10 +877,8 @@ static void rule_decision(ctx_t *c)
 				setr(p, O_REJECTED, "decision_follows_another");
 		}
 	next:
-		tokens_release(&d.t);
+		text_release(&d);
 	}
-	free(dh.w);
-	free(ph.w);
 	free(follows);
 }
 
@@ -840,11 +888,10 @@ static void rule_opposes(ctx_t *c)
 		prop_t *p = &c->p[i];
 		if (!open_(p) || !(p->role & KR_REJECT))
 			continue;
-		const char *kind = kind_in(c, &p->text);
+		const char *kind = kind_of(c, &p->text);
 		if (kind_role(c->rc, kind) & KR_REJECT)
 			kind = NULL;
-		plists_t pl;
-		party_lists(&c->L, &p->text, &pl);
+		const plists_t *pl = lists_of(&c->L, &p->text);
 		int outs = 0; /* bit 1 adopted, bit 2 rejected */
 		for (size_t j = 0; j < c->np; j++) {
 			prop_t *q = &c->p[j];
@@ -854,10 +901,10 @@ static void rule_opposes(ctx_t *c)
 			int target = 0;
 			for (int k = 0; k < q->nact && !target; k++)
 				target = q->names[k] && !has_name(p, q->names[k]) && name_in(c, q->names[k], &p->text);
-			if (!target && pl.n) {
+			if (!target && pl->n) {
 				pset_t own;
 				own_list(c, q, 0, &own);
-				target = ps_eq(&own, &pl.l[0]);
+				target = ps_eq(&own, &pl->l[0]);
 			}
 			if (target)
 				outs |= q->out == O_ADOPTED ? 1 : 2;

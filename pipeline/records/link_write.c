@@ -222,7 +222,7 @@ static void write_item(ctx_t *c)
 static void clear_item(ctx_t *c)
 {
 	for (size_t i = 0; i < c->np; i++)
-		tokens_release(&c->p[i].text.t);
+		text_release(&c->p[i].text);
 	for (size_t vi = 0; vi < c->nv; vi++) {
 		for (int o = 0; o < c->v[vi].nopt; o++)
 			free(c->v[vi].hit[o]);
@@ -250,6 +250,7 @@ void link_document_from(arena_t *a, recvec_t *rv, const char *dead, const long *
 	c.L.g = g;
 	c.L.rc = c.rc;
 	c.L.a = a;
+	c.L.memo = g ? lexmemo_new() : NULL;
 	c.rv = rv;
 	size_t pcap = 0, vcap = 0, rcap = 0, dcap = 0, mcap = 0;
 	size_t nprop = before[0], nvote = before[1], natt = before[2];
@@ -356,6 +357,7 @@ void link_document_from(arena_t *a, recvec_t *rv, const char *dead, const long *
 	free(c.mot);
 	free(pid);
 	free(roll.m);
+	lexmemo_free(c.L.memo);
 }
 
 /* ------------------------------------------------------------ organisation */
@@ -404,7 +406,7 @@ void link_organisation(arena_t *a, const grammar_t *g, value_t *doc)
 			}
 		}
 		buf_release(&b);
-		tokens_release(&x.t);
+		text_release(&x);
 	}
 	if (!code)
 		return;
