@@ -180,6 +180,27 @@ void json_write_string(buf_t *b, const char *s, size_t n)
 	buf_addc(b, '"');
 }
 
+void json_write_uint(buf_t *b, unsigned long long u)
+{
+	char d[24];
+	size_t k = sizeof d;
+	do {
+		d[--k] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	buf_add(b, d + k, sizeof d - k);
+}
+
+void json_write_int(buf_t *b, long long i)
+{
+	if (i < 0) {
+		buf_addc(b, '-');
+		json_write_uint(b, 0ull - (unsigned long long)i);
+	} else {
+		json_write_uint(b, (unsigned long long)i);
+	}
+}
+
 void json_write_value(buf_t *b, const value_t *v)
 {
 	if (v_is_null(v)) {
@@ -191,7 +212,7 @@ void json_write_value(buf_t *b, const value_t *v)
 		buf_adds(b, v->u.b ? "true" : "false");
 		break;
 	case V_INT:
-		buf_printf(b, "%lld", v->u.i);
+		json_write_int(b, v->u.i);
 		break;
 	case V_STR:
 		json_write_string(b, v->u.s.s, v->u.s.n);

@@ -146,7 +146,11 @@ static void derive_ballots(const resolve_cfg_t *rc, arena_t *a, value_t *vf, con
 static const char *make_id(arena_t *a, const char *doc, const char *type, size_t n)
 {
 	buf_t b = BUF_INIT;
-	buf_printf(&b, "%s#%s/%zu", doc ? doc : "", type, n);
+	buf_adds(&b, doc ? doc : "");
+	buf_addc(&b, '#');
+	buf_adds(&b, type);
+	buf_addc(&b, '/');
+	json_write_uint(&b, n);
 	const char *s = arena_strndup(a, b.data, b.len);
 	buf_release(&b);
 	return s;
@@ -486,8 +490,11 @@ uint64_t char_index_at(const char_index_t *ci, size_t off)
 		off = ci->n;
 	size_t b = off / CI_BLOCK;
 	uint64_t cp = ci->block[b];
-	for (size_t k = b * CI_BLOCK; k < off; k++)
-		cp += (ci->starts[k / 8] >> (k % 8)) & 1u;
+	size_t k = b * CI_BLOCK; /* a multiple of 8 */
+	for (; k + 8 <= off; k += 8)
+		cp += (uint64_t)__builtin_popcount(ci->starts[k / 8]);
+	if (k < off)
+		cp += (uint64_t)__builtin_popcount(ci->starts[k / 8] & ((1u << (off - k)) - 1u));
 	return ci->cp_base + cp;
 }
 
