@@ -44,9 +44,23 @@ static size_t u8len(const char *s)
 
 static const char *lex(const lx_t *L, const char *cls, const char *w) { return lx_value(L, cls, w); }
 
-static int is_link(const lx_t *L, const char *w, const char *what)
+static uint32_t *word_ids(const lx_t *L, const text_t *x);
+
+/* lex() (prefix: lx_prefix_value()) of token k of x, through the ids of
+ * the text's words */
+static const char *tok_value(const lx_t *L, const text_t *x, size_t k, const char *cls, int prefix)
 {
-	const char *v = lex(L, L->rc->link_word_lexicon, w);
+	if (!L->g || !cls)
+		return NULL;
+	const uint32_t *id = word_ids(L, x);
+	if (id && id[k])
+		return lx_word_value(L, id[k], cls, prefix);
+	return prefix ? lx_prefix_value(L, cls, low(x, k)) : lex(L, cls, low(x, k));
+}
+
+static int tok_is_link(const lx_t *L, const text_t *x, size_t k, const char *what)
+{
+	const char *v = tok_value(L, x, k, L->rc->link_word_lexicon, 0);
 	return v && strcmp(v, what) == 0;
 }
 
@@ -97,12 +111,12 @@ static const char *party_of(const lx_t *L, const text_t *x, size_t k)
 	if (t->kind != TK_WORD)
 		return NULL;
 	const char *w = low(x, k);
-	const char *v = lex(L, L->rc->link_party_lexicon, w);
+	const char *v = tok_value(L, x, k, L->rc->link_party_lexicon, 0);
 	int upper = (t->flags & TF_UPPER) != 0 || (t->len == 1 && (t->flags & TF_CAP));
 	if (upper) {
 		if (v && strlen(v) == t->lower_len && strncasecmp(v, w, t->lower_len) == 0)
 			return v;
-		if (lex(L, L->rc->link_code_lexicon, w) && x->s) /* a code as printed ("D") */
+		if (tok_value(L, x, k, L->rc->link_code_lexicon, 0) && x->s) /* a code as printed ("D") */
 			return arena_strndup(L->a, x->s + t->off, t->len);
 	}
 	if (v && u8len(w) >= 4 && (u8len(w) >= 6 || (t->flags & TF_CAP)))
@@ -132,6 +146,7 @@ struct text_memo {
 	pset_t parties;
 	const char *kind;
 	heads_t heads;
+	uint32_t *wid;   /* lx_word() of each token (NULL: not yet) */
 };
 
 static struct text_memo *text_memo_new(void) { return xcalloc(1, sizeof(struct text_memo)); }
@@ -141,6 +156,7 @@ void text_release(text_t *x)
 	tokens_release(&x->t);
 	if (x->m) {
 		free(x->m->heads.w);
+		free(x->m->wid);
 		free(x->m);
 		x->m = NULL;
 	}
@@ -157,7 +173,7 @@ static void party_lists(const lx_t *L, const text_t *x, plists_t *out)
 		const char *c = party_of(L, x, k);
 		if (c) {
 			ps_add(&cur, c);
-		} else if (is_link(L, low(x, k), "glue")) {
+		} else if (tok_is_link(L, x, k, "glue")) {
 			continue;
 		} else if (cur.n) {
 			if (out->n < LMAX)
@@ -174,6 +190,22 @@ static void parties_in(const lx_t *L, const text_t *x, pset_t *out)
 	out->n = 0;
 	for (size_t k = 0; k < x->t.n; k++)
 		ps_add(out, party_of(L, x, k));
+}
+
+/* the memo ids of x's words, found once (NULL: none kept) */
+static uint32_t *word_ids(const lx_t *L, const text_t *x)
+{
+	if (!x->m || !L->memo)
+		return NULL;
+	if (!x->m->wid) {
+		x->m->wid = xcalloc(x->t.n, sizeof *x->m->wid);
+		for (size_t k = 0; k < x->t.n; k++) {
+			const char *w = low(x, k);
+			if (*w)
+				x->m->wid[k] = lx_word(L, w, strlen(w));
+		}
+	}
+	return x->m->wid;
 }
 
 static const plists_t no_lists;
@@ -211,17 +243,16 @@ static int kind_value(const char *v)
  * word begins. */
 static const char *kind_in(const ctx_t *c, const text_t *x)
 {
-	const char *last = NULL;
 	if (!c->rc->outcome_kind_lexicon)
 		return NULL;
-	for (size_t k = 0; k < x->t.n; k++) {
+	for (size_t k = x->t.n; k-- > 0;) {
 		if (x->t.v[k].kind != TK_WORD)
 			continue;
-		const char *v = lx_prefix_value(&c->L, c->rc->outcome_kind_lexicon, low(x, k));
+		const char *v = tok_value(&c->L, x, k, c->rc->outcome_kind_lexicon, 1);
 		if (kind_value(v) && !(kind_role(c->rc, v) & KR_APPROVE))
-			last = v;
+			return v;
 	}
-	return last;
+	return NULL;
 }
 
 /* kind_in() of a text, kept */
@@ -437,7 +468,7 @@ static int refers(const ctx_t *c, const prop_t *p)
  * index of its first token after the lead. */
 static size_t label_object(const ctx_t *c, const text_t *x)
 {
-	if (x->t.n >= 2 && is_link(&c->L, low(x, 0), "lead") && is_link(&c->L, low(x, 1), "lead_to"))
+	if (x->t.n >= 2 && tok_is_link(&c->L, x, 0, "lead") && tok_is_link(&c->L, x, 1, "lead_to"))
 		return 2;
 	return 0;
 }
@@ -707,7 +738,7 @@ static void heads_of(const ctx_t *c, const text_t *x, heads_t *h)
 		if (t->kind != TK_WORD && t->kind != TK_NUM)
 			continue;
 		const char *w = low(x, k);
-		if (is_link(&c->L, w, "negation"))
+		if (tok_is_link(&c->L, x, k, "negation"))
 			h->neg = 1;
 		const char *p = w;
 		while (*p) {
@@ -782,7 +813,7 @@ static int genitive_noun(const ctx_t *c, const text_t *x, size_t k)
 		return 0;
 	const char *w = low(x, k);
 	size_t n = strlen(w), gl = strlen(ge);
-	return n >= gl + 1 && memcmp(w + n - gl, ge, gl) == 0 && is_link(&c->L, low(x, k + 1), "noun");
+	return n >= gl + 1 && memcmp(w + n - gl, ge, gl) == 0 && tok_is_link(&c->L, x, k + 1, "noun");
 }
 
 static void rule_decision(ctx_t *c)
@@ -845,7 +876,7 @@ static void rule_decision(ctx_t *c)
 						if (!genitive_noun(c, &d, k))
 							continue;
 						for (size_t q = 0; q + 1 < p->text.t.n && !m; q++)
-							m = strcmp(low(&d, k), low(&p->text, q)) == 0 && is_link(&c->L, low(&p->text, q + 1), "noun");
+							m = strcmp(low(&d, k), low(&p->text, q)) == 0 && tok_is_link(&c->L, &p->text, q + 1, "noun");
 					}
 					if (m) {
 						follows[i] = 1;

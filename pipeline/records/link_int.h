@@ -111,6 +111,10 @@ void lexmemo_free(lexmemo_t *m);
  * lists; NULL: none (link_lex.c). */
 const char *lx_value(const lx_t *L, const char *cls, const char *w);
 const char *lx_prefix_value(const lx_t *L, const char *cls, const char *w);
+/* The id of word w[0..n) in the document's memo (0: none kept), and the
+ * value (prefix: of its longest prefix) the word of id has in class cls. */
+uint32_t lx_word(const lx_t *L, const char *w, size_t n);
+const char *lx_word_value(const lx_t *L, uint32_t id, const char *cls, int prefix);
 const char *low(const text_t *x, size_t k);
 const char *name_key(arena_t *a, const value_t *actor);
 const char *actor_party(const value_t *actor);
