@@ -143,6 +143,10 @@ void json_write_string(buf_t *b, const char *s, size_t n)
 			i++;
 			continue;
 		}
+		if (c >= 0xC2 && c <= 0xDF && i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
+			i += 2; /* a two-byte character (U+0080..U+07FF): as it is */
+			continue;
+		}
 		if (c == '"') esc = "\\\"";
 		else if (c == '\\') esc = "\\\\";
 		else if (c == '\n') esc = "\\n";

@@ -321,10 +321,7 @@ static void qstring(qs_t *q, const char **b, size_t *n, int *esc)
 	q->s = p + 1;
 }
 
-static int key_is(const char *b, size_t n, const char *k)
-{
-	return strlen(k) == n && memcmp(b, k, n) == 0;
-}
+#define KEY_IS(b, n, k) ((n) == sizeof(k) - 1 && memcmp((b), (k), sizeof(k) - 1) == 0)
 
 enum { QK_OTHER, QK_PARTY, QK_TYPE, QK_TEXT, QK_METHOD, QK_NUMBER, QK_RANK };
 
@@ -380,17 +377,22 @@ static void qvalue(qs_t *q, int depth, int key)
 					q->unsure = 1;
 					return;
 				}
-				if (key_is(b, n, "party"))
+				if (KEY_IS(b, n, "party"))
 					k = QK_PARTY;
-				else if (depth == 1) {
-					static const char *const top[] = {"type", "text", "method", "number", "rank"};
-					int *seen[] = {&q->has_type, &q->has_text, &q->has_method, NULL, NULL};
-					for (int t = 0; t < 5; t++)
-						if (key_is(b, n, top[t])) {
-							k = QK_TYPE + t;
-							if (seen[t] && (*seen[t])++)
-								q->unsure = 1; /* a key twice */
-						}
+				else if (depth == 1 && n >= 4 && n <= 6) {
+					int *seen = NULL;
+					if (KEY_IS(b, n, "type"))
+						k = QK_TYPE, seen = &q->has_type;
+					else if (KEY_IS(b, n, "text"))
+						k = QK_TEXT, seen = &q->has_text;
+					else if (KEY_IS(b, n, "method"))
+						k = QK_METHOD, seen = &q->has_method;
+					else if (KEY_IS(b, n, "number"))
+						k = QK_NUMBER;
+					else if (KEY_IS(b, n, "rank"))
+						k = QK_RANK;
+					if (seen && (*seen)++)
+						q->unsure = 1; /* a key twice */
 				}
 				qws(q);
 				if (q->s >= q->e || *q->s != ':') {
@@ -448,13 +450,13 @@ static int line_clean(const char *s, size_t n)
 		return 0;
 	const char *t = q.type;
 	size_t tn = q.type_n;
-	if (t && key_is(t, tn, "att_sats") && (!q.has_text || !q.text_str || q.low_number))
+	if (t && KEY_IS(t, tn, "att_sats") && (!q.has_text || !q.text_str || q.low_number))
 		return 0;
-	if (t && key_is(t, tn, "vote") && !(q.has_method && q.method_str))
+	if (t && KEY_IS(t, tn, "vote") && !(q.has_method && q.method_str))
 		return 0;
-	if (t && key_is(t, tn, "proposal") && q.low_rank)
+	if (t && KEY_IS(t, tn, "proposal") && q.low_rank)
 		return 0;
-	return (t && key_is(t, tn, "document")) || !q.bad_party;
+	return (t && KEY_IS(t, tn, "document")) || !q.bad_party;
 }
 
 void schema_guard(buf_t *out, size_t start)
