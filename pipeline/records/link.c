@@ -818,6 +818,8 @@ static int genitive_noun(const ctx_t *c, const text_t *x, size_t k)
 
 static void rule_decision(ctx_t *c)
 {
+	if (!c->np)
+		return; /* no proposal to follow a decision point */
 	char *follows = xcalloc(c->np ? c->np : 1, 1);
 	for (size_t di = 0; di < c->ndec; di++) {
 		text_t d;
