@@ -30,6 +30,7 @@ typedef struct text {
 } text_t;
 
 typedef struct lexmemo lexmemo_t;
+#define LX_MEMO_WORDS 16384   /* a memo kept from stretch to stretch holds at most about this many words */
 
 typedef struct lx {
 	const grammar_t *g;
@@ -104,8 +105,9 @@ typedef struct roll {
 /* Shared between the files of this stage. */
 void text_init(text_t *x, const value_t *v);
 void text_release(text_t *x);
-lexmemo_t *lexmemo_new(void);
-void lexmemo_free(lexmemo_t *m);
+lexmemo_t *lexmemo_new(const grammar_t *g);
+/* m holds answers of g, and not too many to keep on */
+int lexmemo_fits(const lexmemo_t *m, const grammar_t *g);
 /* The value of word w in lexicon class cls (grammar_lexicon_value), and
  * that of w's longest prefix of five characters or more that the class
  * lists; NULL: none (link_lex.c). */

@@ -11,7 +11,7 @@
  */
 #include "link_int.h"
 
-#define LX_ASKS 8
+#define LX_ASKS 6
 
 typedef struct lx_word {
 	uint32_t h, off, len;      /* the word: pool[off..off+len), NUL after it */
@@ -30,11 +30,22 @@ struct lexmemo {
 		int prefix, ci;
 	} ask[LX_ASKS];
 	int nask;
+	const grammar_t *g;
 };
 
-lexmemo_t *lexmemo_new(void) { return xcalloc(1, sizeof(lexmemo_t)); }
+lexmemo_t *lexmemo_new(const grammar_t *g)
+{
+	lexmemo_t *m = xcalloc(1, sizeof *m);
+	m->g = g;
+	return m;
+}
 
-void lexmemo_free(lexmemo_t *m)
+int lexmemo_fits(const lexmemo_t *m, const grammar_t *g)
+{
+	return m->g == g && m->n <= LX_MEMO_WORDS;
+}
+
+void link_memo_free(lexmemo_t *m)
 {
 	if (!m)
 		return;

@@ -241,11 +241,12 @@ void link_document(arena_t *a, recvec_t *rv, const char *dead, const long *item_
                    const char *doc, const grammar_t *g)
 {
 	static const size_t zero[3] = {0, 0, 0};
-	link_document_from(a, rv, dead, item_of, doc, g, zero);
+	link_document_from(a, rv, dead, item_of, doc, g, zero, NULL);
 }
 
 void link_document_from(arena_t *a, recvec_t *rv, const char *dead, const long *item_of,
-                        const char *doc, const grammar_t *g, const size_t before[3])
+                        const char *doc, const grammar_t *g, const size_t before[3],
+                        struct lexmemo **memo)
 {
 	static const resolve_cfg_t none;
 	ctx_t c = {0};
@@ -254,7 +255,13 @@ void link_document_from(arena_t *a, recvec_t *rv, const char *dead, const long *
 	c.L.g = g;
 	c.L.rc = c.rc;
 	c.L.a = a;
-	c.L.memo = g ? lexmemo_new() : NULL;
+	if (memo && *memo && !lexmemo_fits(*memo, g)) {
+		link_memo_free(*memo); /* another grammar, or grown too large: start again */
+		*memo = NULL;
+	}
+	if (memo && !*memo && g)
+		*memo = lexmemo_new(g);
+	c.L.memo = memo ? *memo : g ? lexmemo_new(g) : NULL;
 	c.rv = rv;
 	size_t pcap = 0, vcap = 0, rcap = 0, dcap = 0, mcap = 0;
 	size_t nprop = before[0], nvote = before[1], natt = before[2];
@@ -361,7 +368,8 @@ void link_document_from(arena_t *a, recvec_t *rv, const char *dead, const long *
 	free(c.mot);
 	free(pid);
 	free(roll.m);
-	lexmemo_free(c.L.memo);
+	if (!memo)
+		link_memo_free(c.L.memo);
 }
 
 /* ------------------------------------------------------------ organisation */
