@@ -131,9 +131,29 @@ void json_write_string(buf_t *b, const char *s, size_t n)
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
 	buf_grow(b, n + 2);
-	buf_addc(b, '"');
-	size_t run = 0; /* start of the pending verbatim run */
+	/* printable ASCII and two-byte characters only: the string as it is */
 	size_t i = 0;
+	while (i < n) {
+		unsigned c = p[i];
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\')
+			i++;
+		else if (c >= 0xC2 && c <= 0xDF && i + 1 < n && (p[i + 1] & 0xC0) == 0x80)
+			i += 2;
+		else
+			break;
+	}
+	if (i == n) {
+		char *o = b->data + b->len;
+		o[0] = '"';
+		if (n)
+			memcpy(o + 1, s, n);
+		o[n + 1] = '"';
+		o[n + 2] = '\0';
+		b->len += n + 2;
+		return;
+	}
+	buf_addc(b, '"');
+	size_t run = 0; /* start of the pending verbatim run; s[0..i) needs no escape */
 	while (i < n) {
 		unsigned c = p[i];
 		const char *esc = NULL;

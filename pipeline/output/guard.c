@@ -299,22 +299,21 @@ static void qstring(qs_t *q, const char **b, size_t *n, int *esc)
 {
 	const char *p = ++q->s;
 	*esc = 0;
-	const char *quote = memchr(p, '"', (size_t)(q->e - p));
-	if (quote && !memchr(p, '\\', (size_t)(quote - p))) {
-		p = quote; /* no escape: the first quote ends it */
-	} else {
-		while (p < q->e && *p != '"') {
-			if (*p == '\\') {
-				*esc = 1;
-				p++;
-			}
-			p++;
+	for (;;) {
+		/* the first quote not after a backslash; a backslash takes the next byte */
+		const char *quote = p < q->e ? memchr(p, '"', (size_t)(q->e - p)) : NULL;
+		if (!quote) {
+			q->unsure = 1;
+			q->s = q->e;
+			return;
 		}
-	}
-	if (p >= q->e) {
-		q->unsure = 1;
-		q->s = q->e;
-		return;
+		const char *bs = memchr(p, '\\', (size_t)(quote - p));
+		if (!bs) {
+			p = quote;
+			break;
+		}
+		*esc = 1;
+		p = bs + 2;
 	}
 	*b = q->s;
 	*n = (size_t)(p - q->s);

@@ -498,7 +498,12 @@ uint64_t char_index_at(const char_index_t *ci, size_t off)
 		off = ci->n;
 	size_t b = off / CI_BLOCK;
 	uint64_t cp = ci->block[b];
-	size_t k = b * CI_BLOCK; /* a multiple of 8 */
+	size_t k = b * CI_BLOCK; /* a multiple of 64 */
+	for (; k + 64 <= off; k += 64) {
+		uint64_t w;
+		memcpy(&w, ci->starts + k / 8, sizeof w);
+		cp += (uint64_t)__builtin_popcountll(w);
+	}
 	for (; k + 8 <= off; k += 8)
 		cp += (uint64_t)__builtin_popcount(ci->starts[k / 8]);
 	if (k < off)
