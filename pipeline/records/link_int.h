@@ -30,7 +30,7 @@ typedef struct text {
 } text_t;
 
 typedef struct lexmemo lexmemo_t;
-#define LX_MEMO_WORDS 16384   /* a memo kept from stretch to stretch holds at most about this many words */
+#define LX_MEMO_WORDS 4096   /* a memo kept from stretch to stretch holds at most about this many words */
 
 typedef struct lx {
 	const grammar_t *g;
