@@ -131,9 +131,29 @@ void json_write_string(buf_t *b, const char *s, size_t n)
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
 	buf_grow(b, n + 2);
-	buf_addc(b, '"');
-	size_t run = 0; /* start of the pending verbatim run */
+	/* printable ASCII and two-byte characters only: the string as it is */
 	size_t i = 0;
+	while (i < n) {
+		unsigned c = p[i];
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\')
+			i++;
+		else if (c >= 0xC2 && c <= 0xDF && i + 1 < n && (p[i + 1] & 0xC0) == 0x80)
+			i += 2;
+		else
+			break;
+	}
+	if (i == n) {
+		char *o = b->data + b->len;
+		o[0] = '"';
+		if (n)
+			memcpy(o + 1, s, n);
+		o[n + 1] = '"';
+		o[n + 2] = '\0';
+		b->len += n + 2;
+		return;
+	}
+	buf_addc(b, '"');
+	size_t run = 0; /* start of the pending verbatim run; s[0..i) needs no escape */
 	while (i < n) {
 		unsigned c = p[i];
 		const char *esc = NULL;
@@ -141,6 +161,10 @@ void json_write_string(buf_t *b, const char *s, size_t n)
 		size_t adv = 1;
 		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
 			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF && i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
+			i += 2; /* a two-byte character (U+0080..U+07FF): as it is */
 			continue;
 		}
 		if (c == '"') esc = "\\\"";
@@ -180,6 +204,27 @@ void json_write_string(buf_t *b, const char *s, size_t n)
 	buf_addc(b, '"');
 }
 
+void json_write_uint(buf_t *b, unsigned long long u)
+{
+	char d[24];
+	size_t k = sizeof d;
+	do {
+		d[--k] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	buf_add(b, d + k, sizeof d - k);
+}
+
+void json_write_int(buf_t *b, long long i)
+{
+	if (i < 0) {
+		buf_addc(b, '-');
+		json_write_uint(b, 0ull - (unsigned long long)i);
+	} else {
+		json_write_uint(b, (unsigned long long)i);
+	}
+}
+
 void json_write_value(buf_t *b, const value_t *v)
 {
 	if (v_is_null(v)) {
@@ -191,7 +236,7 @@ void json_write_value(buf_t *b, const value_t *v)
 		buf_adds(b, v->u.b ? "true" : "false");
 		break;
 	case V_INT:
-		buf_printf(b, "%lld", v->u.i);
+		json_write_int(b, v->u.i);
 		break;
 	case V_STR:
 		json_write_string(b, v->u.s.s, v->u.s.n);

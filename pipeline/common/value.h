@@ -49,5 +49,8 @@ value_t *v_clone(arena_t *a, const value_t *v);          /* a deep copy in a */
 /* Append JSON text to b. */
 void json_write_string(buf_t *b, const char *s, size_t n);
 void json_write_value(buf_t *b, const value_t *v);
+/* Decimal digits of an integer, as printf's %llu / %lld write them. */
+void json_write_uint(buf_t *b, unsigned long long u);
+void json_write_int(buf_t *b, long long i);
 
 #endif

@@ -174,24 +174,28 @@ static int is_str(const value_t *v, const char *s)
 	return v && v->k == V_STR && strcmp(v->u.s.s, s) == 0;
 }
 
-static int party_ok(const value_t *v)
+static int party_bytes_ok(const unsigned char *s, size_t n)
 {
-	if (v->k != V_STR || v->u.s.n == 0)
+	if (n == 0)
 		return 0;
-	const unsigned char *s = (const unsigned char *)v->u.s.s;
-	for (size_t i = 0; i < v->u.s.n;) {
+	for (size_t i = 0; i < n;) {
 		unsigned c = s[i];
 		if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-') {
 			i++;
 			continue;
 		}
 		int len;
-		int32_t u = utf8_decode(s + i, v->u.s.n - i, &len);
+		int32_t u = utf8_decode(s + i, n - i, &len);
 		if (u != 0xC5 && u != 0xC4 && u != 0xD6) /* Å Ä Ö */
 			return 0;
 		i += (size_t)len;
 	}
 	return 1;
+}
+
+static int party_ok(const value_t *v)
+{
+	return v->k == V_STR && party_bytes_ok((const unsigned char *)v->u.s.s, v->u.s.n);
 }
 
 /* Null every "party" that breaks the pattern; count them. */
@@ -267,6 +271,193 @@ static int check_record(arena_t *a, value_t *r, value_t *w)
 	return changed;
 }
 
+/* ------------------------------------------------------------ the quick look */
+
+/* Almost every line needs no change: a look at the line's bytes, without
+ * building its values, that says so for sure (else the line is parsed and
+ * checked as above).  It follows jvalue() on the lines jvalue() accepts;
+ * whatever it cannot follow is "unsure". */
+typedef struct qs {
+	const char *s, *e;
+	int unsure;
+	int bad_party;             /* a "party" that is neither null nor a party code */
+	const char *type;          /* the top-level string values (NULL: none) ... */
+	size_t type_n;
+	int has_type, type_str, has_text, text_str, has_method, method_str;
+	int low_number, low_rank;  /* "number" / "rank" an integer below 1, or maybe */
+} qs_t;
+
+static void qws(qs_t *q)
+{
+	while (q->s < q->e && (*q->s == ' ' || *q->s == '\t' || *q->s == '\r' || *q->s == '\n'))
+		q->s++;
+}
+
+/* a string at q->s: its bytes [*b, *b + *n) between the quotes; *esc when
+ * it holds an escape */
+static void qstring(qs_t *q, const char **b, size_t *n, int *esc)
+{
+	const char *p = ++q->s;
+	*esc = 0;
+	for (;;) {
+		/* the first quote not after a backslash; a backslash takes the next byte */
+		const char *quote = p < q->e ? memchr(p, '"', (size_t)(q->e - p)) : NULL;
+		if (!quote) {
+			q->unsure = 1;
+			q->s = q->e;
+			return;
+		}
+		const char *bs = memchr(p, '\\', (size_t)(quote - p));
+		if (!bs) {
+			p = quote;
+			break;
+		}
+		*esc = 1;
+		p = bs + 2;
+	}
+	*b = q->s;
+	*n = (size_t)(p - q->s);
+	q->s = p + 1;
+}
+
+#define KEY_IS(b, n, k) ((n) == sizeof(k) - 1 && memcmp((b), (k), sizeof(k) - 1) == 0)
+
+enum { QK_OTHER, QK_PARTY, QK_TYPE, QK_TEXT, QK_METHOD, QK_NUMBER, QK_RANK };
+
+static void qvalue(qs_t *q, int depth, int key)
+{
+	qws(q);
+	if (q->unsure || q->s >= q->e || depth > GUARD_MAX_DEPTH - 4) {
+		q->unsure = 1;
+		return;
+	}
+	char c = *q->s;
+	if (key == QK_PARTY && c != '"' && c != 'n')
+		q->bad_party = 1;
+	if (c == '"') {
+		const char *b = NULL;
+		size_t n = 0;
+		int esc;
+		qstring(q, &b, &n, &esc);
+		if (q->unsure)
+			return;
+		if (key == QK_PARTY && (esc || !party_bytes_ok((const unsigned char *)b, n)))
+			q->bad_party = 1;
+		if (key == QK_TYPE) {
+			if (esc)
+				q->unsure = 1;
+			q->type = b;
+			q->type_n = n;
+		}
+		q->type_str |= key == QK_TYPE;
+		q->text_str |= key == QK_TEXT;
+		q->method_str |= key == QK_METHOD;
+	} else if (c == '{' || c == '[') {
+		int obj = c == '{';
+		q->s++;
+		qws(q);
+		if (q->s < q->e && *q->s == (obj ? '}' : ']')) {
+			q->s++;
+			return;
+		}
+		for (;;) {
+			qws(q);
+			int k = QK_OTHER;
+			if (obj) {
+				if (q->s >= q->e || *q->s != '"') {
+					q->unsure = 1;
+					return;
+				}
+				const char *b = NULL;
+				size_t n = 0;
+				int esc;
+				qstring(q, &b, &n, &esc);
+				if (q->unsure || esc) {
+					q->unsure = 1;
+					return;
+				}
+				if (KEY_IS(b, n, "party"))
+					k = QK_PARTY;
+				else if (depth == 1 && n >= 4 && n <= 6) {
+					int *seen = NULL;
+					if (KEY_IS(b, n, "type"))
+						k = QK_TYPE, seen = &q->has_type;
+					else if (KEY_IS(b, n, "text"))
+						k = QK_TEXT, seen = &q->has_text;
+					else if (KEY_IS(b, n, "method"))
+						k = QK_METHOD, seen = &q->has_method;
+					else if (KEY_IS(b, n, "number"))
+						k = QK_NUMBER;
+					else if (KEY_IS(b, n, "rank"))
+						k = QK_RANK;
+					if (seen && (*seen)++)
+						q->unsure = 1; /* a key twice */
+				}
+				qws(q);
+				if (q->s >= q->e || *q->s != ':') {
+					q->unsure = 1;
+					return;
+				}
+				q->s++;
+			}
+			qvalue(q, depth + 1, k);
+			if (q->unsure)
+				return;
+			qws(q);
+			if (q->s < q->e && *q->s == ',') {
+				q->s++;
+				continue;
+			}
+			if (q->s < q->e && *q->s == (obj ? '}' : ']')) {
+				q->s++;
+				return;
+			}
+			q->unsure = 1;
+			return;
+		}
+	} else if (c == '-' || (c >= '0' && c <= '9')) {
+		/* an integer below 1 starts with '-' or '0' */
+		if (c == '-' || c == '0') {
+			q->low_number |= key == QK_NUMBER;
+			q->low_rank |= key == QK_RANK;
+		}
+		q->s++;
+		while (q->s < q->e && *q->s >= '0' && *q->s <= '9')
+			q->s++;
+	} else if (q->e - q->s >= 4 && (memcmp(q->s, "null", 4) == 0 || memcmp(q->s, "true", 4) == 0)) {
+		q->s += 4;
+	} else if (q->e - q->s >= 5 && memcmp(q->s, "false", 5) == 0) {
+		q->s += 5;
+	} else {
+		q->unsure = 1;
+	}
+}
+
+/* 1 when check_record() would keep the line s[0..n) as it is (or it is no
+ * JSON object), 0 when it may not */
+static int line_clean(const char *s, size_t n)
+{
+	if (memchr(s, '\0', n))
+		return 0;
+	qs_t q = {.s = s, .e = s + n};
+	qws(&q);
+	if (q.s >= q.e || *q.s != '{')
+		return 1; /* no object: parse_line() rejects it */
+	qvalue(&q, 1, QK_OTHER);
+	qws(&q);
+	if (q.unsure || q.s != q.e || (q.has_type && !q.type_str))
+		return 0;
+	const char *t = q.type;
+	size_t tn = q.type_n;
+	if (t && KEY_IS(t, tn, "att_sats") && (!q.has_text || !q.text_str || q.low_number))
+		return 0;
+	if (t && KEY_IS(t, tn, "vote") && !(q.has_method && q.method_str))
+		return 0;
+	if (t && KEY_IS(t, tn, "proposal") && q.low_rank)
+		return 0;
+	return (t && KEY_IS(t, tn, "document")) || !q.bad_party;
+}
+
 void schema_guard(buf_t *out, size_t start)
 {
 	if (!out->data || out->len <= start)
@@ -284,7 +475,7 @@ void schema_guard(buf_t *out, size_t start)
 	for (const char *q = doc_end + 1; q < end;) {
 		const char *nl = memchr(q, '\n', (size_t)(end - q));
 		const char *le = nl ? nl : end;
-		value_t *r = parse_line(&a, q, (size_t)(le - q));
+		value_t *r = line_clean(q, (size_t)(le - q)) ? NULL : parse_line(&a, q, (size_t)(le - q));
 		int what = r ? check_record(&a, r, warnings) : 0;
 		if (what) {
 			GROW(fx, cap, nlines + 1);

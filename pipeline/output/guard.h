@@ -8,7 +8,8 @@
  * constraints below either nulls the field (when the schema allows null)
  * or drops the record (when it does not), and says so in a warning of the
  * document record, whose stats.records is kept right.  Lines it does not
- * change are left byte for byte.
+ * change are left byte for byte.  A quick look at each line's bytes passes
+ * the lines that surely need no change; only the others are parsed.
  *
  *   att_sats.number   an integer >= 1 or null        -> null
  *   proposal.rank     an integer >= 1 or null        -> null

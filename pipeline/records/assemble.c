@@ -449,7 +449,7 @@ void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
 			before[1] = type_count(&c->count, "vote");
 			before[2] = type_count(&c->count, "att_sats");
 		}
-		link_document_from(a, rv, dead, item_of, d->in->doc, d->grammar, before);
+		link_document_from(a, rv, dead, item_of, d->in->doc, d->grammar, before, c ? &c->lexmemo : NULL);
 	}
 
 	/* 5. output */

@@ -32,6 +32,7 @@ void asm_carry_free(asm_carry_t *c)
 	free(c->ps.v);
 	type_counts_release(&c->count);
 	arena_release(&c->arena);
+	link_memo_free(c->lexmemo);
 	free(c);
 }
 

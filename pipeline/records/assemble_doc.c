@@ -48,9 +48,12 @@ void write_item_key(buf_t *out, const item_ref_t *items, long idx)
 	if (idx < 0)
 		buf_adds(out, "null");
 	else if (items[idx].number >= 0)
-		buf_printf(out, "%ld", items[idx].number);
-	else
-		buf_printf(out, "\"k%zu\"", items[idx].ordinal);
+		json_write_int(out, items[idx].number);
+	else {
+		buf_add(out, "\"k", 2);
+		json_write_uint(out, items[idx].ordinal);
+		buf_addc(out, '"');
+	}
 }
 
 void envelope(buf_t *out, const doc_result_t *d, const char *type, size_t n, const item_ref_t *items, long idx,
@@ -59,11 +62,18 @@ void envelope(buf_t *out, const doc_result_t *d, const char *type, size_t n, con
 	const input_t *in = d->in;
 	buf_adds(out, "{\"type\": ");
 	json_write_string(out, type, strlen(type));
-	buf_printf(out, ", \"schema\": %d, \"doc\": ", BESLUT_SCHEMA_VERSION);
-	json_write_string(out, in->doc, strlen(in->doc));
+	buf_adds(out, ", \"schema\": ");
+	json_write_int(out, BESLUT_SCHEMA_VERSION);
+	buf_adds(out, ", \"doc\": ");
+	size_t dl = strlen(in->doc);
+	json_write_string(out, in->doc, dl);
 	buf_adds(out, ", \"id\": ");
-	buf_t id = BUF_INIT;
-	buf_printf(&id, "%s#%s/%zu", in->doc, type, n);
+	buf_t id = BUF_INIT; /* DOC#TYPE/N */
+	buf_add(&id, in->doc, dl);
+	buf_addc(&id, '#');
+	buf_adds(&id, type);
+	buf_addc(&id, '/');
+	json_write_uint(&id, n);
 	json_write_string(out, id.data, id.len);
 	buf_release(&id);
 	buf_adds(out, ", \"item\": ");
@@ -75,14 +85,29 @@ void envelope(buf_t *out, const doc_result_t *d, const char *type, size_t n, con
 		uint32_t ta, tb, sa, sb;
 		omap_span(&d->norm->map, r->start, r->end, &ta, &tb);
 		omap_span(&in->map, ta, tb, &sa, &sb);
-		buf_printf(out, ", \"page\": %d, \"span\": [%u, %u]", norm_page_at(d->norm, r->start), sa, sb);
-		if (ci)
-			buf_printf(out, ", \"char_span\": [%llu, %llu]", (unsigned long long)char_index_at(ci, sa),
-			           (unsigned long long)char_index_at(ci, sb));
+		buf_adds(out, ", \"page\": ");
+		json_write_int(out, norm_page_at(d->norm, r->start));
+		buf_adds(out, ", \"span\": [");
+		json_write_uint(out, sa);
+		buf_add(out, ", ", 2);
+		json_write_uint(out, sb);
+		buf_addc(out, ']');
+		if (ci) {
+			buf_adds(out, ", \"char_span\": [");
+			json_write_uint(out, char_index_at(ci, sa));
+			buf_add(out, ", ", 2);
+			json_write_uint(out, char_index_at(ci, sb));
+			buf_addc(out, ']');
+		}
 	} else {
-		buf_printf(out, ", \"page\": null, \"span\": [0, %zu]", in->src.len);
-		if (ci)
-			buf_printf(out, ", \"char_span\": [0, %llu]", (unsigned long long)char_index_at(ci, in->src.len));
+		buf_adds(out, ", \"page\": null, \"span\": [0, ");
+		json_write_uint(out, in->src.len);
+		buf_addc(out, ']');
+		if (ci) {
+			buf_adds(out, ", \"char_span\": [0, ");
+			json_write_uint(out, char_index_at(ci, in->src.len));
+			buf_addc(out, ']');
+		}
 	}
 }
 

@@ -95,6 +95,7 @@ struct asm_carry {
 	size_t nitems, numbered, nlive;
 	type_counts_t count;
 	const struct char_index *ci; /* character offsets of the source bytes the batch spans */
+	struct lexmemo *lexmemo;     /* the linking's lexicon answers (link.h) */
 };
 
 /* The whole document (c NULL) or one batch of it (assemble.c). */

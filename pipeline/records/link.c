@@ -17,13 +17,18 @@
 
 /* ------------------------------------------------------------ texts */
 
+static struct text_memo *text_memo_new(void);
+
 void text_init(text_t *x, const value_t *v)
 {
 	x->t = (tokens_t)TOKENS_INIT;
 	x->s = NULL;
+	x->m = NULL;
 	if (v && v->k == V_STR && v->u.s.n) {
 		tokenize(v->u.s.s, v->u.s.n, NULL, &x->t);
 		x->s = v->u.s.s;
+		if (x->t.n)
+			x->m = text_memo_new();
 	}
 }
 
@@ -37,14 +42,25 @@ static size_t u8len(const char *s)
 	return n;
 }
 
-static const char *lex(const lx_t *L, const char *cls, const char *w)
+static const char *lex(const lx_t *L, const char *cls, const char *w) { return lx_value(L, cls, w); }
+
+static uint32_t *word_ids(const lx_t *L, const text_t *x);
+
+/* lex() (prefix: lx_prefix_value()) of token k of x, through the ids of
+ * the text's words */
+static const char *tok_value(const lx_t *L, const text_t *x, size_t k, const char *cls, int prefix)
 {
-	return L->g && cls && w && *w ? grammar_lexicon_value(L->g, cls, w) : NULL;
+	if (!L->g || !cls)
+		return NULL;
+	const uint32_t *id = word_ids(L, x);
+	if (id && id[k])
+		return lx_word_value(L, id[k], cls, prefix);
+	return prefix ? lx_prefix_value(L, cls, low(x, k)) : lex(L, cls, low(x, k));
 }
 
-static int is_link(const lx_t *L, const char *w, const char *what)
+static int tok_is_link(const lx_t *L, const text_t *x, size_t k, const char *what)
 {
-	const char *v = lex(L, L->rc->link_word_lexicon, w);
+	const char *v = tok_value(L, x, k, L->rc->link_word_lexicon, 0);
 	return v && strcmp(v, what) == 0;
 }
 
@@ -95,12 +111,12 @@ static const char *party_of(const lx_t *L, const text_t *x, size_t k)
 	if (t->kind != TK_WORD)
 		return NULL;
 	const char *w = low(x, k);
-	const char *v = lex(L, L->rc->link_party_lexicon, w);
+	const char *v = tok_value(L, x, k, L->rc->link_party_lexicon, 0);
 	int upper = (t->flags & TF_UPPER) != 0 || (t->len == 1 && (t->flags & TF_CAP));
 	if (upper) {
 		if (v && strlen(v) == t->lower_len && strncasecmp(v, w, t->lower_len) == 0)
 			return v;
-		if (lex(L, L->rc->link_code_lexicon, w) && x->s) /* a code as printed ("D") */
+		if (tok_value(L, x, k, L->rc->link_code_lexicon, 0) && x->s) /* a code as printed ("D") */
 			return arena_strndup(L->a, x->s + t->off, t->len);
 	}
 	if (v && u8len(w) >= 4 && (u8len(w) >= 6 || (t->flags & TF_CAP)))
@@ -114,6 +130,38 @@ typedef struct plists {
 	pset_t l[LMAX];
 } plists_t;
 
+/* word heads: words of four characters or more cut to five (tokens split at hyphens) */
+typedef struct heads {
+	char (*w)[24];
+	size_t n, cap;
+	int neg;
+} heads_t;
+
+/* What the text says, found once: the texts of proposals are asked per
+ * decision point and per other proposal. */
+enum { TM_LISTS = 1, TM_PARTIES = 2, TM_KIND = 4, TM_HEADS = 8 };
+struct text_memo {
+	unsigned have;   /* TM_ bits */
+	plists_t lists;
+	pset_t parties;
+	const char *kind;
+	heads_t heads;
+	uint32_t *wid;   /* lx_word() of each token (NULL: not yet) */
+};
+
+static struct text_memo *text_memo_new(void) { return xcalloc(1, sizeof(struct text_memo)); }
+
+void text_release(text_t *x)
+{
+	tokens_release(&x->t);
+	if (x->m) {
+		free(x->m->heads.w);
+		free(x->m->wid);
+		free(x->m);
+		x->m = NULL;
+	}
+}
+
 static void party_lists(const lx_t *L, const text_t *x, plists_t *out)
 {
 	out->n = 0;
@@ -125,7 +173,7 @@ static void party_lists(const lx_t *L, const text_t *x, plists_t *out)
 		const char *c = party_of(L, x, k);
 		if (c) {
 			ps_add(&cur, c);
-		} else if (is_link(L, low(x, k), "glue")) {
+		} else if (tok_is_link(L, x, k, "glue")) {
 			continue;
 		} else if (cur.n) {
 			if (out->n < LMAX)
@@ -144,29 +192,46 @@ static void parties_in(const lx_t *L, const text_t *x, pset_t *out)
 		ps_add(out, party_of(L, x, k));
 }
 
-/* The longest prefix of a word (five characters or more) that is an entry
- * of the class; its value, or NULL. */
-static const char *prefix_value(const lx_t *L, const char *cls, const char *w, size_t *plen)
+/* the memo ids of x's words, found once (NULL: none kept) */
+static uint32_t *word_ids(const lx_t *L, const text_t *x)
 {
-	size_t n = strlen(w);
-	char buf[128];
-	if (n >= sizeof buf)
+	if (!x->m || !L->memo)
 		return NULL;
-	memcpy(buf, w, n + 1);
-	for (size_t m = n; m > 0; m--) {
-		if (((unsigned char)w[m] & 0xC0) == 0x80 && m < n)
-			continue; /* not a character boundary */
-		buf[m] = '\0';
-		if (u8len(buf) < 5)
-			break;
-		const char *v = lex(L, cls, buf);
-		if (v) {
-			if (plen)
-				*plen = m;
-			return v;
+	if (!x->m->wid) {
+		x->m->wid = xcalloc(x->t.n, sizeof *x->m->wid);
+		for (size_t k = 0; k < x->t.n; k++) {
+			const char *w = low(x, k);
+			if (*w)
+				x->m->wid[k] = lx_word(L, w, strlen(w));
 		}
 	}
-	return NULL;
+	return x->m->wid;
+}
+
+static const plists_t no_lists;
+static const pset_t no_parties;
+
+/* party_lists() and parties_in() of a text, kept */
+static const plists_t *lists_of(const lx_t *L, const text_t *x)
+{
+	if (!x->m)
+		return &no_lists;
+	if (!(x->m->have & TM_LISTS)) {
+		party_lists(L, x, &x->m->lists);
+		x->m->have |= TM_LISTS;
+	}
+	return &x->m->lists;
+}
+
+static const pset_t *parties_of(const lx_t *L, const text_t *x)
+{
+	if (!x->m)
+		return &no_parties;
+	if (!(x->m->have & TM_PARTIES)) {
+		parties_in(L, x, &x->m->parties);
+		x->m->have |= TM_PARTIES;
+	}
+	return &x->m->parties;
 }
 
 static int kind_value(const char *v)
@@ -178,17 +243,28 @@ static int kind_value(const char *v)
  * word begins. */
 static const char *kind_in(const ctx_t *c, const text_t *x)
 {
-	const char *last = NULL;
 	if (!c->rc->outcome_kind_lexicon)
 		return NULL;
-	for (size_t k = 0; k < x->t.n; k++) {
+	for (size_t k = x->t.n; k-- > 0;) {
 		if (x->t.v[k].kind != TK_WORD)
 			continue;
-		const char *v = prefix_value(&c->L, c->rc->outcome_kind_lexicon, low(x, k), NULL);
+		const char *v = tok_value(&c->L, x, k, c->rc->outcome_kind_lexicon, 1);
 		if (kind_value(v) && !(kind_role(c->rc, v) & KR_APPROVE))
-			last = v;
+			return v;
 	}
-	return last;
+	return NULL;
+}
+
+/* kind_in() of a text, kept */
+static const char *kind_of(const ctx_t *c, const text_t *x)
+{
+	if (!x->m)
+		return kind_in(c, x);
+	if (!(x->m->have & TM_KIND)) {
+		x->m->kind = kind_in(c, x);
+		x->m->have |= TM_KIND;
+	}
+	return x->m->kind;
 }
 
 /* The rank a text names ("förstahandsyrkande" -> 1), else 0. */
@@ -236,7 +312,7 @@ const char *name_key(arena_t *a, const value_t *actor)
 	}
 	const char *r = b.len ? arena_strndup(a, b.data, b.len) : NULL;
 	buf_release(&b);
-	tokens_release(&x.t);
+	text_release(&x);
 	return r;
 }
 
@@ -353,18 +429,17 @@ static void mine_of(const prop_t *p, pset_t *s)
 /* The party list a proposal's text names as its own. */
 static void own_list(const ctx_t *c, const prop_t *p, int strict, pset_t *out)
 {
-	plists_t ls;
-	party_lists(&c->L, &p->text, &ls);
+	const plists_t *ls = lists_of(&c->L, &p->text);
 	pset_t mine;
 	mine_of(p, &mine);
 	out->n = 0;
-	for (int i = 0; i < ls.n; i++)
-		if (ps_meets(&ls.l[i], &mine)) {
-			*out = ls.l[i];
+	for (int i = 0; i < ls->n; i++)
+		if (ps_meets(&ls->l[i], &mine)) {
+			*out = ls->l[i];
 			return;
 		}
-	if (ls.n && !strict)
-		*out = ls.l[0];
+	if (ls->n && !strict)
+		*out = ls->l[0];
 }
 
 static int has_name(const prop_t *p, const char *key)
@@ -386,16 +461,14 @@ static int refers(const ctx_t *c, const prop_t *p)
 			if (nm && !has_name(p, nm) && name_in(c, nm, &p->text))
 				return 1;
 		}
-	pset_t s;
-	parties_in(&c->L, &p->text, &s);
-	return s.n > 0;
+	return parties_of(&c->L, &p->text)->n > 0;
 }
 
 /* The label without its lead ("bifall till motionen" -> "motionen"): the
  * index of its first token after the lead. */
 static size_t label_object(const ctx_t *c, const text_t *x)
 {
-	if (x->t.n >= 2 && is_link(&c->L, low(x, 0), "lead") && is_link(&c->L, low(x, 1), "lead_to"))
+	if (x->t.n >= 2 && tok_is_link(&c->L, x, 0, "lead") && tok_is_link(&c->L, x, 1, "lead_to"))
 		return 2;
 	return 0;
 }
@@ -526,7 +599,7 @@ static void link_option(ctx_t *c, const value_t *opt, char *hit)
 	}
 done:
 #undef KIND_OK
-	tokens_release(&lab.t);
+	text_release(&lab);
 }
 
 void link_votes(ctx_t *c)
@@ -644,13 +717,6 @@ static void followed(const ctx_t *c, size_t i, char *set)
 		set[i] = 1;
 }
 
-/* word heads: words of four characters or more cut to five (tokens split at hyphens) */
-typedef struct heads {
-	char (*w)[24];
-	size_t n, cap;
-	int neg;
-} heads_t;
-
 /* the length of a separator between the parts of a word at p ('-', '\'',
  * U+2019), or 0 */
 static size_t part_sep(const char *p)
@@ -672,7 +738,7 @@ static void heads_of(const ctx_t *c, const text_t *x, heads_t *h)
 		if (t->kind != TK_WORD && t->kind != TK_NUM)
 			continue;
 		const char *w = low(x, k);
-		if (is_link(&c->L, w, "negation"))
+		if (tok_is_link(&c->L, x, k, "negation"))
 			h->neg = 1;
 		const char *p = w;
 		while (*p) {
@@ -709,6 +775,20 @@ static void heads_of(const ctx_t *c, const text_t *x, heads_t *h)
 	}
 }
 
+static const heads_t no_heads;
+
+/* heads_of() a text, kept */
+static const heads_t *heads_kept(const ctx_t *c, const text_t *x)
+{
+	if (!x->m)
+		return &no_heads;
+	if (!(x->m->have & TM_HEADS)) {
+		heads_of(c, x, &x->m->heads);
+		x->m->have |= TM_HEADS;
+	}
+	return &x->m->heads;
+}
+
 /* every head of x is a head of y (both sorted and distinct) */
 static int heads_within(const heads_t *x, const heads_t *y)
 {
@@ -733,38 +813,40 @@ static int genitive_noun(const ctx_t *c, const text_t *x, size_t k)
 		return 0;
 	const char *w = low(x, k);
 	size_t n = strlen(w), gl = strlen(ge);
-	return n >= gl + 1 && memcmp(w + n - gl, ge, gl) == 0 && is_link(&c->L, low(x, k + 1), "noun");
+	return n >= gl + 1 && memcmp(w + n - gl, ge, gl) == 0 && tok_is_link(&c->L, x, k + 1, "noun");
 }
 
 static void rule_decision(ctx_t *c)
 {
+	if (!c->np)
+		return; /* no proposal to follow a decision point */
 	char *follows = xcalloc(c->np ? c->np : 1, 1);
-	heads_t dh = {0}, ph = {0};
 	for (size_t di = 0; di < c->ndec; di++) {
 		text_t d;
 		text_init(&d, v_get(c->rv->v[c->dec[di]].fields, "text"));
-		plists_t lists;
-		party_lists(&c->L, &d, &lists);
-		const char *dkind = kind_in(c, &d);
+		const plists_t *lists = lists_of(&c->L, &d);
+		const char *dkind = kind_of(c, &d);
 		unsigned drole = kind_role(c->rc, dkind);
 		int negative = (drole & KR_REJECT) != 0;
-		if (lists.n > 1)
+		if (lists->n > 1)
 			goto next;
 		memset(follows, 0, c->np ? c->np : 1);
 		int nf = 0;
 		/* the point says what a proposal says */
 		int near_ok = 0;
-		if (!lists.n) {
-			heads_of(c, &d, &dh);
-			near_ok = dh.n >= 4;
+		const heads_t *dh = &no_heads;
+		if (!lists->n) {
+			dh = heads_kept(c, &d);
+			near_ok = dh->n >= 4;
 		}
+		int named = -1; /* a genitive before a proposal noun in the point (-1: not yet seen) */
 		for (size_t i = 0; i < c->np; i++) {
 			prop_t *p = &c->p[i];
 			if (backs(p))
 				continue;
 			if (near_ok && p->text.t.n) {
-				heads_of(c, &p->text, &ph);
-				if (heads_within(&dh, &ph) && ph.neg == dh.neg) {
+				const heads_t *ph = heads_kept(c, &p->text);
+				if (heads_within(dh, ph) && ph->neg == dh->neg) {
 					follows[i] = 1;
 					nf++;
 					continue;
@@ -772,20 +854,21 @@ static void rule_decision(ctx_t *c)
 			}
 			if ((p->role & KR_REJECT) || (dkind && !negative && !kind_is(p, dkind)))
 				continue;
-			plists_t pl;
-			party_lists(&c->L, &p->text, &pl);
-			if (lists.n) {
+			const plists_t *pl = lists_of(&c->L, &p->text);
+			if (lists->n) {
 				pset_t own;
 				own_list(c, p, 0, &own);
-				if (pl.n && ps_eq(&own, &lists.l[0])) {
+				if (pl->n && ps_eq(&own, &lists->l[0])) {
 					follows[i] = 1;
 					nf++;
 				}
 				continue;
 			}
-			int named = 0;
-			for (size_t k = 0; k < d.t.n; k++)
-				named |= genitive_noun(c, &d, k);
+			if (named < 0) {
+				named = 0;
+				for (size_t k = 0; k < d.t.n; k++)
+					named |= genitive_noun(c, &d, k);
+			}
 			if (named) {
 				pset_t own;
 				own_list(c, p, 1, &own);
@@ -795,7 +878,7 @@ static void rule_decision(ctx_t *c)
 						if (!genitive_noun(c, &d, k))
 							continue;
 						for (size_t q = 0; q + 1 < p->text.t.n && !m; q++)
-							m = strcmp(low(&d, k), low(&p->text, q)) == 0 && is_link(&c->L, low(&p->text, q + 1), "noun");
+							m = strcmp(low(&d, k), low(&p->text, q)) == 0 && tok_is_link(&c->L, &p->text, q + 1, "noun");
 					}
 					if (m) {
 						follows[i] = 1;
@@ -827,10 +910,8 @@ static void rule_decision(ctx_t *c)
 				setr(p, O_REJECTED, "decision_follows_another");
 		}
 	next:
-		tokens_release(&d.t);
+		text_release(&d);
 	}
-	free(dh.w);
-	free(ph.w);
 	free(follows);
 }
 
@@ -840,11 +921,10 @@ static void rule_opposes(ctx_t *c)
 		prop_t *p = &c->p[i];
 		if (!open_(p) || !(p->role & KR_REJECT))
 			continue;
-		const char *kind = kind_in(c, &p->text);
+		const char *kind = kind_of(c, &p->text);
 		if (kind_role(c->rc, kind) & KR_REJECT)
 			kind = NULL;
-		plists_t pl;
-		party_lists(&c->L, &p->text, &pl);
+		const plists_t *pl = lists_of(&c->L, &p->text);
 		int outs = 0; /* bit 1 adopted, bit 2 rejected */
 		for (size_t j = 0; j < c->np; j++) {
 			prop_t *q = &c->p[j];
@@ -854,10 +934,10 @@ static void rule_opposes(ctx_t *c)
 			int target = 0;
 			for (int k = 0; k < q->nact && !target; k++)
 				target = q->names[k] && !has_name(p, q->names[k]) && name_in(c, q->names[k], &p->text);
-			if (!target && pl.n) {
+			if (!target && pl->n) {
 				pset_t own;
 				own_list(c, q, 0, &own);
-				target = ps_eq(&own, &pl.l[0]);
+				target = ps_eq(&own, &pl->l[0]);
 			}
 			if (target)
 				outs |= q->out == O_ADOPTED ? 1 : 2;

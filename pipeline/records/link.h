@@ -30,9 +30,14 @@
 void link_document(arena_t *a, recvec_t *rv, const char *dead, const long *item_of,
                    const char *doc, const grammar_t *g);
 /* The same for a stretch of a document (window.h) after which
- * before[0], [1], [2] proposals, votes and att_sats were written. */
+ * before[0], [1], [2] proposals, votes and att_sats were written.  memo
+ * (may be NULL) keeps the lexicon answers of the document from one stretch
+ * to the next: *memo NULL at first, freed with link_memo_free(). */
+struct lexmemo;
 void link_document_from(arena_t *a, recvec_t *rv, const char *dead, const long *item_of,
-                        const char *doc, const grammar_t *g, const size_t before[3]);
+                        const char *doc, const grammar_t *g, const size_t before[3],
+                        struct lexmemo **memo);
+void link_memo_free(struct lexmemo *m);
 
 /* The document record's `organisation` canonical and its SCB code in
  * `kommunkod` (the classes of `resolve organisation`, grammars/resolve.bg);

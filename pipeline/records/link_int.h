@@ -4,6 +4,7 @@
  * and link_write.c writes back, and the text helpers both use.
  *
  *   link.c        texts, party sets, names; the links of each item
+ *   link_lex.c    lexicon look-ups, kept per document
  *   link_write.c  derived ballots, writing the links into the records,
  *                 the organisation, character offsets
  */
@@ -25,12 +26,17 @@
 typedef struct text {
 	tokens_t t;
 	const char *s;   /* the text tokenized (arena) */
+	struct text_memo *m;   /* what link.c found in the text, once (NULL: no tokens) */
 } text_t;
+
+typedef struct lexmemo lexmemo_t;
+#define LX_MEMO_WORDS 4096   /* a memo kept from stretch to stretch holds at most about this many words */
 
 typedef struct lx {
 	const grammar_t *g;
 	const resolve_cfg_t *rc;   /* the classes of resolve link */
 	arena_t *a;
+	lexmemo_t *memo;   /* the lexicon answers of the document (NULL: none kept) */
 } lx_t;
 
 /* What a proposal's kind means to the linking (resolve outcome). */
@@ -98,6 +104,19 @@ typedef struct roll {
 
 /* Shared between the files of this stage. */
 void text_init(text_t *x, const value_t *v);
+void text_release(text_t *x);
+lexmemo_t *lexmemo_new(const grammar_t *g);
+/* m holds answers of g, and not too many to keep on */
+int lexmemo_fits(const lexmemo_t *m, const grammar_t *g);
+/* The value of word w in lexicon class cls (grammar_lexicon_value), and
+ * that of w's longest prefix of five characters or more that the class
+ * lists; NULL: none (link_lex.c). */
+const char *lx_value(const lx_t *L, const char *cls, const char *w);
+const char *lx_prefix_value(const lx_t *L, const char *cls, const char *w);
+/* The id of word w[0..n) in the document's memo (0: none kept), and the
+ * value (prefix: of its longest prefix) the word of id has in class cls. */
+uint32_t lx_word(const lx_t *L, const char *w, size_t n);
+const char *lx_word_value(const lx_t *L, uint32_t id, const char *cls, int prefix);
 const char *low(const text_t *x, size_t k);
 const char *name_key(arena_t *a, const value_t *actor);
 const char *actor_party(const value_t *actor);

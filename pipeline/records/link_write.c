@@ -146,7 +146,11 @@ static void derive_ballots(const resolve_cfg_t *rc, arena_t *a, value_t *vf, con
 static const char *make_id(arena_t *a, const char *doc, const char *type, size_t n)
 {
 	buf_t b = BUF_INIT;
-	buf_printf(&b, "%s#%s/%zu", doc ? doc : "", type, n);
+	buf_adds(&b, doc ? doc : "");
+	buf_addc(&b, '#');
+	buf_adds(&b, type);
+	buf_addc(&b, '/');
+	json_write_uint(&b, n);
 	const char *s = arena_strndup(a, b.data, b.len);
 	buf_release(&b);
 	return s;
@@ -222,7 +226,7 @@ static void write_item(ctx_t *c)
 static void clear_item(ctx_t *c)
 {
 	for (size_t i = 0; i < c->np; i++)
-		tokens_release(&c->p[i].text.t);
+		text_release(&c->p[i].text);
 	for (size_t vi = 0; vi < c->nv; vi++) {
 		for (int o = 0; o < c->v[vi].nopt; o++)
 			free(c->v[vi].hit[o]);
@@ -237,11 +241,12 @@ void link_document(arena_t *a, recvec_t *rv, const char *dead, const long *item_
                    const char *doc, const grammar_t *g)
 {
 	static const size_t zero[3] = {0, 0, 0};
-	link_document_from(a, rv, dead, item_of, doc, g, zero);
+	link_document_from(a, rv, dead, item_of, doc, g, zero, NULL);
 }
 
 void link_document_from(arena_t *a, recvec_t *rv, const char *dead, const long *item_of,
-                        const char *doc, const grammar_t *g, const size_t before[3])
+                        const char *doc, const grammar_t *g, const size_t before[3],
+                        struct lexmemo **memo)
 {
 	static const resolve_cfg_t none;
 	ctx_t c = {0};
@@ -250,6 +255,13 @@ void link_document_from(arena_t *a, recvec_t *rv, const char *dead, const long *
 	c.L.g = g;
 	c.L.rc = c.rc;
 	c.L.a = a;
+	if (memo && *memo && !lexmemo_fits(*memo, g)) {
+		link_memo_free(*memo); /* another grammar, or grown too large: start again */
+		*memo = NULL;
+	}
+	if (memo && !*memo && g)
+		*memo = lexmemo_new(g);
+	c.L.memo = memo ? *memo : g ? lexmemo_new(g) : NULL;
 	c.rv = rv;
 	size_t pcap = 0, vcap = 0, rcap = 0, dcap = 0, mcap = 0;
 	size_t nprop = before[0], nvote = before[1], natt = before[2];
@@ -356,6 +368,8 @@ void link_document_from(arena_t *a, recvec_t *rv, const char *dead, const long *
 	free(c.mot);
 	free(pid);
 	free(roll.m);
+	if (!memo)
+		link_memo_free(c.L.memo);
 }
 
 /* ------------------------------------------------------------ organisation */
@@ -404,7 +418,7 @@ void link_organisation(arena_t *a, const grammar_t *g, value_t *doc)
 			}
 		}
 		buf_release(&b);
-		tokens_release(&x.t);
+		text_release(&x);
 	}
 	if (!code)
 		return;
@@ -484,8 +498,16 @@ uint64_t char_index_at(const char_index_t *ci, size_t off)
 		off = ci->n;
 	size_t b = off / CI_BLOCK;
 	uint64_t cp = ci->block[b];
-	for (size_t k = b * CI_BLOCK; k < off; k++)
-		cp += (ci->starts[k / 8] >> (k % 8)) & 1u;
+	size_t k = b * CI_BLOCK; /* a multiple of 64 */
+	for (; k + 64 <= off; k += 64) {
+		uint64_t w;
+		memcpy(&w, ci->starts + k / 8, sizeof w);
+		cp += (uint64_t)__builtin_popcountll(w);
+	}
+	for (; k + 8 <= off; k += 8)
+		cp += (uint64_t)__builtin_popcount(ci->starts[k / 8]);
+	if (k < off)
+		cp += (uint64_t)__builtin_popcount(ci->starts[k / 8] & ((1u << (off - k)) - 1u));
 	return ci->cp_base + cp;
 }
 

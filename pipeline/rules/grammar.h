@@ -50,6 +50,10 @@ const tok_lang_t *grammar_lang(const grammar_t *g);
  * space-separated words, any case) up in lexicon class `cls`; NULL if absent.
  * Used by assemble for party codes and roles. */
 const char *grammar_lexicon_value(const grammar_t *g, const char *cls, const char *word);
+/* The same with the class as an index (grammar_class_index(): -1 when g
+ * has no class cls) and the word as word[0..n). */
+int grammar_class_index(const grammar_t *g, const char *cls);
+const char *grammar_lexicon_value_at(const grammar_t *g, int ci, const char *word, size_t n);
 
 /* Fill sym, stem_sym and classes of every token from the grammar's tables
  * (nothing to do when the tokenizer did it: t->annot == g). */

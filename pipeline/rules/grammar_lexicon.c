@@ -361,13 +361,43 @@ int class_find(const grammar_t *g, const char *name)
 	return -1;
 }
 
-const char *grammar_lexicon_value(const grammar_t *g, const char *cls, const char *word)
+int grammar_class_index(const grammar_t *g, const char *cls)
 {
-	int ci = class_find(g, cls);
-	if (ci < 0 || !word)
+	return g && cls ? class_find(g, cls) : -1;
+}
+
+/* Whether tokenize() makes w[0..n) one token whose lower-cased form is w
+ * itself: lower-case ASCII letters, digits and the lower-case letters of
+ * U+00DF..U+00FF (not U+00F7), shorter than a token's longest run. */
+static int plain_word(const char *w, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)w;
+	if (n == 0 || n >= BESLUT_MAX_TOKEN_BYTES)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned c = p[i];
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			continue;
+		if (c == 0xC3 && i + 1 < n && p[i + 1] >= 0x9F && p[i + 1] <= 0xBF && p[i + 1] != 0xB7) {
+			i++;
+			continue;
+		}
+		return 0;
+	}
+	return 1;
+}
+
+const char *grammar_lexicon_value_at(const grammar_t *g, int ci, const char *word, size_t n)
+{
+	if (!g || ci < 0 || (uint32_t)ci >= g->nclasses || !word)
 		return NULL;
+	if (plain_word(word, n)) {
+		/* one token, its lower-cased form the word: one step of the trie */
+		int64_t ch = trie_child(g, g->classes[ci].root, sym_find(g, word, n));
+		return ch >= 0 && g->tnodes[ch].value >= 0 ? g->lexval[g->tnodes[ch].value] : NULL;
+	}
 	tokens_t toks = TOKENS_INIT;
-	tokenize(word, strlen(word), NULL, &toks);
+	tokenize(word, n, NULL, &toks);
 	const char *res = NULL;
 	if (toks.n > 0) {
 		/* tokens of a private list carry no symbols; look them up here */
@@ -385,4 +415,12 @@ const char *grammar_lexicon_value(const grammar_t *g, const char *cls, const cha
 	}
 	tokens_release(&toks);
 	return res;
+}
+
+const char *grammar_lexicon_value(const grammar_t *g, const char *cls, const char *word)
+{
+	int ci = class_find(g, cls);
+	if (ci < 0 || !word)
+		return NULL;
+	return grammar_lexicon_value_at(g, ci, word, strlen(word));
 }

@@ -79,6 +79,26 @@ START_TEST(party_outside_pattern_nulled)
 }
 END_TEST
 
+/* Lines that look clean at a glance but are not: an escaped key or
+ * party, a key given twice, a party deep inside arrays. */
+START_TEST(escapes_and_repeats_checked)
+{
+	char *out = guard("{\"type\": \"proposal\", \"id\": \"d#proposal/1\", \"by\": [[{\"party\": \"s\\u0041\"}]]}\n"
+	                  "{\"type\": \"proposal\", \"id\": \"d#proposal/2\", \"rank\": 0, \"rank\": 2}\n"
+	                  "{\"type\": \"proposal\", \"id\": \"d#proposal/3\", \"ra\\u006ek\": -1}\n"
+	                  "{\"type\": \"item\", \"type\": \"vote\", \"id\": \"d#vote/1\"}\n"
+	                  "{\"type\": \"att_sats\", \"id\": \"d#att_sats/1\", \"text\": \"a \\\"b\\\"\", \"number\": 2}\n",
+	                  5);
+	ck_assert_ptr_nonnull(strstr(out, "d#proposal/1: party that is no party abbreviation"));
+	ck_assert_ptr_null(strstr(out, "d#proposal/2:"));
+	ck_assert_ptr_nonnull(strstr(out, "d#proposal/3: proposal rank below 1 set to null"));
+	ck_assert_ptr_nonnull(strstr(out, "d#vote/1: vote without method dropped"));
+	ck_assert_ptr_null(strstr(out, "d#att_sats/1:"));
+	ck_assert_ptr_nonnull(strstr(out, "\"records\": 4"));
+	free(out);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("guard");
@@ -87,6 +107,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, number_zero_nulled);
 	tcase_add_test(tc, text_null_and_method_null_dropped);
 	tcase_add_test(tc, party_outside_pattern_nulled);
+	tcase_add_test(tc, escapes_and_repeats_checked);
 	suite_add_tcase(s, tc);
 	return s;
 }

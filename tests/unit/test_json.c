@@ -3,6 +3,8 @@
  * escapes, surrogate pairs and malformed input.
  */
 #include <check.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "output/json_read.h"
@@ -89,6 +91,25 @@ START_TEST(depth_limit)
 }
 END_TEST
 
+/* integers are written as printf writes them */
+START_TEST(integers_as_printf)
+{
+	static const long long v[] = {0, 1, -1, 9, 10, -10, 123456789, LLONG_MAX, LLONG_MIN, LLONG_MIN + 1};
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		char want[32];
+		snprintf(want, sizeof want, "%lld", v[i]);
+		buf_t b = BUF_INIT;
+		json_write_int(&b, v[i]);
+		ck_assert_str_eq(b.data, want);
+		buf_reset(&b);
+		json_write_uint(&b, (unsigned long long)v[i]);
+		snprintf(want, sizeof want, "%llu", (unsigned long long)v[i]);
+		ck_assert_str_eq(b.data, want);
+		buf_release(&b);
+	}
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("json");
@@ -97,6 +118,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, escapes);
 	tcase_add_test(tc, rejects_malformed);
 	tcase_add_test(tc, depth_limit);
+	tcase_add_test(tc, integers_as_printf);
 	suite_add_tcase(s, tc);
 	return s;
 }
