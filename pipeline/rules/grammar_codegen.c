@@ -10,7 +10,9 @@
 uint32_t emit(grammar_t *g, op_t op, uint32_t a, uint32_t b)
 {
 	GROW(g->code, g->code_cap, g->ncode + 1);
-	g->code[g->ncode] = (insn_t){(uint8_t)op, a, b};
+	if (a >= INSN_A_LIMIT || g->ncode + 1 >= INSN_A_LIMIT)
+		g->code_big = 1; /* reported by gen_program */
+	g->code[g->ncode] = (insn_t){.op = (uint8_t)op, .a = a & (INSN_A_LIMIT - 1), .b = b};
 	return g->ncode++;
 }
 
@@ -258,6 +260,40 @@ static int set_collect(cg_t *cg, const pnode_t *n)
 	}
 }
 
+static size_t capdef_slot(const cg_t *cg, capdef_t cd)
+{
+	uint64_t h = (cd.classes ^ ((uint64_t)cd.name << 1 | cd.is_flag)) * 0x9E3779B97F4A7C15ull;
+	size_t mask = cg->cdh_cap - 1, i = (size_t)(h >> 32) & mask;
+	for (; cg->cdh[i]; i = (i + 1) & mask) {
+		const capdef_t *x = &cg->g->capdefs[cg->cdh[i] - 1];
+		if (x->name == cd.name && x->is_flag == cd.is_flag && x->classes == cd.classes)
+			break;
+	}
+	return i;
+}
+
+/* A capture site: one per distinct (name, classes, flag), the same for
+ * every place a pattern is inlined (a site only names the capture and the
+ * classes its value() prefers; the matcher compares no sites). */
+static uint32_t capdef_intern(cg_t *cg, capdef_t cd)
+{
+	grammar_t *g = cg->g;
+	if ((g->ncapdefs + 1) * 2 > cg->cdh_cap) {
+		free(cg->cdh);
+		cg->cdh_cap = cg->cdh_cap ? cg->cdh_cap * 2 : 256;
+		cg->cdh = xcalloc(cg->cdh_cap, sizeof *cg->cdh);
+		for (uint32_t i = 0; i < g->ncapdefs; i++)
+			cg->cdh[capdef_slot(cg, g->capdefs[i])] = i + 1;
+	}
+	size_t slot = capdef_slot(cg, cd);
+	if (cg->cdh[slot])
+		return cg->cdh[slot] - 1;
+	GROW(g->capdefs, g->capdefs_cap, g->ncapdefs + 1);
+	g->capdefs[g->ncapdefs] = cd;
+	cg->cdh[slot] = g->ncapdefs + 1;
+	return g->ncapdefs++;
+}
+
 int gen(cg_t *cg, const pnode_t *n)
 {
 	grammar_t *g = cg->g;
@@ -380,12 +416,9 @@ int gen(cg_t *cg, const pnode_t *n)
 		return 1;
 	case PN_CAP:
 	case PN_FLAG: {
-		GROW(g->capdefs, g->capdefs_cap, g->ncapdefs + 1);
-		capdef_t *cd = &g->capdefs[g->ncapdefs];
-		cd->name = capname_intern(g, n->s);
-		cd->is_flag = n->k == PN_FLAG;
-		cd->classes = n->k == PN_CAP ? classes_in(cg, n->kids[0]) : 0;
-		uint32_t id = g->ncapdefs++;
+		capdef_t cd = {.name = capname_intern(g, n->s), .is_flag = n->k == PN_FLAG,
+		               .classes = n->k == PN_CAP ? classes_in(cg, n->kids[0]) : 0};
+		uint32_t id = capdef_intern(cg, cd);
 		if (n->k == PN_FLAG) {
 			emit(g, OP_FLAG, id, 0);
 			return 1;
