@@ -180,8 +180,60 @@ uint32_t tok_sym(cg_t *cg, size_t k, int stem)
 	return cg->litv[cg->lit_cur + k];
 }
 
+/* Results memoized per syntax node: a pattern is inlined into every rule
+ * that uses it, and its predicates and sets are the same each time (the
+ * predicates and sets are interned), so each is made once. */
+typedef struct nmemo {
+	uintptr_t key;      /* node address << 1 | what (0 predicate, 1 set), 0 = empty */
+	uint32_t val;       /* predicate index; set index, or UINT32_MAX: not a set */
+} nmemo_t;
+
+static nmemo_t *node_memo(cg_t *cg, const pnode_t *n, int what, int add)
+{
+	if (add && (cg->nnm + 1) * 2 > cg->nm_cap) {
+		size_t nc = cg->nm_cap ? cg->nm_cap * 2 : 1024;
+		nmemo_t *h = xcalloc(nc, sizeof *h);
+		for (size_t i = 0; i < cg->nm_cap; i++)
+			if (cg->nm[i].key) {
+				size_t j = (size_t)(cg->nm[i].key * 0x9E3779B97F4A7C15ull >> 20) & (nc - 1);
+				while (h[j].key)
+					j = (j + 1) & (nc - 1);
+				h[j] = cg->nm[i];
+			}
+		free(cg->nm);
+		cg->nm = h;
+		cg->nm_cap = nc;
+	}
+	if (!cg->nm_cap)
+		return NULL;
+	uintptr_t key = (uintptr_t)n << 1 | (uintptr_t)what;
+	size_t mask = cg->nm_cap - 1, j = (size_t)(key * 0x9E3779B97F4A7C15ull >> 20) & mask;
+	while (cg->nm[j].key && cg->nm[j].key != key)
+		j = (j + 1) & mask;
+	if (cg->nm[j].key)
+		return &cg->nm[j];
+	if (!add)
+		return NULL;
+	cg->nm[j].key = key;
+	cg->nnm++;
+	return &cg->nm[j];
+}
+
+static int64_t pred_of_node(cg_t *cg, const pnode_t *n);
+
 /* Single-token predicate of a tree, or -1 (error reported). */
 int64_t pred_of(cg_t *cg, const pnode_t *n)
+{
+	const nmemo_t *e = node_memo(cg, n, 0, 0);
+	if (e)
+		return e->val;
+	int64_t p = pred_of_node(cg, n);
+	if (p >= 0) /* errors are not kept: each use reports its own */
+		node_memo(cg, n, 0, 1)->val = (uint32_t)p;
+	return p;
+}
+
+static int64_t pred_of_node(cg_t *cg, const pnode_t *n)
 {
 	grammar_t *g = cg->g;
 	switch (n->k) {
@@ -331,8 +383,13 @@ int gen(cg_t *cg, const pnode_t *n)
 	}
 	case PN_ALT: {
 		/* alternatives that are all one literal or stem token: one set test */
+		const nmemo_t *known = node_memo(cg, n, 1, 0);
+		if (known && known->val != UINT32_MAX) {
+			emit(g, OP_SET, known->val, 0);
+			return 1;
+		}
 		size_t mark = g->nsetv;
-		if (set_collect(cg, n)) {
+		if (!known && set_collect(cg, n)) {
 			uint32_t *v = g->setv + mark;
 			size_t k = g->nsetv - mark;
 			qsort(v, k, sizeof *v, u32_cmp);
@@ -345,6 +402,7 @@ int gen(cg_t *cg, const pnode_t *n)
 				if (g->set_off[q + 1] - g->set_off[q] == w &&
 				    memcmp(g->setv + g->set_off[q], v, w * sizeof *v) == 0) {
 					g->nsetv = (uint32_t)mark; /* the same set exists: share it */
+					node_memo(cg, n, 1, 1)->val = q;
 					emit(g, OP_SET, q, 0);
 					return 1;
 				}
@@ -354,10 +412,13 @@ int gen(cg_t *cg, const pnode_t *n)
 			}
 			GROW(g->set_off, g->set_off_cap, g->nsets + 2);
 			g->set_off[g->nsets + 1] = g->nsetv;
+			node_memo(cg, n, 1, 1)->val = g->nsets;
 			emit(g, OP_SET, g->nsets++, 0);
 			return 1;
 		}
 		g->nsetv = (uint32_t)mark;
+		if (!known)
+			node_memo(cg, n, 1, 1)->val = UINT32_MAX;
 		/* SPLIT L1,next; L1: A; JMP end; next: SPLIT L2,next2; … last: Z; end: */
 		uint32_t *jumps = xmalloc(n->nkids * sizeof *jumps);
 		int ok = 1;

@@ -594,6 +594,7 @@ static void compile_all(compile_t *c, grammar_t *g)
 	free(cg.lith);
 	free(cg.clc);
 	free(cg.cdh);
+	free(cg.nm);
 	free(cg.litv);
 	for (size_t i = 0; i < c->ndecls + 1; i++) {
 		if (cg.lvc)

@@ -51,6 +51,8 @@ typedef struct cg {
 	uint8_t *rcc_done;
 	uint32_t *cdh;      /* capture sites by (name, classes, flag): capdef + 1, 0 = empty */
 	size_t cdh_cap;
+	struct nmemo *nm;   /* per syntax node: its predicate, its set (node_memo) */
+	size_t nm_cap, nnm;
 } cg_t;
 
 typedef struct pkey {
