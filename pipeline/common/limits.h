@@ -14,13 +14,13 @@
 #define BESLUT_MAX_DOC_BYTES     (1u << 31)  /* one decompressed input, bytes: the hard cap */
 #define BESLUT_DOC_BYTES_DEFAULT (256u << 20) /* … and the default of --max-doc-bytes */
 #define BESLUT_MAX_TOKEN_BYTES   256         /* longer runs are split into several tokens */
-#define BESLUT_READ_CHUNK        (1u << 20)  /* read()/gzread() block size */
+#define BESLUT_READ_CHUNK        (256u << 10) /* read()/gzread() block size */
 #define BESLUT_OUT_BLOCK         (1u << 20)  /* output is written in blocks of this size */
 #define BESLUT_MAX_WARNINGS      200         /* warnings kept per document record */
 #define BESLUT_MAX_NUMBER_DIGITS 15         /* int() of a longer digit run is null (exact in a JSON double) */
 #define BESLUT_SCHEMA_FILE      "records.bg" /* the record schema in the grammar directory */
 #define BESLUT_MAX_DIAGNOSTICS   20          /* grammar errors reported before giving up */
-#define BESLUT_STEM_CACHE_SLOTS  (1u << 16)  /* per-thread stem memo (open addressing) */
+#define BESLUT_STEM_CACHE_SLOTS  (1u << 15)  /* per-thread stem memo (open addressing, 24 bytes a slot) */
 #define BESLUT_MAX_THREADS       64          /* -j upper bound */
 #define BESLUT_MATCH_STEP_BUDGET 20000       /* matcher steps per rule and start token before it gives up */
 #define BESLUT_WINDOW_BYTES      (4u << 20)  /* a larger document is matched in windows of this size … */

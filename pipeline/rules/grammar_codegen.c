@@ -10,7 +10,9 @@
 uint32_t emit(grammar_t *g, op_t op, uint32_t a, uint32_t b)
 {
 	GROW(g->code, g->code_cap, g->ncode + 1);
-	g->code[g->ncode] = (insn_t){(uint8_t)op, a, b};
+	if (a >= INSN_A_LIMIT || g->ncode + 1 >= INSN_A_LIMIT)
+		g->code_big = 1; /* reported by gen_program */
+	g->code[g->ncode] = (insn_t){.op = (uint8_t)op, .a = a & (INSN_A_LIMIT - 1), .b = b};
 	return g->ncode++;
 }
 
@@ -178,8 +180,60 @@ uint32_t tok_sym(cg_t *cg, size_t k, int stem)
 	return cg->litv[cg->lit_cur + k];
 }
 
+/* Results memoized per syntax node: a pattern is inlined into every rule
+ * that uses it, and its predicates and sets are the same each time (the
+ * predicates and sets are interned), so each is made once. */
+typedef struct nmemo {
+	uintptr_t key;      /* node address << 1 | what (0 predicate, 1 set), 0 = empty */
+	uint32_t val;       /* predicate index; set index, or UINT32_MAX: not a set */
+} nmemo_t;
+
+static nmemo_t *node_memo(cg_t *cg, const pnode_t *n, int what, int add)
+{
+	if (add && (cg->nnm + 1) * 2 > cg->nm_cap) {
+		size_t nc = cg->nm_cap ? cg->nm_cap * 2 : 1024;
+		nmemo_t *h = xcalloc(nc, sizeof *h);
+		for (size_t i = 0; i < cg->nm_cap; i++)
+			if (cg->nm[i].key) {
+				size_t j = (size_t)(cg->nm[i].key * 0x9E3779B97F4A7C15ull >> 20) & (nc - 1);
+				while (h[j].key)
+					j = (j + 1) & (nc - 1);
+				h[j] = cg->nm[i];
+			}
+		free(cg->nm);
+		cg->nm = h;
+		cg->nm_cap = nc;
+	}
+	if (!cg->nm_cap)
+		return NULL;
+	uintptr_t key = (uintptr_t)n << 1 | (uintptr_t)what;
+	size_t mask = cg->nm_cap - 1, j = (size_t)(key * 0x9E3779B97F4A7C15ull >> 20) & mask;
+	while (cg->nm[j].key && cg->nm[j].key != key)
+		j = (j + 1) & mask;
+	if (cg->nm[j].key)
+		return &cg->nm[j];
+	if (!add)
+		return NULL;
+	cg->nm[j].key = key;
+	cg->nnm++;
+	return &cg->nm[j];
+}
+
+static int64_t pred_of_node(cg_t *cg, const pnode_t *n);
+
 /* Single-token predicate of a tree, or -1 (error reported). */
 int64_t pred_of(cg_t *cg, const pnode_t *n)
+{
+	const nmemo_t *e = node_memo(cg, n, 0, 0);
+	if (e)
+		return e->val;
+	int64_t p = pred_of_node(cg, n);
+	if (p >= 0) /* errors are not kept: each use reports its own */
+		node_memo(cg, n, 0, 1)->val = (uint32_t)p;
+	return p;
+}
+
+static int64_t pred_of_node(cg_t *cg, const pnode_t *n)
 {
 	grammar_t *g = cg->g;
 	switch (n->k) {
@@ -258,6 +312,40 @@ static int set_collect(cg_t *cg, const pnode_t *n)
 	}
 }
 
+static size_t capdef_slot(const cg_t *cg, capdef_t cd)
+{
+	uint64_t h = (cd.classes ^ ((uint64_t)cd.name << 1 | cd.is_flag)) * 0x9E3779B97F4A7C15ull;
+	size_t mask = cg->cdh_cap - 1, i = (size_t)(h >> 32) & mask;
+	for (; cg->cdh[i]; i = (i + 1) & mask) {
+		const capdef_t *x = &cg->g->capdefs[cg->cdh[i] - 1];
+		if (x->name == cd.name && x->is_flag == cd.is_flag && x->classes == cd.classes)
+			break;
+	}
+	return i;
+}
+
+/* A capture site: one per distinct (name, classes, flag), the same for
+ * every place a pattern is inlined (a site only names the capture and the
+ * classes its value() prefers; the matcher compares no sites). */
+static uint32_t capdef_intern(cg_t *cg, capdef_t cd)
+{
+	grammar_t *g = cg->g;
+	if ((g->ncapdefs + 1) * 2 > cg->cdh_cap) {
+		free(cg->cdh);
+		cg->cdh_cap = cg->cdh_cap ? cg->cdh_cap * 2 : 256;
+		cg->cdh = xcalloc(cg->cdh_cap, sizeof *cg->cdh);
+		for (uint32_t i = 0; i < g->ncapdefs; i++)
+			cg->cdh[capdef_slot(cg, g->capdefs[i])] = i + 1;
+	}
+	size_t slot = capdef_slot(cg, cd);
+	if (cg->cdh[slot])
+		return cg->cdh[slot] - 1;
+	GROW(g->capdefs, g->capdefs_cap, g->ncapdefs + 1);
+	g->capdefs[g->ncapdefs] = cd;
+	cg->cdh[slot] = g->ncapdefs + 1;
+	return g->ncapdefs++;
+}
+
 int gen(cg_t *cg, const pnode_t *n)
 {
 	grammar_t *g = cg->g;
@@ -295,8 +383,13 @@ int gen(cg_t *cg, const pnode_t *n)
 	}
 	case PN_ALT: {
 		/* alternatives that are all one literal or stem token: one set test */
+		const nmemo_t *known = node_memo(cg, n, 1, 0);
+		if (known && known->val != UINT32_MAX) {
+			emit(g, OP_SET, known->val, 0);
+			return 1;
+		}
 		size_t mark = g->nsetv;
-		if (set_collect(cg, n)) {
+		if (!known && set_collect(cg, n)) {
 			uint32_t *v = g->setv + mark;
 			size_t k = g->nsetv - mark;
 			qsort(v, k, sizeof *v, u32_cmp);
@@ -309,6 +402,7 @@ int gen(cg_t *cg, const pnode_t *n)
 				if (g->set_off[q + 1] - g->set_off[q] == w &&
 				    memcmp(g->setv + g->set_off[q], v, w * sizeof *v) == 0) {
 					g->nsetv = (uint32_t)mark; /* the same set exists: share it */
+					node_memo(cg, n, 1, 1)->val = q;
 					emit(g, OP_SET, q, 0);
 					return 1;
 				}
@@ -318,10 +412,13 @@ int gen(cg_t *cg, const pnode_t *n)
 			}
 			GROW(g->set_off, g->set_off_cap, g->nsets + 2);
 			g->set_off[g->nsets + 1] = g->nsetv;
+			node_memo(cg, n, 1, 1)->val = g->nsets;
 			emit(g, OP_SET, g->nsets++, 0);
 			return 1;
 		}
 		g->nsetv = (uint32_t)mark;
+		if (!known)
+			node_memo(cg, n, 1, 1)->val = UINT32_MAX;
 		/* SPLIT L1,next; L1: A; JMP end; next: SPLIT L2,next2; … last: Z; end: */
 		uint32_t *jumps = xmalloc(n->nkids * sizeof *jumps);
 		int ok = 1;
@@ -380,12 +477,9 @@ int gen(cg_t *cg, const pnode_t *n)
 		return 1;
 	case PN_CAP:
 	case PN_FLAG: {
-		GROW(g->capdefs, g->capdefs_cap, g->ncapdefs + 1);
-		capdef_t *cd = &g->capdefs[g->ncapdefs];
-		cd->name = capname_intern(g, n->s);
-		cd->is_flag = n->k == PN_FLAG;
-		cd->classes = n->k == PN_CAP ? classes_in(cg, n->kids[0]) : 0;
-		uint32_t id = g->ncapdefs++;
+		capdef_t cd = {.name = capname_intern(g, n->s), .is_flag = n->k == PN_FLAG,
+		               .classes = n->k == PN_CAP ? classes_in(cg, n->kids[0]) : 0};
+		uint32_t id = capdef_intern(cg, cd);
 		if (n->k == PN_FLAG) {
 			emit(g, OP_FLAG, id, 0);
 			return 1;

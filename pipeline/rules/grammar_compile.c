@@ -411,6 +411,10 @@ static int gen_program(cg_t *cg, decl_t *d, rule_t *r)
 	r->entry = g->ncode;
 	int ok = gen(cg, d->pat);
 	emit(g, OP_MATCH, 0, 0);
+	if (g->code_big) {
+		diag_at(cg->c, d->loc, 1, "the grammar's code exceeds %u instructions (or operands)", INSN_A_LIMIT - 1);
+		ok = 0;
+	}
 	r->ncode = g->ncode - r->entry;
 	r->nregs = cg->nregs;
 	r->nullable = (uint8_t)nullable(cg, d->pat);
@@ -568,6 +572,16 @@ static void compile_all(compile_t *c, grammar_t *g)
 	build_index(g, &g->tix, &kv);
 	free(kv.v);
 
+	/* the two largest arrays, grown by doubling, cut to their size */
+	if (g->ncode && g->code_cap > g->ncode) {
+		g->code = xrealloc(g->code, (size_t)g->ncode * sizeof *g->code);
+		g->code_cap = g->ncode;
+	}
+	if (g->ncapdefs && g->capdefs_cap > g->ncapdefs) {
+		g->capdefs = xrealloc(g->capdefs, (size_t)g->ncapdefs * sizeof *g->capdefs);
+		g->capdefs_cap = g->ncapdefs;
+	}
+
 	/* pass 6: warnings */
 	for (size_t i = 0; i < c->ndecls; i++) {
 		decl_t *d = &c->decls[i];
@@ -579,6 +593,8 @@ static void compile_all(compile_t *c, grammar_t *g)
 	free(cg.mlen);
 	free(cg.lith);
 	free(cg.clc);
+	free(cg.cdh);
+	free(cg.nm);
 	free(cg.litv);
 	for (size_t i = 0; i < c->ndecls + 1; i++) {
 		if (cg.lvc)

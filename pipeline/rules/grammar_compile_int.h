@@ -49,6 +49,10 @@ typedef struct cg {
 	uint8_t *lvc_done, *fac_done; /* fac_done: 1 + its nullability */
 	struct rcvec *rcc;  /* per declaration: req_collect of its pattern */
 	uint8_t *rcc_done;
+	uint32_t *cdh;      /* capture sites by (name, classes, flag): capdef + 1, 0 = empty */
+	size_t cdh_cap;
+	struct nmemo *nm;   /* per syntax node: its predicate, its set (node_memo) */
+	size_t nm_cap, nnm;
 } cg_t;
 
 typedef struct pkey {

@@ -238,10 +238,16 @@ typedef enum op {
 	OP_MATCH,     /* success */
 } op_t;
 
-typedef struct __attribute__((packed)) insn { /* 9 bytes: the code is a million of them */
-	uint8_t op;     /* op_t */
-	uint32_t a, b;  /* operands, see op_t */
+/* 8 bytes, aligned: the code is a million of them.  Operand a is below
+ * INSN_A_LIMIT (the code generator checks: instruction indexes, symbols,
+ * sets, predicates, capture sites, classes, registers). */
+typedef struct insn {
+	uint32_t op : 8;  /* op_t */
+	uint32_t a : 24;  /* operand, see op_t */
+	uint32_t b;       /* operand, see op_t */
 } insn_t;
+
+#define INSN_A_LIMIT (1u << 24)
 
 typedef enum pred_op {
 	PR_LIT, PR_STEM, PR_CLASS1, PR_REGEX, PR_ANY, PR_KIND, PR_TFLAG,
@@ -258,9 +264,9 @@ typedef struct pred {
 
 /* A capture site: the name and the lexicon classes referenced inside it
  * (value() of the capture prefers those classes). */
-typedef struct capdef {
-	uint32_t name;     /* capture name id */
+typedef struct capdef {   /* 16 bytes: one per capture site, 72,000 of them */
 	uint64_t classes;  /* lexicon classes used inside, 0 = unknown */
+	uint32_t name;     /* capture name id */
 	uint8_t is_flag;   /* {name} */
 } capdef_t;
 
@@ -379,6 +385,7 @@ struct grammar {
 	insn_t *code;
 	uint32_t ncode;
 	size_t code_cap;
+	uint8_t code_big;     /* compile time: an operand a reached INSN_A_LIMIT */
 	uint32_t *setv;       /* members of all sets, each set sorted: sym, or stem sym | SET_STEM */
 	uint32_t nsetv;
 	size_t setv_cap;

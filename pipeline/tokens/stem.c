@@ -17,11 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct memo_slot {
+typedef struct memo_slot {  /* 24 bytes */
 	const char *word;   /* arena copy, NULL = empty */
 	const char *stem;   /* arena copy */
-	uint32_t wlen, slen;
-	uint64_t hash;
+	uint16_t wlen, slen; /* tokens are at most BESLUT_MAX_TOKEN_BYTES */
+	uint32_t hash;      /* low half of the word's hash */
 } memo_slot_t;
 
 struct stemmer {
@@ -140,7 +140,7 @@ const char *stemmer_stem(stemmer_t *s, const char *lower, size_t len, size_t *ou
 		memo_slot_t *e = &s->slot[i];
 		if (!e->word)
 			break;
-		if (e->hash == h && e->wlen == len && memcmp(e->word, lower, len) == 0) {
+		if (e->hash == (uint32_t)h && e->wlen == len && memcmp(e->word, lower, len) == 0) {
 			s->hits++;
 			*out_len = e->slen;
 			return e->stem;
@@ -152,6 +152,10 @@ const char *stemmer_stem(stemmer_t *s, const char *lower, size_t len, size_t *ou
 	size_t sl = st ? (size_t)sb_stemmer_length(s->sb) : len;
 	if (!st)
 		st = (const sb_symbol *)lower;
+	if (len > UINT16_MAX || sl > UINT16_MAX) { /* not kept (the caller copies the stem at once) */
+		*out_len = sl;
+		return (const char *)st;
+	}
 	if (s->used + 1 > BESLUT_STEM_CACHE_SLOTS / 4 * 3) {
 		memset(s->slot, 0, BESLUT_STEM_CACHE_SLOTS * sizeof *s->slot);
 		arena_release(&s->arena);
@@ -161,9 +165,9 @@ const char *stemmer_stem(stemmer_t *s, const char *lower, size_t len, size_t *ou
 	memo_slot_t *e = &s->slot[i];
 	e->word = arena_strndup(&s->arena, lower, len);
 	e->stem = arena_strndup(&s->arena, (const char *)st, sl);
-	e->wlen = (uint32_t)len;
-	e->slen = (uint32_t)sl;
-	e->hash = h;
+	e->wlen = (uint16_t)len;
+	e->slen = (uint16_t)sl;
+	e->hash = (uint32_t)h;
 	s->used++;
 	*out_len = sl;
 	return e->stem;
