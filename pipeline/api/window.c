@@ -621,6 +621,7 @@ typedef struct vres {
 	recvec_t recs;
 	uint32_t first, limit;  /* the segment's own tokens in the view */
 	uint32_t *carry;        /* per group, view-local: in (0: nothing blocked) and out */
+	uint32_t *gfirst;       /* per group, view-local: where its first match starts (UINT32_MAX: none) */
 	size_t ngroups;
 	uint32_t *gcin;         /* when the views before it were merged as its match began: */
 	uint32_t gnext;         /* … the groups' global carry and next token then (else NULL) */
@@ -684,7 +685,7 @@ static void run_view(const window_env_t *env, const vtools_t *tl, vres_t *r)
 	r->recs.n = 0;
 	tokens_columns(tl->toks, 0, x.v.data ? x.v.data : "", x.o.data ? x.o.data : "", x.o.len, &x.vmap);
 	match_input_t mi = {x.v.data ? x.v.data : "", x.v.len, tl->toks, r->arena};
-	match_range_t rg = {r->first, r->limit, r->carry};
+	match_range_t rg = {r->first, r->limit, r->carry, r->gfirst};
 	if (r->first < r->limit) /* else no token of its own: nothing starts here */
 		matcher_run_range(tl->m, &mi, &rg, &r->recs, NULL, r->warnings);
 	for (size_t i = 0; i < r->recs.n; i++) { /* source spans */
@@ -731,12 +732,20 @@ static void merge_view(wdoc_t *w, vres_t *r, const vtools_t *tl)
 	take_segment(w, r->next);
 	w->mseg = r->cur->idx + (r->next ? 2 : 1);
 	if (!r->carried) {
-		uint32_t gfirst = w->tok_next;
+		/* A group blocked into the view changes nothing when the view's
+		 * first match of that group starts where the block ends or later:
+		 * a group's matches depend only on the tokens and on where its own
+		 * last match ended (match.c), so then only its carry out changes
+		 * (the block's end when the view has no match of it). */
+		uint32_t tbase = w->tok_next - r->first, gnext = w->tok_next;
 		int again = 0;
 		for (size_t gi = 0; gi < w->ngroups && !again; gi++)
-			again = w->gcarry[gi] > gfirst;
+			again = w->gcarry[gi] > gnext && r->gfirst[gi] < w->gcarry[gi] - tbase;
+		if (!again)
+			for (size_t gi = 0; gi < w->ngroups; gi++)
+				if (w->gcarry[gi] > gnext && r->carry[gi] < w->gcarry[gi] - tbase)
+					r->carry[gi] = w->gcarry[gi] - tbase;
 		if (again) {
-			uint32_t tbase = w->tok_next - r->first;
 			for (size_t gi = 0; gi < w->ngroups; gi++)
 				r->carry[gi] = w->gcarry[gi] > tbase ? w->gcarry[gi] - tbase : 0;
 			recvec_release(&r->recs);
@@ -859,6 +868,7 @@ static void sched_work(sched_t *S, const vtools_t *tl)
 			double t0 = thread_cpu_now();
 			merge_view(w, r, tl);
 			free(r->carry);
+			free(r->gfirst);
 			if (r->arena) {
 				arena_release(r->arena);
 				free(r->arena);
@@ -908,6 +918,7 @@ static void sched_work(sched_t *S, const vtools_t *tl)
 			r->next = k + 1 < S->nread ? sseg(S, k + 1) : NULL;
 			r->arena = xcalloc(1, sizeof *r->arena);
 			r->carry = xcalloc(w->ngroups, sizeof *r->carry);
+			r->gfirst = xcalloc(w->ngroups, sizeof *r->gfirst);
 			r->ngroups = w->ngroups;
 			if (k == S->nmerged && !S->merging) {
 				/* no merge runs, and none can before this match: the
@@ -982,6 +993,7 @@ static void run_segments(wdoc_t *w)
 		vres_t *r = &S.res[k % S.cap];
 		recvec_release(&r->recs);
 		free(r->carry);
+		free(r->gfirst);
 		free(r->gcin);
 		if (r->arena) {
 			arena_release(r->arena);

@@ -864,6 +864,8 @@ void matcher_run_range(matcher_t *m, const match_input_t *in, const match_range_
 	if (rg) {
 		if (rg->carry)
 			memcpy(m->next_free, rg->carry, (g->ngroups + 1) * sizeof *m->next_free);
+		if (rg->gfirst)
+			memset(rg->gfirst, 0xff, (g->ngroups + 1) * sizeof *rg->gfirst);
 		first = rg->first < n ? rg->first : n;
 		limit = rg->limit && rg->limit < n ? rg->limit : n;
 	}
@@ -901,6 +903,8 @@ void matcher_run_range(matcher_t *m, const match_input_t *in, const match_range_
 					if (best >= 0) {
 						emit_match(m, in, &g->rules[best], i, best_end, out, dump);
 						m->next_free[grp] = best_end;
+						if (rg && rg->gfirst && rg->gfirst[grp] == UINT32_MAX)
+							rg->gfirst[grp] = i;
 					}
 					grp = m->rgrp[2 * ri];
 					best = -1;
@@ -957,6 +961,8 @@ void matcher_run_range(matcher_t *m, const match_input_t *in, const match_range_
 		if (best >= 0) {
 			emit_match(m, in, &g->rules[best], i, best_end, out, dump);
 			m->next_free[grp] = best_end;
+			if (rg && rg->gfirst && rg->gfirst[grp] == UINT32_MAX)
+				rg->gfirst[grp] = i;
 		}
 	}
 	if (rg && rg->carry)

@@ -91,6 +91,8 @@ void matcher_run(matcher_t *m, const match_input_t *in, recvec_t *out, buf_t *du
 typedef struct match_range {
 	uint32_t first, limit;
 	uint32_t *carry;
+	uint32_t *gfirst; /* out, or NULL: per group (as carry), the token its first
+	                   * match of the run starts at; UINT32_MAX: none */
 } match_range_t;
 void matcher_run_range(matcher_t *m, const match_input_t *in, const match_range_t *rg, recvec_t *out,
                        buf_t *dump, value_t *warnings);
