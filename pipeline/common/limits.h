@@ -20,7 +20,7 @@
 #define BESLUT_MAX_NUMBER_DIGITS 15         /* int() of a longer digit run is null (exact in a JSON double) */
 #define BESLUT_SCHEMA_FILE      "records.bg" /* the record schema in the grammar directory */
 #define BESLUT_MAX_DIAGNOSTICS   20          /* grammar errors reported before giving up */
-#define BESLUT_STEM_CACHE_SLOTS  (1u << 15)  /* per-thread stem memo (open addressing, 24 bytes a slot) */
+#define BESLUT_STEM_CACHE_SLOTS  (1u << 15)  /* per-thread word memo (tokens/words.c), slots */
 #define BESLUT_MAX_THREADS       64          /* -j upper bound */
 #define BESLUT_MATCH_STEP_BUDGET 20000       /* matcher steps per rule and start token before it gives up */
 #define BESLUT_WINDOW_BYTES      (4u << 20)  /* a larger document is matched in windows of this size … */

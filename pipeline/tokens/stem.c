@@ -1,11 +1,10 @@
 /*
- * stem.c — Snowball stems through libstemmer, memoised; the language's
- * abbreviations (stem.h).
+ * stem.c — Snowball stems through libstemmer; the language's
+ * abbreviations; the thread's word memo (stem.h).
  *
- * Stemming every token costs ~60 ns; protocol text repeats its words, so a
- * memo keyed by the lower-cased word answers most calls with one hash and
- * one compare.  Entries live in an arena that is dropped with the table
- * when it fills (see stem.h).
+ * Stemming every token costs ~60 ns; protocol text repeats its words, so
+ * the tokenizer asks the word memo (words.c) first and stems only the
+ * words it has not seen.
  */
 #include "stem.h"
 #include "words.h"
@@ -17,20 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct memo_slot {  /* 24 bytes */
-	const char *word;   /* arena copy, NULL = empty */
-	const char *stem;   /* arena copy */
-	uint16_t wlen, slen; /* tokens are at most BESLUT_MAX_TOKEN_BYTES */
-	uint32_t hash;      /* low half of the word's hash */
-} memo_slot_t;
-
 struct stemmer {
 	const tok_lang_t *lang;
 	struct sb_stemmer *sb;   /* NULL: no stemming */
-	memo_slot_t *slot;   /* BESLUT_STEM_CACHE_SLOTS entries */
-	size_t used;
-	arena_t arena;       /* words and stems of the memo */
-	size_t hits, misses;
 	word_memo_t *words;  /* the tokenizer's memo (words.h), made on first use */
 	tok_annot_fn annot;  /* the grammar's symbols of a word, NULL: none */
 	const void *annot_ctx;
@@ -44,7 +32,6 @@ stemmer_t *stemmer_new(const tok_lang_t *lang)
 	stemmer_t *s = xcalloc(1, sizeof *s);
 	s->lang = lang;
 	s->sb = sb;
-	s->slot = xcalloc(BESLUT_STEM_CACHE_SLOTS, sizeof *s->slot);
 	return s;
 }
 
@@ -54,8 +41,6 @@ void stemmer_free(stemmer_t *s)
 		return;
 	if (s->sb)
 		sb_stemmer_delete(s->sb);
-	free(s->slot);
-	arena_release(&s->arena);
 	word_memo_free(s->words);
 	free(s);
 }
@@ -91,8 +76,7 @@ int stemmer_abbrev(const stemmer_t *s, const char *lower, size_t n)
 
 void stemmer_stats(const stemmer_t *s, size_t *hits, size_t *misses)
 {
-	*hits = s->hits;
-	*misses = s->misses;
+	*hits = *misses = 0;
 	if (s->words)
 		word_memo_stats(s->words, hits, misses);
 }
@@ -125,50 +109,4 @@ const char *stemmer_stem_raw(stemmer_t *s, const char *lower, size_t len, size_t
 	}
 	*out_len = (size_t)sb_stemmer_length(s->sb);
 	return (const char *)st;
-}
-
-const char *stemmer_stem(stemmer_t *s, const char *lower, size_t len, size_t *out_len)
-{
-	if (!s->sb) {
-		*out_len = len;
-		return lower;
-	}
-	uint64_t h = hash_words(lower, len);
-	size_t mask = BESLUT_STEM_CACHE_SLOTS - 1;
-	size_t i = (size_t)h & mask;
-	for (;;) {
-		memo_slot_t *e = &s->slot[i];
-		if (!e->word)
-			break;
-		if (e->hash == (uint32_t)h && e->wlen == len && memcmp(e->word, lower, len) == 0) {
-			s->hits++;
-			*out_len = e->slen;
-			return e->stem;
-		}
-		i = (i + 1) & mask;
-	}
-	s->misses++;
-	const sb_symbol *st = sb_stemmer_stem(s->sb, (const sb_symbol *)lower, (int)len);
-	size_t sl = st ? (size_t)sb_stemmer_length(s->sb) : len;
-	if (!st)
-		st = (const sb_symbol *)lower;
-	if (len > UINT16_MAX || sl > UINT16_MAX) { /* not kept (the caller copies the stem at once) */
-		*out_len = sl;
-		return (const char *)st;
-	}
-	if (s->used + 1 > BESLUT_STEM_CACHE_SLOTS / 4 * 3) {
-		memset(s->slot, 0, BESLUT_STEM_CACHE_SLOTS * sizeof *s->slot);
-		arena_release(&s->arena);
-		s->used = 0;
-		i = (size_t)h & mask;
-	}
-	memo_slot_t *e = &s->slot[i];
-	e->word = arena_strndup(&s->arena, lower, len);
-	e->stem = arena_strndup(&s->arena, (const char *)st, sl);
-	e->wlen = (uint16_t)len;
-	e->slen = (uint16_t)sl;
-	e->hash = (uint32_t)h;
-	s->used++;
-	*out_len = sl;
-	return e->stem;
 }

@@ -13,9 +13,9 @@
  * words unchanged.  The returned stem is owned by the stemmer and valid
  * until the next call.
  *
- * The memo is an open-addressing table of BESLUT_STEM_CACHE_SLOTS entries
- * keyed by the word; when it is three quarters full it is emptied and
- * refilled, so memory stays bounded on a growing vocabulary.
+ * The memo is the thread's word memo (words.h): keyed by a token's bytes,
+ * it keeps its lower form, stem and symbols, and is emptied when full, so
+ * memory stays bounded on a growing vocabulary.
  */
 #ifndef BESLUT_STEM_H
 #define BESLUT_STEM_H
@@ -47,10 +47,9 @@ void stemmer_free(stemmer_t *s);
 int stemmer_known(const char *name);
 /* Whether lower[0..n) is one of the language's abbreviations (s may be NULL). */
 int stemmer_abbrev(const stemmer_t *s, const char *lower, size_t n);
-const char *stemmer_stem(stemmer_t *s, const char *lower, size_t len, size_t *out_len);
-/* The stem of lower[0..len) without the memo (valid until the next call). */
+/* The stem of lower[0..len), not remembered (valid until the next call). */
 const char *stemmer_stem_raw(stemmer_t *s, const char *lower, size_t len, size_t *out_len);
-/* Memo statistics (for the benchmark): stem memo and word memo together. */
+/* Word memo statistics (for the benchmark). */
 void stemmer_stats(const stemmer_t *s, size_t *hits, size_t *misses);
 /* Let the tokenizer fill in the symbols of its tokens with fn (ctx: its
  * grammar); fn NULL: leave them zero.  Set once, before the first use. */

@@ -284,7 +284,7 @@ START_TEST(long_tokens_bypass_the_memo)
 	ck_assert(T.v[1].flags & TF_UPPER);
 	for (size_t i = 0; i < T.n; i++) {
 		size_t sl;
-		const char *want = stemmer_stem(ST, tok_lower(&T, &T.v[i]), T.v[i].lower_len, &sl);
+		const char *want = stemmer_stem_raw(ST, tok_lower(&T, &T.v[i]), T.v[i].lower_len, &sl);
 		ck_assert_uint_eq(strlen(tok_stem(&T, &T.v[i])), sl);
 		ck_assert_mem_eq(tok_stem(&T, &T.v[i]), want, sl);
 	}
