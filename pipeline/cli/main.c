@@ -8,6 +8,7 @@
 #include "rules/schema.h"
 #include "common/version.h"
 #include "common/limits.h"
+#include "normalize/dict.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -358,12 +359,17 @@ int main(int argc, char **argv)
 	double t_grammar = 0, c_grammar = 0, t_hash = 0;
 	if (o.dump == DUMP_NONE || o.dump == DUMP_MATCHES || o.dump == DUMP_TOKENS || dump_grammar || sub_load) {
 		int ne = 0, nw = 0;
+		/* the dictionary loads on a thread of its own meanwhile (run()
+		 * takes it up; the error paths below wait for it and free it) */
+		if (!dump_grammar && !sub_load)
+			dict_preload(o.dictionary, o.no_dictionary);
 		t_grammar = time_now();
 		c_grammar = thread_cpu_now();
 		g = grammar_load_dir(gdir, lexdir, stderr, &ne, &nw);
 		t_grammar = time_now() - t_grammar;
 		c_grammar = thread_cpu_now() - c_grammar;
 		if (!g) {
+			dict_release();
 			fprintf(stderr, "beslut: cannot load the grammars in %s (%d error%s)\n", gdir, ne,
 			        ne == 1 ? "" : "s");
 			free(lexdir);
@@ -375,6 +381,7 @@ int main(int argc, char **argv)
 		int hrc = grammar_hash_dirs(gdir, lexdir, hash, &herr);
 		t_hash = time_now() - t_hash;
 		if (hrc != 0) {
+			dict_release();
 			fprintf(stderr, "beslut: %s\n", herr);
 			free(herr);
 			grammar_free(g);
@@ -419,6 +426,7 @@ int main(int argc, char **argv)
 	rc = archive_begin(arch, &o, argv + optind, argc - optind, g ? grammar_schema(g) : NULL,
 	                   beslut_version());
 	if (rc) {
+		dict_release();
 		archive_end(arch, rc);
 		if (g)
 			grammar_free(g);

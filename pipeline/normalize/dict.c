@@ -15,6 +15,7 @@
 static pthread_mutex_t dict_mu = PTHREAD_MUTEX_INITIALIZER;
 static Hunhandle *dict_hs;
 static int dict_state; /* 0 not chosen, 1 chosen (dict_hs may be NULL) */
+static double dict_cpu;  /* CPU seconds of the last dict_setup() load */
 
 /* Hunspell's compound-check time limit, made a step limit: every call
  * advances this thread's clock by one tick.  Hunspell reads the clock at
@@ -60,8 +61,18 @@ static Hunhandle *load(const char *prefix, char **err)
 	return h;
 }
 
-int dict_setup(const char *prefix, int disabled, char **err)
+/* The CPU seconds of the calling thread. */
+static double thread_cpu(void)
 {
+	struct timespec ts;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int setup_now(const char *prefix, int disabled, char **err)
+{
+	double c0 = thread_cpu();
 	pthread_mutex_lock(&dict_mu);
 	if (dict_hs)
 		Hunspell_destroy(dict_hs);
@@ -74,8 +85,84 @@ int dict_setup(const char *prefix, int disabled, char **err)
 		dict_hs = load(prefix ? prefix : DICT_DEFAULT, err);
 		rc = dict_hs ? 0 : -1;
 	}
+	dict_cpu = thread_cpu() - c0;
 	pthread_mutex_unlock(&dict_mu);
 	return rc;
+}
+
+/* A load started by dict_preload(): written by its thread, read by the
+ * thread that joins it (dict_setup, dict_release), never both at once. */
+static struct {
+	pthread_t thr;
+	int on;        /* started, not joined */
+	char *prefix;  /* its arguments (prefix NULL: the default) */
+	int disabled;
+	int rc;        /* its result */
+	char *err;
+} pre;
+
+static void *preload_main(void *arg)
+{
+	(void)arg;
+	pre.rc = setup_now(pre.prefix, pre.disabled, &pre.err);
+	return NULL;
+}
+
+void dict_preload(const char *prefix, int disabled)
+{
+	if (pre.on || disabled)
+		return;
+	pre.prefix = prefix ? xstrdup(prefix) : NULL;
+	pre.disabled = disabled;
+	pre.rc = 0;
+	pre.err = NULL;
+	if (pthread_create(&pre.thr, NULL, preload_main, NULL) == 0) {
+		pre.on = 1;
+	} else {
+		free(pre.prefix);
+		pre.prefix = NULL;
+	}
+}
+
+/* Wait for a load started by dict_preload(); returns 1 when it was made
+ * with these arguments (its result in *rc and *err), else 0. */
+static int preload_join(const char *prefix, int disabled, int *rc, char **err)
+{
+	if (!pre.on)
+		return 0;
+	pthread_join(pre.thr, NULL);
+	pre.on = 0;
+	int same = disabled == pre.disabled && (prefix && pre.prefix ? strcmp(prefix, pre.prefix) == 0
+	                                                            : !prefix && !pre.prefix);
+	free(pre.prefix);
+	pre.prefix = NULL;
+	if (same) {
+		*rc = pre.rc;
+		if (err)
+			*err = pre.err;
+		else
+			free(pre.err);
+	} else {
+		free(pre.err);
+	}
+	pre.err = NULL;
+	return same;
+}
+
+int dict_setup(const char *prefix, int disabled, char **err)
+{
+	int rc;
+	if (preload_join(prefix, disabled, &rc, err))
+		return rc;
+	return setup_now(prefix, disabled, err);
+}
+
+double dict_load_cpu(void)
+{
+	pthread_mutex_lock(&dict_mu);
+	double c = dict_cpu;
+	pthread_mutex_unlock(&dict_mu);
+	return c;
 }
 
 Hunhandle *dict_get(void)
@@ -100,6 +187,8 @@ int dict_spell(Hunhandle *h, const char *word)
 
 void dict_release(void)
 {
+	int rc;
+	preload_join(NULL, -1, &rc, NULL); /* a preload not used: waited for, then freed */
 	pthread_mutex_lock(&dict_mu);
 	if (dict_hs)
 		Hunspell_destroy(dict_hs);

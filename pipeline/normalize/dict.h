@@ -32,6 +32,16 @@
  * when the files are missing or unreadable. */
 int dict_setup(const char *prefix, int disabled, char **err);
 
+/* Start dict_setup(prefix, disabled) on a thread of its own, so that the
+ * caller can compile the grammar meanwhile; the next dict_setup() with the
+ * same arguments waits for it and returns its result (with other
+ * arguments it waits, drops it and loads anew).  Nothing is started when
+ * disabled or when a load is already under way. */
+void dict_preload(const char *prefix, int disabled);
+
+/* CPU seconds the last dictionary load took, on whichever thread ran it. */
+double dict_load_cpu(void);
+
 /* The shared handle, NULL when disabled or absent.  Without dict_setup()
  * (unit tests) the default is loaded on first use if it exists. */
 Hunhandle *dict_get(void);
@@ -39,7 +49,8 @@ Hunhandle *dict_get(void);
 /* Hunspell_spell() under the dictionary's lock. */
 int dict_spell(Hunhandle *h, const char *word);
 
-/* Free the handle (end of the run); dict_setup() may be called again. */
+/* Free the handle (end of the run), after waiting for a preload not
+ * taken up; dict_setup() may be called again. */
 void dict_release(void);
 
 #endif

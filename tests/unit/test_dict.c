@@ -142,6 +142,59 @@ START_TEST(missing_dictionary_is_an_error)
 }
 END_TEST
 
+/* A load started ahead (dict_preload) gives dict_setup the result that
+ * loading then would give; with other arguments dict_setup loads anew;
+ * one never taken up is waited for and freed by dict_release. */
+START_TEST(preload_is_taken_up_by_setup)
+{
+	char *err = NULL;
+	dict_preload("/nonexistent/sv_SE", 0);
+	ck_assert_int_eq(dict_setup("/nonexistent/sv_SE", 0, &err), -1);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/sv_SE.aff"));
+	free(err);
+	ck_assert_ptr_null(dict_get());
+	dict_release();
+
+	FILE *f = fopen(DICT_DEFAULT ".aff", "r");
+	if (!f)
+		return; /* the rest needs the default dictionary */
+	fclose(f);
+	Hunhandle *direct_h;
+	ck_assert_int_eq(dict_setup(NULL, 0, NULL), 0);
+	direct_h = dict_get();
+	ck_assert_ptr_nonnull(direct_h);
+	int direct_ok = dict_spell(direct_h, "sjukhus"), direct_bad = dict_spell(direct_h, "sjukxqhus");
+	dict_release();
+
+	dict_preload(NULL, 0);
+	err = NULL;
+	ck_assert_int_eq(dict_setup(NULL, 0, &err), 0);
+	ck_assert_ptr_null(err);
+	Hunhandle *h = dict_get();
+	ck_assert_ptr_nonnull(h);
+	ck_assert_int_eq(dict_spell(h, "sjukhus"), direct_ok);
+	ck_assert_int_eq(dict_spell(h, "sjukxqhus"), direct_bad);
+	ck_assert_int_ne(direct_ok, direct_bad);
+	ck_assert_double_gt(dict_load_cpu(), 0.0);
+	dict_release();
+
+	/* other arguments: the preload is dropped, the dictionary asked for loads */
+	dict_preload("/nonexistent/sv_SE", 0);
+	ck_assert_int_eq(dict_setup(NULL, 0, &err), 0);
+	ck_assert_ptr_nonnull(dict_get());
+	dict_release();
+	dict_preload(NULL, 0);
+	ck_assert_int_eq(dict_setup(NULL, 1, NULL), 0);
+	ck_assert_ptr_null(dict_get());
+	dict_release();
+
+	/* never taken up */
+	dict_preload(NULL, 0);
+	dict_release();
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("dict");
@@ -150,6 +203,7 @@ static Suite *suite(void)
 	tcase_add_test(t, clock_counts_calls_not_cpu_time);
 	tcase_add_test(t, verdicts_same_under_load);
 	tcase_add_test(t, missing_dictionary_is_an_error);
+	tcase_add_test(t, preload_is_taken_up_by_setup);
 	suite_add_tcase(s, t);
 	return s;
 }
