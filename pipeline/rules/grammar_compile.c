@@ -796,10 +796,10 @@ void grammar_annotate(const grammar_t *g, tokens_t *t)
 		const char *lw = t->pool.data + k->lower;
 		uint32_t s = sym_find(g, lw, k->lower_len);
 		k->sym = s;
-		if (k->stem == k->lower) {
+		if (k->stem_same) {
 			k->stem_sym = s;
 		} else {
-			const char *st = t->pool.data + k->stem;
+			const char *st = tok_stem(t, k);
 			k->stem_sym = sym_find(g, st, strlen(st));
 		}
 		k->classes = s ? g->sym_start[s] : 0;

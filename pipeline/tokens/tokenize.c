@@ -193,6 +193,8 @@ static inline uint64_t key_hash(const char *s, size_t n, const char *lim)
  * (st NULL: none), case flags and, with an annotator, symbols, into *e,
  * the lower-cased form into lower (n + 1 bytes) and *stem. */
 _Static_assert((TF_CAP | TF_UPPER) <= UINT8_MAX, "case flags fit word_entry_t.flags");
+_Static_assert(BESLUT_MAX_TOKEN_BYTES + 4 <= UINT16_MAX, "a token's length fits token_t.len");
+_Static_assert(sizeof(token_t) == 40, "token_t stays 40 bytes");
 
 static void word_forms(const char *s, size_t n, tok_kind_t kind, stemmer_t *st, tok_annot_fn annot,
                        const void *actx, word_entry_t *e, char *lower, const char **stem)
@@ -263,7 +265,7 @@ static inline void token_forms(tokens_t *t, token_t *k, const char *text, stemme
 	}
 	k->lower = (uint32_t)t->pool.len;
 	k->lower_len = e->llen;
-	k->stem = e->stem_same ? k->lower : k->lower + e->llen + 1u;
+	k->stem_same = e->stem_same;
 	k->flags |= e->flags;
 	k->sym = e->sym;
 	k->stem_sym = e->stem_sym;
@@ -379,7 +381,7 @@ void tokenize_range(const char *text, size_t start, size_t end, uint32_t first_l
 		memset(k, 0, sizeof *k);
 		k->col = TOK_COL_NONE;
 		k->off = (uint32_t)s;
-		k->len = (uint32_t)(i - s);
+		k->len = (uint16_t)(i - s); /* at most BESLUT_MAX_TOKEN_BYTES (+ one character) */
 		k->kind = (uint8_t)kind;
 		k->line = line;
 		if (space)

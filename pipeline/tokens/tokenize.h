@@ -52,18 +52,19 @@ enum tok_flags {
 };
 
 typedef struct token {
-	uint32_t off, len;        /* bytes in the normalized text */
-	uint32_t lower;           /* offset in pool: lower-cased surface form */
-	uint32_t stem;            /* offset in pool: Snowball stem of lower (== lower if not a word or no stemmer) */
+	uint32_t off;             /* bytes in the normalized text … */
+	uint16_t len;             /* … (at most BESLUT_MAX_TOKEN_BYTES) */
 	uint16_t lower_len;       /* bytes of the lower-cased form */
+	uint32_t lower;           /* offset in pool: lower-cased surface form, NUL-terminated;
+	                           * the Snowball stem follows it unless stem_same (tok_stem) */
 	uint8_t kind;             /* tok_kind_t */
-	uint8_t pad_;
+	uint8_t stem_same;        /* the stem is lower itself (not a word, or no stemmer) */
+	uint16_t col;             /* display column of the token's middle on its printed
+	                           * source line, TOK_COL_NONE unknown (tokens_columns) */
 	uint32_t flags;           /* tok_flags */
 	uint32_t line;            /* 1-based line in the normalized text */
 	uint32_t sym;             /* grammar symbol of lower, 0 = none (grammar_annotate) */
 	uint32_t stem_sym;        /* grammar symbol of stem, 0 = none (grammar_annotate) */
-	uint16_t col;             /* display column of the token's middle on its printed
-	                           * source line, TOK_COL_NONE unknown (tokens_columns) */
 	uint64_t classes;         /* lexicon class bits (grammar_annotate) */
 } token_t;
 
@@ -99,7 +100,10 @@ void tokens_columns(tokens_t *t, size_t from, const char *text, const char *orig
                     const omap_t *omap);
 
 static inline const char *tok_lower(const tokens_t *t, const token_t *k) { return t->pool.data + k->lower; }
-static inline const char *tok_stem(const tokens_t *t, const token_t *k) { return t->pool.data + k->stem; }
+static inline const char *tok_stem(const tokens_t *t, const token_t *k)
+{
+	return t->pool.data + k->lower + (k->stem_same ? 0u : k->lower_len + 1u);
+}
 const char *tok_kind_name(tok_kind_t k);
 
 #endif
