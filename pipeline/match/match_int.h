@@ -82,10 +82,13 @@ typedef struct bt {
 	uint32_t pc;      /* resume here (BT_BRANCH) or register index (BT_REG) */
 	uint32_t pos;     /* token position, or the register's old value */
 	uint32_t trail;   /* trail length to restore */
-	uint32_t kind;    /* BT_BRANCH / BT_REG */
+	uint32_t kind;    /* BT_BRANCH / BT_REG, and above bit 0 the call site of a
+	                   * branch taken in a subroutine (0: in the rule's code) */
 } bt_t;
 
 enum { BT_BRANCH, BT_REG };
+
+#define TRO_SUB 0x80000000u
 
 /* Per token set and document (see "Required tokens"): as the `pre` of
  * filters, where its run of tokens from the current token ends; as the
@@ -138,7 +141,8 @@ struct matcher {
 	size_t bt_cap;
 	trail_ent_t *tr;          /* capture events of the current path */
 	size_t ntr, tr_cap;
-	uint32_t *tro;            /* per event: offset of the instruction that wrote it (tr_cap) */
+	uint32_t *tro;            /* per event: offset of the instruction that wrote it from the
+	                           * rule's entry, or TRO_SUB | its index in a subroutine (tr_cap) */
 	uint32_t *rfam;           /* per rule: its family (see "Shared prefixes"), or FAM_NONE */
 	fam_t *fam;
 	uint32_t nfam;
@@ -167,7 +171,7 @@ struct matcher {
 	uint32_t memo_n;          /* slots used by the current attempt */
 	uint32_t gen;             /* current attempt number */
 	dmemo_t *dm;              /* per instruction of a rule (pc - entry): its failed positions near the start */
-	uint32_t dmax;            /* instructions of the longest rule or trigger */
+	uint32_t dmax;            /* memo slots of the longest rule or trigger (rule_t.nslots) */
 	uint32_t *gstamp;         /* per guard: token + 1 it was evaluated at */
 	uint8_t *gres;            /* per guard: its result there */
 	fstate_t *fst;            /* per filter: its state and a copy of its definition */

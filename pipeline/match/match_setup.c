@@ -138,22 +138,39 @@ static void fam_lengths(const grammar_t *g, const rule_t *r, uint8_t *ok)
 }
 
 typedef struct fpair {
-	uint32_t a, b, len;
+	uint32_t a, b, len, w; /* rules a < b, prefix instructions, their weight */
 } fpair_t;
 
 static int fpair_cmp(const void *x, const void *y)
 {
 	const fpair_t *p = x, *q = y;
-	if (p->len != q->len)
-		return p->len > q->len ? -1 : 1;
+	if (p->w != q->w)
+		return p->w > q->w ? -1 : 1;
 	if (p->b != q->b)
 		return p->b < q->b ? -1 : 1;
 	return (p->a > q->a) - (p->a < q->a);
 }
 
+/* The weight of each rule's first k instructions at pw[entry + k]: one
+ * per instruction, a call the instructions of its subroutine (the work a
+ * prefix stands for is that of its code inlined). */
+static uint32_t *prefix_weights(const grammar_t *g)
+{
+	uint32_t *pw = xmalloc(((size_t)g->ncode + 1) * sizeof *pw);
+	for (uint32_t r = 0; r < g->nrules; r++) {
+		const rule_t *x = &g->rules[r];
+		uint32_t acc = 0;
+		for (uint32_t k = 0; k < x->ncode; k++) {
+			pw[x->entry + k] = acc;
+			acc += insn_weight(g, &g->code[x->entry + k]);
+		}
+	}
+	return pw;
+}
+
 /* The families: every rule starts alone; pairs of rules with a shared
  * opening, longest usable prefix first, merge their families over the
- * prefix all members can use, when that saves more (prefix length times
+ * prefix all members can use, when that saves more (prefix weight times
  * the members but one) than the two families apart. */
 static void fam_init(matcher_t *m)
 {
@@ -161,6 +178,8 @@ static void fam_init(matcher_t *m)
 	uint32_t nr = g->nrules;
 	m->rfam = xmalloc((nr + 1) * sizeof *m->rfam);
 	uint8_t *ok = xcalloc(g->ncode + 1, 1);
+	uint32_t *pw = prefix_weights(g);
+#define W(r_, l_) pw[g->rules[r_].entry + (l_)]
 	uint32_t *rf = xmalloc((nr + 1) * sizeof *rf), *flen = xmalloc((nr + 1) * sizeof *flen);
 	uint32_t *fcnt = xmalloc((nr + 1) * sizeof *fcnt);
 	for (uint32_t r = 0; r < nr; r++) {
@@ -183,12 +202,12 @@ static void fam_init(matcher_t *m)
 				l = x->ncode - 1;
 			if (l + 1 > y->ncode)
 				l = y->ncode - 1;
-			while (l >= FAM_MIN && !(ok[x->entry + l] && ok[y->entry + l]))
+			while (l > 0 && W(r, l) >= FAM_MIN && !(ok[x->entry + l] && ok[y->entry + l]))
 				l--;
-			if (l < FAM_MIN)
+			if (W(r, l) < FAM_MIN || !(ok[x->entry + l] && ok[y->entry + l]))
 				continue;
 			GROW(pv, pcap, np + 1);
-			pv[np++] = (fpair_t){o[q].rule, r, l};
+			pv[np++] = (fpair_t){o[q].rule, r, l, W(r, l)};
 		}
 	}
 	if (np)
@@ -202,11 +221,11 @@ static void fam_init(matcher_t *m)
 			l = flen[fa];
 		if (flen[fb] < l)
 			l = flen[fb];
-		uint64_t apart = 0, merged = (uint64_t)l * (fcnt[fa] + fcnt[fb] - 1);
+		uint64_t apart = 0, merged = (uint64_t)W(fa, l) * (fcnt[fa] + fcnt[fb] - 1);
 		if (fcnt[fa] > 1)
-			apart += (uint64_t)flen[fa] * (fcnt[fa] - 1);
+			apart += (uint64_t)W(fa, flen[fa]) * (fcnt[fa] - 1);
 		if (fcnt[fb] > 1)
-			apart += (uint64_t)flen[fb] * (fcnt[fb] - 1);
+			apart += (uint64_t)W(fb, flen[fb]) * (fcnt[fb] - 1);
 		if (merged <= apart)
 			continue;
 		uint32_t r = 0;
@@ -257,6 +276,8 @@ static void fam_init(matcher_t *m)
 	free(flen);
 	free(pv);
 	free(ok);
+	free(pw);
+#undef W
 }
 
 /* Can rule r match at token i as far as its filters can tell? */
@@ -672,11 +693,11 @@ matcher_t *matcher_new(const grammar_t *g)
 	m->rxtmp = xcalloc(m->rxw + 1, sizeof *m->rxtmp);
 	rx_quick_init(m);
 	for (uint32_t r = 0; r < g->nrules; r++)
-		if (g->rules[r].ncode > m->dmax)
-			m->dmax = g->rules[r].ncode;
+		if (g->rules[r].nslots > m->dmax)
+			m->dmax = g->rules[r].nslots;
 	for (uint32_t r = 0; r < g->ntrigs; r++)
-		if (g->trigs[r].ncode > m->dmax)
-			m->dmax = g->trigs[r].ncode;
+		if (g->trigs[r].nslots > m->dmax)
+			m->dmax = g->trigs[r].nslots;
 	m->dm = xcalloc(m->dmax + 1, sizeof *m->dm);
 	m->gsstamp = xcalloc(g->nguards + 1, sizeof *m->gsstamp);
 	m->gsres = xcalloc(g->nguards + 1, 1);

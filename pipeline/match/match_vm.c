@@ -121,6 +121,8 @@ static int assert_ok(const token_t *v, uint32_t n, uint32_t pos, uint32_t code)
 	return 0;
 }
 
+/* kind: BT_BRANCH or BT_REG, with the call site of a branch above it
+ * (bt_t.kind) */
 static inline void bt_push(matcher_t *m, size_t *sp, uint32_t kind, uint32_t pc, uint32_t pos,
                            uint32_t trail)
 {
@@ -430,6 +432,10 @@ static int vm_exec(matcher_t *m, const match_input_t *in, const rule_t *r, uint3
 	size_t cbase = 0;
 	unsigned csteps = 0, s0 = 0;
 	uint32_t plim = fm ? r->entry + fm->len : UINT32_MAX, hp = 0, hr = 0;
+	/* the CALL whose subroutine runs, 0 in the rule's own code (see
+	 * "Subroutines"; subroutines come before every rule in the code, so
+	 * their instructions neither raise hi nor leave a prefix) */
+	uint32_t cs = 0;
 	for (;;) {
 		if (pc >= plim) {
 			if (!fam_exit(m, fm, pc - r->entry, pos, steps - csteps)) {
@@ -495,9 +501,12 @@ static int vm_exec(matcher_t *m, const match_input_t *in, const rule_t *r, uint3
 			/* A SPLIT met again at the same position: everything after it
 			 * has been tried and failed (see "Memoization" above). */
 			if (memo) {
-				/* positions near the start: a direct table per instruction */
-				uint32_t d = pos - start, slot = pc - r->entry;
-				if (d < 64 && slot < r->ncode) {
+				/* positions near the start: a direct table per instruction
+				 * (per memo slot: in a subroutine, one per call and
+				 * instruction) */
+				uint32_t d = pos - start;
+				uint32_t slot = cs ? r->ncode + code[cs].b + (pc - code[cs].a) : pc - r->entry;
+				if (d < 64 && slot < r->nslots) {
 					uint64_t bit = 1ull << d;
 					dmemo_t *dm = &m->dm[slot];
 					if (dm->gen != m->gen) {
@@ -508,7 +517,7 @@ static int vm_exec(matcher_t *m, const match_input_t *in, const rule_t *r, uint3
 					} else {
 						dm->bits |= bit;
 					}
-				} else if (memo_seen(m, (uint64_t)pc << 32 | pos)) {
+				} else if (memo_seen(m, (uint64_t)(r->entry + slot) << 32 | pos)) {
 					goto fail;
 				}
 			}
@@ -543,13 +552,13 @@ static int vm_exec(matcher_t *m, const match_input_t *in, const rule_t *r, uint3
 						pc = in_->b;
 						continue;
 					}
-					bt_push(m, &sp, BT_BRANCH, in_->b, pos, (uint32_t)m->ntr);
+					bt_push(m, &sp, BT_BRANCH | cs << 1, in_->b, pos, (uint32_t)m->ntr);
 					pos += (uint32_t)adv;
 					pc = in_->a + 1;
 					continue;
 				}
 			}
-			bt_push(m, &sp, BT_BRANCH, in_->b, pos, (uint32_t)m->ntr);
+			bt_push(m, &sp, BT_BRANCH | cs << 1, in_->b, pos, (uint32_t)m->ntr);
 			pc = in_->a;
 			continue;
 		case OP_JMP:
@@ -562,16 +571,27 @@ static int vm_exec(matcher_t *m, const match_input_t *in, const rule_t *r, uint3
 			}
 			goto fail;
 		case OP_OPEN:
-			tr_push(m, TR_OPEN, in_->a, pos, pc - r->entry);
+			tr_push(m, TR_OPEN, in_->a, pos, cs ? TRO_SUB | pc : pc - r->entry);
 			pc++;
 			continue;
 		case OP_CLOSE:
-			tr_push(m, TR_CLOSE, 0, pos, pc - r->entry);
+			tr_push(m, TR_CLOSE, 0, pos, cs ? TRO_SUB | pc : pc - r->entry);
 			pc++;
 			continue;
 		case OP_FLAG:
-			tr_push(m, TR_FLAG, in_->a, pos, pc - r->entry);
+			tr_push(m, TR_FLAG, in_->a, pos, cs ? TRO_SUB | pc : pc - r->entry);
 			pc++;
+			continue;
+		case OP_CALL:
+			/* no step: the steps are those of the code inlined */
+			steps--;
+			cs = pc;
+			pc = in_->a;
+			continue;
+		case OP_RET:
+			steps--;
+			pc = cs + 1;
+			cs = 0;
 			continue;
 		case OP_MARK:
 			bt_push(m, &sp, BT_REG, in_->a, m->regs[in_->a], 0);
@@ -620,12 +640,13 @@ static int vm_exec(matcher_t *m, const match_input_t *in, const rule_t *r, uint3
 					hr = hi;
 				hi = hp;
 			}
-			if (b->kind == BT_REG) {
+			if ((b->kind & 1) == BT_REG) {
 				m->regs[b->pc] = b->pos;
 				continue;
 			}
 			pc = b->pc;
 			pos = b->pos;
+			cs = b->kind >> 1;
 			m->ntr = b->trail;
 			break;
 		}
@@ -691,7 +712,7 @@ int vm_run_fam(matcher_t *m, const match_input_t *in, const rule_t *r, fam_t *fm
 			tr_reserve(m, x->ntr);
 			for (uint32_t q = 0; q < x->ntr; q++) {
 				const ptrail_t *t = &fm->ptr[x->tr + q];
-				const insn_t *c = &code[r->entry + t->off];
+				const insn_t *c = &code[t->off & TRO_SUB ? t->off & ~TRO_SUB : r->entry + t->off];
 				m->tro[q] = t->off;
 				m->tr[q] = (trail_ent_t){c->op == OP_OPEN ? TR_OPEN : c->op == OP_CLOSE ? TR_CLOSE : TR_FLAG,
 				                         c->op == OP_CLOSE ? 0 : c->a, t->pos};

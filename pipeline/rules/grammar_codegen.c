@@ -373,8 +373,14 @@ int gen(cg_t *cg, const pnode_t *n)
 		emit(g, OP_PRED, (uint32_t)p, 0);
 		return 1;
 	}
-	case PN_REF:
-		return gen(cg, cg->c->decls[n->idx].pat);
+	case PN_REF: {
+		decl_t *d = &cg->c->decls[n->idx];
+		if (cg->in_sub || !d->sub_len)
+			return gen(cg, d->pat);
+		emit(g, OP_CALL, d->sub_entry, cg->nsubslots);
+		cg->nsubslots += d->sub_len;
+		return 1;
+	}
 	case PN_SEQ: {
 		int ok = 1;
 		for (size_t i = 0; i < n->nkids; i++)

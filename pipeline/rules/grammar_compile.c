@@ -408,6 +408,7 @@ static int gen_program(cg_t *cg, decl_t *d, rule_t *r)
 {
 	grammar_t *g = cg->g;
 	cg->nregs = 0;
+	cg->nsubslots = 0;
 	r->entry = g->ncode;
 	int ok = gen(cg, d->pat);
 	emit(g, OP_MATCH, 0, 0);
@@ -416,6 +417,7 @@ static int gen_program(cg_t *cg, decl_t *d, rule_t *r)
 		ok = 0;
 	}
 	r->ncode = g->ncode - r->entry;
+	r->nslots = r->ncode + cg->nsubslots;
 	r->nregs = cg->nregs;
 	r->nullable = (uint8_t)nullable(cg, d->pat);
 	r->name = d->name;
@@ -526,6 +528,7 @@ static void compile_all(compile_t *c, grammar_t *g)
 		nr += c->decls[i].kind == D_RULE, nt += c->decls[i].kind == D_TRIGGER;
 	g->rules = xcalloc(nr ? nr : 1, sizeof *g->rules);
 	g->trigs = xcalloc(nt ? nt : 1, sizeof *g->trigs);
+	subs_build(&cg);
 	for (size_t i = 0; i < c->ndecls && !c->diag.gave_up; i++) {
 		decl_t *d = &c->decls[i];
 		if (d->bad || (d->kind != D_RULE && d->kind != D_TRIGGER))
@@ -650,6 +653,7 @@ void grammar_free(grammar_t *g)
 	free(g->groups);
 	free(g->rules);
 	free(g->trigs);
+	free(g->subs);
 	pindex_t *ix[2] = {&g->rix, &g->tix};
 	for (int i = 0; i < 2; i++) {
 		free(ix[i]->sym_off);

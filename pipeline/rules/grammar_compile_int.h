@@ -33,6 +33,8 @@ typedef struct cg {
 	stemmer_t *st;
 	tokens_t toks;      /* scratch for tokenizing literals */
 	uint32_t nregs;     /* registers of the rule being generated */
+	uint32_t nsubslots; /* memo slots of the subroutines it calls so far */
+	int in_sub;         /* generating a subroutine: its references are inlined */
 	uint32_t *names;    /* capture name ids of the current rule */
 	size_t nnames, names_cap;
 	uint32_t refdepth;  /* <references> being resolved inside each other */
@@ -109,6 +111,8 @@ uint32_t tok_sym(cg_t *cg, size_t k, int stem);
 int64_t pred_of(cg_t *cg, const pnode_t *n);
 int u32_cmp(const void *a, const void *b);
 int gen(cg_t *cg, const pnode_t *n);
+/* Generate the subroutines, before the rules (grammar_subs.c). */
+void subs_build(cg_t *cg);
 int first_keys(grammar_t *g, rule_t *r, uint32_t rule, keyvec_t *kv);
 void build_index(grammar_t *g, pindex_t *ix, const keyvec_t *kv);
 void keys_unique(keyvec_t *kv);

@@ -65,6 +65,15 @@ static void dump_code(const grammar_t *g, const rule_t *r, FILE *out)
 		case OP_MARK: fprintf(out, "mark   r%u", in->a); break;
 		case OP_PROGRESS: fprintf(out, "progress r%u", in->a); break;
 		case OP_MATCH: fputs("match", out); break;
+		case OP_CALL: {
+			const char *name = "?";
+			for (uint32_t i = 0; i < g->nsubs; i++)
+				if (g->subs[i].entry == in->a)
+					name = g->subs[i].name;
+			fprintf(out, "call   <%s>", name);
+			break;
+		}
+		case OP_RET: fputs("ret", out); break;
 		}
 		fputc('\n', out);
 	}
@@ -118,6 +127,10 @@ void grammar_dump(const grammar_t *g, FILE *out)
 	for (uint32_t i = 0; i < g->nclasses; i++)
 		fprintf(out, "lexicon %s = \"%s\"  # %u entries\n", g->classes[i].name, g->classes[i].file,
 		        g->classes[i].nentries);
+	for (uint32_t i = 0; i < g->nsubs; i++) {
+		fprintf(out, "\nsubroutine <%s>\n", g->subs[i].name);
+		dump_code(g, &g->subs[i], out);
+	}
 	for (uint32_t i = 0; i < g->nrules; i++) {
 		const rule_t *r = &g->rules[i];
 		fprintf(out, "\nrule %s  group %s  priority %lld%s\n", r->name, g->groups[r->group], r->priority,

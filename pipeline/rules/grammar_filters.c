@@ -920,13 +920,14 @@ static int insn_same(const grammar_t *g, const rule_t *a, const rule_t *b, uint3
 	switch (x->op) {
 	case OP_SPLIT: return x->a - a->entry == y->a - b->entry && x->b - a->entry == y->b - b->entry;
 	case OP_JMP: return x->a - a->entry == y->a - b->entry;
+	case OP_CALL: return x->a == y->a && x->b == y->b;
 	case OP_OPEN: case OP_CLOSE: case OP_FLAG: case OP_ANY: case OP_MATCH: return 1;
 	default: return x->a == y->a;
 	}
 }
 
-/* Openings shorter than this are not recorded: a failure within them costs
- * about as little as the check.  A rule keeps at most OPENING_MAX of them
+/* Openings lighter than this (insn_weight) are not recorded: a failure
+ * within them costs about as little as the check.  A rule keeps at most OPENING_MAX of them
  * (the longest, then the nearest): the matcher reads them all before each
  * attempt. */
 #define OPENING_MIN 4
@@ -944,26 +945,26 @@ void openings_build(grammar_t *g)
 		x->nopen = 0;
 		for (uint32_t o = r; o-- > 0;) {
 			rule_t *y = &g->rules[o];
-			uint32_t k = 0, lim = x->ncode < y->ncode ? x->ncode : y->ncode;
+			uint32_t k = 0, lim = x->ncode < y->ncode ? x->ncode : y->ncode, kw = 0;
 			while (k < lim && insn_same(g, y, x, k))
-				k++;
-			if (k < OPENING_MIN)
+				kw += insn_weight(g, &g->code[x->entry + k++]);
+			if (kw < OPENING_MIN)
 				continue;
-			/* nearest first; a full list gives up its shortest opening */
+			/* nearest first; a full list gives up its lightest opening */
 			opening_t *v = g->opens ? g->opens + x->open : NULL; /* none yet: no offset to NULL */
 			if (x->nopen == OPENING_MAX) {
 				uint32_t w = 0;
 				for (uint32_t q = 1; q < x->nopen; q++)
-					if (v[q].len <= v[w].len)
+					if (v[q].w <= v[w].w)
 						w = q;
-				if (v[w].len >= k)
+				if (v[w].w >= kw)
 					continue;
 				memmove(v + w, v + w + 1, (x->nopen - w - 1) * sizeof *v);
 				x->nopen--;
 				g->nopens--;
 			}
 			GROW(g->opens, g->opens_cap, g->nopens + 1);
-			g->opens[g->nopens++] = (opening_t){.rule = o, .len = k};
+			g->opens[g->nopens++] = (opening_t){.rule = o, .len = k, .w = kw};
 			x->nopen++;
 		}
 		for (uint32_t q = 0; q < x->nopen; q++)

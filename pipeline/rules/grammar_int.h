@@ -163,6 +163,9 @@ typedef struct decl {
 	int shaped;         /* D_PATTERN: 0 new, 1 measuring, 2 measured, 3 too large */
 	uint32_t xdepth;    /* D_PATTERN: tree depth with references expanded */
 	uint64_t xsize;     /* D_PATTERN: instructions it generates (saturated) */
+	uint32_t sub_entry; /* D_PATTERN: first instruction of its subroutine … */
+	uint32_t sub_len;   /* … and its instructions with the RET, 0 = none (inlined) */
+	uint32_t inlined;   /* D_PATTERN, compile time: copies the rules would inline */
 } decl_t;
 
 /* A `resolve STEP { key = value, … };` setting (grammar_parse.c), checked
@@ -236,6 +239,9 @@ typedef enum op {
 	OP_MARK,      /* reg[a] = pos (restored on backtrack) */
 	OP_PROGRESS,  /* fail if reg[a] == pos (empty loop iteration) */
 	OP_MATCH,     /* success */
+	OP_CALL,      /* run the subroutine at a, then go on after the call; b: the first
+	               * of the caller's memo slots for it (see "Subroutines" in match.c) */
+	OP_RET,       /* the end of a subroutine: back after its call */
 } op_t;
 
 /* 8 bytes, aligned: the code is a million of them.  Operand a is below
@@ -276,6 +282,8 @@ typedef struct rule {
 	long long priority;
 	uint32_t entry;       /* first instruction */
 	uint32_t ncode;       /* instructions */
+	uint32_t nslots;      /* memo slots: ncode, then those of the subroutines it calls,
+	                       * one run of sub_len per call (see "Subroutines" in match.c) */
 	uint32_t nregs;       /* MARK/PROGRESS registers */
 	uint32_t order;       /* source order (declaration index) */
 	action_t *acts;       /* grammar-owned copies */
@@ -296,6 +304,7 @@ typedef struct rule {
 typedef struct opening {
 	uint32_t rule;        /* index of the earlier rule */
 	uint32_t len;         /* instructions in common */
+	uint32_t w;           /* their weight (insn_weight) */
 } opening_t;
 
 #define GUARD_NONE UINT32_MAX
@@ -421,6 +430,9 @@ struct grammar {
 	uint32_t nrules;
 	rule_t *trigs;          /* triggers; name is the trigger name */
 	uint32_t ntrigs;
+	rule_t *subs;           /* subroutines (name, entry, ncode), at the start of the code */
+	uint32_t nsubs;
+	size_t subs_cap;
 	pindex_t rix, tix;      /* prefilters for rules and triggers */
 	filter_t *filters;      /* required-token filters, shared by rules */
 	uint32_t nfilters;
@@ -447,6 +459,10 @@ struct grammar {
 };
 
 #define SET_STEM 0x80000000u
+
+/* The instructions that instruction in stands for: those of its
+ * subroutine for a CALL, else 1 (grammar_subs.c). */
+uint32_t insn_weight(const grammar_t *g, const insn_t *in);
 
 /* Symbols (grammar_compile.c). */
 uint32_t sym_find(const grammar_t *g, const char *s, size_t n);

@@ -125,19 +125,23 @@ int first_keys(grammar_t *g, rule_t *r, uint32_t rule, keyvec_t *kv)
 	uint32_t entry = r->entry, end = r->entry + r->ncode;
 	insn_t *gv = NULL;
 	size_t ngv = 0, gcap = 0;
-	size_t span = end - entry;
+	size_t span = r->nslots; /* the rule's instructions, then those of its calls (memo slots) */
 	uint64_t *seen = xcalloc(span ? span : 1, sizeof *seen);
-	uint32_t (*stack)[2] = xmalloc((span * 33 + 1) * sizeof *stack);
+	uint32_t (*stack)[3] = xmalloc((span * 33 + 1) * sizeof *stack);
 	size_t sp = 0, start = kv->n;
 	int consumes = 0, any = 0;
-	stack[sp][0] = entry, stack[sp][1] = 32; /* 32 = no pending flag */
+	/* pc, pending flag (32 = none), the CALL whose subroutine pc is in (0 = none) */
+	stack[sp][0] = entry, stack[sp][1] = 32, stack[sp][2] = 0;
 	sp++;
 	while (sp > 0 && !any) {
 		sp--;
-		uint32_t pc = stack[sp][0], fl = stack[sp][1];
-		if (pc < entry || pc >= end || (seen[pc - entry] >> fl & 1))
+		uint32_t pc = stack[sp][0], fl = stack[sp][1], cs = stack[sp][2];
+		if (!cs && (pc < entry || pc >= end))
 			continue;
-		seen[pc - entry] |= 1ull << fl;
+		uint32_t slot = cs ? r->ncode + g->code[cs].b + (pc - g->code[cs].a) : pc - entry;
+		if (seen[slot] >> fl & 1)
+			continue;
+		seen[slot] |= 1ull << fl;
 		const insn_t *in = &g->code[pc];
 		int key_done = 0;
 		if (in->op == OP_LIT || in->op == OP_STEM || in->op == OP_CLASS || in->op == OP_SET ||
@@ -173,21 +177,27 @@ int first_keys(grammar_t *g, rule_t *r, uint32_t rule, keyvec_t *kv)
 			break;
 		}
 		case OP_SPLIT:
-			stack[sp][0] = in->b, stack[sp][1] = fl, sp++;
-			stack[sp][0] = in->a, stack[sp][1] = fl, sp++;
+			stack[sp][0] = in->b, stack[sp][1] = fl, stack[sp][2] = cs, sp++;
+			stack[sp][0] = in->a, stack[sp][1] = fl, stack[sp][2] = cs, sp++;
 			break;
 		case OP_JMP:
-			stack[sp][0] = in->a, stack[sp][1] = fl, sp++;
+			stack[sp][0] = in->a, stack[sp][1] = fl, stack[sp][2] = cs, sp++;
 			break;
 		case OP_ASSERT: {
 			int f = assert_start_flag(in->a);
-			stack[sp][0] = pc + 1, stack[sp][1] = f >= 0 ? (uint32_t)f : fl, sp++;
+			stack[sp][0] = pc + 1, stack[sp][1] = f >= 0 ? (uint32_t)f : fl, stack[sp][2] = cs, sp++;
 			break;
 		}
+		case OP_CALL:
+			stack[sp][0] = in->a, stack[sp][1] = fl, stack[sp][2] = pc, sp++;
+			break;
+		case OP_RET:
+			stack[sp][0] = cs + 1, stack[sp][1] = fl, stack[sp][2] = 0, sp++;
+			break;
 		case OP_MATCH:
 			break;
 		default: /* OPEN CLOSE FLAG MARK PROGRESS */
-			stack[sp][0] = pc + 1, stack[sp][1] = fl, sp++;
+			stack[sp][0] = pc + 1, stack[sp][1] = fl, stack[sp][2] = cs, sp++;
 			break;
 		}
 		if (key_done)
