@@ -22,6 +22,8 @@
  *                        fails an iteration that did not move past MARK
  *   MATCH                success: the first path found wins (greedy or lazy
  *                        order is encoded in the SPLIT operand order)
+ *   CALL s / RET         run subroutine s, then go on after the CALL (see
+ *                        "Subroutines")
  *
  * The machine keeps one explicit backtrack stack of (pc, position, trail
  * length) choice points plus register-restore entries.  Captures are never
@@ -218,6 +220,25 @@
  * and the shared-opening reach come out the same.  When the recording
  * ended early (its rule matched, ran out of steps, or met the size limit)
  * and the later rule needs more exits, it runs whole and records anew.
+ *
+ * Subroutines.  A pattern that the rules would inline many times (a list
+ * of actors: 168 copies, more than half of all instructions) is generated
+ * once, at the start of the code, and called (grammar_subs.c chooses
+ * which).  Inside a subroutine every reference is inlined, so calls never
+ * nest: the machine's only extra state is the CALL it runs under (0 in the
+ * rule's own code), kept in each choice point.  A rule calling it behaves
+ * exactly as the rule with the pattern inlined: CALL and RET take no
+ * step, so the steps and the step budget are the same; the memo keys an
+ * instruction of a subroutine by the call it runs under (each rule has
+ * nslots memo slots: its own instructions, then one run of the
+ * subroutine's per CALL), so two calls at the same token never share a
+ * failure; a capture event written in a subroutine names its instruction
+ * in the code, which is the same for every rule of a family that calls
+ * it; and as the subroutines lie before every rule, executing one neither
+ * raises the furthest instruction of an attempt nor leaves a shared
+ * prefix (the CALL itself is the furthest point, and an opening or
+ * prefix holds a call whole or not at all).  Openings and families weigh
+ * a call by the instructions of its subroutine.
  *
  * Conflicts: each group scans left to right independently.  At token i the
  * candidates of a group whose previous match ended at or before i are run;

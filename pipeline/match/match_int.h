@@ -165,6 +165,7 @@ struct matcher {
 	size_t sort_cap;
 	act_ctx_t actx;           /* action evaluation scratch */
 	size_t budget_hits;       /* attempts that ran out of steps (statistics) */
+	uint64_t steps_total;     /* steps of every attempt, as counted for the budget (statistics) */
 	uint64_t *memo;           /* failed (SPLIT pc, position) states of this attempt: open addressing */
 	uint32_t *memo_gen;       /* attempt number that wrote each slot (no clearing between attempts) */
 	uint32_t memo_cap;        /* slots, a power of two */

@@ -725,6 +725,12 @@ void matcher_share_prefixes(matcher_t *m, int on)
 	m->fam_off = !on;
 }
 
+void matcher_steps(const matcher_t *m, uint64_t *steps, size_t *budget_hits)
+{
+	*steps = m->steps_total;
+	*budget_hits = m->budget_hits;
+}
+
 uint64_t matcher_prefix_replays(const matcher_t *m)
 {
 	return m->fam_replays;

@@ -669,6 +669,7 @@ static int vm_begin(matcher_t *m, const rule_t *r)
 static int vm_end(matcher_t *m, const rule_t *r, int rc, unsigned steps, uint32_t hi)
 {
 	m->last_steps = steps;
+	m->steps_total += steps;
 	m->last_reach = hi - r->entry;
 	if (rc < 0) {
 		m->budget_hits++;

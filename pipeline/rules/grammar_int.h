@@ -509,6 +509,9 @@ void matcher_share_signatures(matcher_t *m, int on);
 /* Test hooks: families of rules with a shared prefix off (every rule runs
  * whole); how many attempts were answered from a family's recording. */
 void matcher_share_prefixes(matcher_t *m, int on);
+/* Test hook: the steps of every attempt so far, as the step budget counts
+ * them, and the attempts that ran out of them. */
+void matcher_steps(const matcher_t *m, uint64_t *steps, size_t *budget_hits);
 uint64_t matcher_prefix_replays(const matcher_t *m);
 /* Test hook: was rule r among the candidates of some token of the last
  * document matched (after the prefilter, guards and the document's

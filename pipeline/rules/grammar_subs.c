@@ -11,7 +11,9 @@
  * a subroutine never calls another).  A pattern with registers (a loop
  * whose body may match nothing) stays inlined.  The choice changes the
  * size of the code, never what a rule matches nor the steps it takes
- * (see "Subroutines" in match.c).
+ * (see "Subroutines" in match.c).  The environment variable
+ * BESLUT_SUBROUTINES=0 turns them off, =all makes one of every pattern
+ * that saves an instruction (for tests and measurements).
  */
 #include "grammar_compile_int.h"
 
@@ -82,7 +84,7 @@ static void copies_of(const compile_t *c, const refs_t *r, copies_t *k, uint32_t
 
 /* Generate pattern d as a subroutine; 0 (and nothing kept) when it has
  * registers, is too short, or fails to generate. */
-static int sub_gen(cg_t *cg, decl_t *d)
+static int sub_gen(cg_t *cg, decl_t *d, uint32_t min_len)
 {
 	grammar_t *g = cg->g;
 	uint32_t mark = g->ncode, nr = cg->nregs;
@@ -92,7 +94,7 @@ static int sub_gen(cg_t *cg, decl_t *d)
 	int ok = gen(cg, d->pat);
 	emit(g, OP_RET, 0, 0);
 	cg->in_sub = 0;
-	ok = ok && cg->nregs == 0 && g->ncode - mark >= SUB_MIN_LEN && cg->c->diag.nerr == errs;
+	ok = ok && cg->nregs == 0 && g->ncode - mark >= min_len && cg->c->diag.nerr == errs;
 	cg->nregs = nr;
 	if (!ok) {
 		g->ncode = mark;
@@ -110,8 +112,11 @@ void subs_build(cg_t *cg)
 {
 	compile_t *c = cg->c;
 	size_t nd = c->ndecls;
-	if (nd == 0 || c->diag.nerr)
+	const char *env = getenv("BESLUT_SUBROUTINES");
+	if (nd == 0 || c->diag.nerr || (env && strcmp(env, "0") == 0))
 		return;
+	int all = env && strcmp(env, "all") == 0;
+	uint64_t min_saved = all ? 1 : SUB_MIN_SAVED;
 	refs_t r = {0};
 	for (size_t i = 0; i < nd; i++) {
 		const decl_t *d = &c->decls[i];
@@ -149,10 +154,10 @@ void subs_build(cg_t *cg)
 				best = d;
 			}
 		}
-		if (best == UINT32_MAX || best_saved < SUB_MIN_SAVED)
+		if (best == UINT32_MAX || best_saved < min_saved)
 			break;
 		tried[best] = 1;
-		nsub += sub_gen(cg, &c->decls[best]);
+		nsub += sub_gen(cg, &c->decls[best], all ? 2 : SUB_MIN_LEN);
 	}
 	free(tried);
 	free(k.cc);

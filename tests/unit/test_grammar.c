@@ -786,6 +786,102 @@ START_TEST(lexicon_value_and_dump)
 }
 END_TEST
 
+/* Subroutines (match.c, "Subroutines"): a grammar whose patterns are
+ * called gives the records, the steps and the budget hits of the same
+ * grammar with every pattern inlined — two calls of one subroutine at the
+ * same token (the memo keeps them apart), backtracking from the rule back
+ * into a subroutine that returned, captures inside a subroutine under a
+ * family's shared prefix, a trigger, and a rule without memo (a loop
+ * register) that runs out of steps. */
+static void run_subs(const char *mode, const char *src, const char *const *texts, size_t n,
+                     buf_t *dst, uint64_t *steps, size_t *hits, char **dump)
+{
+	setenv("BESLUT_SUBROUTINES", mode, 1);
+	grammar_t *g = must_compile(src);
+	unsetenv("BESLUT_SUBROUTINES");
+	size_t dlen = 0;
+	FILE *f = open_memstream(dump, &dlen);
+	grammar_dump(g, f);
+	fclose(f);
+	stemmer_t *st = stemmer_new(grammar_lang(g));
+	matcher_t *m = matcher_new(g);
+	for (size_t d = 0; d < n; d++) {
+		tokens_t toks = TOKENS_INIT;
+		tokenize(texts[d], strlen(texts[d]), st, &toks);
+		grammar_annotate(g, &toks);
+		tokens_columns(&toks, 0, texts[d], texts[d], strlen(texts[d]), NULL);
+		arena_t a = ARENA_INIT;
+		recvec_t rv = RECVEC_INIT;
+		value_t *w = v_arr(&a);
+		match_input_t in = {texts[d], strlen(texts[d]), &toks, &a};
+		matcher_run(m, &in, &rv, NULL, w);
+		for (size_t i = 0; i < rv.n; i++) {
+			buf_printf(dst, "%s %u %u ", rv.v[i].type, rv.v[i].tok_start, rv.v[i].tok_end);
+			json_write_value(dst, rv.v[i].fields);
+			buf_addc(dst, '\n');
+		}
+		for (size_t i = 0; i < w->u.a.n; i++)
+			buf_printf(dst, "warning: %s\n", w->u.a.v[i]->u.s.s);
+		recvec_release(&rv);
+		arena_release(&a);
+		tokens_release(&toks);
+	}
+	matcher_steps(m, steps, hits);
+	matcher_free(m);
+	stemmer_free(st);
+	grammar_free(g);
+}
+
+START_TEST(subroutines_match_as_inlined)
+{
+	const char *src =
+		"lexicon party = \"party.tsv\";\n"
+		"pattern nm = CAP ( CAP ){0,2};\n"
+		"pattern who = w:( <nm> ( \"(\" p:@party \")\" )? );\n"
+		"pattern whos = <who> ( ( \",\" | \"och\" ) <who> ){0,6};\n"
+		"pattern amb = ( CAP | CAP CAP ){1,4};\n"
+		"rule r1: m:( <whos> \"a\" | <whos> \"b\" ) => t { v = text(m) };\n"
+		"rule r2: x:<whos> y:CAP \"slut\" => t { by = text(x), t = text(y) };\n"
+		"rule r3: x:<whos> \"yrkar\" t:( !\".\" )+ => y { by = text(x), t = text(t) };\n"
+		"rule r4: x:<whos> \"yrkar\" \"bifall\" => b { by = text(x), t = \"bifall\" };\n"
+		"rule r5: ( ( <amb> )? )* \"nej\" \"nu\" => u { v = \"nej\" };\n"
+		"trigger tr = <whos> \"begär\";\n";
+	static const char *const texts[] = {
+		"Anna Ek (S) och Bo Berg b. Eva Lund , Per Holm (M) a.\n",
+		"Anna Ek och Bo Berg Cecilia slut. Anna Ek (S) yrkar bifall. Bo Berg (M) yrkar avslag.\n",
+		"Anna Ek (S) begär ordet.\n",
+		"Aa Bb Cc Dd Ee Ff Gg Hh Ii Jj Kk Ll Mm Nn Oo Pp Qq Rr Ss Tt Uu Vv Ww Xx nej då nu\n",
+	};
+	size_t nt = sizeof texts / sizeof *texts;
+	buf_t on = BUF_INIT, off = BUF_INIT;
+	uint64_t s_on, s_off;
+	size_t h_on, h_off;
+	char *d_on = NULL, *d_off = NULL;
+	run_subs("all", src, texts, nt, &on, &s_on, &h_on, &d_on);
+	run_subs("0", src, texts, nt, &off, &s_off, &h_off, &d_off);
+	ck_assert_ptr_nonnull(strstr(d_on, "subroutine <whos>"));
+	ck_assert_ptr_nonnull(strstr(d_on, "call   <whos>"));
+	ck_assert_ptr_null(strstr(d_off, "subroutine"));
+	ck_assert_ptr_nonnull(on.data);
+	ck_assert_str_eq(on.data, off.data);
+	ck_assert_uint_eq(s_on, s_off);
+	ck_assert_uint_eq(h_on, h_off);
+	ck_assert_uint_gt(h_on, 0);
+	/* the second call at the same token, after the first failed there */
+	ck_assert_ptr_nonnull(strstr(on.data, "{\"v\": \"Anna Ek (S) och Bo Berg b\"}"));
+	ck_assert_ptr_nonnull(strstr(on.data, "{\"v\": \"Eva Lund , Per Holm (M) a\"}"));
+	/* the rule takes a name back from the subroutine's match */
+	ck_assert_ptr_nonnull(strstr(on.data, "\"by\": \"Anna Ek och Bo Berg\", \"t\": \"Cecilia\""));
+	ck_assert_ptr_nonnull(strstr(on.data, "\"by\": \"Anna Ek (S)\", \"t\": \"bifall\""));
+	ck_assert_ptr_nonnull(strstr(on.data, "\"by\": \"Bo Berg (M)\", \"t\": \"avslag\""));
+	ck_assert_ptr_nonnull(strstr(on.data, "warning: uncovered tr: Anna Ek (S) begär ordet."));
+	free(d_on);
+	free(d_off);
+	buf_release(&on);
+	buf_release(&off);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("grammar");
@@ -816,6 +912,7 @@ static Suite *suite(void)
 	tcase_add_test(t, records_spans);
 	tcase_add_test(t, triggers_uncovered);
 	tcase_add_test(t, lexicon_value_and_dump);
+	tcase_add_test(t, subroutines_match_as_inlined);
 	suite_add_tcase(s, t);
 	return s;
 }
