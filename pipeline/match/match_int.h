@@ -90,6 +90,12 @@ enum { BT_BRANCH, BT_REG };
 
 #define TRO_SUB 0x80000000u
 
+/* Memo slots with a direct table (see "Memoization"); a rule's slots
+ * beyond (its later calls) use the hash table. */
+#ifndef DM_SLOTS
+#define DM_SLOTS 16384
+#endif
+
 /* Per token set and document (see "Required tokens"): as the `pre` of
  * filters, where its run of tokens from the current token ends; as the
  * `need` of filters, where its next token is.  Shared by all filters
@@ -171,8 +177,8 @@ struct matcher {
 	uint32_t memo_cap;        /* slots, a power of two */
 	uint32_t memo_n;          /* slots used by the current attempt */
 	uint32_t gen;             /* current attempt number */
-	dmemo_t *dm;              /* per instruction of a rule (pc - entry): its failed positions near the start */
-	uint32_t dmax;            /* memo slots of the longest rule or trigger (rule_t.nslots) */
+	dmemo_t *dm;              /* per memo slot of a rule below dmax: its failed positions near the start */
+	uint32_t dmax;            /* memo slots of the longest rule or trigger (rule_t.nslots), at most DM_SLOTS */
 	uint32_t *gstamp;         /* per guard: token + 1 it was evaluated at */
 	uint8_t *gres;            /* per guard: its result there */
 	fstate_t *fst;            /* per filter: its state and a copy of its definition */

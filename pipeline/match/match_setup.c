@@ -698,6 +698,8 @@ matcher_t *matcher_new(const grammar_t *g)
 	for (uint32_t r = 0; r < g->ntrigs; r++)
 		if (g->trigs[r].nslots > m->dmax)
 			m->dmax = g->trigs[r].nslots;
+	if (m->dmax > DM_SLOTS)
+		m->dmax = DM_SLOTS; /* the slots beyond go to the memo's hash table */
 	m->dm = xcalloc(m->dmax + 1, sizeof *m->dm);
 	m->gsstamp = xcalloc(g->nguards + 1, sizeof *m->gsstamp);
 	m->gsres = xcalloc(g->nguards + 1, 1);

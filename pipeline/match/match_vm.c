@@ -506,7 +506,7 @@ static int vm_exec(matcher_t *m, const match_input_t *in, const rule_t *r, uint3
 				 * instruction) */
 				uint32_t d = pos - start;
 				uint32_t slot = cs ? r->ncode + code[cs].b + (pc - code[cs].a) : pc - r->entry;
-				if (d < 64 && slot < r->nslots) {
+				if (d < 64 && slot < m->dmax) {
 					uint64_t bit = 1ull << d;
 					dmemo_t *dm = &m->dm[slot];
 					if (dm->gen != m->gen) {
