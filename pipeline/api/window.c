@@ -463,6 +463,17 @@ static void view_add(view_t *x, const seg_t *g, uint32_t a, uint32_t b)
 	omap_slice(&x->vmap, &g->nr.map, a, b, (int64_t)obase);
 }
 
+/* Empty, its buffers kept for the next view of the thread. */
+static void view_reset(view_t *x)
+{
+	x->v.len = 0;
+	x->o.len = 0;
+	x->vmap.n = 0;
+	x->vmap.dst_len = 0;
+	x->omap.n = 0;
+	x->omap.dst_len = 0;
+}
+
 static void view_release(view_t *x)
 {
 	buf_release(&x->v);
@@ -631,12 +642,12 @@ typedef struct vres {
 
 typedef window_tools_t vtools_t;
 
-static void run_view(const window_env_t *env, const vtools_t *tl, vres_t *r)
+static void run_view(const window_env_t *env, const vtools_t *tl, view_t *vx, vres_t *r)
 {
 	seg_t *prev = r->prev, *cur = r->cur, *next = r->next;
 	double t1 = time_now();
-	view_t x;
-	memset(&x, 0, sizeof x);
+	view_t x = *vx; /* the thread's view buffers, given back at the end */
+	view_reset(&x);
 	if (prev && prev->nr.text.len) {
 		const char *t = prev->nr.text.data;
 		size_t len = prev->nr.text.len, p = len > BESLUT_WINDOW_CONTEXT ? len - BESLUT_WINDOW_CONTEXT : 0;
@@ -696,7 +707,7 @@ static void run_view(const window_env_t *env, const vtools_t *tl, vres_t *r)
 		q->start = sa0;
 		q->end = sb0;
 	}
-	view_release(&x);
+	*vx = x;
 	r->t_match = time_now() - t2;
 }
 
@@ -725,7 +736,7 @@ static void take_segment(wdoc_t *w, seg_t *g)
  * global, the carry checked (a view matched before the one before it
  * was done assumed no group blocked at its start: when one was, it is
  * matched again with the carry), pending records, a flush. */
-static void merge_view(wdoc_t *w, vres_t *r, const vtools_t *tl)
+static void merge_view(wdoc_t *w, vres_t *r, const vtools_t *tl, view_t *vx)
 {
 	window_env_t *env = w->env;
 	take_segment(w, r->cur);
@@ -752,7 +763,7 @@ static void merge_view(wdoc_t *w, vres_t *r, const vtools_t *tl)
 			arena_release(r->arena);
 			env->t_tokenize += r->t_tok;
 			env->t_match += r->t_match;
-			run_view(env, tl, r);
+			run_view(env, tl, vx, r);
 			w->rematched++;
 		}
 	}
@@ -858,6 +869,8 @@ static int view_ready(const sched_t *S, size_t k)
 static void sched_work(sched_t *S, const vtools_t *tl)
 {
 	wdoc_t *w = S->w;
+	view_t vx; /* this thread's view buffers, reused from view to view */
+	memset(&vx, 0, sizeof vx);
 	pthread_mutex_lock(&S->mu);
 	for (;;) {
 		if (!S->merging && S->nmerged < S->nmatch && S->mstate[S->nmerged % S->cap] == 2) {
@@ -866,7 +879,7 @@ static void sched_work(sched_t *S, const vtools_t *tl)
 			vres_t *r = &S->res[k % S->cap];
 			pthread_mutex_unlock(&S->mu);
 			double t0 = thread_cpu_now();
-			merge_view(w, r, tl);
+			merge_view(w, r, tl, &vx);
 			free(r->carry);
 			free(r->gfirst);
 			if (r->arena) {
@@ -930,7 +943,7 @@ static void sched_work(sched_t *S, const vtools_t *tl)
 			S->mstate[k % S->cap] = 1;
 			pthread_mutex_unlock(&S->mu);
 			double t0 = thread_cpu_now();
-			run_view(w->env, tl, r); /* assumes no group blocked at its start: merge_view checks */
+			run_view(w->env, tl, &vx, r); /* assumes no group blocked at its start: merge_view checks */
 			double t1 = thread_cpu_now();
 			pthread_mutex_lock(&S->mu);
 			S->busy[2] += t1 - t0;
@@ -945,6 +958,7 @@ static void sched_work(sched_t *S, const vtools_t *tl)
 		S->wait += time_now() - t0;
 	}
 	pthread_mutex_unlock(&S->mu);
+	view_release(&vx);
 }
 
 typedef struct sthread {
