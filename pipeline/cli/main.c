@@ -188,6 +188,12 @@ int main(int argc, char **argv)
 	 * its own free blocks (~2-3 MB more at -j 2); the threads' small
 	 * blocks come from their caches without the arena's lock anyway. */
 	mallopt(M_ARENA_MAX, 1);
+	/* Blocks of 256 KiB and more (a window's source, text and maps) are
+	 * mapped and given back when freed, instead of the dynamic threshold
+	 * that keeps them in the heap once the first such block was freed:
+	 * peak RSS 63.4 -> 59.5 MiB on a 20 MB stream at -j 2, for about 2 %
+	 * more CPU (system time: the mappings). */
+	mallopt(M_MMAP_THRESHOLD, 256 << 10);
 #endif
 	run_opts_t o;
 	memset(&o, 0, sizeof o);
