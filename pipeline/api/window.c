@@ -642,7 +642,14 @@ typedef struct vres {
 
 typedef window_tools_t vtools_t;
 
-static void run_view(const window_env_t *env, const vtools_t *tl, view_t *vx, vres_t *r)
+/* Match view r (its tokens made anew in the thread's view buffers vx).
+ * With only (per group, 1 = match again), the view was matched before
+ * with another carry: only those groups are matched again, the records of
+ * the others stand, merged in the matcher's order (a group's matches
+ * depend only on the tokens and on where its own last match ended), and
+ * the trigger warnings are made anew over all of them. */
+static void run_view(const window_env_t *env, const vtools_t *tl, view_t *vx, vres_t *r,
+                     const uint8_t *only)
 {
 	seg_t *prev = r->prev, *cur = r->cur, *next = r->next;
 	double t1 = time_now();
@@ -693,10 +700,15 @@ static void run_view(const window_env_t *env, const vtools_t *tl, view_t *vx, vr
 		r->carried = 1;
 	}
 	r->warnings = v_arr(r->arena);
+	recvec_t kept = RECVEC_INIT; /* with only: the other groups' records */
+	if (only)
+		for (size_t i = 0; i < r->recs.n; i++)
+			if (!only[r->recs.v[i].group])
+				*recvec_push(&kept) = r->recs.v[i];
 	r->recs.n = 0;
 	tokens_columns(tl->toks, 0, x.v.data ? x.v.data : "", x.o.data ? x.o.data : "", x.o.len, &x.vmap);
 	match_input_t mi = {x.v.data ? x.v.data : "", x.v.len, tl->toks, r->arena};
-	match_range_t rg = {r->first, r->limit, r->carry, r->gfirst};
+	match_range_t rg = {r->first, r->limit, r->carry, r->gfirst, only};
 	if (r->first < r->limit) /* else no token of its own: nothing starts here */
 		matcher_run_range(tl->m, &mi, &rg, &r->recs, NULL, r->warnings);
 	for (size_t i = 0; i < r->recs.n; i++) { /* source spans */
@@ -706,6 +718,20 @@ static void run_view(const window_env_t *env, const vtools_t *tl, view_t *vx, vr
 		omap_span(&x.omap, oa, ob, &sa0, &sb0);
 		q->start = sa0;
 		q->end = sb0;
+	}
+	if (only) {
+		/* the two lists, each in the matcher's order, merged */
+		recvec_t all = RECVEC_INIT;
+		size_t a = 0, b = 0;
+		while (a < kept.n || b < r->recs.n) {
+			int take_b = a == kept.n || (b < r->recs.n && matcher_record_before(&r->recs.v[b], &kept.v[a]));
+			*recvec_push(&all) = take_b ? r->recs.v[b++] : kept.v[a++];
+		}
+		recvec_release(&r->recs);
+		recvec_release(&kept);
+		r->recs = all;
+		if (r->first < r->limit)
+			matcher_triggers(tl->m, &mi, &r->recs, r->warnings, r->first, r->limit);
 	}
 	*vx = x;
 	r->t_match = time_now() - t2;
@@ -749,21 +775,28 @@ static void merge_view(wdoc_t *w, vres_t *r, const vtools_t *tl, view_t *vx)
 		 * last match ended (match.c), so then only its carry out changes
 		 * (the block's end when the view has no match of it). */
 		uint32_t tbase = w->tok_next - r->first, gnext = w->tok_next;
-		int again = 0;
-		for (size_t gi = 0; gi < w->ngroups && !again; gi++)
-			again = w->gcarry[gi] > gnext && r->gfirst[gi] < w->gcarry[gi] - tbase;
-		if (!again)
-			for (size_t gi = 0; gi < w->ngroups; gi++)
-				if (w->gcarry[gi] > gnext && r->carry[gi] < w->gcarry[gi] - tbase)
-					r->carry[gi] = w->gcarry[gi] - tbase;
+		uint8_t *again = NULL; /* the groups to match again */
+		for (size_t gi = 0; gi < w->ngroups; gi++) {
+			if (w->gcarry[gi] <= gnext)
+				continue;
+			if (r->gfirst[gi] < w->gcarry[gi] - tbase) {
+				if (!again)
+					again = xcalloc(w->ngroups + 1, 1);
+				again[gi] = 1;
+			} else if (r->carry[gi] < w->gcarry[gi] - tbase) {
+				r->carry[gi] = w->gcarry[gi] - tbase;
+			}
+		}
 		if (again) {
+			/* those groups from where their blocks end; the carries of
+			 * the others are kept (matcher_run_range copies them through) */
 			for (size_t gi = 0; gi < w->ngroups; gi++)
-				r->carry[gi] = w->gcarry[gi] > tbase ? w->gcarry[gi] - tbase : 0;
-			recvec_release(&r->recs);
-			arena_release(r->arena);
+				if (again[gi])
+					r->carry[gi] = w->gcarry[gi] - tbase;
 			env->t_tokenize += r->t_tok;
 			env->t_match += r->t_match;
-			run_view(env, tl, vx, r);
+			run_view(env, tl, vx, r, again);
+			free(again);
 			w->rematched++;
 		}
 	}
@@ -943,7 +976,7 @@ static void sched_work(sched_t *S, const vtools_t *tl)
 			S->mstate[k % S->cap] = 1;
 			pthread_mutex_unlock(&S->mu);
 			double t0 = thread_cpu_now();
-			run_view(w->env, tl, &vx, r); /* assumes no group blocked at its start: merge_view checks */
+			run_view(w->env, tl, &vx, r, NULL); /* assumes no group blocked at its start: merge_view checks */
 			double t1 = thread_cpu_now();
 			pthread_mutex_lock(&S->mu);
 			S->busy[2] += t1 - t0;

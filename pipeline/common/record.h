@@ -24,6 +24,9 @@ typedef struct record {
 	uint32_t end;
 	int merge;            /* 1: merge fields into the record of this type in the same item */
 	value_t *fields;      /* V_OBJ: the type's own fields (no envelope) */
+	uint32_t mstart;      /* the token its match starts at … */
+	uint32_t group;       /* … and its rule's group: with tok_start, the order the
+	                       * matcher gives records in (matcher_run_range) */
 } record_t;
 
 typedef struct recvec {

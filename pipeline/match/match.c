@@ -729,7 +729,12 @@ static void emit_match(matcher_t *m, const match_input_t *in, const rule_t *r, u
 	m->actx.in = in;
 	m->actx.nnodes = capture_tree(m->best, m->nbest, start, end, m->g, &m->nodes, &m->nodes_cap);
 	m->actx.nodes = m->nodes;
+	size_t n0 = out->n;
 	actions_run(&m->actx, r, out);
+	for (size_t k = n0; k < out->n; k++) {
+		out->v[k].mstart = start;
+		out->v[k].group = r->group;
+	}
 	if (dump) {
 		span_text(in, start, end, &m->sbuf);
 		buf_printf(dump, "%s\t%u\t%u\t%s\n", r->name, start, end, m->sbuf.data ? m->sbuf.data : "");
@@ -903,7 +908,7 @@ void matcher_run_range(matcher_t *m, const match_input_t *in, const match_range_
 	memset(m->whead, 0xff, ((size_t)n + 1) * sizeof *m->whead);
 	memset(m->awake, 0xff, m->nrw * sizeof *m->awake);
 	for (uint32_t r = 0; r < g->nrules; r++)
-		if (m->ldead[m->rgrp[2 * r + 1]])
+		if (m->ldead[m->rgrp[2 * r + 1]] || (rg && rg->only && !rg->only[m->rgrp[2 * r]]))
 			m->awake[r >> 6] &= ~(1ull << (r & 63));
 	for (uint32_t i = first; i < limit; i++) {
 		for (uint32_t r = m->whead[i]; r != UINT32_MAX; r = m->wnext[r])
@@ -990,8 +995,26 @@ void matcher_run_range(matcher_t *m, const match_input_t *in, const match_range_
 		memcpy(rg->carry, m->next_free, (g->ngroups + 1) * sizeof *m->next_free);
 	if (out->n > base) /* out->v may still be NULL */
 		sort_records(m, out->v + base, out->n - base);
-	if (warnings && g->ntrigs)
+	if (warnings && g->ntrigs && !(rg && rg->only))
 		run_triggers(m, in, out, base, warnings, first, limit);
+}
+
+void matcher_triggers(matcher_t *m, const match_input_t *in, const recvec_t *recs, value_t *warnings,
+                      uint32_t first, uint32_t limit)
+{
+	uint32_t n = (uint32_t)in->toks->n;
+	if (!warnings || !m->g->ntrigs)
+		return;
+	run_triggers(m, in, recs, 0, warnings, first < n ? first : n, limit && limit < n ? limit : n);
+}
+
+int matcher_record_before(const record_t *a, const record_t *b)
+{
+	if (a->tok_start != b->tok_start)
+		return a->tok_start < b->tok_start;
+	if (a->mstart != b->mstart)
+		return a->mstart < b->mstart;
+	return a->group < b->group;
 }
 
 size_t matcher_groups(const matcher_t *m)

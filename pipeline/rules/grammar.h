@@ -93,9 +93,21 @@ typedef struct match_range {
 	uint32_t *carry;
 	uint32_t *gfirst; /* out, or NULL: per group (as carry), the token its first
 	                   * match of the run starts at; UINT32_MAX: none */
+	const uint8_t *only; /* or NULL: per group, 1 = its rules run (the other groups'
+	                      * are not tried, and no triggers: matcher_triggers) */
 } match_range_t;
 void matcher_run_range(matcher_t *m, const match_input_t *in, const match_range_t *rg, recvec_t *out,
                        buf_t *dump, value_t *warnings);
 size_t matcher_groups(const matcher_t *m);
+/* The trigger warnings of sentences starting in tokens [first, limit)
+ * that no record of recs covers (what matcher_run_range adds when it
+ * runs every group); right after a matcher_run_range over the same
+ * input, whose token signatures it reads. */
+void matcher_triggers(matcher_t *m, const match_input_t *in, const recvec_t *recs, value_t *warnings,
+                      uint32_t first, uint32_t limit);
+/* Records are in the matcher's order when sorted by tok_start, then the
+ * token their match starts at, then their rule's group (each list kept in
+ * its own order within a tie): does a come before b? */
+int matcher_record_before(const record_t *a, const record_t *b);
 
 #endif

@@ -882,6 +882,92 @@ START_TEST(subroutines_match_as_inlined)
 }
 END_TEST
 
+/* A run of some groups only (match_range_t.only) gives those groups'
+ * records as a whole run does; merged with the other groups' records by
+ * matcher_record_before they are the whole run's records in its order,
+ * and matcher_triggers gives its warnings. */
+static void rec_line(buf_t *b, const record_t *r)
+{
+	buf_printf(b, "%s %s %u %u ", r->rule, r->type, r->tok_start, r->tok_end);
+	json_write_value(b, r->fields);
+	buf_addc(b, '\n');
+}
+
+START_TEST(groups_matched_apart)
+{
+	const char *src =
+		"rule a1 group ga: x:( CAP CAP ) => t { v = text(x) };\n"
+		"rule a2 group ga: x:CAP \"yrkar\" => ta { };\n"
+		"rule b1 group gb: x:\"Ek\" ( . ){0,3} \"bifall\" => y { by = text(x) };\n"
+		"rule b2 group gb: \"Anna\" x:CAP => tb { };\n"
+		"rule c1 group gc: x:\"yrkar\" . => tc { x = text(x) };\n"
+		"trigger tr = \"begär\";\n";
+	const char *text = "Anna Ek yrkar bifall. Bo Berg yrkar avslag. Eva begär ordet. Anna Ek Bo.\n";
+	grammar_t *g = must_compile(src);
+	stemmer_t *st = stemmer_new(grammar_lang(g));
+	tokens_t toks = TOKENS_INIT;
+	tokenize(text, strlen(text), st, &toks);
+	grammar_annotate(g, &toks);
+	tokens_columns(&toks, 0, text, text, strlen(text), NULL);
+	matcher_t *m = matcher_new(g);
+	size_t ng = matcher_groups(m);
+	arena_t a = ARENA_INIT;
+	match_input_t in = {text, strlen(text), &toks, &a};
+	/* the whole run */
+	recvec_t whole = RECVEC_INIT;
+	value_t *ww = v_arr(&a);
+	uint32_t *carry = xcalloc(ng, sizeof *carry);
+	match_range_t rg = {0, 0, carry, NULL, NULL};
+	matcher_run_range(m, &in, &rg, &whole, NULL, ww);
+	ck_assert_uint_ge(whole.n, 6);
+	ck_assert_uint_eq(ww->u.a.n, 1);
+	/* each group alone, then merged with the others' records */
+	for (size_t gi = 0; gi < ng; gi++) {
+		uint8_t *only = xcalloc(ng, 1);
+		only[gi] = 1;
+		recvec_t part = RECVEC_INIT, kept = RECVEC_INIT, all = RECVEC_INIT;
+		for (size_t i = 0; i < whole.n; i++)
+			if (!only[whole.v[i].group])
+				*recvec_push(&kept) = whole.v[i];
+		memset(carry, 0, ng * sizeof *carry);
+		match_range_t r1 = {0, 0, carry, NULL, only};
+		value_t *w1 = v_arr(&a);
+		matcher_run_range(m, &in, &r1, &part, NULL, w1);
+		ck_assert_uint_eq(w1->u.a.n, 0); /* no triggers in a partial run */
+		for (size_t i = 0; i < part.n; i++)
+			ck_assert_uint_eq(part.v[i].group, gi);
+		size_t p = 0, q = 0;
+		while (p < kept.n || q < part.n) {
+			int tq = p == kept.n || (q < part.n && matcher_record_before(&part.v[q], &kept.v[p]));
+			*recvec_push(&all) = tq ? part.v[q++] : kept.v[p++];
+		}
+		buf_t x = BUF_INIT, y = BUF_INIT;
+		for (size_t i = 0; i < whole.n; i++)
+			rec_line(&x, &whole.v[i]);
+		for (size_t i = 0; i < all.n; i++)
+			rec_line(&y, &all.v[i]);
+		ck_assert_str_eq(x.data, y.data);
+		value_t *w2 = v_arr(&a);
+		matcher_triggers(m, &in, &all, w2, 0, 0);
+		ck_assert_uint_eq(w2->u.a.n, 1);
+		ck_assert_str_eq(w2->u.a.v[0]->u.s.s, ww->u.a.v[0]->u.s.s);
+		buf_release(&x);
+		buf_release(&y);
+		recvec_release(&part);
+		recvec_release(&kept);
+		recvec_release(&all);
+		free(only);
+	}
+	free(carry);
+	recvec_release(&whole);
+	arena_release(&a);
+	matcher_free(m);
+	tokens_release(&toks);
+	stemmer_free(st);
+	grammar_free(g);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("grammar");
@@ -913,6 +999,7 @@ static Suite *suite(void)
 	tcase_add_test(t, triggers_uncovered);
 	tcase_add_test(t, lexicon_value_and_dump);
 	tcase_add_test(t, subroutines_match_as_inlined);
+	tcase_add_test(t, groups_matched_apart);
 	suite_add_tcase(s, t);
 	return s;
 }
