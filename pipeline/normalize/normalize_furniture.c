@@ -534,7 +534,24 @@ static size_t key_count(const uint64_t *s, size_t n, uint64_t k)
 	return lo - first;
 }
 
-static bool running_line(const run_t *ru, const nline_t *l, const uint64_t *sorted, size_t n, uint64_t key)
+/* The keys of all lines, sorted, made when first asked for (most texts
+ * never need them). */
+typedef struct keyset {
+	uint64_t *sorted; /* NULL: not made yet */
+} keyset_t;
+
+static size_t keyset_count(const run_t *ru, keyset_t *ks, uint64_t key)
+{
+	if (!ks->sorted) {
+		ks->sorted = xmalloc((ru->n ? ru->n : 1) * sizeof *ks->sorted);
+		for (size_t i = 0; i < ru->n; i++)
+			ks->sorted[i] = line_key(ru->t, &ru->L[i]);
+		qsort(ks->sorted, ru->n, sizeof *ks->sorted, cmp_u64);
+	}
+	return key_count(ks->sorted, ru->n, key);
+}
+
+static bool running_line(const run_t *ru, const nline_t *l, keyset_t *ks)
 {
 	const normalizer_t *nz = ru->nz;
 	if (l->clen > 60 || (l->flags & (LF_FURN | LF_SECT | LF_HEAD)))
@@ -563,7 +580,7 @@ static bool running_line(const run_t *ru, const nline_t *l, const uint64_t *sort
 			words += k[q] == ' ';
 		if (words > 6)
 			continue;
-		if (key_count(sorted, n, key) >= 2)
+		if (keyset_count(ru, ks, line_key(ru->t, l)) >= 2)
 			return true;
 	}
 	return false;
@@ -590,14 +607,10 @@ void running_headers(run_t *ru)
 	size_t n = ru->n;
 	if (!n)
 		return;
-	uint64_t *keys = xmalloc(n * sizeof *keys);
-	uint64_t *sorted = xmalloc(n * sizeof *sorted);
-	for (size_t i = 0; i < n; i++)
-		sorted[i] = keys[i] = line_key(ru->t, &L[i]);
-	qsort(sorted, n, sizeof *sorted, cmp_u64);
+	keyset_t ks = {NULL};
 	size_t nrun = 0;
 	for (size_t i = 0; i < n; i++)
-		if (running_line(ru, &L[i], sorted, n, keys[i])) {
+		if (running_line(ru, &L[i], &ks)) {
 			L[i].flags |= LF_FURN | LF_RUN;
 			nrun++;
 		}
@@ -619,7 +632,7 @@ void running_headers(run_t *ru)
 				const nline_t *c = &L[i - d];
 				if ((c->flags & LF_FURN) || !short_name_line(ru, c))
 					break;
-				cand[nc] = keys[i - d];
+				cand[nc] = line_key(ru->t, c);
 				cdist[nc++] = (uint8_t)d;
 			}
 		}
@@ -642,7 +655,7 @@ void running_headers(run_t *ru)
 					nline_t *c = &L[i - d];
 					if ((c->flags & LF_FURN) || !short_name_line(ru, c))
 						break;
-					if (keys[i - d] == best && (bestc >= 2 || d == 2)) {
+					if (line_key(ru->t, c) == best && (bestc >= 2 || d == 2)) {
 						c->flags |= LF_FURN | LF_RUN;
 						break;
 					}
@@ -652,6 +665,5 @@ void running_headers(run_t *ru)
 		free(csort);
 		free(cand);
 	}
-	free(sorted);
-	free(keys);
+	free(ks.sorted);
 }
