@@ -20,10 +20,6 @@ const resolve_cfg_t *asm_cfg(const grammar_t *g)
 	return g ? grammar_resolve(g) : &none;
 }
 
-static int is_type(const record_t *r, const char *t)
-{
-	return strcmp(r->type, t) == 0;
-}
 
 static const char *const RT_NAMES[RT_OTHER] = {"document", "item", "att_sats", "proposal", "vote"};
 
@@ -189,13 +185,15 @@ void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
 		}
 		rv->v[j] = r;
 	}
+	int *tid = xmalloc((rv->n ? rv->n : 1) * sizeof *tid);
+	size_t ntid = type_ids(rv, tid);
 
 	/* 1. items */
 	item_ref_t *items = NULL;
 	size_t nitems = 0, icap = 0, numbered = 0;
 	for (size_t i = 0; i < rv->n; i++) {
 		record_t *r = &rv->v[i];
-		if (!is_type(r, "item") || r->merge)
+		if (tid[i] != RT_ITEM || r->merge)
 			continue;
 		const value_t *num = v_get(r->fields, "number");
 		GROW(items, icap, nitems + 1);
@@ -240,8 +238,6 @@ void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
 			item_of[i] = canon[item_of[i]];
 	free(canon);
 	size_t w_canon = warnings->u.a.n;
-	int *tid = xmalloc((rv->n ? rv->n : 1) * sizeof *tid);
-	size_t ntid = type_ids(rv, tid);
 	item_bounds_t ib;
 	item_bounds(item_of, rv->n, &ib);
 	vote_index_t vx = {xmalloc((rv->n ? rv->n : 1) * sizeof *vx.v), 0};
