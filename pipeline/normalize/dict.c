@@ -17,6 +17,33 @@ static Hunhandle *dict_hs;
 static int dict_state; /* 0 not chosen, 1 chosen (dict_hs may be NULL) */
 static double dict_cpu;  /* CPU seconds of the last dict_setup() load */
 
+/* Hunspell's answers by word, for the process's handle: the same word
+ * always gets the same answer (see clock() above), and the normalizers
+ * ask about the same fragments again (a quarter to a third of the
+ * questions on the bench corpus).  Bounded: emptied when full.  Under
+ * dict_mu, like the handle. */
+enum { SPELL_SLOTS = 1u << 13, SPELL_BYTES = 128u << 10 };
+
+typedef struct spell_slot {
+	uint64_t h;   /* 0: empty */
+	uint32_t off; /* the word in spell_words */
+	int32_t r;    /* Hunspell_spell's answer */
+} spell_slot_t;
+
+static spell_slot_t *spell_tab;
+static char *spell_words;
+static size_t spell_used, spell_n;
+
+static void spell_forget(void)
+{
+	free(spell_tab);
+	free(spell_words);
+	spell_tab = NULL;
+	spell_words = NULL;
+	spell_used = spell_n = 0;
+}
+
+
 /* Hunspell's compound-check time limit, made a step limit: every call
  * advances this thread's clock by one tick.  Hunspell reads the clock at
  * the start of a compound check and compares later readings in the same
@@ -74,6 +101,7 @@ static int setup_now(const char *prefix, int disabled, char **err)
 {
 	double c0 = thread_cpu();
 	pthread_mutex_lock(&dict_mu);
+	spell_forget();
 	if (dict_hs)
 		Hunspell_destroy(dict_hs);
 	dict_hs = NULL;
@@ -179,8 +207,38 @@ Hunhandle *dict_get(void)
 
 int dict_spell(Hunhandle *h, const char *word)
 {
+	size_t len = strlen(word);
+	uint64_t x = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < len; i++)
+		x = (x ^ (unsigned char)word[i]) * 0x100000001b3ull;
+	x |= 1; /* never 0 */
 	pthread_mutex_lock(&dict_mu);
+	if (h != dict_hs || len >= SPELL_BYTES / 64) {
+		int r = Hunspell_spell(h, word);
+		pthread_mutex_unlock(&dict_mu);
+		return r;
+	}
+	if (!spell_tab) {
+		spell_tab = xcalloc(SPELL_SLOTS, sizeof *spell_tab);
+		spell_words = xmalloc(SPELL_BYTES);
+	}
+	size_t p = (size_t)(x >> 20) & (SPELL_SLOTS - 1);
+	for (; spell_tab[p].h; p = (p + 1) & (SPELL_SLOTS - 1))
+		if (spell_tab[p].h == x && strcmp(spell_words + spell_tab[p].off, word) == 0) {
+			int r = spell_tab[p].r;
+			pthread_mutex_unlock(&dict_mu);
+			return r;
+		}
 	int r = Hunspell_spell(h, word);
+	if (spell_n * 4 >= SPELL_SLOTS * 3 || spell_used + len + 1 > SPELL_BYTES) {
+		memset(spell_tab, 0, SPELL_SLOTS * sizeof *spell_tab);
+		spell_used = spell_n = 0;
+		p = (size_t)(x >> 20) & (SPELL_SLOTS - 1);
+	}
+	memcpy(spell_words + spell_used, word, len + 1);
+	spell_tab[p] = (spell_slot_t){x, (uint32_t)spell_used, r};
+	spell_used += len + 1;
+	spell_n++;
 	pthread_mutex_unlock(&dict_mu);
 	return r;
 }
@@ -190,6 +248,7 @@ void dict_release(void)
 	int rc;
 	preload_join(NULL, -1, &rc, NULL); /* a preload not used: waited for, then freed */
 	pthread_mutex_lock(&dict_mu);
+	spell_forget();
 	if (dict_hs)
 		Hunspell_destroy(dict_hs);
 	dict_hs = NULL;
