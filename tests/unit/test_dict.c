@@ -195,6 +195,39 @@ START_TEST(preload_is_taken_up_by_setup)
 }
 END_TEST
 
+/* dict_spell keeps Hunspell's answers by word: the same answers as
+ * Hunspell itself, asked again, and after the table was emptied for being
+ * full. */
+START_TEST(spell_answers_kept)
+{
+	FILE *f = fopen(DICT_DEFAULT ".aff", "r");
+	if (!f)
+		return; /* needs the default dictionary */
+	fclose(f);
+	ck_assert_int_eq(dict_setup(NULL, 0, NULL), 0);
+	Hunhandle *h = dict_get();
+	ck_assert_ptr_nonnull(h);
+	static const char *const words[] = {"sjukhus", "sjukxqhus", "kommunstyrelsen", "lingarna", "tivt",
+	                                    "beslut", "Laf", "tak", "Lafxtak", "motionen"};
+	size_t nw = sizeof words / sizeof *words;
+	int want[16];
+	for (size_t i = 0; i < nw; i++)
+		want[i] = Hunspell_spell(h, words[i]);
+	ck_assert_int_ne(want[0], want[1]);
+	for (int round = 0; round < 2; round++)
+		for (size_t i = 0; i < nw; i++)
+			ck_assert_int_eq(dict_spell(h, words[i]), want[i]);
+	char w[32];
+	for (int i = 0; i < 20000; i++) { /* more words than the table holds */
+		snprintf(w, sizeof w, "ordx%dq", i);
+		ck_assert_int_eq(dict_spell(h, w), 0);
+	}
+	for (size_t i = 0; i < nw; i++)
+		ck_assert_int_eq(dict_spell(h, words[i]), want[i]);
+	dict_release();
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("dict");
@@ -204,6 +237,7 @@ static Suite *suite(void)
 	tcase_add_test(t, verdicts_same_under_load);
 	tcase_add_test(t, missing_dictionary_is_an_error);
 	tcase_add_test(t, preload_is_taken_up_by_setup);
+	tcase_add_test(t, spell_answers_kept);
 	suite_add_tcase(s, t);
 	return s;
 }
