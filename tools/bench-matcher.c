@@ -100,7 +100,7 @@ static result_t bench(const grammar_t *g, const char *text, size_t len, tokens_t
 		arena_t a = ARENA_INIT;
 		recvec_t rv = RECVEC_INIT;
 		value_t *w = v_arr(&a);
-		match_input_t in = {text, len, toks, &a};
+		match_input_t in = {text, len, toks, &a, NULL};
 		double t0 = now();
 		matcher_run(m, &in, &rv, NULL, w);
 		double dt = now() - t0;

@@ -50,7 +50,7 @@ int main(int argc, char **argv)
 	arena_t a = ARENA_INIT;
 	recvec_t rv = RECVEC_INIT;
 	value_t *w = v_arr(&a);
-	match_input_t in = {text.data, text.len, &toks, &a};
+	match_input_t in = {text.data, text.len, &toks, &a, NULL};
 	matcher_run(m, &in, &rv, NULL, w);
 	buf_t o = BUF_INIT;
 	for (size_t i = 0; i < rv.n; i++) {

@@ -152,9 +152,10 @@ static void run_window(beslut_session *w, const window_job_t *j, window_t *win)
 			grammar_annotate(g, &w->toks);
 		dump_tokens(&win->dump, j->doc, j->text, &w->toks);
 	} else if (g) {
-		match_input_t mi = {j->text, j->len, &w->toks, &win->arena};
+		/* the columns when an action asks (most documents never do) */
+		col_src_t cols = {&w->toks, j->text, j->orig, j->origlen, j->omap, 0};
+		match_input_t mi = {j->text, j->len, &w->toks, &win->arena, &cols};
 		grammar_annotate(g, &w->toks);
-		tokens_columns(&w->toks, 0, j->text, j->orig, j->origlen, j->omap);
 		matcher_run(w->m, &mi, &win->recs, j->dump == DUMP_MATCHES ? &win->dump : NULL, win->warnings);
 		win->t_match = time_now() - tb;
 	}
@@ -237,7 +238,7 @@ void furniture_records(const grammar_t *g, stemmer_t *st, matcher_t *m, tokens_t
 	tokenize(ft.data, ft.len, st, toks);
 	grammar_annotate(g, toks);
 	recvec_t tmp = RECVEC_INIT;
-	match_input_t mi = {ft.data, ft.len, toks, arena};
+	match_input_t mi = {ft.data, ft.len, toks, arena, NULL};
 	matcher_run(m, &mi, &tmp, NULL, NULL);
 	for (size_t i = 0; i < tmp.n; i++) {
 		if (strcmp(tmp.v[i].type, "document") != 0)

@@ -706,8 +706,9 @@ static void run_view(const window_env_t *env, const vtools_t *tl, view_t *vx, vr
 			if (!only[r->recs.v[i].group])
 				*recvec_push(&kept) = r->recs.v[i];
 	r->recs.n = 0;
-	tokens_columns(tl->toks, 0, x.v.data ? x.v.data : "", x.o.data ? x.o.data : "", x.o.len, &x.vmap);
-	match_input_t mi = {x.v.data ? x.v.data : "", x.v.len, tl->toks, r->arena};
+	/* the columns when an action asks (most views never do) */
+	col_src_t cols = {tl->toks, x.v.data ? x.v.data : "", x.o.data ? x.o.data : "", x.o.len, &x.vmap, 0};
+	match_input_t mi = {x.v.data ? x.v.data : "", x.v.len, tl->toks, r->arena, &cols};
 	match_range_t rg = {r->first, r->limit, r->carry, r->gfirst, only};
 	if (r->first < r->limit) /* else no token of its own: nothing starts here */
 		matcher_run_range(tl->m, &mi, &rg, &r->recs, NULL, r->warnings);

@@ -581,6 +581,11 @@ static value_t *option_index(act_ctx_t *c, int32_t scope, const expr_t *e)
  * tokenizer's col, tokens_columns()), or -1 when unknown. */
 static long token_column(const match_input_t *in, uint32_t p)
 {
+	col_src_t *cs = in->cols;
+	if (cs && !cs->done) {
+		tokens_columns(cs->toks, 0, cs->text, cs->orig, cs->origlen, cs->omap);
+		cs->done = 1;
+	}
 	uint16_t c = in->toks->v[p].col;
 	return c == TOK_COL_NONE ? -1 : (long)c;
 }

@@ -67,11 +67,22 @@ void grammar_annotate_word(const void *ctx, const char *lower, size_t llen, cons
 matcher_t *matcher_new(const grammar_t *g);
 void matcher_free(matcher_t *m);
 
+/* The tokens' display columns, made when an action first asks for one
+ * (column()): the arguments of tokens_columns() for toks. */
+typedef struct col_src {
+	tokens_t *toks;
+	const char *text, *orig;
+	size_t origlen;
+	const struct omap *omap;
+	int done;               /* made */
+} col_src_t;
+
 typedef struct match_input {
 	const char *text;       /* normalized text */
 	size_t len;
 	const tokens_t *toks;   /* annotated tokens */
 	arena_t *arena;         /* record values are allocated here */
+	col_src_t *cols;        /* NULL: the tokens' columns are made (tokens_columns) */
 } match_input_t;
 
 /* Run every rule over the document, append records to out in text order

@@ -88,7 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		arena_t a = ARENA_INIT;
 		recvec_t rv = RECVEC_INIT;
 		value_t *w = v_arr(&a);
-		match_input_t in = {text, textlen, &toks, &a};
+		match_input_t in = {text, textlen, &toks, &a, NULL};
 		matcher_run(m, &in, &rv, NULL, w);
 		for (size_t i = 0; i < rv.n; i++)
 			if (!rv.v[i].type || rv.v[i].start > rv.v[i].end || rv.v[i].end > textlen)

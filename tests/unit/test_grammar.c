@@ -65,7 +65,7 @@ static const char *run_g(grammar_t *g, const char *text, recvec_t *keep)
 	arena_t a = ARENA_INIT;
 	recvec_t rv = RECVEC_INIT;
 	value_t *w = v_arr(&a);
-	match_input_t in = {text, strlen(text), &toks, &a};
+	match_input_t in = {text, strlen(text), &toks, &a, NULL};
 	matcher_run(m, &in, &rv, NULL, w);
 	buf_t o = BUF_INIT;
 	for (size_t i = 0; i < rv.n; i++) {
@@ -412,7 +412,7 @@ START_TEST(filter_absent_document)
 	matcher_t *m = matcher_new(g);
 	arena_t a = ARENA_INIT;
 	recvec_t rv = RECVEC_INIT;
-	match_input_t in = {text, strlen(text), &toks, &a};
+	match_input_t in = {text, strlen(text), &toks, &a, NULL};
 	matcher_run(m, &in, &rv, NULL, NULL);
 	uint32_t seen = 0;
 	for (uint32_t r = 0; r < g->nrules; r++) {
@@ -498,7 +498,7 @@ static void run_docs(grammar_t *g, int share, const char *const *texts, size_t n
 		arena_t a = ARENA_INIT;
 		recvec_t rv = RECVEC_INIT;
 		value_t *w = v_arr(&a);
-		match_input_t in = {text, strlen(text), &toks, &a};
+		match_input_t in = {text, strlen(text), &toks, &a, NULL};
 		buf_t dump = BUF_INIT;
 		matcher_run(m, &in, &rv, &dump, w);
 		for (size_t i = 0; i < rv.n; i++) {
@@ -813,7 +813,7 @@ static void run_subs(const char *mode, const char *src, const char *const *texts
 		arena_t a = ARENA_INIT;
 		recvec_t rv = RECVEC_INIT;
 		value_t *w = v_arr(&a);
-		match_input_t in = {texts[d], strlen(texts[d]), &toks, &a};
+		match_input_t in = {texts[d], strlen(texts[d]), &toks, &a, NULL};
 		matcher_run(m, &in, &rv, NULL, w);
 		for (size_t i = 0; i < rv.n; i++) {
 			buf_printf(dst, "%s %u %u ", rv.v[i].type, rv.v[i].tok_start, rv.v[i].tok_end);
@@ -912,7 +912,7 @@ START_TEST(groups_matched_apart)
 	matcher_t *m = matcher_new(g);
 	size_t ng = matcher_groups(m);
 	arena_t a = ARENA_INIT;
-	match_input_t in = {text, strlen(text), &toks, &a};
+	match_input_t in = {text, strlen(text), &toks, &a, NULL};
 	/* the whole run */
 	recvec_t whole = RECVEC_INIT;
 	value_t *ww = v_arr(&a);
