@@ -45,17 +45,6 @@ size_t window_bytes(void)
 
 /* ---- segments ---- */
 
-typedef struct seg {
-	size_t idx;
-	uint32_t src0, src1;    /* global source bytes */
-	buf_t text;             /* decoded */
-	omap_t tmap;            /* text -> global source */
-	norm_result_t nr;       /* nr.map: normalized -> text */
-	int ends_page;          /* the source slice ends with a form feed */
-	buf_t raw;              /* the source slice, until the document takes it (sw) */
-	norm_page_t *gpages;    /* its pages in source offsets, until the document takes them */
-	size_t ngpages;
-} seg_t;
 
 static void seg_free(seg_t *g)
 {
@@ -67,38 +56,6 @@ static void seg_free(seg_t *g)
 	omap_release(&g->tmap);
 	norm_result_release(&g->nr);
 	free(g);
-}
-
-/* Append the map of m's derived bytes [a, b) to out, sources shifted. */
-static void omap_slice(omap_t *out, const omap_t *m, uint32_t a, uint32_t b, int64_t shift)
-{
-	if (a >= b)
-		return;
-	if (m->n == 0) {
-		omap_copy(out, (uint32_t)((int64_t)a + shift), b - a);
-		return;
-	}
-	size_t lo = 0, hi = m->n;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (m->seg[mid].dst <= a)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	for (size_t i = lo; i < m->n && m->seg[i].dst < b; i++) {
-		const omap_seg_t *g = &m->seg[i];
-		uint32_t s0 = g->dst > a ? g->dst : a;
-		uint32_t e0 = g->dst + g->dlen < b ? g->dst + g->dlen : b;
-		if (e0 <= s0)
-			continue;
-		if (g->repl)
-			omap_replace(out, e0 - s0, (uint32_t)((int64_t)g->src + shift), g->slen);
-		else
-			omap_copy(out, (uint32_t)((int64_t)g->src + (s0 - g->dst) + shift), e0 - s0);
-	}
-	if (m->dst_len < b) /* bytes past the map: as omap_point clamps */
-		omap_replace(out, b - (m->dst_len > a ? m->dst_len : a), (uint32_t)((int64_t)omap_point(m, m->dst_len) + shift), 0);
 }
 
 /* ---- the document ---- */
@@ -431,69 +388,6 @@ static void normalize_segment(wdoc_t *w, seg_t *g)
 		w->pages_seen++;
 	}
 	w->env->t_normalize += time_now() - t0;
-}
-
-/* Append the normalized bytes [a, b) of g to the view, and its text to
- * the original text (once per segment). */
-typedef struct view {
-	buf_t v, o;
-	omap_t vmap, omap;
-} view_t;
-
-static void view_sep(view_t *x, uint32_t src_at)
-{
-	size_t n = x->v.len;
-	int add = n == 0 ? 0 : x->v.data[n - 1] != '\n' ? 2 : (n < 2 || x->v.data[n - 2] != '\n') ? 1 : 0;
-	if (add) {
-		buf_add(&x->v, "\n\n", (size_t)add);
-		omap_replace(&x->vmap, (uint32_t)add, (uint32_t)x->o.len, 0);
-	}
-	if (x->o.len && x->o.data[x->o.len - 1] != '\n') {
-		buf_addc(&x->o, '\n');
-		omap_replace(&x->omap, 1, src_at, 0);
-	}
-}
-
-static void view_add(view_t *x, const seg_t *g, uint32_t a, uint32_t b)
-{
-	uint32_t obase = (uint32_t)x->o.len;
-	buf_add(&x->o, g->text.data ? g->text.data : "", g->text.len);
-	omap_slice(&x->omap, &g->tmap, 0, (uint32_t)g->text.len, 0);
-	buf_add(&x->v, g->nr.text.data ? g->nr.text.data + a : "", b - a);
-	omap_slice(&x->vmap, &g->nr.map, a, b, (int64_t)obase);
-}
-
-/* Empty, its buffers kept for the next view of the thread. */
-static void view_reset(view_t *x)
-{
-	x->v.len = 0;
-	x->o.len = 0;
-	x->vmap.n = 0;
-	x->vmap.dst_len = 0;
-	x->omap.n = 0;
-	x->omap.dst_len = 0;
-}
-
-static void view_release(view_t *x)
-{
-	buf_release(&x->v);
-	buf_release(&x->o);
-	omap_release(&x->vmap);
-	omap_release(&x->omap);
-}
-
-/* First token at or after byte off. */
-static uint32_t tok_at(const tokens_t *t, size_t off)
-{
-	size_t lo = 0, hi = t->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (t->v[mid].off < off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return (uint32_t)lo;
 }
 
 static int cmp_u32(const void *a, const void *b)

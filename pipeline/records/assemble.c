@@ -21,52 +21,6 @@ const resolve_cfg_t *asm_cfg(const grammar_t *g)
 }
 
 
-static const char *const RT_NAMES[RT_OTHER] = {"document", "item", "att_sats", "proposal", "vote"};
-
-
-/* tid[i] = type number of record i; returns the number of type numbers. */
-static size_t type_ids(const recvec_t *rv, int *tid)
-{
-	const char **other = NULL;
-	size_t nother = 0, cap = 0;
-	/* the type strings seen, by pointer (a rule's records share its
-	 * action's string): most records need no string comparison */
-	enum { SEEN = 512 };
-	const char *seen_p[SEEN] = {NULL};
-	int seen_id[SEEN];
-	size_t nseen = 0;
-	for (size_t i = 0; i < rv->n; i++) {
-		const char *t = rv->v[i].type;
-		int id = -1;
-		size_t h = ((uintptr_t)t >> 3) * 0x9E3779B97F4A7C15ull >> 55; /* 9 bits */
-		while (seen_p[h] && seen_p[h] != t)
-			h = (h + 1) & (SEEN - 1);
-		if (seen_p[h]) {
-			tid[i] = seen_id[h];
-			continue;
-		}
-		for (int k = 0; k < RT_OTHER && id < 0; k++)
-			if (strcmp(t, RT_NAMES[k]) == 0)
-				id = k;
-		for (size_t k = 0; k < nother && id < 0; k++)
-			if (other[k] == t || strcmp(other[k], t) == 0)
-				id = RT_OTHER + (int)k;
-		if (id < 0) {
-			GROW(other, cap, nother + 1);
-			other[nother] = t;
-			id = RT_OTHER + (int)nother++;
-		}
-		if (nseen < SEEN / 2) { /* h is t's free slot */
-			seen_p[h] = t;
-			seen_id[h] = id;
-			nseen++;
-		}
-		tid[i] = id;
-	}
-	free(other);
-	return RT_OTHER + nother;
-}
-
 static void item_bounds(const long *item_of, size_t n, item_bounds_t *b)
 {
 	b->lo = xmalloc((n ? n : 1) * sizeof *b->lo);

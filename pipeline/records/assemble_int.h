@@ -29,6 +29,9 @@ const resolve_cfg_t *asm_cfg(const grammar_t *g);
 enum rtype {
 	RT_DOCUMENT, RT_ITEM, RT_ATT_SATS, RT_PROPOSAL, RT_VOTE, RT_OTHER
 };
+/* tid[i] = the type number of record i (RT_*, then one per other type);
+ * returns how many numbers there are (assemble_values.c). */
+size_t type_ids(const recvec_t *rv, int *tid);
 
 /* The live votes of a document in record order (those not to be merged),
  * for the look-backs of a vote printed again: a vote is found among
