@@ -481,6 +481,8 @@ END_TEST
  * from text to text), written into dst. */
 static int docs_prefixes = 1;      /* run_docs: families of shared prefixes on */
 static uint64_t docs_replays;      /* run_docs: attempts answered from their recordings */
+static uint64_t docs_steps;        /* run_docs: steps of all attempts (matcher_steps) … */
+static size_t docs_hits;           /* … and those that ran out of them */
 
 static void run_docs(grammar_t *g, int share, const char *const *texts, size_t ntexts, buf_t *dst)
 {
@@ -515,6 +517,7 @@ static void run_docs(grammar_t *g, int share, const char *const *texts, size_t n
 		tokens_release(&toks);
 	}
 	docs_replays = matcher_prefix_replays(m);
+	matcher_steps(m, &docs_steps, &docs_hits);
 	matcher_free(m);
 	stemmer_free(st);
 }
@@ -803,32 +806,9 @@ static void run_subs(const char *mode, const char *src, const char *const *texts
 	FILE *f = open_memstream(dump, &dlen);
 	grammar_dump(g, f);
 	fclose(f);
-	stemmer_t *st = stemmer_new(grammar_lang(g));
-	matcher_t *m = matcher_new(g);
-	for (size_t d = 0; d < n; d++) {
-		tokens_t toks = TOKENS_INIT;
-		tokenize(texts[d], strlen(texts[d]), st, &toks);
-		grammar_annotate(g, &toks);
-		tokens_columns(&toks, 0, texts[d], texts[d], strlen(texts[d]), NULL);
-		arena_t a = ARENA_INIT;
-		recvec_t rv = RECVEC_INIT;
-		value_t *w = v_arr(&a);
-		match_input_t in = {texts[d], strlen(texts[d]), &toks, &a, NULL};
-		matcher_run(m, &in, &rv, NULL, w);
-		for (size_t i = 0; i < rv.n; i++) {
-			buf_printf(dst, "%s %u %u ", rv.v[i].type, rv.v[i].tok_start, rv.v[i].tok_end);
-			json_write_value(dst, rv.v[i].fields);
-			buf_addc(dst, '\n');
-		}
-		for (size_t i = 0; i < w->u.a.n; i++)
-			buf_printf(dst, "warning: %s\n", w->u.a.v[i]->u.s.s);
-		recvec_release(&rv);
-		arena_release(&a);
-		tokens_release(&toks);
-	}
-	matcher_steps(m, steps, hits);
-	matcher_free(m);
-	stemmer_free(st);
+	run_docs(g, 1, texts, n, dst);
+	*steps = docs_steps;
+	*hits = docs_hits;
 	grammar_free(g);
 }
 
