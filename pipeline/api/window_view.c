@@ -5,38 +5,6 @@
  */
 #include "window_int.h"
 
-/* Append the map of m's derived bytes [a, b) to out, sources shifted. */
-static void omap_slice(omap_t *out, const omap_t *m, uint32_t a, uint32_t b, int64_t shift)
-{
-	if (a >= b)
-		return;
-	if (m->n == 0) {
-		omap_copy(out, (uint32_t)((int64_t)a + shift), b - a);
-		return;
-	}
-	size_t lo = 0, hi = m->n;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (m->seg[mid].dst <= a)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	for (size_t i = lo; i < m->n && m->seg[i].dst < b; i++) {
-		const omap_seg_t *g = &m->seg[i];
-		uint32_t s0 = g->dst > a ? g->dst : a;
-		uint32_t e0 = g->dst + g->dlen < b ? g->dst + g->dlen : b;
-		if (e0 <= s0)
-			continue;
-		if (g->repl)
-			omap_replace(out, e0 - s0, (uint32_t)((int64_t)g->src + shift), g->slen);
-		else
-			omap_copy(out, (uint32_t)((int64_t)g->src + (s0 - g->dst) + shift), e0 - s0);
-	}
-	if (m->dst_len < b) /* bytes past the map: as omap_point clamps */
-		omap_replace(out, b - (m->dst_len > a ? m->dst_len : a), (uint32_t)((int64_t)omap_point(m, m->dst_len) + shift), 0);
-}
-
 /* Between two segments: a paragraph break in the view, a line end in
  * the original text. */
 void view_sep(view_t *x, uint32_t src_at)
@@ -69,10 +37,8 @@ void view_reset(view_t *x)
 {
 	x->v.len = 0;
 	x->o.len = 0;
-	x->vmap.n = 0;
-	x->vmap.dst_len = 0;
-	x->omap.n = 0;
-	x->omap.dst_len = 0;
+	omap_reset(&x->vmap);
+	omap_reset(&x->omap);
 }
 
 void view_release(view_t *x)

@@ -111,6 +111,35 @@ void omap_span(const omap_t *m, uint32_t a, uint32_t b, uint32_t *sa, uint32_t *
 		*sb = *sa;
 }
 
+void omap_slice(omap_t *out, const omap_t *m, uint32_t a, uint32_t b, int64_t shift)
+{
+	if (a >= b)
+		return;
+	if (m->n == 0) {
+		omap_copy(out, (uint32_t)((int64_t)a + shift), b - a);
+		return;
+	}
+	for (size_t i = a < m->dst_len ? find(m, a) : m->n - 1; i < m->n && m->seg[i].dst < b; i++) {
+		const omap_seg_t *g = &m->seg[i];
+		uint32_t s0 = g->dst > a ? g->dst : a;
+		uint32_t e0 = g->dst + g->dlen < b ? g->dst + g->dlen : b;
+		if (e0 <= s0)
+			continue;
+		if (g->repl)
+			omap_replace(out, e0 - s0, (uint32_t)((int64_t)g->src + shift), g->slen);
+		else
+			omap_copy(out, (uint32_t)((int64_t)g->src + (s0 - g->dst) + shift), e0 - s0);
+	}
+	if (m->dst_len < b) /* bytes past the map: as omap_point clamps */
+		omap_replace(out, b - (m->dst_len > a ? m->dst_len : a), (uint32_t)((int64_t)omap_point(m, m->dst_len) + shift), 0);
+}
+
+void omap_reset(omap_t *m)
+{
+	m->n = 0;
+	m->dst_len = 0;
+}
+
 void omap_release(omap_t *m)
 {
 	free(m->seg);

@@ -57,6 +57,11 @@ typedef struct omap_cursor {
 	size_t i;
 } omap_cursor_t;
 uint32_t omap_cursor_point(omap_cursor_t *c, uint32_t a);
+/* Append to out the map of m's derived bytes [a, b), sources shifted by
+ * shift (bytes of [a, b) past m's end map as omap_point clamps them). */
+void omap_slice(omap_t *out, const omap_t *m, uint32_t a, uint32_t b, int64_t shift);
+/* Empty, its segments kept for reuse. */
+void omap_reset(omap_t *m);
 void omap_release(omap_t *m);
 
 #endif

@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include "read/read.h"
+#include "read/omap.h"
 
 static buf_t gz(const char *s, size_t n)
 {
@@ -204,6 +205,36 @@ START_TEST(missing_path_fails)
 }
 END_TEST
 
+/* omap_slice: a part of a map, its sources shifted, maps every derived
+ * byte as the whole map does (replacements kept whole, bytes past the map
+ * clamped); omap_reset empties a map for reuse. */
+START_TEST(omap_slice_maps_as_the_whole)
+{
+	omap_t m = OMAP_INIT, out = OMAP_INIT;
+	omap_copy(&m, 0, 10);     /* derived 0..10 <- source 0..10 */
+	omap_replace(&m, 2, 10, 5); /* derived 10..12 replace source 10..15 */
+	omap_copy(&m, 15, 8);     /* derived 12..20 <- source 15..23 */
+	omap_slice(&out, &m, 4, 24, 100);
+	ck_assert_uint_eq(out.dst_len, 20);
+	for (uint32_t a = 4; a < 20; a++)
+		ck_assert_uint_eq(omap_point(&out, a - 4), omap_point(&m, a) + 100);
+	ck_assert_uint_eq(omap_point(&out, 19), omap_point(&m, m.dst_len) + 100); /* past the map */
+	uint32_t sa, sb, ta, tb;
+	omap_span(&out, 10 - 4, 12 - 4, &sa, &sb);
+	omap_span(&m, 10, 12, &ta, &tb);
+	ck_assert_uint_eq(sa, ta + 100);
+	ck_assert_uint_eq(sb, tb + 100);
+	omap_reset(&out);
+	ck_assert_uint_eq(out.n, 0);
+	ck_assert_uint_eq(out.dst_len, 0);
+	omap_slice(&out, &m, 12, 14, 0);
+	ck_assert_uint_eq(omap_point(&out, 0), 15);
+	ck_assert_uint_eq(omap_point(&out, 1), 16);
+	omap_release(&out);
+	omap_release(&m);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("read");
@@ -219,6 +250,7 @@ static Suite *suite(void)
 	tcase_add_test(t, random_bytes_always_binary);
 	tcase_add_test(t, latin1_with_nuls_is_text);
 	tcase_add_test(t, missing_path_fails);
+	tcase_add_test(t, omap_slice_maps_as_the_whole);
 	suite_add_tcase(s, t);
 	return s;
 }
