@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "normalize/normalize_int.h"
+#include "random_text.h"
 
 static uint64_t line_key_ref(const unsigned char *t, const nline_t *l)
 {
@@ -43,14 +44,8 @@ START_TEST(line_key_random_lines)
 	unsigned seed = 7;
 	unsigned char t[200];
 	for (int round = 0; round < 20000; round++) {
-		size_t n = 0;
-		while (n < 120) {
-			seed = seed * 1103515245u + 12345u;
-			const char *p = piece[(seed >> 16) % (sizeof piece / sizeof *piece)];
-			memcpy(t + n, p, strlen(p));
-			n += strlen(p);
-		}
-		seed = seed * 1103515245u + 12345u;
+		size_t n = random_text((char *)t, 120, piece, sizeof piece / sizeof *piece, &seed);
+		rt_next(&seed);
 		nline_t l;
 		memset(&l, 0, sizeof l);
 		l.s = (seed >> 16) % 8;

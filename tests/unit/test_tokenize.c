@@ -10,6 +10,7 @@
 
 #include "tokens/tokenize.h"
 #include "rules/grammar.h"
+#include "random_text.h"
 
 static tokens_t T;
 static stemmer_t *ST;
@@ -337,13 +338,7 @@ START_TEST(columns_random_lines)
 	unsigned seed = 12345;
 	char s[400];
 	for (int round = 0; round < 300; round++) {
-		size_t n = 0;
-		while (n < 300) {
-			seed = seed * 1103515245u + 12345u;
-			const char *p = piece[(seed >> 16) % (sizeof piece / sizeof *piece)];
-			memcpy(s + n, p, strlen(p));
-			n += strlen(p);
-		}
+		size_t n = random_text(s, 300, piece, sizeof piece / sizeof *piece, &seed);
 		s[n] = '\0';
 		tokenize(s, n, ST, &T);
 		tokens_columns(&T, 0, s, s, n, NULL);
