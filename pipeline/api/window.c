@@ -45,7 +45,6 @@ size_t window_bytes(void)
 
 /* ---- segments ---- */
 
-
 static void seg_free(seg_t *g)
 {
 	if (!g)
@@ -536,19 +535,18 @@ typedef struct vres {
 
 typedef window_tools_t vtools_t;
 
-/* Match view r (its tokens made anew in the thread's view buffers vx).
+/* Match view r (its tokens made anew in the thread's view buffers x).
  * With only (per group, 1 = match again), the view was matched before
  * with another carry: only those groups are matched again, the records of
  * the others stand, merged in the matcher's order (a group's matches
  * depend only on the tokens and on where its own last match ended), and
  * the trigger warnings are made anew over all of them. */
-static void run_view(const window_env_t *env, const vtools_t *tl, view_t *vx, vres_t *r,
+static void run_view(const window_env_t *env, const vtools_t *tl, view_t *x, vres_t *r,
                      const uint8_t *only)
 {
 	seg_t *prev = r->prev, *cur = r->cur, *next = r->next;
 	double t1 = time_now();
-	view_t x = *vx; /* the thread's view buffers, given back at the end */
-	view_reset(&x);
+	view_reset(x);
 	if (prev && prev->nr.text.len) {
 		const char *t = prev->nr.text.data;
 		size_t len = prev->nr.text.len, p = len > BESLUT_WINDOW_CONTEXT ? len - BESLUT_WINDOW_CONTEXT : 0;
@@ -558,12 +556,12 @@ static void run_view(const window_env_t *env, const vtools_t *tl, view_t *vx, vr
 				q = memchr(t + p, '\n', len - p);
 			p = q ? (size_t)(q - t) + (q[1] == '\n' ? 2 : 1) : len;
 		}
-		view_add(&x, prev, (uint32_t)p, (uint32_t)len);
-		view_sep(&x, cur->src0);
+		view_add(x, prev, (uint32_t)p, (uint32_t)len);
+		view_sep(x, cur->src0);
 	}
-	size_t own0 = x.v.len;
-	view_add(&x, cur, 0, (uint32_t)cur->nr.text.len);
-	size_t own1 = x.v.len;
+	size_t own0 = x->v.len;
+	view_add(x, cur, 0, (uint32_t)cur->nr.text.len);
+	size_t own1 = x->v.len;
 	if (next && next->nr.text.len) {
 		const char *t = next->nr.text.data;
 		size_t len = next->nr.text.len, q = len;
@@ -571,10 +569,10 @@ static void run_view(const window_env_t *env, const vtools_t *tl, view_t *vx, vr
 			const char *e = strstr(t + BESLUT_WINDOW_LOOKAHEAD, "\n\n");
 			q = e ? (size_t)(e - t) : len;
 		}
-		view_sep(&x, next->src0);
-		view_add(&x, next, 0, (uint32_t)q);
+		view_sep(x, next->src0);
+		view_add(x, next, 0, (uint32_t)q);
 	}
-	tokenize_range(x.v.data ? x.v.data : "", 0, x.v.len, 1, tl->st, tl->toks);
+	tokenize_range(x->v.data ? x->v.data : "", 0, x->v.len, 1, tl->st, tl->toks);
 	grammar_annotate(env->grammar, tl->toks);
 	double t2 = time_now();
 	r->t_tok = t2 - t1;
@@ -601,16 +599,16 @@ static void run_view(const window_env_t *env, const vtools_t *tl, view_t *vx, vr
 				*recvec_push(&kept) = r->recs.v[i];
 	r->recs.n = 0;
 	/* the columns when an action asks (most views never do) */
-	col_src_t cols = {tl->toks, x.v.data ? x.v.data : "", x.o.data ? x.o.data : "", x.o.len, &x.vmap, 0};
-	match_input_t mi = {x.v.data ? x.v.data : "", x.v.len, tl->toks, r->arena, &cols};
+	col_src_t cols = {tl->toks, x->v.data ? x->v.data : "", x->o.data ? x->o.data : "", x->o.len, &x->vmap, 0};
+	match_input_t mi = {x->v.data ? x->v.data : "", x->v.len, tl->toks, r->arena, &cols};
 	match_range_t rg = {r->first, r->limit, r->carry, r->gfirst, only};
 	if (r->first < r->limit) /* else no token of its own: nothing starts here */
 		matcher_run_range(tl->m, &mi, &rg, &r->recs, NULL, r->warnings);
 	for (size_t i = 0; i < r->recs.n; i++) { /* source spans */
 		record_t *q = &r->recs.v[i];
 		uint32_t oa, ob, sa0, sb0;
-		omap_span(&x.vmap, q->start, q->end, &oa, &ob);
-		omap_span(&x.omap, oa, ob, &sa0, &sb0);
+		omap_span(&x->vmap, q->start, q->end, &oa, &ob);
+		omap_span(&x->omap, oa, ob, &sa0, &sb0);
 		q->start = sa0;
 		q->end = sb0;
 	}
@@ -628,7 +626,6 @@ static void run_view(const window_env_t *env, const vtools_t *tl, view_t *vx, vr
 		if (r->first < r->limit)
 			matcher_triggers(tl->m, &mi, &r->recs, r->warnings, r->first, r->limit);
 	}
-	*vx = x;
 	r->t_match = time_now() - t2;
 }
 
