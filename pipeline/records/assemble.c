@@ -443,7 +443,7 @@ void assemble_core(const doc_result_t *d, asm_carry_t *c, buf_t *out)
 		persons_t mine = {ps.n > ncarried ? ps.v + ncarried : NULL, ps.n - ncarried, 0}; /* none: no pointer */
 		carry_renew(c, docf, add, &mine); /* after the records: they may share its values */
 	} else {
-		write_document(out, d, docf, warnings, numbered, nlive, NULL, 0, NULL);
+		write_document(out, d, docf, warnings, numbered, nlive, NULL, 0, cip);
 		write_records(out, d, rv, dead, items, item_of, count, cip);
 	}
 	type_counts_release(&own);

@@ -432,6 +432,20 @@ void link_organisation(arena_t *a, const grammar_t *g, value_t *doc)
 
 #define CI_BLOCK 256
 
+/* The characters before each block, counted from the start bits (bits
+ * past n are 0). */
+static void ci_count_blocks(char_index_t *ci)
+{
+	size_t nbytes = ci->n / 8 + 1;
+	uint64_t cp = 0;
+	for (size_t b = 0; b < ci->nblocks; b++) {
+		ci->block[b] = cp;
+		size_t lo = b * (CI_BLOCK / 8), hi = lo + CI_BLOCK / 8 < nbytes ? lo + CI_BLOCK / 8 : nbytes;
+		for (size_t k = lo; k < hi; k++)
+			cp += (uint64_t)__builtin_popcount(ci->starts[k]);
+	}
+}
+
 /* A bit per source byte that starts a character: a valid UTF-8 sequence is
  * one character, a byte that is not part of one is one (the reader decodes
  * it as Windows-1252). */
@@ -445,19 +459,22 @@ void char_index_init(char_index_t *ci, const char *src, size_t n)
 	ci->block = xmalloc(ci->nblocks * sizeof *ci->block);
 	ci->starts = xcalloc(n / 8 + 1, 1);
 	for (size_t k = 0; k < n;) {
+		if (!(k & 7) && k + 8 <= n) { /* eight ASCII bytes: eight starts */
+			uint64_t x;
+			memcpy(&x, ci->s + k, 8);
+			if (!(x & 0x8080808080808080ull)) {
+				ci->starts[k / 8] = 0xFF;
+				k += 8;
+				continue;
+			}
+		}
 		int len = 1;
 		if (utf8_decode(ci->s + k, n - k, &len) < 0 || len < 1)
 			len = 1;
 		ci->starts[k / 8] |= (unsigned char)(1u << (k % 8));
 		k += (size_t)len;
 	}
-	uint64_t cp = 0;
-	for (size_t b = 0; b < ci->nblocks; b++) {
-		ci->block[b] = cp;
-		size_t end = (b + 1) * CI_BLOCK < n ? (b + 1) * CI_BLOCK : n;
-		for (size_t k = b * CI_BLOCK; k < end; k++)
-			cp += (ci->starts[k / 8] >> (k % 8)) & 1u;
-	}
+	ci_count_blocks(ci);
 }
 
 /* UTF-16 source (the reader decoded it, and said so): a character starts at
@@ -471,13 +488,7 @@ static void char_index_utf16(char_index_t *ci, int be)
 		if (u < 0xDC00 || u > 0xDFFF)
 			ci->starts[k / 8] |= (unsigned char)(1u << (k % 8));
 	}
-	uint64_t cp = 0;
-	for (size_t b = 0; b < ci->nblocks; b++) {
-		ci->block[b] = cp;
-		size_t end = (b + 1) * CI_BLOCK < ci->n ? (b + 1) * CI_BLOCK : ci->n;
-		for (size_t k = b * CI_BLOCK; k < end; k++)
-			cp += (ci->starts[k / 8] >> (k % 8)) & 1u;
-	}
+	ci_count_blocks(ci);
 }
 
 void char_index_for_input(char_index_t *ci, const input_t *in)

@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "records/assemble.h"
+#include "records/link.h"
+#include "common/util.h"
+#include "random_text.h"
 
 static const char TEXT[] =
 	"§ 12\n\nBudget\n\nGlenn Berggård (V) föreslår bifall.\n\nOrdföranden ställer "
@@ -325,6 +328,39 @@ START_TEST(year_of_a_date_printed_without_one)
 }
 END_TEST
 
+/* char_index_at against a plain count: a valid UTF-8 sequence is one
+ * character, any other byte one; across ASCII runs, block boundaries and
+ * broken sequences at every offset. */
+START_TEST(char_index_counts_characters)
+{
+	static const char *const piece[] = {"a", "ord ", "Kommunstyrelsen beslutar att ", "å", "Ä", "€", "\xF0\x9F\x98\x80",
+	                                    "\xFF", "\xC3", "\x80", "\xE2\x82", "\xED\xA0\x80", "\n\n"};
+	static char buf[2100];
+	unsigned char start[2100];
+	unsigned seed = 7;
+	for (int round = 0; round < 60; round++) {
+		size_t n = random_text(buf, (size_t)(rt_next(&seed) >> 16) % 2000, piece, sizeof piece / sizeof *piece, &seed);
+		memset(start, 0, sizeof start);
+		for (size_t k = 0; k < n;) {
+			int len = 1;
+			if (utf8_decode((const unsigned char *)buf + k, n - k, &len) < 0 || len < 1)
+				len = 1;
+			start[k] = 1;
+			k += (size_t)len;
+		}
+		char_index_t ci;
+		char_index_init(&ci, buf, n);
+		uint64_t want = 0;
+		for (size_t off = 0; off <= n; off++) {
+			ck_assert_uint_eq(char_index_at(&ci, off), want);
+			if (off < n)
+				want += start[off];
+		}
+		char_index_release(&ci);
+	}
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("assemble");
@@ -338,6 +374,7 @@ static Suite *suite(void)
 	tcase_add_test(t, counted_vote_checks);
 	tcase_add_test(t, error_document_only);
 	tcase_add_test(t, year_of_a_date_printed_without_one);
+	tcase_add_test(t, char_index_counts_characters);
 	suite_add_tcase(s, t);
 	return s;
 }
