@@ -312,6 +312,33 @@ static int set_collect(cg_t *cg, const pnode_t *n)
 	}
 }
 
+/* The set of the members set_collect appended to setv from mark on,
+ * sorted and without repeats: an existing set with the same members, or
+ * a new one. */
+static uint32_t set_intern(grammar_t *g, size_t mark)
+{
+	uint32_t *v = g->setv + mark;
+	size_t k = g->nsetv - mark;
+	qsort(v, k, sizeof *v, u32_cmp);
+	size_t w = 0;
+	for (size_t i = 0; i < k; i++)
+		if (w == 0 || v[w - 1] != v[i])
+			v[w++] = v[i];
+	g->nsetv = (uint32_t)(mark + w);
+	for (uint32_t q = 0; q < g->nsets; q++)
+		if (g->set_off[q + 1] - g->set_off[q] == w && memcmp(g->setv + g->set_off[q], v, w * sizeof *v) == 0) {
+			g->nsetv = (uint32_t)mark; /* the same set exists: share it */
+			return q;
+		}
+	if (g->nsets == 0) {
+		GROW(g->set_off, g->set_off_cap, 1);
+		g->set_off[0] = 0;
+	}
+	GROW(g->set_off, g->set_off_cap, g->nsets + 2);
+	g->set_off[g->nsets + 1] = g->nsetv;
+	return g->nsets++;
+}
+
 static size_t capdef_slot(const cg_t *cg, capdef_t cd)
 {
 	uint64_t h = (cd.classes ^ ((uint64_t)cd.name << 1 | cd.is_flag)) * 0x9E3779B97F4A7C15ull;
@@ -396,51 +423,55 @@ int gen(cg_t *cg, const pnode_t *n)
 		}
 		size_t mark = g->nsetv;
 		if (!known && set_collect(cg, n)) {
-			uint32_t *v = g->setv + mark;
-			size_t k = g->nsetv - mark;
-			qsort(v, k, sizeof *v, u32_cmp);
-			size_t w = 0;
-			for (size_t i = 0; i < k; i++)
-				if (w == 0 || v[w - 1] != v[i])
-					v[w++] = v[i];
-			g->nsetv = (uint32_t)(mark + w);
-			for (uint32_t q = 0; q < g->nsets; q++)
-				if (g->set_off[q + 1] - g->set_off[q] == w &&
-				    memcmp(g->setv + g->set_off[q], v, w * sizeof *v) == 0) {
-					g->nsetv = (uint32_t)mark; /* the same set exists: share it */
-					node_memo(cg, n, 1, 1)->val = q;
-					emit(g, OP_SET, q, 0);
-					return 1;
-				}
-			if (g->nsets == 0) {
-				GROW(g->set_off, g->set_off_cap, 1);
-				g->set_off[0] = 0;
-			}
-			GROW(g->set_off, g->set_off_cap, g->nsets + 2);
-			g->set_off[g->nsets + 1] = g->nsetv;
-			node_memo(cg, n, 1, 1)->val = g->nsets;
-			emit(g, OP_SET, g->nsets++, 0);
+			uint32_t q = set_intern(g, mark);
+			node_memo(cg, n, 1, 1)->val = q;
+			emit(g, OP_SET, q, 0);
 			return 1;
 		}
 		g->nsetv = (uint32_t)mark;
 		if (!known)
 			node_memo(cg, n, 1, 1)->val = UINT32_MAX;
+		/* Each run of two or more one-token alternatives in a row is one
+		 * set test, as a whole alternation of them is: the alternatives of
+		 * a run consume one token and capture nothing, so where two of
+		 * them match, the second goes on exactly as the first did.  The
+		 * other alternatives keep their place: run[i] is the index one
+		 * past the run that begins at alternative i (i + 1: no run). */
+		size_t nk = n->nkids, *run = xmalloc(nk * sizeof *run);
+		for (size_t i = 0; i < nk;) {
+			size_t j = i;
+			while (j < nk && set_collect(cg, n->kids[j]))
+				j++;
+			g->nsetv = (uint32_t)mark;
+			run[i] = j - i >= 2 ? j : i + 1;
+			i = run[i];
+		}
 		/* SPLIT L1,next; L1: A; JMP end; next: SPLIT L2,next2; … last: Z; end: */
-		uint32_t *jumps = xmalloc(n->nkids * sizeof *jumps);
+		uint32_t *jumps = xmalloc(nk * sizeof *jumps);
+		size_t nj = 0;
 		int ok = 1;
-		for (size_t i = 0; i < n->nkids; i++) {
+		for (size_t i = 0; i < nk; i = run[i]) {
+			int last = run[i] >= nk;
 			uint32_t split = 0;
-			if (i + 1 < n->nkids)
+			if (!last)
 				split = emit(g, OP_SPLIT, g->ncode + 1, 0);
-			ok &= gen(cg, n->kids[i]);
-			if (i + 1 < n->nkids) {
-				jumps[i] = emit(g, OP_JMP, 0, 0);
+			if (run[i] > i + 1) {
+				size_t at = g->nsetv; /* the alternatives before may have made sets */
+				for (size_t k = i; k < run[i]; k++)
+					set_collect(cg, n->kids[k]);
+				emit(g, OP_SET, set_intern(g, at), 0);
+			} else {
+				ok &= gen(cg, n->kids[i]);
+			}
+			if (!last) {
+				jumps[nj++] = emit(g, OP_JMP, 0, 0);
 				g->code[split].b = g->ncode;
 			}
 		}
-		for (size_t i = 0; i + 1 < n->nkids; i++)
+		for (size_t i = 0; i < nj; i++)
 			g->code[jumps[i]].a = g->ncode;
 		free(jumps);
+		free(run);
 		return ok;
 	}
 	case PN_REP: {

@@ -862,6 +862,52 @@ START_TEST(subroutines_match_as_inlined)
 }
 END_TEST
 
+/* A run of one-token alternatives in an alternation with others is one
+ * set test (grammar_codegen.c): the same records as with each of them
+ * tested on its own (written as predicates, of which no set is made), in
+ * fewer steps — an alternative after a run that matched the same token,
+ * an alternative of two tokens before a run that holds its first, a
+ * nested alternation, a capture in an alternative. */
+START_TEST(alternative_runs_as_sets)
+{
+	const char *as_set =
+		"pattern w = \"Anna\" | \"Bo\" | \"Cecilia\" \"Ek\" | \"Cecilia\" | \"Dan\" | \"Bo\" \"Berg\" | ( \"Eva\" | \"Bo\" ) | x:CAP \"Ö\";\n"
+		"rule r: v:<w> t:( !\".\" ){1,3} \".\" => t { v = text(v), t = text(t), x = text(x) };\n";
+	const char *alone =
+		"pattern w = ( \"Anna\" & WORD ) | ( \"Bo\" & WORD ) | \"Cecilia\" \"Ek\" | ( \"Cecilia\" & WORD ) | ( \"Dan\" & WORD )"
+		" | \"Bo\" \"Berg\" | ( \"Eva\" | \"Bo\" ) | x:CAP \"Ö\";\n"
+		"rule r: v:<w> t:( !\".\" ){1,3} \".\" => t { v = text(v), t = text(t), x = text(x) };\n";
+	static const char *const texts[] = {
+		"Bo Berg yrkar bifall . Cecilia Ek säger nej . Cecilia yrkar ja . Dan säger a b c d .\n",
+		"Eva säger hej . Olle Ö yrkar x . Anna yrkar avslag . Bo yrkar bifall .\n",
+	};
+	size_t nt = sizeof texts / sizeof *texts;
+	buf_t a = BUF_INIT, b = BUF_INIT;
+	uint64_t s_a, s_b;
+	size_t h_a, h_b;
+	char *d_a = NULL, *d_b = NULL;
+	run_subs("0", as_set, texts, nt, &a, &s_a, &h_a, &d_a);
+	run_subs("0", alone, texts, nt, &b, &s_b, &h_b, &d_b);
+	ck_assert_ptr_nonnull(a.data);
+	ck_assert_str_eq(a.data, b.data);
+	ck_assert_uint_lt(s_a, s_b);
+	ck_assert(strstr(d_a, "set    anna bo\n") || strstr(d_a, "set    bo anna\n"));
+	ck_assert(strstr(d_a, "set    cecilia dan\n") || strstr(d_a, "set    dan cecilia\n"));
+	ck_assert_ptr_null(strstr(d_b, "set    anna"));
+	/* the first alternative that matches wins, as in the chain */
+	ck_assert_ptr_nonnull(strstr(a.data, "{\"v\": \"Bo\", \"t\": \"Berg yrkar bifall\", \"x\": null}"));
+	ck_assert_ptr_nonnull(strstr(a.data, "{\"v\": \"Cecilia Ek\", \"t\": \"säger nej\", \"x\": null}"));
+	ck_assert_ptr_nonnull(strstr(a.data, "{\"v\": \"Cecilia\", \"t\": \"yrkar ja\", \"x\": null}"));
+	ck_assert_ptr_nonnull(strstr(a.data, "{\"v\": \"Eva\", \"t\": \"säger hej\", \"x\": null}"));
+	ck_assert_ptr_nonnull(strstr(a.data, "{\"v\": \"Olle Ö\", \"t\": \"yrkar x\", \"x\": \"Olle\"}"));
+	ck_assert_ptr_null(strstr(a.data, "a b c d"));
+	free(d_a);
+	free(d_b);
+	buf_release(&a);
+	buf_release(&b);
+}
+END_TEST
+
 /* A run of some groups only (match_range_t.only) gives those groups'
  * records as a whole run does; merged with the other groups' records by
  * matcher_record_before they are the whole run's records in its order,
@@ -979,6 +1025,7 @@ static Suite *suite(void)
 	tcase_add_test(t, triggers_uncovered);
 	tcase_add_test(t, lexicon_value_and_dump);
 	tcase_add_test(t, subroutines_match_as_inlined);
+	tcase_add_test(t, alternative_runs_as_sets);
 	tcase_add_test(t, groups_matched_apart);
 	suite_add_tcase(s, t);
 	return s;
