@@ -259,6 +259,16 @@
 #include "common/util.h"
 #include "match_int.h"
 
+#include <time.h>
+
+/* Nanoseconds on the monotonic clock (BESLUT_RULE_STATS=1 only). */
+static uint64_t clock_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /* Candidate rules of index ix at token t, deduplicated, ascending. */
 static size_t candidates(matcher_t *m, const pindex_t *ix, const token_t *t, uint32_t stamp)
 {
@@ -949,13 +959,23 @@ void matcher_run_range(matcher_t *m, const match_input_t *in, const match_range_
 				const rule_t *r = &g->rules[ri];
 				if (r->nopen && opening_failed(m, r, ri, i))
 					continue;
-				if (m->lfilt[2 * l + 1] && !rule_filters_ok(m, in, l, i)) {
-					rule_sleep(m, ri, m->lskip[l], limit);
-					continue;
+				if (m->lfilt[2 * l + 1]) {
+					uint64_t f0 = m->rstats ? clock_ns() : 0;
+					int pass = rule_filters_ok(m, in, l, i);
+					if (m->rstats) {
+						rstat_t *st = &m->rstats[ri];
+						st->checks++;
+						st->passed += (uint64_t)pass;
+						st->fns += clock_ns() - f0;
+					}
+					if (!pass) {
+						rule_sleep(m, ri, m->lskip[l], limit);
+						continue;
+					}
 				}
 				uint32_t e;
 				uint32_t fid = m->fam_off ? FAM_NONE : m->rfam[ri];
-				uint64_t ex0 = m->exec_steps;
+				uint64_t ex0 = m->exec_steps, t0 = m->rstats ? clock_ns() : 0;
 				int hit = fid == FAM_NONE ? vm_run(m, in, r, i, &e)
 				                          : vm_run_fam(m, in, r, &m->fam[fid], i, &e);
 				if (!hit && r->opener && m->last_steps <= BESLUT_MATCH_STEP_BUDGET) {
@@ -969,6 +989,7 @@ void matcher_run_range(matcher_t *m, const match_input_t *in, const match_range_
 					st->exec += m->exec_steps - ex0;
 					st->budget += m->last_steps > BESLUT_MATCH_STEP_BUDGET;
 					st->matches += hit && e > i;
+					st->ns += clock_ns() - t0;
 				}
 				if (!hit || e <= i)
 					continue;

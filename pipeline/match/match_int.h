@@ -76,6 +76,8 @@ typedef struct dmemo {
 typedef struct rstat {
 	uint64_t attempts, steps, matches, budget;
 	uint64_t exec;    /* steps really executed (less than steps where a shared prefix was not re-run) */
+	uint64_t ns;      /* time in its attempts */
+	uint64_t checks, passed, fns; /* its required-token filter checks, those passed, their time */
 } rstat_t;
 
 typedef struct bt {

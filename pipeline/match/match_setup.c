@@ -741,35 +741,40 @@ uint64_t matcher_prefix_replays(const matcher_t *m)
 static int rstat_cmp(const void *a, const void *b)
 {
 	const rstat_t *x = *(const rstat_t *const *)a, *y = *(const rstat_t *const *)b;
-	return x->steps < y->steps ? 1 : x->steps > y->steps ? -1 : (x > y) - (x < y);
+	uint64_t tx = x->ns + x->fns, ty = y->ns + y->fns;
+	return tx < ty ? 1 : tx > ty ? -1 : (x > y) - (x < y);
 }
 
-/* The per-rule statistics, most steps first, on standard error. */
+/* The per-rule statistics, most time first, on standard error. */
 static void rstats_print(const matcher_t *m)
 {
 	const grammar_t *g = m->g;
 	const rstat_t **ord = xmalloc((g->nrules + 1) * sizeof *ord);
-	uint64_t tot = 0;
+	uint64_t tot = 0, tns = 0;
 	for (uint32_t r = 0; r < g->nrules; r++) {
 		ord[r] = &m->rstats[r];
 		tot += m->rstats[r].steps;
+		tns += m->rstats[r].ns + m->rstats[r].fns;
 	}
 	qsort(ord, g->nrules, sizeof *ord, rstat_cmp);
 	fprintf(stderr, "signatures %u, words %u, regex vectors %u (kept at the end)\n", m->nsig,
 	        m->nwt, m->nrxv);
 	fprintf(stderr, "attempts answered from a shared prefix's recording %llu; steps executed %llu\n",
 	        (unsigned long long)m->fam_replays, (unsigned long long)m->exec_steps);
-	fprintf(stderr, "rule statistics (one matcher): %llu steps in all\n"
-	        "%-32s %10s %12s %12s %8s %8s %6s\n", (unsigned long long)tot,
-	        "rule", "attempts", "steps", "executed", "matches", "budget", "steps%");
+	fprintf(stderr, "rule statistics (one matcher): %llu steps, %.3f s in attempts and filter checks\n"
+	        "%-32s %10s %12s %12s %8s %8s %6s %10s %10s %6s %10s %6s\n", (unsigned long long)tot, (double)tns * 1e-9,
+	        "rule", "attempts", "steps", "executed", "matches", "budget", "steps%", "attempt_ms", "checks",
+	        "pass%", "check_ms", "time%");
 	for (uint32_t k = 0; k < g->nrules; k++) {
 		const rstat_t *s = ord[k];
-		if (!s->attempts)
+		if (!s->attempts && !s->checks)
 			continue;
-		fprintf(stderr, "%-32s %10llu %12llu %12llu %8llu %8llu %6.2f\n", g->rules[s - m->rstats].name,
-		        (unsigned long long)s->attempts, (unsigned long long)s->steps, (unsigned long long)s->exec,
-		        (unsigned long long)s->matches, (unsigned long long)s->budget,
-		        tot ? 100.0 * (double)s->steps / (double)tot : 0.0);
+		fprintf(stderr, "%-32s %10llu %12llu %12llu %8llu %8llu %6.2f %10.1f %10llu %6.1f %10.1f %6.2f\n",
+		        g->rules[s - m->rstats].name, (unsigned long long)s->attempts, (unsigned long long)s->steps,
+		        (unsigned long long)s->exec, (unsigned long long)s->matches, (unsigned long long)s->budget,
+		        tot ? 100.0 * (double)s->steps / (double)tot : 0.0, (double)s->ns * 1e-6,
+		        (unsigned long long)s->checks, s->checks ? 100.0 * (double)s->passed / (double)s->checks : 0.0,
+		        (double)s->fns * 1e-6, tns ? 100.0 * (double)(s->ns + s->fns) / (double)tns : 0.0);
 	}
 	free(ord);
 }
