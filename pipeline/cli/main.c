@@ -193,7 +193,7 @@ int main(int argc, char **argv)
 	/* No fastbins: small blocks freed (thousands while the grammar
 	 * compiles) are merged as they are freed, not all at once on the
 	 * first free of a large block, which cost a run of one short
-	 * document 11 % of its CPU; 0.91x the CPU of such a run, no change
+	 * document 11 % of its CPU; 0.90x the CPU of such a run, no change
 	 * on a 20 MB stream. */
 	mallopt(M_MXFAST, 0);
 #endif

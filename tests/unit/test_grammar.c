@@ -796,20 +796,34 @@ END_TEST
  * into a subroutine that returned, captures inside a subroutine under a
  * family's shared prefix, a trigger, and a rule without memo (a loop
  * register) that runs out of steps. */
-static void run_subs(const char *mode, const char *src, const char *const *texts, size_t n,
-                     buf_t *dst, uint64_t *steps, size_t *hits, char **dump)
+/* What run_subs gives: the records, the steps and budget hits, the dump. */
+typedef struct subs_run {
+	buf_t out;
+	uint64_t steps;
+	size_t hits;
+	char *dump;
+} subs_run_t;
+
+static void run_subs(const char *mode, const char *src, const char *const *texts, size_t n, subs_run_t *r)
 {
 	setenv("BESLUT_SUBROUTINES", mode, 1);
 	grammar_t *g = must_compile(src);
 	unsetenv("BESLUT_SUBROUTINES");
 	size_t dlen = 0;
-	FILE *f = open_memstream(dump, &dlen);
+	*r = (subs_run_t){BUF_INIT, 0, 0, NULL};
+	FILE *f = open_memstream(&r->dump, &dlen);
 	grammar_dump(g, f);
 	fclose(f);
-	run_docs(g, 1, texts, n, dst);
-	*steps = docs_steps;
-	*hits = docs_hits;
+	run_docs(g, 1, texts, n, &r->out);
+	r->steps = docs_steps;
+	r->hits = docs_hits;
 	grammar_free(g);
+}
+
+static void subs_run_release(subs_run_t *r)
+{
+	free(r->dump);
+	buf_release(&r->out);
 }
 
 START_TEST(subroutines_match_as_inlined)
@@ -833,32 +847,27 @@ START_TEST(subroutines_match_as_inlined)
 		"Aa Bb Cc Dd Ee Ff Gg Hh Ii Jj Kk Ll Mm Nn Oo Pp Qq Rr Ss Tt Uu Vv Ww Xx nej då nu\n",
 	};
 	size_t nt = sizeof texts / sizeof *texts;
-	buf_t on = BUF_INIT, off = BUF_INIT;
-	uint64_t s_on, s_off;
-	size_t h_on, h_off;
-	char *d_on = NULL, *d_off = NULL;
-	run_subs("all", src, texts, nt, &on, &s_on, &h_on, &d_on);
-	run_subs("0", src, texts, nt, &off, &s_off, &h_off, &d_off);
-	ck_assert_ptr_nonnull(strstr(d_on, "subroutine <whos>"));
-	ck_assert_ptr_nonnull(strstr(d_on, "call   <whos>"));
-	ck_assert_ptr_null(strstr(d_off, "subroutine"));
-	ck_assert_ptr_nonnull(on.data);
-	ck_assert_str_eq(on.data, off.data);
-	ck_assert_uint_eq(s_on, s_off);
-	ck_assert_uint_eq(h_on, h_off);
-	ck_assert_uint_gt(h_on, 0);
+	subs_run_t on, off;
+	run_subs("all", src, texts, nt, &on);
+	run_subs("0", src, texts, nt, &off);
+	ck_assert_ptr_nonnull(strstr(on.dump, "subroutine <whos>"));
+	ck_assert_ptr_nonnull(strstr(on.dump, "call   <whos>"));
+	ck_assert_ptr_null(strstr(off.dump, "subroutine"));
+	ck_assert_ptr_nonnull(on.out.data);
+	ck_assert_str_eq(on.out.data, off.out.data);
+	ck_assert_uint_eq(on.steps, off.steps);
+	ck_assert_uint_eq(on.hits, off.hits);
+	ck_assert_uint_gt(on.hits, 0);
 	/* the second call at the same token, after the first failed there */
-	ck_assert_ptr_nonnull(strstr(on.data, "{\"v\": \"Anna Ek (S) och Bo Berg b\"}"));
-	ck_assert_ptr_nonnull(strstr(on.data, "{\"v\": \"Eva Lund , Per Holm (M) a\"}"));
+	ck_assert_ptr_nonnull(strstr(on.out.data, "{\"v\": \"Anna Ek (S) och Bo Berg b\"}"));
+	ck_assert_ptr_nonnull(strstr(on.out.data, "{\"v\": \"Eva Lund , Per Holm (M) a\"}"));
 	/* the rule takes a name back from the subroutine's match */
-	ck_assert_ptr_nonnull(strstr(on.data, "\"by\": \"Anna Ek och Bo Berg\", \"t\": \"Cecilia\""));
-	ck_assert_ptr_nonnull(strstr(on.data, "\"by\": \"Anna Ek (S)\", \"t\": \"bifall\""));
-	ck_assert_ptr_nonnull(strstr(on.data, "\"by\": \"Bo Berg (M)\", \"t\": \"avslag\""));
-	ck_assert_ptr_nonnull(strstr(on.data, "warning: uncovered tr: Anna Ek (S) begär ordet."));
-	free(d_on);
-	free(d_off);
-	buf_release(&on);
-	buf_release(&off);
+	ck_assert_ptr_nonnull(strstr(on.out.data, "\"by\": \"Anna Ek och Bo Berg\", \"t\": \"Cecilia\""));
+	ck_assert_ptr_nonnull(strstr(on.out.data, "\"by\": \"Anna Ek (S)\", \"t\": \"bifall\""));
+	ck_assert_ptr_nonnull(strstr(on.out.data, "\"by\": \"Bo Berg (M)\", \"t\": \"avslag\""));
+	ck_assert_ptr_nonnull(strstr(on.out.data, "warning: uncovered tr: Anna Ek (S) begär ordet."));
+	subs_run_release(&on);
+	subs_run_release(&off);
 }
 END_TEST
 
@@ -882,29 +891,24 @@ START_TEST(alternative_runs_as_sets)
 		"Eva säger hej . Olle Ö yrkar x . Anna yrkar avslag . Bo yrkar bifall .\n",
 	};
 	size_t nt = sizeof texts / sizeof *texts;
-	buf_t a = BUF_INIT, b = BUF_INIT;
-	uint64_t s_a, s_b;
-	size_t h_a, h_b;
-	char *d_a = NULL, *d_b = NULL;
-	run_subs("0", as_set, texts, nt, &a, &s_a, &h_a, &d_a);
-	run_subs("0", alone, texts, nt, &b, &s_b, &h_b, &d_b);
-	ck_assert_ptr_nonnull(a.data);
-	ck_assert_str_eq(a.data, b.data);
-	ck_assert_uint_lt(s_a, s_b);
-	ck_assert(strstr(d_a, "set    anna bo\n") || strstr(d_a, "set    bo anna\n"));
-	ck_assert(strstr(d_a, "set    cecilia dan\n") || strstr(d_a, "set    dan cecilia\n"));
-	ck_assert_ptr_null(strstr(d_b, "set    anna"));
+	subs_run_t a, b;
+	run_subs("0", as_set, texts, nt, &a);
+	run_subs("0", alone, texts, nt, &b);
+	ck_assert_ptr_nonnull(a.out.data);
+	ck_assert_str_eq(a.out.data, b.out.data);
+	ck_assert_uint_lt(a.steps, b.steps);
+	ck_assert(strstr(a.dump, "set    anna bo\n") || strstr(a.dump, "set    bo anna\n"));
+	ck_assert(strstr(a.dump, "set    cecilia dan\n") || strstr(a.dump, "set    dan cecilia\n"));
+	ck_assert_ptr_null(strstr(b.dump, "set    anna"));
 	/* the first alternative that matches wins, as in the chain */
-	ck_assert_ptr_nonnull(strstr(a.data, "{\"v\": \"Bo\", \"t\": \"Berg yrkar bifall\", \"x\": null}"));
-	ck_assert_ptr_nonnull(strstr(a.data, "{\"v\": \"Cecilia Ek\", \"t\": \"säger nej\", \"x\": null}"));
-	ck_assert_ptr_nonnull(strstr(a.data, "{\"v\": \"Cecilia\", \"t\": \"yrkar ja\", \"x\": null}"));
-	ck_assert_ptr_nonnull(strstr(a.data, "{\"v\": \"Eva\", \"t\": \"säger hej\", \"x\": null}"));
-	ck_assert_ptr_nonnull(strstr(a.data, "{\"v\": \"Olle Ö\", \"t\": \"yrkar x\", \"x\": \"Olle\"}"));
-	ck_assert_ptr_null(strstr(a.data, "a b c d"));
-	free(d_a);
-	free(d_b);
-	buf_release(&a);
-	buf_release(&b);
+	ck_assert_ptr_nonnull(strstr(a.out.data, "{\"v\": \"Bo\", \"t\": \"Berg yrkar bifall\", \"x\": null}"));
+	ck_assert_ptr_nonnull(strstr(a.out.data, "{\"v\": \"Cecilia Ek\", \"t\": \"säger nej\", \"x\": null}"));
+	ck_assert_ptr_nonnull(strstr(a.out.data, "{\"v\": \"Cecilia\", \"t\": \"yrkar ja\", \"x\": null}"));
+	ck_assert_ptr_nonnull(strstr(a.out.data, "{\"v\": \"Eva\", \"t\": \"säger hej\", \"x\": null}"));
+	ck_assert_ptr_nonnull(strstr(a.out.data, "{\"v\": \"Olle Ö\", \"t\": \"yrkar x\", \"x\": \"Olle\"}"));
+	ck_assert_ptr_null(strstr(a.out.data, "a b c d"));
+	subs_run_release(&a);
+	subs_run_release(&b);
 }
 END_TEST
 
