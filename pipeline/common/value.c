@@ -60,13 +60,19 @@ void v_push(arena_t *a, value_t *arr, value_t *x)
 	arr->u.a.v[arr->u.a.n++] = x;
 }
 
-void v_set(arena_t *a, value_t *obj, const char *key, value_t *x)
+value_t *v_obj_n(arena_t *a, size_t n)
 {
-	for (size_t i = 0; i < obj->u.o.n; i++)
-		if (strcmp(obj->u.o.key[i], key) == 0) {
-			obj->u.o.v[i] = x;
-			return;
-		}
+	value_t *v = mk(a, V_OBJ);
+	if (n) {
+		v->u.o.key = arena_alloc(a, n * sizeof *v->u.o.key);
+		v->u.o.v = arena_alloc(a, n * sizeof *v->u.o.v);
+		v->u.o.cap = n;
+	}
+	return v;
+}
+
+static void obj_room(arena_t *a, value_t *obj)
+{
 	if (obj->u.o.n == obj->u.o.cap) {
 		size_t c = obj->u.o.cap ? obj->u.o.cap * 2 : 8;
 		const char **nk = arena_alloc(a, c * sizeof *nk);
@@ -79,6 +85,23 @@ void v_set(arena_t *a, value_t *obj, const char *key, value_t *x)
 		obj->u.o.v = nv;
 		obj->u.o.cap = c;
 	}
+}
+
+void v_put(arena_t *a, value_t *obj, const char *key, value_t *x)
+{
+	obj_room(a, obj);
+	obj->u.o.key[obj->u.o.n] = key;
+	obj->u.o.v[obj->u.o.n++] = x;
+}
+
+void v_set(arena_t *a, value_t *obj, const char *key, value_t *x)
+{
+	for (size_t i = 0; i < obj->u.o.n; i++)
+		if (strcmp(obj->u.o.key[i], key) == 0) {
+			obj->u.o.v[i] = x;
+			return;
+		}
+	obj_room(a, obj);
 	obj->u.o.key[obj->u.o.n] = arena_strdup(a, key);
 	obj->u.o.v[obj->u.o.n++] = x;
 }

@@ -41,6 +41,11 @@ value_t *v_arr(arena_t *a);
 value_t *v_obj(arena_t *a);
 void v_push(arena_t *a, value_t *arr, value_t *x);
 void v_set(arena_t *a, value_t *obj, const char *key, value_t *x); /* key copied */
+/* An object with room for n members, filled by v_put: the caller's keys are
+ * distinct, absent from obj, and outlive the arena (a grammar's field
+ * names); they are not copied. v_set works on such an object as on any. */
+value_t *v_obj_n(arena_t *a, size_t n);
+void v_put(arena_t *a, value_t *obj, const char *key, value_t *x);
 value_t *v_get(const value_t *obj, const char *key);   /* NULL if absent */
 int v_is_null(const value_t *v);                        /* NULL pointer or V_NULL */
 int v_equal(const value_t *x, const value_t *y);

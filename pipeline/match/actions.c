@@ -83,20 +83,25 @@ void span_text(const match_input_t *in, uint32_t s, uint32_t e, buf_t *b)
 	}
 	const token_t *v = in->toks->v;
 	uint32_t from = v[s].off, to = v[e - 1].off + v[e - 1].len;
+	if (to > in->len)
+		to = (uint32_t)in->len;
+	buf_grow(b, from < to ? to - from : 0);
+	char *o = b->data;
+	size_t n = 0;
 	int sp = 0;
-	for (uint32_t i = from; i < to && i < in->len; i++) {
+	for (uint32_t i = from; i < to; i++) {
 		char ch = in->text[i];
 		if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r' || ch == '\f' || ch == '\v') {
 			sp = 1;
 			continue;
 		}
-		if (sp && b->len)
-			buf_addc(b, ' ');
+		if (sp && n)
+			o[n++] = ' ';
 		sp = 0;
-		buf_addc(b, ch);
+		o[n++] = ch;
 	}
-	if (!b->data)
-		buf_add(b, "", 0);
+	o[n] = '\0';
+	b->len = n;
 }
 
 /* ----------------------------------------------------------- lookups */
@@ -637,9 +642,10 @@ static value_t *eval(act_ctx_t *c, const expr_t *e, int32_t scope);
 
 static value_t *eval_obj(act_ctx_t *c, const expr_t *o, int32_t scope)
 {
-	value_t *v = v_obj(c->in->arena);
+	/* the parser refuses a field set twice; keys live in the grammar */
+	value_t *v = v_obj_n(c->in->arena, o->nf);
 	for (size_t i = 0; i < o->nf; i++)
-		v_set(c->in->arena, v, o->keys[i], eval(c, o->vals[i], scope));
+		v_put(c->in->arena, v, o->keys[i], eval(c, o->vals[i], scope));
 	return v;
 }
 

@@ -751,39 +751,46 @@ static void emit_match(matcher_t *m, const match_input_t *in, const rule_t *r, u
 	}
 }
 
-static int rec_before(const record_t *a, const record_t *b)
-{
-	return a->tok_start < b->tok_start;
-}
-
-/* Stable merge sort of v[0..n) by tok_start (records are nearly sorted). */
+/* Stable sort of v[0..n) by tok_start. Records are nearly sorted: a long
+ * match's records come before those of shorter matches that start inside
+ * it. The sort runs on 8-byte keys (tok_start, position), merges only
+ * blocks that are out of order, and moves each record once. */
 static void sort_records(matcher_t *m, record_t *v, size_t n)
 {
 	size_t i;
 	for (i = 1; i < n; i++)
-		if (rec_before(&v[i], &v[i - 1]))
+		if (v[i].tok_start < v[i - 1].tok_start)
 			break;
 	if (i >= n)
 		return;
 	if (m->sort_cap < n)
 		GROW(m->sort_tmp, m->sort_cap, n);
-	record_t *a = v, *b = m->sort_tmp;
+	if (m->skey_cap < 2 * n)
+		GROW(m->skey, m->skey_cap, 2 * n);
+	uint64_t *a = m->skey, *b = m->skey + n;
+	for (i = 0; i < n; i++)
+		a[i] = (uint64_t)v[i].tok_start << 32 | i;
 	for (size_t w = 1; w < n; w *= 2) {
 		for (size_t lo = 0; lo < n; lo += 2 * w) {
 			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			if (mid >= hi || a[mid - 1] < a[mid]) {
+				memcpy(b + lo, a + lo, (hi - lo) * sizeof *a);
+				continue;
+			}
 			size_t p = lo, q = mid, k = lo;
 			while (p < mid && q < hi)
-				b[k++] = rec_before(&a[q], &a[p]) ? a[q++] : a[p++];
+				b[k++] = a[q] < a[p] ? a[q++] : a[p++];
 			while (p < mid)
 				b[k++] = a[p++];
 			while (q < hi)
 				b[k++] = a[q++];
 		}
-		record_t *t = a;
+		uint64_t *t = a;
 		a = b, b = t;
 	}
-	if (a != v)
-		memcpy(v, a, n * sizeof *v);
+	for (i = 0; i < n; i++)
+		m->sort_tmp[i] = v[(uint32_t)a[i]];
+	memcpy(v, m->sort_tmp, n * sizeof *v);
 }
 
 static void run_triggers(matcher_t *m, const match_input_t *in, const recvec_t *out, size_t base,

@@ -169,8 +169,10 @@ struct matcher {
 	size_t nodes_cap;
 	int32_t *cover;           /* per token: record-coverage prefix sums (triggers) */
 	size_t cover_cap;
-	record_t *sort_tmp;       /* merge-sort scratch */
+	record_t *sort_tmp;       /* sort_records: the records in order … */
 	size_t sort_cap;
+	uint64_t *skey;           /* … and two arrays of (tok_start, position) keys */
+	size_t skey_cap;
 	act_ctx_t actx;           /* action evaluation scratch */
 	size_t budget_hits;       /* attempts that ran out of steps (statistics) */
 	uint64_t steps_total;     /* steps of every attempt, as counted for the budget (statistics) */

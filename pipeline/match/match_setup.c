@@ -805,6 +805,7 @@ void matcher_free(matcher_t *m)
 	free(m->nodes);
 	free(m->cover);
 	free(m->sort_tmp);
+	free(m->skey);
 	free(m->memo);
 	free(m->gstamp);
 	free(m->gres);

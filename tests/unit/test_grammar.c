@@ -761,6 +761,38 @@ START_TEST(records_spans)
 }
 END_TEST
 
+/* Records come out by start token, and in the order they were made where
+ * two start at the same token, although a long match makes its records
+ * before those of the shorter matches that start inside it. */
+START_TEST(records_in_start_order)
+{
+	const char *g = "rule lng group g1: \"A\" \"b\" p:( name:\"c\" ) p:( name:\"d\" ) "
+	                "=> each p person { name = text(name) };\n"
+	                "rule mid group g2: \"b\" => u { v = \"b\" };\n"
+	                "rule sam group g3: \"c\" => tc { x = \"c\" };\n"
+	                "rule lst group g4: \"d\" => ab { v = \"d\" };";
+	ck_assert_str_eq(run(g, "A b c d"),
+	                 "u {\"v\": \"b\"}\nperson {\"name\": \"c\"}\ntc {\"x\": \"c\"}\n"
+	                 "person {\"name\": \"d\"}\nab {\"v\": \"d\"}\n");
+	/* many records, each block out of order: the same order at scale */
+	buf_t t = BUF_INIT;
+	for (int i = 0; i < 300; i++)
+		buf_adds(&t, "A b c d . ");
+	grammar_t *gg = must_compile(g);
+	recvec_t rv = RECVEC_INIT;
+	run_g(gg, t.data, &rv);
+	ck_assert_uint_eq(rv.n, 1500);
+	for (size_t i = 0; i < rv.n; i++) {
+		static const char *want[] = {"u", "person", "tc", "person", "ab"};
+		ck_assert_str_eq(rv.v[i].type, want[i % 5]);
+		ck_assert_uint_eq(rv.v[i].tok_start, (i / 5) * 5 + 1 + (i % 5 + 1) / 2);
+	}
+	recvec_release(&rv);
+	grammar_free(gg);
+	buf_release(&t);
+}
+END_TEST
+
 START_TEST(triggers_uncovered)
 {
 	const char *g = "rule r: \"a\" ~reserverar => t { };\ntrigger res = ~reserverar;";
@@ -1026,6 +1058,7 @@ static Suite *suite(void)
 	tcase_add_test(t, actions_exists_if_option_index_merge);
 	tcase_add_test(t, actions_column);
 	tcase_add_test(t, records_spans);
+	tcase_add_test(t, records_in_start_order);
 	tcase_add_test(t, triggers_uncovered);
 	tcase_add_test(t, lexicon_value_and_dump);
 	tcase_add_test(t, subroutines_match_as_inlined);

@@ -110,6 +110,40 @@ START_TEST(integers_as_printf)
 }
 END_TEST
 
+/* An object sized up front and filled with v_put writes like one built
+ * with v_set, keeps the caller's key pointers, and grows when v_set adds
+ * a member past its size or replaces one. */
+START_TEST(sized_object_like_v_set)
+{
+	arena_t a = ARENA_INIT;
+	static const char *keys[] = {"type", "text", "n"};
+	value_t *p = v_obj_n(&a, 3), *s = v_obj(&a);
+	for (int i = 0; i < 3; i++) {
+		v_put(&a, p, keys[i], v_int(&a, i));
+		v_set(&a, s, keys[i], v_int(&a, i));
+	}
+	ck_assert_uint_eq(p->u.o.cap, 3);
+	ck_assert_ptr_eq(p->u.o.key[1], keys[1]);
+	buf_t bp = BUF_INIT, bs = BUF_INIT;
+	json_write_value(&bp, p);
+	json_write_value(&bs, s);
+	ck_assert_str_eq(bp.data, bs.data);
+	v_set(&a, p, "extra", v_bool(&a, 1)); /* past the size: grows */
+	v_set(&a, p, "n", v_null(&a));        /* replaces */
+	ck_assert_uint_eq(p->u.o.n, 4);
+	ck_assert(v_is_null(v_get(p, "n")));
+	ck_assert_int_eq(v_get(p, "text")->u.i, 1);
+	ck_assert_int_eq(v_get(p, "extra")->u.b, 1);
+	value_t *e = v_obj_n(&a, 0);
+	buf_reset(&bp);
+	json_write_value(&bp, e);
+	ck_assert_str_eq(bp.data, "{}");
+	buf_release(&bp);
+	buf_release(&bs);
+	arena_release(&a);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("json");
@@ -119,6 +153,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, rejects_malformed);
 	tcase_add_test(tc, depth_limit);
 	tcase_add_test(tc, integers_as_printf);
+	tcase_add_test(tc, sized_object_like_v_set);
 	suite_add_tcase(s, tc);
 	return s;
 }
