@@ -452,15 +452,27 @@ static uint32_t word_find(matcher_t *m, const char *txt, uint32_t len, uint32_t 
 	const grammar_t *g = m->g;
 	memset(m->rxtmp, 0, m->rxw * sizeof *m->rxtmp);
 	PCRE2_SPTR s = (PCRE2_SPTR)txt;
+	/* the word's characters as classes for the regexes answered without
+	 * PCRE2 (-1: a character beyond their table, PCRE2 answers all) */
+	int nch = -1;
+	if (g->nre && rxfast_count(g->rxfast)) {
+		if (m->rxcls_cap < (size_t)len + 1)
+			GROW(m->rxcls, m->rxcls_cap, (size_t)len + 1);
+		nch = rxfast_classes(g->rxfast, s, len, m->rxcls);
+	}
 	for (uint32_t r = 0; r < g->nre; r++) {
 		/* a text shorter than any match (bytes >= characters), or
 		 * beginning or ending with a byte no match begins or ends with */
 		if (len < m->rxmin[r] || (len && (!(m->rxfirst[r][s[0] >> 3] >> (s[0] & 7) & 1) ||
 		                                  !(m->rxlast[r][s[len - 1] >> 3] >> (s[len - 1] & 7) & 1))))
 			continue;
-		int rc = g->re_jit[r] ? pcre2_jit_match(g->re[r], s, len, 0, 0, m->md, NULL)
-		                      : pcre2_match(g->re[r], s, len, 0, PCRE2_NO_UTF_CHECK, m->md, NULL);
-		if (rc >= 0)
+		int hit;
+		if (nch >= 0 && rxfast_has(g->rxfast, r))
+			hit = rxfast_match(g->rxfast, r, m->rxcls, nch);
+		else
+			hit = (g->re_jit[r] ? pcre2_jit_match(g->re[r], s, len, 0, 0, m->md, NULL)
+			                    : pcre2_match(g->re[r], s, len, 0, PCRE2_NO_UTF_CHECK, m->md, NULL)) >= 0;
+		if (hit)
 			m->rxtmp[r >> 6] |= 1ull << (r & 63);
 	}
 	uint32_t rx = rxv_intern(m);

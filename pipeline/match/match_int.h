@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "rules/grammar_int.h"
+#include "rules/regex_fast.h"
 
 
 /* Regex results by distinct token text (see "Signatures"): a word table
@@ -171,6 +172,8 @@ struct matcher {
 	size_t cover_cap;
 	record_t *sort_tmp;       /* sort_records: the records in order … */
 	size_t sort_cap;
+	uint16_t *rxcls;          /* word_find: a new word's characters as rxfast classes */
+	size_t rxcls_cap;
 	uint64_t *skey;           /* … and two arrays of (tok_start, position) keys */
 	size_t skey_cap;
 	act_ctx_t actx;           /* action evaluation scratch */

@@ -806,6 +806,7 @@ void matcher_free(matcher_t *m)
 	free(m->cover);
 	free(m->sort_tmp);
 	free(m->skey);
+	free(m->rxcls);
 	free(m->memo);
 	free(m->gstamp);
 	free(m->gres);

@@ -125,6 +125,20 @@ static int regex_compile(cg_t *cg, const pnode_t *n)
 	return (int)g->nre++;
 }
 
+/* The regexes a position automaton answers (regex_fast.h), built once
+ * all are compiled. */
+void regexes_fast(grammar_t *g)
+{
+	uint8_t *ci = xcalloc(g->nre + 1, 1);
+	for (uint32_t i = 0; i < g->nre; i++) {
+		uint32_t opts = 0;
+		pcre2_pattern_info(g->re[i], PCRE2_INFO_ARGOPTIONS, &opts);
+		ci[i] = (opts & PCRE2_CASELESS) != 0;
+	}
+	g->rxfast = rxfast_new(g->re_src, ci, g->nre);
+	free(ci);
+}
+
 /* The symbols of a literal's tokens, made once per literal node: the
  * patterns are inlined into every rule that uses them and walked by
  * several passes, so the same literals were tokenized (and stemmed)

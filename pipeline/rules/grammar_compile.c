@@ -565,6 +565,7 @@ static void compile_all(compile_t *c, grammar_t *g)
 		filter_build(&cg, &g->rules[i], c->decls[g->rules[i].order].pat);
 	pred_requirements(g);
 	openings_build(g);
+	regexes_fast(g);
 	kv.n = 0;
 	for (uint32_t i = 0; i < g->ntrigs; i++) {
 		rule_t *r = &g->trigs[i];
@@ -621,6 +622,7 @@ void grammar_free(grammar_t *g)
 {
 	if (!g)
 		return;
+	rxfast_free(g->rxfast);
 	for (uint32_t i = 0; i < g->nre; i++)
 		pcre2_code_free(g->re[i]);
 	free(g->re);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "grammar_int.h"
+#include "regex_fast.h"
 
 
 
@@ -121,5 +122,6 @@ void rc_free(rcvec_t *c);
 void filter_build(cg_t *cg, rule_t *r, const pnode_t *pat);
 void pred_requirements(grammar_t *g);
 void openings_build(grammar_t *g);
+void regexes_fast(grammar_t *g);
 
 #endif
