@@ -412,12 +412,20 @@ static uint32_t rxv_intern(matcher_t *m)
 	return m->nrxv++;
 }
 
-static inline int same_bytes(const char *a, const char *b, uint32_t n)
+/* Are a[8..n) and b[8..n) the same (n > 8; the first eight bytes are
+ * compared already)?  Eight bytes at a time, the last eight overlapping. */
+static inline int same_tail(const char *a, const char *b, uint32_t n)
 {
-	for (uint32_t k = 0; k < n; k++)
-		if (a[k] != b[k])
+	uint64_t x, y;
+	for (uint32_t k = 8; k + 8 < n; k += 8) {
+		memcpy(&x, a + k, 8);
+		memcpy(&y, b + k, 8);
+		if (x != y)
 			return 0;
-	return 1;
+	}
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
 }
 
 /* The word table entry of text txt[0..len) with hash h: looked up, or
@@ -445,35 +453,43 @@ static uint32_t word_find(matcher_t *m, const char *txt, uint32_t len, uint32_t 
 			break;
 		const wtent_t *e = &m->wt[id - 1];
 		if (e->hash == h && e->len == len && e->head == head &&
-		    (len <= 8 || same_bytes(m->wkey + e->key + 8, txt + 8, len - 8)))
+		    (len <= 8 || same_tail(m->wkey + e->key, txt, len)))
 			return id - 1;
 		j = (j + 1) & mask;
 	}
 	const grammar_t *g = m->g;
 	memset(m->rxtmp, 0, m->rxw * sizeof *m->rxtmp);
 	PCRE2_SPTR s = (PCRE2_SPTR)txt;
-	/* the word's characters as classes for the regexes answered without
-	 * PCRE2 (-1: a character beyond their table, PCRE2 answers all) */
-	int nch = -1;
-	if (g->nre && rxfast_count(g->rxfast)) {
-		if (m->rxcls_cap < (size_t)len + 1)
-			GROW(m->rxcls, m->rxcls_cap, (size_t)len + 1);
-		nch = rxfast_classes(g->rxfast, s, len, m->rxcls);
-	}
-	for (uint32_t r = 0; r < g->nre; r++) {
-		/* a text shorter than any match (bytes >= characters), or
-		 * beginning or ending with a byte no match begins or ends with */
-		if (len < m->rxmin[r] || (len && (!(m->rxfirst[r][s[0] >> 3] >> (s[0] & 7) & 1) ||
-		                                  !(m->rxlast[r][s[len - 1] >> 3] >> (s[len - 1] & 7) & 1))))
-			continue;
-		int hit;
-		if (nch >= 0 && rxfast_has(g->rxfast, r))
-			hit = rxfast_match(g->rxfast, r, m->rxcls, nch);
-		else
-			hit = (g->re_jit[r] ? pcre2_jit_match(g->re[r], s, len, 0, 0, m->md, NULL)
-			                    : pcre2_match(g->re[r], s, len, 0, PCRE2_NO_UTF_CHECK, m->md, NULL)) >= 0;
-		if (hit)
-			m->rxtmp[r >> 6] |= 1ull << (r & 63);
+	/* the regexes a match of which can begin with the text's first byte
+	 * and end with its last one, and is no longer than the text (bytes >=
+	 * characters); an empty text is asked of every regex */
+	const uint64_t *bf = m->rxfirst + (size_t)(len ? s[0] : 0) * m->rxw;
+	const uint64_t *bl = m->rxlast + (size_t)(len ? s[len - 1] : 0) * m->rxw;
+	/* the text's characters as classes for the regexes answered without
+	 * PCRE2, once one is asked (-1: a character beyond their table, PCRE2
+	 * answers all; -2: not made yet) */
+	int nch = rxfast_count(g->rxfast) ? -2 : -1;
+	for (uint32_t k = 0; k < m->rxw; k++) {
+		for (uint64_t cand = len ? bf[k] & bl[k] : ~0ull; cand; cand &= cand - 1) {
+			uint32_t r = k * 64 + (uint32_t)__builtin_ctzll(cand);
+			if (r >= g->nre)
+				break;
+			if (len < m->rxmin[r])
+				continue;
+			if (nch == -2) {
+				if (m->rxcls_cap < (size_t)len + 1)
+					GROW(m->rxcls, m->rxcls_cap, (size_t)len + 1);
+				nch = rxfast_classes(g->rxfast, s, len, m->rxcls);
+			}
+			int hit;
+			if (nch >= 0 && rxfast_has(g->rxfast, r))
+				hit = rxfast_match(g->rxfast, r, m->rxcls, nch);
+			else
+				hit = (g->re_jit[r] ? pcre2_jit_match(g->re[r], s, len, 0, 0, m->md, NULL)
+				                    : pcre2_match(g->re[r], s, len, 0, PCRE2_NO_UTF_CHECK, m->md, NULL)) >= 0;
+			if (hit)
+				m->rxtmp[r >> 6] |= 1ull << (r & 63);
+		}
 	}
 	uint32_t rx = rxv_intern(m);
 	if (m->nwt == m->wt_cap)

@@ -213,8 +213,8 @@ struct matcher {
 	uint32_t *rxh;            /* open addressing: vector + 1, or 0 */
 	uint32_t rxh_cap;
 	uint64_t *rxtmp;          /* rxw words: the vector being built */
-	uint8_t (*rxfirst)[32];   /* per regex: the bytes a match can begin with (all when unknown) */
-	uint8_t (*rxlast)[32];    /* per regex: the bytes a match can end with (all when unknown) */
+	uint64_t *rxfirst;        /* per byte, rxw words: the regexes a match of which can begin … */
+	uint64_t *rxlast;         /* … and end with it (every regex where unknown) */
 	uint32_t *rxmin;          /* per regex: the fewest characters a match has */
 	buf_t sbuf;               /* scratch text */
 	uint32_t *pmid;           /* per predicate: its memo slot, or UINT32_MAX (cheap leaves) */

@@ -566,11 +566,11 @@ static int rx_ends(const char *src, int caseless, rxb_t *b)
 static void rx_quick_init(matcher_t *m)
 {
 	const grammar_t *g = m->g;
-	m->rxfirst = xmalloc((g->nre + 1) * sizeof *m->rxfirst);
-	m->rxlast = xmalloc((g->nre + 1) * sizeof *m->rxlast);
+	uint8_t map[32];
+	m->rxfirst = xcalloc((size_t)256 * m->rxw + 1, sizeof *m->rxfirst);
+	m->rxlast = xcalloc((size_t)256 * m->rxw + 1, sizeof *m->rxlast);
 	m->rxmin = xcalloc(g->nre + 1, sizeof *m->rxmin);
 	for (uint32_t r = 0; r < g->nre; r++) {
-		uint8_t *map = m->rxfirst[r];
 		memset(map, 0xff, 32);
 		uint32_t opts = 0, minlen = 0;
 		pcre2_pattern_info(g->re[r], PCRE2_INFO_ARGOPTIONS, &opts);
@@ -578,7 +578,9 @@ static void rx_quick_init(matcher_t *m)
 			m->rxmin[r] = minlen;
 		rxb_t ends;
 		rx_ends(g->re_src[r], (opts & PCRE2_CASELESS) != 0, &ends);
-		memcpy(m->rxlast[r], ends.last, 32);
+		for (uint32_t b = 0; b < 256; b++)
+			if (ends.last[b >> 3] >> (b & 7) & 1)
+				m->rxlast[(size_t)b * m->rxw + r / 64] |= 1ull << (r % 64);
 		int err;
 		PCRE2_SIZE eoff;
 		pcre2_code *re = pcre2_compile((PCRE2_SPTR)g->re_src[r], PCRE2_ZERO_TERMINATED,
@@ -610,6 +612,9 @@ static void rx_quick_init(matcher_t *m)
 		/* and the first bytes from the source */
 		for (int k = 0; k < 32; k++)
 			map[k] &= ends.first[k];
+		for (uint32_t b = 0; b < 256; b++)
+			if (map[b >> 3] >> (b & 7) & 1)
+				m->rxfirst[(size_t)b * m->rxw + r / 64] |= 1ull << (r % 64);
 	}
 }
 
