@@ -3,7 +3,8 @@
  * answer as PCRE2 (compiled as the grammar compiles them: UTF, UCP,
  * anchored at both ends) for every pattern of the project's grammars and
  * for patterns of every construct taken, over corpus words and made-up
- * words; constructs and characters it does not take are left to PCRE2.
+ * words, and for random patterns; constructs and characters it does not
+ * take are left to PCRE2.
  */
 #include <check.h>
 #include <stdio.h>
@@ -197,6 +198,86 @@ START_TEST(project_regexes_agree_with_pcre2)
 }
 END_TEST
 
+/* Patterns put together at random from pieces of every kind, taken or
+ * not (anchors, look-aheads, possessive and broken quantifiers among
+ * them): those PCRE2 compiles and this module takes give PCRE2's answer on
+ * random words, and none makes the builder read out of bounds. */
+static uint64_t rng = 88172645463325252ull;
+static uint32_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)rng;
+}
+
+START_TEST(random_patterns_agree_with_pcre2)
+{
+	static const char *piece[] = {
+		"a",    "s",      "S",      "k",     "å",          "Ä",     "ö",      "ſ",     "1",    "-",
+		"’",    ".",      "\\d",    "\\w",   "\\W",        "\\s",   "\\p{L}", "\\p{Ll}", "\\p{Lu}", "\\P{L}",
+		"[a-z]", "[^a-z]", "[A-ZÅÄÖ]", "[\\p{L}-]", "[]a]", "(",    ")",      "|",     "?",    "*",
+		"+",    "{2}",    "{1,3}",  "{0,}",  "*?",         "+?",    "??",     "(?:",   "\\-",  "\\.",
+		"[[:alpha:]]", "{", "}",    "^",     "$",          "\\b",   "(?=a)",  "a++"};
+	static const char *letter[] = {"a", "s", "S", "k", "K", "å", "Ä", "ö", "ſ",
+	                               "1", "-", "’", "–", " ", "é", "e", "n"};
+	size_t np = sizeof piece / sizeof *piece, nl = sizeof letter / sizeof *letter;
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	size_t compiled = 0, nfast = 0, checks = 0, mismatches = 0;
+	for (int it = 0; it < 3000; it++) {
+		char pat[256];
+		size_t pl = 0;
+		for (uint32_t q = 0, k = 1 + rnd() % 7; q < k; q++) {
+			const char *pc = piece[rnd() % np];
+			size_t l = strlen(pc);
+			memcpy(pat + pl, pc, l);
+			pl += l;
+		}
+		pat[pl] = '\0';
+		uint8_t ci = rnd() % 2;
+		int err;
+		PCRE2_SIZE eoff;
+		uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED | PCRE2_ENDANCHORED | (ci ? PCRE2_CASELESS : 0);
+		pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, opts, &err, &eoff, NULL);
+		if (!re)
+			continue;
+		compiled++;
+		const char *src[] = {pat};
+		rxfast_t *f = rxfast_new(src, &ci, 1);
+		if (rxfast_has(f, 0)) {
+			nfast++;
+			for (int w = 0; w < 100; w++) {
+				char word[64];
+				size_t wl = 0;
+				for (uint32_t c = 0, len = rnd() % 7; c < len; c++) {
+					const char *lt = letter[rnd() % nl];
+					memcpy(word + wl, lt, strlen(lt));
+					wl += strlen(lt);
+				}
+				word[wl] = '\0';
+				uint16_t cls[64];
+				int nch = rxfast_classes(f, (const unsigned char *)word, wl, cls);
+				if (nch < 0)
+					continue;
+				int fast = rxfast_match(f, 0, cls, nch);
+				int slow = pcre2_match(re, (PCRE2_SPTR)word, wl, 0, 0, md, NULL) >= 0;
+				checks++;
+				if (fast != slow && mismatches++ < 5)
+					fprintf(stderr, "/%s/%s on \"%s\": %d, PCRE2 %d\n", pat, ci ? "i" : "", word, fast, slow);
+			}
+		}
+		rxfast_free(f);
+		pcre2_code_free(re);
+	}
+	pcre2_match_data_free(md);
+	ck_assert_uint_gt(compiled, 1000);
+	ck_assert_uint_gt(nfast, 500);
+	ck_assert_uint_lt(nfast, compiled); /* some are PCRE2's */
+	ck_assert_uint_gt(checks, 50000);
+	ck_assert_uint_eq(mismatches, 0);
+}
+END_TEST
+
 START_TEST(other_constructs_left_to_pcre2)
 {
 	static const char *src[] = {"^a",   "a$",  "\\bab", "a(?=b)", "(?i)a", "(a)\\1", "a++",
@@ -239,6 +320,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, constructs_agree_with_pcre2);
 	tcase_add_test(tc, project_regexes_agree_with_pcre2);
+	tcase_add_test(tc, random_patterns_agree_with_pcre2);
 	tcase_add_test(tc, other_constructs_left_to_pcre2);
 	tcase_add_test(tc, characters_beyond_the_table);
 	suite_add_tcase(s, tc);
