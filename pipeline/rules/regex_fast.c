@@ -467,23 +467,6 @@ static uint32_t tab_cp(uint32_t t)
 	return t < LO_END ? t : HI_BEG + (t - LO_END);
 }
 
-static size_t utf8_put(uint32_t cp, unsigned char *o)
-{
-	if (cp < 0x80) {
-		o[0] = (unsigned char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (unsigned char)(0xc0 | cp >> 6);
-		o[1] = (unsigned char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	o[0] = (unsigned char)(0xe0 | cp >> 12);
-	o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-	o[2] = (unsigned char)(0x80 | (cp & 0x3f));
-	return 3;
-}
-
 /* Which table code points each atom accepts, asked of PCRE2: bit a of
  * mem[t * aw] for atom a and table index t.  0 when an atom does not
  * compile alone. */
@@ -503,9 +486,9 @@ static int atoms_eval(const atoms_t *at, uint64_t *mem, size_t aw)
 			break;
 		}
 		for (uint32_t t = 0; t < NTAB; t++) {
-			unsigned char b[4];
-			size_t bl = utf8_put(tab_cp(t), b);
-			if (pcre2_match(re, b, bl, 0, 0, md, NULL) >= 0)
+			char b[4];
+			int bl = utf8_encode(tab_cp(t), b);
+			if (pcre2_match(re, (PCRE2_SPTR)b, (PCRE2_SIZE)bl, 0, 0, md, NULL) >= 0)
 				mem[t * aw + a / 64] |= 1ull << (a % 64);
 		}
 		pcre2_code_free(re);
