@@ -15,15 +15,20 @@
 #include "rules/regex_fast.h"
 #include "common/util.h"
 
-/* PCRE2's answer for pattern src on word w. */
-static int pcre_says(const char *src, int caseless, const char *w, size_t len)
+/* Pattern src compiled as the grammar compiles a token regex (NULL when
+ * PCRE2 refuses it). */
+static pcre2_code *compile_as_grammar(const char *src, int caseless)
 {
 	int err;
 	PCRE2_SIZE eoff;
-	uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED | PCRE2_ENDANCHORED;
-	if (caseless)
-		opts |= PCRE2_CASELESS;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, opts, &err, &eoff, NULL);
+	uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED | PCRE2_ENDANCHORED | (caseless ? PCRE2_CASELESS : 0);
+	return pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, opts, &err, &eoff, NULL);
+}
+
+/* PCRE2's answer for pattern src on word w. */
+static int pcre_says(const char *src, int caseless, const char *w, size_t len)
+{
+	pcre2_code *re = compile_as_grammar(src, caseless);
 	ck_assert_msg(re != NULL, "pattern %s does not compile", src);
 	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
 	int rc = pcre2_match(re, (PCRE2_SPTR)w, len, 0, 0, md, NULL);
@@ -99,10 +104,7 @@ static void diff_init(diff_t *d, const char *const *src, const uint8_t *ci, uint
 	d->f = rxfast_new(src, ci, n);
 	d->re = xcalloc(n + 1, sizeof *d->re);
 	for (uint32_t r = 0; r < n; r++) {
-		int err;
-		PCRE2_SIZE eoff;
-		uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED | PCRE2_ENDANCHORED | (ci[r] ? PCRE2_CASELESS : 0);
-		d->re[r] = pcre2_compile((PCRE2_SPTR)src[r], PCRE2_ZERO_TERMINATED, opts, &err, &eoff, NULL);
+		d->re[r] = compile_as_grammar(src[r], ci[r]);
 		ck_assert_msg(d->re[r] != NULL, "pattern %s does not compile", src[r]);
 	}
 	d->md = pcre2_match_data_create(1, NULL);
@@ -235,10 +237,7 @@ START_TEST(random_patterns_agree_with_pcre2)
 		}
 		pat[pl] = '\0';
 		uint8_t ci = rnd() % 2;
-		int err;
-		PCRE2_SIZE eoff;
-		uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED | PCRE2_ENDANCHORED | (ci ? PCRE2_CASELESS : 0);
-		pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, opts, &err, &eoff, NULL);
+		pcre2_code *re = compile_as_grammar(pat, ci);
 		if (!re)
 			continue;
 		compiled++;
