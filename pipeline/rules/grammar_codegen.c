@@ -95,12 +95,8 @@ static int regex_compile(cg_t *cg, const pnode_t *n)
 {
 	grammar_t *g = cg->g;
 	for (uint32_t i = 0; i < g->nre; i++)
-		if (strcmp(g->re_src[i], n->s) == 0) {
-			uint32_t opts = 0;
-			pcre2_pattern_info(g->re[i], PCRE2_INFO_ARGOPTIONS, &opts);
-			if (!!(opts & PCRE2_CASELESS) == !!(n->arg & 1))
-				return (int)i;
-		}
+		if (strcmp(g->re_src[i], n->s) == 0 && g->re_ci[i] == (n->arg & 1))
+			return (int)i;
 	int err;
 	PCRE2_SIZE eoff;
 	uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED | PCRE2_ENDANCHORED;
@@ -119,9 +115,11 @@ static int regex_compile(cg_t *cg, const pnode_t *n)
 	size_t cap = g->re_cap;
 	g->re_src = xrealloc(g->re_src, cap * sizeof *g->re_src);
 	g->re_jit = xrealloc(g->re_jit, cap * sizeof *g->re_jit);
+	g->re_ci = xrealloc(g->re_ci, cap * sizeof *g->re_ci);
 	g->re[g->nre] = re;
 	g->re_src[g->nre] = n->s;
 	g->re_jit[g->nre] = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
+	g->re_ci[g->nre] = (uint8_t)(n->arg & 1);
 	return (int)g->nre++;
 }
 
@@ -129,14 +127,7 @@ static int regex_compile(cg_t *cg, const pnode_t *n)
  * all are compiled. */
 void regexes_fast(grammar_t *g)
 {
-	uint8_t *ci = xcalloc(g->nre + 1, 1);
-	for (uint32_t i = 0; i < g->nre; i++) {
-		uint32_t opts = 0;
-		pcre2_pattern_info(g->re[i], PCRE2_INFO_ARGOPTIONS, &opts);
-		ci[i] = (opts & PCRE2_CASELESS) != 0;
-	}
-	g->rxfast = rxfast_new(g->re_src, ci, g->nre);
-	free(ci);
+	g->rxfast = rxfast_new(g->re_src, g->re_ci, g->nre);
 }
 
 /* The symbols of a literal's tokens, made once per literal node: the

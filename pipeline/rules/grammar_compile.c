@@ -628,6 +628,7 @@ void grammar_free(grammar_t *g)
 	free(g->re);
 	free(g->re_src);
 	free(g->re_jit);
+	free(g->re_ci);
 	free(g->syms);
 	free(g->symlen);
 	free(g->symhash);

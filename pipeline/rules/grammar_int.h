@@ -415,6 +415,7 @@ struct grammar {
 	pcre2_code **re;
 	const char **re_src;  /* regex sources, for dump */
 	uint8_t *re_jit;      /* 1 when JIT compiled */
+	uint8_t *re_ci;       /* 1 when caseless (/…/i) */
 	struct rxfast *rxfast; /* the regexes answered without PCRE2 (regex_fast.h) */
 	uint32_t nre;
 	size_t re_cap;

@@ -161,6 +161,7 @@ START_TEST(project_regexes_agree_with_pcre2)
 		uint32_t opts = 0;
 		pcre2_pattern_info(g->re[r], PCRE2_INFO_ARGOPTIONS, &opts);
 		ci[r] = (opts & PCRE2_CASELESS) != 0;
+		ck_assert_uint_eq(ci[r], g->re_ci[r]); /* the grammar keeps the option it compiled with */
 	}
 	diff_t d;
 	diff_init(&d, g->re_src, ci, g->nre);
